@@ -1,0 +1,3 @@
+"""hipaa-xl: HIPAA civil money penalty exposure, from cited law data to Excel."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,95 @@
+"""``hipaa-xl explain`` and ``hipaa-xl schedules``: cited figures in the terminal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from hipaa_xl import cells, clock
+from hipaa_xl.engine import ag_damages, explain_cmp, parse_tier
+from hipaa_xl.errors import HipaaInputError
+from hipaa_xl.law.loader import load_series
+from hipaa_xl.law.schedules import resolve_amounts, schedule_names, tiered_cap_estimates
+
+
+def _fail(message: str) -> None:
+    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(2)
+
+
+def _date(text: str | None, what: str) -> dt.date | None:
+    return cells.parse_date(text, what) if text else None
+
+
+def explain(
+    tier: Annotated[str, typer.Option(help="Tier A-D, 1-4 or culpability words")] = "B",
+    violations: Annotated[int, typer.Option(help="Violations of one identical requirement in one year")] = 10,
+    date: Annotated[str | None, typer.Option("--date", help="Violation date, YYYY-MM-DD")] = None,
+    schedule: Annotated[str, typer.Option(help="Schedule: " + ", ".join(schedule_names()))] = "regulation",
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Assessment date, YYYY-MM-DD (default today)")] = None,
+) -> None:
+    """Print the penalty range for one tier and count, with every figure's citation."""
+    try:
+        vdate = _date(date, "violation date")
+        asof = _date(as_of, "as-of date")
+        result = explain_cmp(parse_tier(tier), violations, vdate, cells.parse_schedule(schedule), asof)
+        ag = ag_damages(violations, None, False, vdate)
+    except HipaaInputError as exc:
+        _fail(exc.message)
+        return
+    console = Console()
+    table = Table(title=f"Civil money penalty, tier {result.tier}, {violations:,} violation(s)")
+    table.add_column("Figure")
+    table.add_column("Amount", justify="right")
+    table.add_column("Citation")
+    a = result.amounts
+    table.add_row("Per-violation minimum", f"${a.minimum:,}", a.minimum_citation)
+    table.add_row(
+        "Per-violation maximum",
+        "none (cap)" if a.maximum is None else f"${a.maximum:,}",
+        a.maximum_citation,
+    )
+    table.add_row("Calendar-year cap" + (" (estimate)" if a.cap_is_estimate else ""), f"${a.cap:,}", a.cap_citation)
+    table.add_row("[bold]Minimum exposure[/]", f"[bold]${result.minimum:,}[/]", "min(n x minimum, cap)")
+    table.add_row("[bold]Maximum exposure[/]", f"[bold]${result.maximum:,}[/]", "min(n x maximum, cap)")
+    table.add_row("State AG damages (maximum)", f"${ag:,}", "42 U.S.C. 1320d-5(d)(2)")
+    console.print(table)
+    console.print(result.explanation, highlight=False)
+    if asof is None and schedule in ("current", "current-tiered"):
+        console.print(f"(assessment date: system date {clock.today().isoformat()})", style="dim")
+
+
+def schedules() -> None:
+    """List every schedule with its amounts and sources."""
+    console = Console()
+    table = Table(title="Schedules (per-violation minimum / maximum; calendar-year cap)")
+    table.add_column("Schedule")
+    for tier in "ABCD":
+        table.add_column(f"Tier {tier}", justify="right")
+    table.add_column("Source")
+    newest = load_series().tables[-1].effective
+    for name in schedule_names():
+        cells_out = []
+        source = ""
+        for tier in "ABCD":
+            a = resolve_amounts(tier, None, name, newest)  # type: ignore[arg-type]
+            top = "-" if a.maximum is None else f"{a.maximum:,}"
+            cells_out.append(f"{a.minimum:,} / {top}; {a.cap:,}{'*' if a.cap_is_estimate else ''}")
+            source = a.source
+        table.add_row(name, *cells_out, source)
+    console.print(table)
+    label, caps = list(tiered_cap_estimates().items())[-1]
+    console.print(
+        f"* estimate: 84 FR 18151 tiered caps carried through the 45 CFR 102.3 multipliers (table {label}: "
+        f"A {caps['A']:,}, B {caps['B']:,}, C {caps['C']:,}). 'current' shown as of {newest.isoformat()}.",
+        highlight=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(explain)
+    app.command()(schedules)

@@ -1,0 +1,356 @@
+"""From incidents to capped exposure per (entity, identical requirement, calendar year).
+
+Rules applied (decisions.md 1-4, 7-10): continuing violations one per day through the effective end;
+the six-year limitation day by day; the 30-day cure bars every day of an incident; no CMP or AG
+damages after a criminal penalty (1320d-5(b)(1)); a duplicate of a more general requirement adds
+nothing (160.404(b)(3)); each (tier, regime) part of a group is capped by its own calendar-year cap
+and the group's total by the largest of those caps; AG damages are capped once per group.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+from hipaa_xl import clock
+from hipaa_xl.engine.ag import ag_cap
+from hipaa_xl.engine.days import clip, first_day_in_time
+from hipaa_xl.engine.incidents import (
+    Aggregation,
+    AgStatus,
+    ExposureRow,
+    GroupPart,
+    GroupTotal,
+    Incident,
+    InvalidIncident,
+    Status,
+    group_key,
+)
+from hipaa_xl.engine.penalties import check_count, range_for
+from hipaa_xl.engine.tiers import derive_tier, is_cured, parse_tier
+from hipaa_xl.errors import HipaaInputError, InvalidValue
+from hipaa_xl.law.loader import load_rules, load_series
+from hipaa_xl.law.models import Tier
+from hipaa_xl.law.schedules import Amounts, Regime, check_schedule, newer_table_warning, resolve_amounts
+
+ONE_DAY = dt.timedelta(days=1)
+SPLIT_WARNING = "one cap applies; split the row by year for exact caps"
+
+
+def _regime_boundaries(schedule: str) -> list[dt.date]:
+    """Days on which a new regime may begin: 2009-02-18, and 2015-11-03 under the 102.3 schedules."""
+    bounds = [load_rules().hitech_violations_from.value]
+    if schedule not in ("regulation", "statute"):
+        bounds.append(load_series().applicability.violations_after + ONE_DAY)
+    return bounds
+
+
+def _segments(start: dt.date, end: dt.date, schedule: str) -> list[tuple[int, dt.date, dt.date]]:
+    """[start, end] cut at each 31 December and at each regime boundary: (year, first, last)."""
+    cuts = sorted({start, *(b for b in _regime_boundaries(schedule) if start < b <= end)})
+    cuts += [dt.date(y, 1, 1) for y in range(start.year + 1, end.year + 1)]
+    cuts = sorted(set(cuts))
+    out = []
+    for i, first in enumerate(cuts):
+        last = cuts[i + 1] - ONE_DAY if i + 1 < len(cuts) else end
+        out.append((first.year, first, last))
+    return out
+
+
+def _effective_end(incident: Incident, as_of: dt.date) -> tuple[dt.date, str, list[str]]:
+    """The last day in violation (decisions 1): End; else Corrected; else the as-of date; cut at as-of."""
+    warnings: list[str] = []
+    if incident.end is not None:
+        end, reason = incident.end, "End as given"
+    elif incident.corrected is not None:
+        end, reason = incident.corrected, "no End: runs through the Corrected day"
+    else:
+        end, reason = as_of, "no End or Corrected: runs through the as-of date"
+    if end > as_of:
+        warnings.append(f"End {end.isoformat()} is after the as-of date {as_of.isoformat()}; cut there")
+        end, reason = as_of, f"cut at the as-of date ({reason} was later)"
+    return end, reason, warnings
+
+
+def _tier(incident: Incident) -> tuple[Tier, str, list[str]]:
+    derived = None
+    if incident.culpability not in (None, ""):
+        derived = derive_tier(incident.culpability, incident.known, incident.corrected)
+    if incident.tier not in (None, ""):
+        tier = parse_tier(incident.tier)
+        warnings = []
+        if derived is not None and derived.tier != tier:
+            warnings.append(
+                f"typed Tier {tier} differs from the tier derived from the culpability ({derived.tier}); "
+                "the typed Tier is used"
+            )
+        return tier, f"tier {tier} as typed", warnings
+    if derived is None:
+        raise InvalidValue("give a Tier or a Culpability")
+    return derived.tier, derived.reason, list(derived.warnings)
+
+
+class _Pricer:
+    """Prices the rows of one matter: one schedule, one as-of date."""
+
+    def __init__(self, schedule: str, as_of: dt.date) -> None:
+        self.schedule = schedule
+        self.as_of = as_of
+        self.first_in_time = first_day_in_time(as_of)
+        self.limitation = load_rules().limitation_years.citation
+        self.boundaries = _regime_boundaries(schedule)
+        self._amounts: dict[tuple[Tier, int], Amounts] = {}
+        ag = load_rules().ag_damages
+        self.ag_from, self.ag_rate, self.ag_cap = ag.violations_from.value, ag.per_violation.value, ag.cap.value
+
+    def amounts(self, tier: Tier, day: dt.date) -> Amounts:
+        """The amounts for a day; every day between two regime boundaries shares them."""
+        key = (tier, bisect.bisect_right(self.boundaries, day))
+        found = self._amounts.get(key)
+        if found is None:
+            found = self._amounts[key] = resolve_amounts(tier, day, self.schedule, self.as_of)
+        return found
+
+    def rows(self, inc: Incident, known_ids: dict[tuple[str, str], Incident]) -> list[ExposureRow]:
+        entity, requirement = inc.entity.strip(), inc.requirement.strip()
+        if not entity:
+            raise InvalidValue("Entity is required")
+        if not requirement:
+            raise InvalidValue("Requirement is required")
+        names = (entity, requirement, group_key(entity), group_key(requirement))
+        if inc.start is None:
+            raise InvalidValue("Start date is required")
+        if inc.start > self.as_of:
+            raise InvalidValue(
+                f"Start {inc.start.isoformat()} is after the as-of date {self.as_of.isoformat()}"
+            )
+        tier, tier_reason, warnings = _tier(inc)
+        status, status_reason = self._status(inc, tier, known_ids)
+        if inc.violations is not None:
+            return [self._count_row(inc, tier, tier_reason, status, status_reason, warnings, names)]
+        end, end_reason, end_warnings = _effective_end(inc, self.as_of)
+        if end < inc.start:
+            raise InvalidValue(f"end date {end.isoformat()} is before start date {inc.start.isoformat()}")
+        rows = []
+        for year, first, last in _segments(inc.start, end, self.schedule):
+            barred = clip(first, last, None, self.first_in_time - ONE_DAY)
+            in_time = clip(first, last, self.first_in_time, None)
+            rows.append(
+                self._row(
+                    inc, tier, tier_reason, status, status_reason, [*warnings, *end_warnings], names=names,
+                    kind="continuing", year=year, first=first, last=last,
+                    effective_end=end, end_reason=end_reason,
+                    in_time=0 if in_time is None else (in_time[1] - in_time[0]).days + 1,
+                    barred=0 if barred is None else (barred[1] - barred[0]).days + 1,
+                )
+            )
+        return rows
+
+    def _status(
+        self, inc: Incident, tier: Tier, known_ids: dict[tuple[str, str], Incident]
+    ) -> tuple[Status, str]:
+        if inc.duplicate_of not in (None, ""):
+            target = str(inc.duplicate_of).strip()
+            if (group_key(inc.entity), target.casefold()) not in known_ids:
+                raise InvalidValue(
+                    f"Duplicate of names incident {target!r}, which is not an incident of the same entity"
+                )
+            if target.casefold() == inc.id.strip().casefold():
+                raise InvalidValue("an incident cannot be a duplicate of itself")
+            return "duplicate", f"160.404(b)(3): counted under incident {target}"
+        if inc.criminal_penalty_imposed:
+            return "criminal", (
+                "criminal penalty imposed for the act: no CMP and no AG damages (42 U.S.C. 1320d-5(b)(1))"
+            )
+        if is_cured(tier, inc.known, inc.corrected):
+            return "cured", (
+                "corrected within the 30-day period beginning on the known date, not willful neglect: "
+                "no penalty and no AG damages (42 U.S.C. 1320d-5(b)(2)(A))"
+            )
+        return "counted", "counted"
+
+    def _count_row(
+        self, inc: Incident, tier: Tier, tier_reason: str, status: Status, status_reason: str,
+        warnings: list[str], names: tuple[str, str, str, str],
+    ) -> ExposureRow:
+        assert inc.start is not None and inc.violations is not None
+        n = check_count(inc.violations)
+        warnings = list(warnings)
+        if inc.end is not None:
+            if inc.end < inc.start:
+                raise InvalidValue(
+                    f"end date {inc.end.isoformat()} is before start date {inc.start.isoformat()}"
+                )
+            crosses_limit = inc.start < self.first_in_time <= inc.end
+            crosses_regime = any(inc.start < b <= inc.end for b in _regime_boundaries(self.schedule))
+            if inc.end.year != inc.start.year or crosses_limit or crosses_regime:
+                warnings.append(SPLIT_WARNING)
+        barred = inc.start < self.first_in_time
+        return self._row(
+            inc, tier, tier_reason, status, status_reason, warnings, names=names,
+            kind="count", year=inc.start.year, first=inc.start, last=inc.start,
+            effective_end=None, end_reason="Violations given: the count is dated Start",
+            in_time=0 if barred else n, barred=n if barred else 0,
+        )
+
+    def _row(
+        self, inc: Incident, tier: Tier, tier_reason: str, status: Status, status_reason: str,
+        warnings: list[str], *, names: tuple[str, str, str, str], kind: Literal["continuing", "count"],
+        year: int, first: dt.date, last: dt.date,
+        effective_end: dt.date | None, end_reason: str, in_time: int, barred: int,
+    ) -> ExposureRow:
+        amounts = self.amounts(tier, first)
+        counted = status == "counted"
+        if counted and amounts.no_penalty:
+            status, status_reason = "no penalty", amounts.maximum_citation
+        low, high = range_for(amounts, in_time) if counted else (0, 0)
+        barred_high = range_for(amounts, barred)[1] if counted else 0
+        ag_status: AgStatus
+        if status in ("cured", "criminal", "duplicate"):
+            ag_status = status
+        elif first < self.ag_from:  # 1320d-5(d) reaches violations after 2009-02-17 only
+            ag_status = "pre-2009"
+        elif inc.federal_action_pending:
+            ag_status = "deferred"
+        elif in_time == 0:
+            ag_status = "time-barred"
+        else:
+            ag_status = "eligible"
+        ag = min(in_time * self.ag_rate, self.ag_cap) if ag_status == "eligible" else 0
+        return ExposureRow(
+            incident_id=inc.id,
+            entity=names[0],
+            requirement=names[1],
+            entity_key=names[2],
+            requirement_key=names[3],
+            year=year,
+            kind=kind,
+            segment_start=first,
+            segment_end=last,
+            effective_end=effective_end,
+            effective_end_reason=end_reason,
+            regime=amounts.regime,
+            tier=tier,
+            tier_reason=tier_reason,
+            status=status,
+            status_reason=status_reason,
+            violations=in_time,
+            time_barred_violations=barred,
+            minimum=low,
+            maximum=high,
+            time_barred_maximum=barred_high,
+            cap=amounts.cap,
+            cap_citation=amounts.cap_citation,
+            ag_status=ag_status,
+            ag_damages=ag,
+            source=amounts.source,
+            limitation_citation=self.limitation,
+            warnings=tuple(warnings),
+        )
+
+
+def _group(rows: Sequence[ExposureRow], display: tuple[str, str], ag_limit: int) -> GroupTotal:
+    """Cap each (tier, regime) part by its own cap, the total by the largest, AG damages once."""
+    sums: dict[tuple[Tier, Regime], list[int]] = {}
+    firsts: dict[tuple[Tier, Regime], ExposureRow] = {}
+    ag: int | float = 0
+    barred_violations = 0
+    deferred = False
+    for r in rows:
+        key = (r.tier, r.regime)
+        acc = sums.get(key)
+        if acc is None:
+            acc = sums[key] = [0, 0, 0, 0]
+            firsts[key] = r
+        if r.status == "counted":
+            acc[0] += r.violations
+            barred_violations += r.time_barred_violations
+        acc[1] += r.minimum
+        acc[2] += r.maximum
+        acc[3] += r.time_barred_maximum
+        ag += r.ag_damages
+        deferred = deferred or r.ag_status == "deferred"
+    parts = []
+    for key, (violations, low, high, barred_high) in sums.items():
+        cap = firsts[key].cap
+        parts.append(
+            GroupPart(
+                tier=key[0], regime=key[1], cap=cap, cap_citation=firsts[key].cap_citation,
+                violations=violations, minimum=min(low, cap), maximum=min(high, cap),
+                time_barred_maximum=min(barred_high, cap),
+            )
+        )
+    largest = max(p.cap for p in parts)
+    first = rows[0]
+    return GroupTotal(
+        entity=display[0],
+        requirement=display[1],
+        entity_key=first.entity_key,
+        requirement_key=first.requirement_key,
+        year=first.year,
+        violations=sum(p.violations for p in parts),
+        time_barred_violations=barred_violations,
+        minimum=min(sum(p.minimum for p in parts), largest),
+        maximum=min(sum(p.maximum for p in parts), largest),
+        time_barred_maximum=min(sum(p.time_barred_maximum for p in parts), largest),
+        ag_damages=min(ag, ag_limit),
+        ag_deferred=deferred,
+        parts=tuple(parts),
+        largest_cap=largest,
+        ag_cap=ag_limit,
+    )
+
+
+def _near_duplicates(kind: str, names: dict[str, str]) -> list[str]:
+    keys = list(names)
+    if len(keys) > 400:
+        return []
+    out = []
+    for i, key in enumerate(keys):
+        for other in difflib.get_close_matches(key, keys[i + 1 :], n=3, cutoff=0.88):
+            out.append(f"{kind} {names[key]!r} and {names[other]!r} look alike: the same {kind.lower()}?")
+    return out
+
+
+def aggregate(
+    incidents: Iterable[Incident], schedule: str = "regulation", as_of: dt.date | None = None
+) -> Aggregation:
+    """Every incident priced and grouped by (entity, identical requirement, calendar year)."""
+    schedule = check_schedule(schedule)
+    day = as_of if as_of is not None else clock.today()
+    incidents = list(incidents)
+    pricer = _Pricer(schedule, day)
+    known_ids = {(group_key(i.entity), i.id.strip().casefold()): i for i in incidents}
+    rows: list[ExposureRow] = []
+    invalid: list[InvalidIncident] = []
+    warnings: list[str] = []
+    for inc in incidents:
+        try:
+            rows.extend(pricer.rows(inc, known_ids))
+        except HipaaInputError as exc:
+            invalid.append(InvalidIncident(incident_id=inc.id, row=inc.row, reason=exc.message))
+    display_entity: dict[str, str] = {}
+    display_req: dict[str, str] = {}
+    grouped: dict[tuple[str, str, int], list[ExposureRow]] = defaultdict(list)
+    for r in rows:
+        display_entity.setdefault(r.entity_key, r.entity)
+        display_req.setdefault(r.requirement_key, r.requirement)
+        grouped[(r.entity_key, r.requirement_key, r.year)].append(r)
+    limit = ag_cap()
+    groups = tuple(
+        _group(members, (display_entity[k[0]], display_req[k[1]]), limit) for k, members in grouped.items()
+    )
+    warnings += _near_duplicates("Entity", display_entity)
+    warnings += _near_duplicates("Requirement", display_req)
+    if schedule in ("current", "current-tiered"):
+        newer = newer_table_warning(day)
+        if newer:
+            warnings.append(newer)
+    return Aggregation(
+        schedule=schedule, as_of=day, rows=tuple(rows), groups=groups, invalid=tuple(invalid),
+        warnings=tuple(warnings),
+    )

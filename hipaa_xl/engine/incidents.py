@@ -1,0 +1,196 @@
+"""Incidents as a lawyer records them, and the exposure rows the engine derives from them.
+
+One incident is one failure to meet one requirement by one entity. Violations given: that many
+violations dated Start. Violations blank with Start and End: a continuing violation, one per day
+(45 CFR 160.406), split by calendar year and by regime (pre-2009, unadjusted, inflation-adjusted).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hipaa_xl.law.models import Tier
+from hipaa_xl.law.schedules import Regime
+
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=65536)
+def group_key(text: str) -> str:
+    """Entity and requirement keys: trimmed, inner whitespace collapsed, case-folded (decisions 7)."""
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+class Incident(BaseModel):
+    """One row of the Incidents table."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    entity: str
+    requirement: str
+    description: str = ""
+    culpability: str | None = None
+    tier: str | None = None
+    """A typed tier (A-D, 1-4 or culpability words); it wins over the one derived from culpability."""
+    start: dt.date | None = None
+    end: dt.date | None = None
+    violations: int | None = Field(default=None)
+    known: dt.date | None = None
+    corrected: dt.date | None = None
+    duplicate_of: str | None = None
+    federal_action_pending: bool = False
+    criminal_penalty_imposed: bool = False
+    factors: str = ""
+    row: int | None = None
+    """Where the incident came from (a sheet row), for messages."""
+
+
+Status = Literal["counted", "cured", "criminal", "duplicate", "no penalty"]
+AgStatus = Literal["eligible", "cured", "criminal", "duplicate", "pre-2009", "deferred", "time-barred"]
+
+
+@dataclasses.dataclass(slots=True)
+class ExposureRow:
+    """One incident x calendar year x regime segment, with its figures and reasons."""
+
+    incident_id: str
+    entity: str
+    requirement: str
+    entity_key: str
+    requirement_key: str
+    year: int
+    kind: Literal["continuing", "count"]
+    segment_start: dt.date
+    segment_end: dt.date
+    effective_end: dt.date | None
+    effective_end_reason: str
+    regime: Regime
+    tier: Tier
+    tier_reason: str
+    status: Status
+    status_reason: str
+    violations: int
+    """Violations in time (not time-barred) in this segment, before cure, duplicate or criminal bars."""
+    time_barred_violations: int
+    minimum: int
+    maximum: int
+    time_barred_maximum: int
+    cap: int
+    cap_citation: str
+    ag_status: AgStatus
+    ag_damages: int | float
+    source: str
+    """The table the amounts come from."""
+    limitation_citation: str
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def explanation(self) -> str:
+        """The row's figures in words, with the rules that produced them."""
+        return (
+            f"{self.incident_id} {self.year} {self.segment_start.isoformat()}..{self.segment_end.isoformat()}: "
+            f"{self.violations} violation(s) in time, {self.time_barred_violations} time-barred "
+            f"[{self.limitation_citation}]; {self.tier_reason}; {self.status_reason}; {self.regime} amounts "
+            f"({self.source}); minimum ${self.minimum:,}, maximum ${self.maximum:,}, cap ${self.cap:,} "
+            f"[{self.cap_citation}]; AG damages ${self.ag_damages:,} ({self.ag_status})"
+        )
+
+
+@dataclasses.dataclass(slots=True)
+class InvalidIncident:
+    """An incident the engine cannot price, with the reason; the valid rows go on without it."""
+
+    incident_id: str
+    row: int | None
+    reason: str
+
+
+@dataclasses.dataclass(slots=True)
+class GroupPart:
+    """The rows of one (tier, regime) inside a group, capped by that part's own cap."""
+
+    tier: Tier
+    regime: Regime
+    cap: int
+    cap_citation: str
+    violations: int
+    minimum: int
+    maximum: int
+    time_barred_maximum: int
+
+
+@dataclasses.dataclass(slots=True)
+class GroupTotal:
+    """One (entity, identical requirement, calendar year): the unit the caps apply to."""
+
+    entity: str
+    requirement: str
+    entity_key: str
+    requirement_key: str
+    year: int
+    violations: int
+    time_barred_violations: int
+    minimum: int
+    maximum: int
+    time_barred_maximum: int
+    ag_damages: int | float
+    ag_deferred: bool
+    parts: tuple[GroupPart, ...]
+    largest_cap: int
+    ag_cap: int
+
+    @property
+    def explanation(self) -> str:
+        """How the caps were applied to this group, with citations."""
+        mixed = (
+            f" Parts ({', '.join(f'tier {p.tier} {p.regime}' for p in self.parts)}) are each capped by their "
+            f"own cap and the total by the largest, ${self.largest_cap:,}."
+            if len(self.parts) > 1
+            else ""
+        )
+        return (
+            f"{self.entity}, {self.requirement}, {self.year}: minimum ${self.minimum:,}, maximum "
+            f"${self.maximum:,} after the calendar-year cap for identical violations "
+            f"[{self.parts[0].cap_citation}].{mixed} AG damages ${self.ag_damages:,} (at most "
+            f"${self.ag_cap:,} a year for the group, 42 U.S.C. 1320d-5(d)(2))."
+        )
+
+
+@dataclasses.dataclass(slots=True)
+class Aggregation:
+    """The exposure of a whole matter: rows, capped groups, invalid incidents and warnings.
+
+    The result records are slotted dataclasses rather than pydantic models: they are built by the
+    engine from validated input, and building ten thousand pydantic (or frozen) records cost several
+    times more. Treat them as read-only.
+    """
+
+    schedule: str
+    as_of: dt.date
+    rows: tuple[ExposureRow, ...]
+    groups: tuple[GroupTotal, ...]
+    invalid: tuple[InvalidIncident, ...]
+    warnings: tuple[str, ...]
+
+    def entity_totals(self) -> dict[str, tuple[int, int, int | float]]:
+        """(minimum, maximum, AG damages) per entity, in first-seen order."""
+        out: dict[str, tuple[int, int, int | float]] = {}
+        for g in self.groups:
+            lo, hi, ag = out.get(g.entity, (0, 0, 0))
+            out[g.entity] = (lo + g.minimum, hi + g.maximum, ag + g.ag_damages)
+        return out
+
+    def grand_total(self) -> tuple[int, int, int | float]:
+        """(minimum, maximum, AG damages) over every group."""
+        return (
+            sum(g.minimum for g in self.groups),
+            sum(g.maximum for g in self.groups),
+            sum(g.ag_damages for g in self.groups),
+        )

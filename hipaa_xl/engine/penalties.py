@@ -1,0 +1,130 @@
+"""Civil money penalty ranges for violations of one identical requirement in one calendar year.
+
+Minimum exposure = min(n x per-violation minimum, cap); maximum = min(n x per-violation maximum, cap),
+where tier D's per-violation maximum is the cap (45 CFR 160.404(b); 42 U.S.C. 1320d-5(a)(3)).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict
+
+from hipaa_xl.errors import OutOfRange
+from hipaa_xl.law.models import Tier
+from hipaa_xl.law.schedules import DEFAULT_SCHEDULE, Amounts, resolve_amounts
+
+MAX_COUNT = 1_000_000_000
+
+
+def check_count(violations: int) -> int:
+    """A count of violations: a whole number from 0 to 10^9 (#NUM! otherwise)."""
+    if isinstance(violations, bool) or not isinstance(violations, int):
+        raise OutOfRange(f"the number of violations must be a whole number (got {violations!r})")
+    if violations < 0:
+        raise OutOfRange(f"the number of violations cannot be negative (got {violations})")
+    if violations > MAX_COUNT:
+        raise OutOfRange(f"the number of violations is implausibly large (got {violations}; at most 10^9)")
+    return violations
+
+
+def range_for(amounts: Amounts, violations: int) -> tuple[int, int]:
+    """(minimum, maximum) for ``violations`` of one requirement in one calendar year, capped."""
+    if amounts.no_penalty or violations == 0:
+        return 0, 0
+    return (
+        min(violations * amounts.minimum, amounts.cap),
+        min(violations * amounts.per_violation_maximum, amounts.cap),
+    )
+
+
+def cmp_range(
+    tier: Tier,
+    violations: int,
+    violation_date: dt.date | None = None,
+    schedule: str = DEFAULT_SCHEDULE,
+    as_of: dt.date | None = None,
+) -> tuple[int, int]:
+    """The (minimum, maximum) civil money penalty; see ``explain_cmp`` for the reasons."""
+    check_count(violations)
+    return range_for(resolve_amounts(tier, violation_date, schedule, as_of), violations)
+
+
+def annual_cap(
+    tier: Tier,
+    violation_date: dt.date | None = None,
+    schedule: str = DEFAULT_SCHEDULE,
+    as_of: dt.date | None = None,
+) -> int:
+    """The calendar-year cap for identical violations (160.404(b)(1)(ii), (b)(2)(i)-(iv)(B))."""
+    return resolve_amounts(tier, violation_date, schedule, as_of).cap
+
+
+class CmpResult(BaseModel):
+    """A penalty range with the amounts used and an explanation that cites each figure."""
+
+    model_config = ConfigDict(frozen=True)
+
+    tier: Tier
+    violations: int
+    minimum: int
+    maximum: int
+    amounts: Amounts
+    explanation: str
+    citations: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def _money(value: int) -> str:
+    return f"${value:,}"
+
+
+def explain_cmp(
+    tier: Tier,
+    violations: int,
+    violation_date: dt.date | None = None,
+    schedule: str = DEFAULT_SCHEDULE,
+    as_of: dt.date | None = None,
+) -> CmpResult:
+    """The penalty range with one readable explanation: tier, per-violation range, cap, result."""
+    check_count(violations)
+    amounts = resolve_amounts(tier, violation_date, schedule, as_of)
+    low, high = range_for(amounts, violations)
+    cap_text = _money(amounts.cap) + (" (an ESTIMATE)" if amounts.cap_is_estimate else "")
+    if amounts.no_penalty:
+        body = (
+            f"Tier {tier}, {violations:,} violation(s): no penalty at all for a violation before "
+            f"2009-02-18 where the person did not know and with reasonable diligence would not have "
+            f"known [{amounts.maximum_citation}]"
+        )
+    else:
+        same = amounts.minimum_citation == amounts.maximum_citation == amounts.cap_citation
+
+        def cite(citation: str) -> str:
+            return "" if same else f" [{citation}]"
+
+        per_max = (
+            f"no per-violation maximum (the cap is the ceiling){cite(amounts.maximum_citation)}"
+            if amounts.maximum is None
+            else f"at most {_money(amounts.maximum)}{cite(amounts.maximum_citation)}"
+        )
+        body = (
+            f"Tier {tier}, {violations:,} violation(s) of one identical requirement in one calendar "
+            f"year: at least {_money(amounts.minimum)} a violation{cite(amounts.minimum_citation)}, "
+            f"{per_max}; calendar-year cap {cap_text}{cite(amounts.cap_citation)}"
+            f"{f' [{amounts.cap_citation}]' if same else ''}; range {_money(low)} to {_money(high)}"
+        )
+    text = f"{body}. Amounts: {amounts.source}; {amounts.why}."
+    for warning in amounts.warnings:
+        text += f" Warning: {warning}."
+    citations = tuple(dict.fromkeys((amounts.minimum_citation, amounts.maximum_citation, amounts.cap_citation)))
+    return CmpResult(
+        tier=tier,
+        violations=violations,
+        minimum=low,
+        maximum=high,
+        amounts=amounts,
+        explanation=text,
+        citations=citations,
+        warnings=amounts.warnings,
+    )

@@ -1,0 +1,20 @@
+"""The law as data: dated, cited amounts read from ``law/data/*.json``, and the schedules built on them."""
+
+from hipaa_xl.law.loader import law_data_version, load_rules
+from hipaa_xl.law.schedules import (
+    DEFAULT_SCHEDULE,
+    Amounts,
+    Regime,
+    resolve_amounts,
+    schedule_names,
+)
+
+__all__ = [
+    "DEFAULT_SCHEDULE",
+    "Amounts",
+    "Regime",
+    "law_data_version",
+    "load_rules",
+    "resolve_amounts",
+    "schedule_names",
+]

@@ -1,0 +1,280 @@
+"""Schedules: which amounts apply to one violation, for a chosen reading of the law.
+
+A schedule is a view over the data files. ``regulation`` (45 CFR 160.404(b)(2)) and ``statute``
+(42 U.S.C. 1320d-5(a)(3), 84 FR 18151) are fixed; ``current`` picks the 45 CFR 102.3 table in force
+on the assessment date; ``cfr102-YYYY`` fixes one table; ``current-tiered`` is ``current`` with the
+2019 tiered caps carried through the multipliers (an estimate). Whatever the schedule, a violation
+before 2009-02-18 takes the 160.404(b)(1) amounts, and under the 102.3 schedules a violation on or
+before 2015-11-02 keeps the unadjusted amounts (45 CFR 102.2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from hipaa_xl import clock
+from hipaa_xl.errors import InvalidValue
+from hipaa_xl.law.loader import load_fixed, load_rules, load_series
+from hipaa_xl.law.models import TIERS, AdjustedTable, FixedSchedule, Tier, TierAmounts
+
+Regime = Literal["pre-2009", "unadjusted", "inflation-adjusted"]
+
+DEFAULT_SCHEDULE = "regulation"
+_FIXED = ("regulation", "statute")
+_CURRENT = ("current", "current-tiered")
+
+
+class Amounts(BaseModel):
+    """The amounts that apply to one violation of one tier, each with its citation."""
+
+    model_config = ConfigDict(frozen=True)
+
+    tier: Tier
+    schedule: str
+    regime: Regime
+    minimum: int
+    minimum_citation: str
+    maximum: int | None
+    """Per-violation maximum; ``None`` when the law sets none (tier D: the cap is the ceiling)."""
+    maximum_citation: str
+    cap: int
+    cap_citation: str
+    source: str
+    """The table used, e.g. ``45 CFR 102.3, table effective 2026-01-28, 91 FR 3665``."""
+    why: str
+    """Why this table applies to this violation and assessment date."""
+    cap_is_estimate: bool = False
+    no_penalty: bool = False
+    """True where the law allows no penalty at all (tier A facts before 2009-02-18)."""
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def per_violation_maximum(self) -> int:
+        """The per-violation ceiling: the maximum, or the cap where the law sets no maximum."""
+        return self.cap if self.maximum is None else self.maximum
+
+
+@functools.cache
+def schedule_names() -> tuple[str, ...]:
+    """Every schedule name a user may choose, in the order the workbook lists them."""
+    fixed_tables = tuple(t.schedule_name for t in load_series().tables)
+    return ("regulation", "statute", "current", "current-tiered", *fixed_tables)
+
+
+def check_schedule(name: object) -> str:
+    """The schedule name, normalised; an unknown name lists the valid ones."""
+    if name is None:
+        return DEFAULT_SCHEDULE
+    text = str(name).strip().lower()
+    if text == "":
+        return DEFAULT_SCHEDULE
+    if text not in schedule_names():
+        raise InvalidValue(
+            f"unknown schedule {str(name)!r}; valid schedules: {', '.join(schedule_names())}"
+        )
+    return text
+
+
+def _round_dollars(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@functools.cache
+def tiered_cap_estimates() -> dict[str, dict[Tier, int]]:
+    """84 FR 18151's tiered caps carried through each 102.3 multiplier, rounded every year.
+
+    HHS has published no such table: these are estimates, labelled so wherever they are shown.
+    Tier D takes the table's full cap.
+    """
+    series = load_series()
+    base = load_fixed(series.tiered_caps_estimate.base)
+    running: dict[Tier, int] = {t: _cap_value(base.tiers[t]) for t in TIERS}
+    out: dict[str, dict[Tier, int]] = {}
+    for table in series.tables:
+        running = {t: _round_dollars(Decimal(running[t]) * table.multiplier) for t in TIERS}
+        out[table.label] = {**running, "D": _cap_value(table.tiers["D"])}
+    return out
+
+
+def _cap_value(amounts: TierAmounts) -> int:
+    if amounts.cap.value is None:
+        raise ValueError("law data: every tier needs a calendar-year cap")
+    return amounts.cap.value
+
+
+def _value(amount: int | None, what: str) -> int:
+    if amount is None:
+        raise ValueError(f"law data: missing {what}")
+    return amount
+
+
+def _from_fixed(
+    tier: Tier, schedule: str, regime: Regime, data: FixedSchedule, why: str, warnings: tuple[str, ...]
+) -> Amounts:
+    t = data.tiers[tier]
+    no_penalty = regime == "pre-2009" and t.maximum.value == 0
+    return Amounts(
+        tier=tier,
+        schedule=schedule,
+        regime=regime,
+        minimum=_value(t.minimum.value, "minimum"),
+        minimum_citation=t.minimum.citation,
+        maximum=t.maximum.value,
+        maximum_citation=t.maximum.citation,
+        cap=_cap_value(t),
+        cap_citation=t.cap.citation,
+        source=data.document,
+        why=why,
+        no_penalty=no_penalty,
+        warnings=warnings,
+    )
+
+
+def _from_table(
+    tier: Tier, schedule: str, table: AdjustedTable, why: str, tiered: bool, warnings: tuple[str, ...]
+) -> Amounts:
+    t = table.tiers[tier]
+    cap = _cap_value(t)
+    cap_citation = t.cap.citation
+    estimate = False
+    if tiered and tier != "D":
+        cap = tiered_cap_estimates()[table.label][tier]
+        method = load_series().tiered_caps_estimate
+        cap_citation = (
+            f"ESTIMATE: {method.citation}; {method.method} (HHS has published no such table)"
+        )
+        estimate = True
+    return Amounts(
+        tier=tier,
+        schedule=schedule,
+        regime="inflation-adjusted",
+        minimum=_value(t.minimum.value, "minimum"),
+        minimum_citation=t.minimum.citation,
+        maximum=t.maximum.value,
+        maximum_citation=t.maximum.citation,
+        cap=cap,
+        cap_citation=cap_citation,
+        source=table.description,
+        why=why,
+        cap_is_estimate=estimate,
+        warnings=warnings,
+    )
+
+
+def table_in_force(as_of: dt.date) -> AdjustedTable | None:
+    """The newest 102.3 table whose effective date is on or before ``as_of`` (None before 2016-08-02)."""
+    chosen: AdjustedTable | None = None
+    for table in load_series().tables:
+        if table.effective <= as_of:
+            chosen = table
+    return chosen
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def newer_table_warning(as_of: dt.date) -> str | None:
+    """A warning when ``as_of`` is so far past the newest shipped table that a newer one may exist."""
+    series = load_series()
+    newest = series.tables[-1]
+    if as_of > _add_months(newest.effective, series.newer_table_warning_months):
+        return (
+            f"the assessment date {as_of.isoformat()} is more than {series.newer_table_warning_months} "
+            f"months after the newest table shipped ({newest.description}); a newer 45 CFR 102.3 "
+            "adjustment may exist"
+        )
+    return None
+
+
+def resolve_amounts(
+    tier: Tier,
+    violation_date: dt.date | None = None,
+    schedule: str = DEFAULT_SCHEDULE,
+    as_of: dt.date | None = None,
+) -> Amounts:
+    """The amounts for one violation of ``tier`` dated ``violation_date``, assessed on ``as_of``.
+
+    ``violation_date`` None means a violation under the schedule's own regime (after 2009-02-17;
+    under the 102.3 schedules, after 2015-11-02). ``as_of`` None means today; it matters only for
+    ``current`` and ``current-tiered``. Raises ``InvalidValue`` for an unknown schedule or an
+    assessment date before the violation.
+    """
+    if as_of is None and schedule in _CURRENT:
+        as_of = clock.today()  # read outside the cache, so that a new day gives the new table
+    return _resolve(tier, violation_date, schedule, as_of)
+
+
+@functools.lru_cache(maxsize=65536)
+def _resolve(tier: Tier, violation_date: dt.date | None, schedule: str, as_of: dt.date | None) -> Amounts:
+    if tier not in TIERS:
+        raise InvalidValue(f"tier must be A, B, C or D (got {tier!r})")
+    schedule = check_schedule(schedule)
+    if as_of is not None and violation_date is not None and as_of < violation_date:
+        raise InvalidValue(
+            f"the assessment (as-of) date {as_of.isoformat()} is before the violation date "
+            f"{violation_date.isoformat()}: a penalty cannot be assessed before the violation"
+        )
+    rules = load_rules()
+    hitech = rules.hitech_violations_from
+    if violation_date is not None and violation_date < hitech.value:
+        why = (
+            f"violation dated {violation_date.isoformat()}, before {hitech.value.isoformat()}: "
+            f"45 CFR 160.404(b)(1) applies whatever the schedule ({hitech.citation})"
+        )
+        return _from_fixed(tier, schedule, "pre-2009", load_fixed("pre2009"), why, ())
+
+    if schedule in _FIXED:
+        why = f"schedule '{schedule}' ({load_fixed(schedule).title})"
+        return _from_fixed(tier, schedule, "unadjusted", load_fixed(schedule), why, ())
+
+    series = load_series()
+    cutoff = series.applicability.violations_after
+    tiered = schedule == "current-tiered"
+    unadjusted = load_fixed("statute" if tiered else "regulation")
+    if violation_date is not None and violation_date <= cutoff:
+        why = (
+            f"violation dated {violation_date.isoformat()}, on or before {cutoff.isoformat()}: "
+            f"unadjusted amounts ({series.applicability.violations_after_citation})"
+        )
+        return _from_fixed(tier, schedule, "unadjusted", unadjusted, why, ())
+
+    when = (
+        f"violation dated {violation_date.isoformat()}"
+        if violation_date is not None
+        else "violation date not given (taken as after " + cutoff.isoformat() + ")"
+    )
+    if schedule in _CURRENT:
+        day = as_of if as_of is not None else clock.today()
+        table = table_in_force(day)
+        warning = newer_table_warning(day)
+        warnings = (warning,) if warning else ()
+        if table is None:
+            why = (
+                f"{when}; assessed {day.isoformat()}, on or before "
+                f"{series.applicability.assessed_after.isoformat()}: unadjusted amounts "
+                f"({series.applicability.assessed_after_citation})"
+            )
+            return _from_fixed(tier, schedule, "unadjusted", unadjusted, why, warnings)
+        why = (
+            f"{when}, after {cutoff.isoformat()}; assessed {day.isoformat()}: the newest 45 CFR 102.3 "
+            f"table in force on that date is the one effective {table.effective.isoformat()}"
+        )
+        return _from_table(tier, schedule, table, why, tiered, warnings)
+
+    label = schedule.removeprefix("cfr102-")
+    table = next(t for t in series.tables if t.label == label)
+    why = f"{when}, after {cutoff.isoformat()}: schedule '{schedule}' fixes the table {table.description}"
+    return _from_table(tier, schedule, table, why, False, ())

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install what the tests need and run them: a venv with the test extras, LibreOffice from Debian's
+# packages when it is missing and this user may install it, then lint, types and the test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v soffice >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing LibreOffice (Debian packages) for the round-trip tests..."
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      libreoffice-calc-nogui poppler-utils fonts-dejavu-core fonts-liberation >/dev/null
+  else
+    echo "LibreOffice (soffice) not found and cannot be installed here: its tests will be skipped"
+  fi
+fi
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+.venv/bin/ruff check hipaa_xl tests
+.venv/bin/mypy --strict hipaa_xl
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,20 @@
+"""Shared test helpers: where the public worked examples live."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+GOLDEN = SHARED / "golden"
+
+
+def golden_cases() -> list[tuple[str, dict[str, Any]]]:
+    """Every case of every ../shared/golden/*.json file, as (file:id, case)."""
+    out = []
+    for path in sorted(GOLDEN.glob("*.json")):
+        for case in json.loads(path.read_text("utf-8"))["cases"]:
+            out.append((f"{path.name}:{case['id']}", case))
+    return out
