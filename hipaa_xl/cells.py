@@ -16,6 +16,7 @@ and serials; a user may type ISO text. The rules (decisions.md 11-12):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -84,6 +85,20 @@ def date_to_serial(day: dt.date) -> int:
 
 def parse_date(value: object, what: str = "date") -> dt.date | None:
     """A date from a datetime, a date, a serial number or ISO text; blank means missing."""
+    if value.__class__ in _CACHEABLE:
+        return _parse_date_cached(value, what)
+    return _parse_date(value, what)
+
+
+_CACHEABLE = {str, int, float, dt.datetime, dt.date}
+
+
+@functools.lru_cache(maxsize=8192, typed=True)
+def _parse_date_cached(value: object, what: str) -> dt.date | None:
+    return _parse_date(value, what)
+
+
+def _parse_date(value: object, what: str) -> dt.date | None:
     _propagate(value)
     if _blank(value):
         return None
@@ -154,8 +169,9 @@ def parse_year(value: object) -> int | None:
     return year
 
 
+@functools.lru_cache(maxsize=256, typed=True)
 def parse_schedule(value: object) -> str:
-    """A schedule name; blank is the default (``regulation``)."""
+    """A schedule name; blank is the default (``regulation``). Cached: a column repeats one name."""
     _propagate(value)
     if _blank(value):
         return check_schedule(None)
@@ -212,63 +228,118 @@ def parse_text(value: object, what: str) -> object:
 # ---------------------------------------------------------------- results and arrays
 
 Scalar = int | float | bool | str
+Parser = Callable[[object], Any]
 
 
-def guarded(fn: Callable[..., Scalar], args: Sequence[object]) -> Scalar:
-    """Call ``fn``; an argument error comes back as its text, bad input as "#CODE reason"."""
-    try:
-        return fn(*args)
-    except CellError as exc:
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, CellError):
         return exc.text
-    except HipaaInputError as exc:
+    if isinstance(exc, HipaaInputError):
         return exc.excel_text()
-    except (ValueError, TypeError, OverflowError, ArithmeticError) as exc:
-        return f"#VALUE! {exc}"
+    return f"#VALUE! {exc}"
+
+
+_EXPECTED = (CellError, HipaaInputError, ValueError, TypeError, OverflowError, ArithmeticError)
+
+
+def guarded(core: Callable[..., Scalar], parsers: Sequence[Parser], args: Sequence[object]) -> Scalar:
+    """Parse the arguments and call ``core``; bad input comes back as "#CODE reason", never raised."""
+    try:
+        return core(*[parse(a) for parse, a in zip(parsers, args, strict=True)])
+    except _EXPECTED as exc:
+        return _error_text(exc)
 
 
 def _as_grid(value: list[Any]) -> list[list[Any]]:
     """A range as rows: a flat list is a column; an empty list is one blank cell."""
     if not value:
         return [[None]]
-    if all(isinstance(row, list) for row in value):
-        return [row if row else [None] for row in value]
+    if all(isinstance(row, list) and row for row in value):
+        return value
+    if all(isinstance(row, list | tuple) for row in value):
+        return [list(row) if row else [None] for row in value]
     return [[v] for v in value]
 
 
-def broadcast(fn: Callable[..., Scalar], *args: object) -> Scalar | list[list[Scalar]]:
-    """Apply a scalar function over ranges: any argument may be a column or grid (dynamic arrays).
+class _Failed:
+    """A cell argument that could not be parsed: the cell's result is this error text."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+_NOT_AVAILABLE = _Failed("#N/A")
+
+
+def _parse_all(parse: Parser, values: list[object]) -> list[Any]:
+    """Each value parsed once (a column repeats values); failures become ``_Failed`` markers."""
+    seen: dict[tuple[type, object], Any] = {}
+    out: list[Any] = []
+    for value in values:
+        if value is _NOT_AVAILABLE:
+            out.append(value)
+            continue
+        try:
+            key = (value.__class__, value)
+            found = seen.get(key, seen)
+        except TypeError:  # unhashable
+            key, found = None, seen
+        if found is seen:
+            try:
+                found = parse(value)
+            except _EXPECTED as exc:
+                found = _Failed(_error_text(exc))
+            if key is not None:
+                seen[key] = found
+        out.append(found)
+    return out
+
+
+def _spread(value: object, rows: int, cols: int) -> list[object]:
+    """One argument as a row-major list of rows x cols cells, repeated or cut as Excel does."""
+    if not isinstance(value, list | tuple):
+        return [value] * (rows * cols)
+    grid = _as_grid(list(value))
+    if cols == 1 and len(grid) == rows:  # the usual case: a column
+        return [r[0] for r in grid]
+    out: list[object] = []
+    for i in range(rows):
+        row = grid[0] if len(grid) == 1 else grid[i] if i < len(grid) else None
+        for j in range(cols):
+            if row is None or (len(row) != 1 and j >= len(row)):
+                out.append(_NOT_AVAILABLE)
+            else:
+                out.append(row[0] if len(row) == 1 else row[j])
+    return out
+
+
+def broadcast(core: Callable[..., Scalar], parsers: Sequence[Parser], *args: object) -> Scalar | list[list[Scalar]]:
+    """Apply a function over ranges: any argument may be a column or grid (dynamic arrays).
 
     Scalars and 1 x 1 ranges repeat; a single row or column repeats across the other dimension;
-    a cell outside a shorter range gives #N/A, as Excel's array evaluation does.
+    a cell outside a shorter range gives #N/A, as Excel's array evaluation does. Each distinct
+    argument value is parsed once per call.
     """
     if not any(isinstance(a, list | tuple) for a in args):
-        return guarded(fn, args)
-    grids = [(_as_grid(list(a)) if isinstance(a, list | tuple) else None) for a in args]
-    rows = max(len(g) for g in grids if g is not None)
-    cols = max(max(len(r) for r in g) for g in grids if g is not None)
-    out: list[list[Scalar]] = []
-    for i in range(rows):
-        line: list[Scalar] = []
-        for j in range(cols):
-            cell_args: list[object] = []
-            missing = False
-            for a, g in zip(args, grids, strict=True):
-                if g is None:
-                    cell_args.append(a)
-                    continue
-                gi = 0 if len(g) == 1 else i
-                row = g[gi] if gi < len(g) else None
-                if row is None:
-                    missing = True
-                    break
-                gj = 0 if len(row) == 1 else j
-                if gj >= len(row):
-                    missing = True
-                    break
-                v = row[gj]
-                if isinstance(v, list | tuple):  # nested deeper than a grid
-                    return [["#VALUE! ranges must be one or two dimensional"]]
-                cell_args.append(v)
-            line.append("#N/A" if missing else guarded(fn, cell_args))
-        out.append(line)
-    return out
+        return guarded(core, parsers, args)
+    grids = [_as_grid(list(a)) for a in args if isinstance(a, list | tuple)]
+    rows = max(len(g) for g in grids)
+    cols = max(len(r) for g in grids for r in g)
+    columns = [
+        _parse_all(parse, _spread(a, rows, cols)) if isinstance(a, list | tuple) else
+        _parse_all(parse, [a]) * (rows * cols)
+        for parse, a in zip(parsers, args, strict=True)
+    ]
+    flat: list[Scalar] = []
+    for cell in zip(*columns, strict=True):
+        failed = next((a for a in cell if a.__class__ is _Failed), None)
+        if failed is not None:
+            flat.append(failed.text)
+            continue
+        try:
+            flat.append(core(*cell))
+        except _EXPECTED as exc:
+            flat.append(_error_text(exc))
+    return [flat[i * cols : (i + 1) * cols] for i in range(rows)]

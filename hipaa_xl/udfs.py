@@ -43,92 +43,75 @@ _DOC_SCHEDULE = "Schedule: regulation (default), statute, current, current-tiere
 _DOC_AS_OF = "Assessment (as-of) date (optional; default today)"
 
 
-# ---------------------------------------------------------------- scalar implementations
+# ---------------------------------------------------------------- argument parsers
 
 
-def _penalty_args(tier: object, violation_date: object, schedule: object, as_of: object) -> tuple[Tier, Any, str, Any]:
-    return (
-        tiers.parse_tier(cells.parse_text(tier, "tier")),
-        cells.parse_date(violation_date, "violation date"),
-        cells.parse_schedule(schedule),
-        cells.parse_date(as_of, "as-of date"),
-    )
+def _tier(value: object) -> Tier:
+    return tiers.parse_tier(cells.parse_text(value, "tier"))
 
 
-def _cmp_min(tier: object, violations: object, violation_date: object, schedule: object, as_of: object) -> int:
-    t, vd, sched, asof = _penalty_args(tier, violation_date, schedule, as_of)
-    return penalties.cmp_range(t, cells.parse_count(violations), vd, sched, asof)[0]
+def _tier_words(value: object) -> object:
+    return cells.parse_text(value, "tier")
 
 
-def _cmp_max(tier: object, violations: object, violation_date: object, schedule: object, as_of: object) -> int:
-    t, vd, sched, asof = _penalty_args(tier, violation_date, schedule, as_of)
-    return penalties.cmp_range(t, cells.parse_count(violations), vd, sched, asof)[1]
+def _date(what: str) -> cells.Parser:
+    return lambda value: cells.parse_date(value, what)
 
 
-def _annual_cap(tier: object, violation_date: object, schedule: object, as_of: object) -> int:
-    return penalties.annual_cap(*_penalty_args(tier, violation_date, schedule, as_of))
+def _required_date(what: str) -> cells.Parser:
+    return lambda value: cells.parse_required_date(value, what)
 
 
-def _cmp_explain(tier: object, violations: object, violation_date: object, schedule: object, as_of: object) -> str:
-    t, vd, sched, asof = _penalty_args(tier, violation_date, schedule, as_of)
-    return penalties.explain_cmp(t, cells.parse_count(violations), vd, sched, asof).explanation
+def _text(what: str) -> cells.Parser:
+    return lambda value: cells.parse_text(value, what)
 
 
-def _ag_damages(violations: object, per_violation: object, pending: object, violation_date: object) -> int | float:
-    return ag.ag_damages(
-        cells.parse_count(violations),
-        cells.parse_rate(per_violation),
-        cells.parse_bool(pending, "federal_action_pending"),
-        cells.parse_date(violation_date, "violation date"),
-    )
+_COUNT = cells.parse_count
+_VDATE = _date("violation date")
+_AS_OF = _date("as-of date")
+_KNOWN = _date("known date")
+_CORRECTED = _date("corrected date")
+_PENALTY = (_tier, _COUNT, _VDATE, cells.parse_schedule, _AS_OF)
+_CAP = (_tier, _VDATE, cells.parse_schedule, _AS_OF)
+_AG = (_COUNT, cells.parse_rate, lambda v: cells.parse_bool(v, "federal_action_pending"), _VDATE)
+_OFFENSE = (_text("offense"),)
 
 
-def _cmp_tier(culpability: object, known_date: object, corrected_date: object) -> str:
-    return tiers.derive_tier(
-        cells.parse_text(culpability, "culpability"),
-        cells.parse_date(known_date, "known date"),
-        cells.parse_date(corrected_date, "corrected date"),
-    ).tier
+# ---------------------------------------------------------------- the rules, on parsed arguments
 
 
-def _cured(tier: object, known_date: object, corrected_date: object) -> bool:
-    return tiers.is_cured(
-        cells.parse_text(tier, "tier"),
-        cells.parse_date(known_date, "known date"),
-        cells.parse_date(corrected_date, "corrected date"),
-    )
+def _cmp_min(tier: Tier, n: int, vdate: Any, schedule: str, as_of: Any) -> int:
+    return penalties.cmp_range(tier, n, vdate, schedule, as_of)[0]
 
 
-def _violation_days(start_date: object, end_date: object, year: object, as_of: object) -> int:
-    start = cells.parse_required_date(start_date, "start date")
-    end = cells.parse_required_date(end_date, "end date")
-    y = cells.parse_year(year)
-    asof = cells.parse_date(as_of, "as-of date")
+def _cmp_max(tier: Tier, n: int, vdate: Any, schedule: str, as_of: Any) -> int:
+    return penalties.cmp_range(tier, n, vdate, schedule, as_of)[1]
+
+
+def _cmp_explain(tier: Tier, n: int, vdate: Any, schedule: str, as_of: Any) -> str:
+    return penalties.explain_cmp(tier, n, vdate, schedule, as_of).explanation
+
+
+def _cmp_tier(culpability: object, known: Any, corrected: Any) -> str:
+    return tiers.derive_tier(culpability, known, corrected).tier
+
+
+def _violation_days(start: Any, end: Any, year: int | None, as_of: Any) -> int:
     days.check_order(start, end)
-    if asof is not None and asof < start:
-        raise InvalidValue(f"the as-of date {asof.isoformat()} is before the start date {start.isoformat()}")
-    if y is not None:
-        lo, hi = days.year_bounds(y)
+    if as_of is not None and as_of < start:
+        raise InvalidValue(f"the as-of date {as_of.isoformat()} is before the start date {start.isoformat()}")
+    if year is not None:
+        lo, hi = days.year_bounds(year)
         part = days.clip(start, end, lo, hi)
         if part is None:
             return 0
         start, end = part
-    in_time = days.split_by_limitation(start, end, asof)[1]
+    in_time = days.split_by_limitation(start, end, as_of)[1]
     return 0 if in_time is None else days.count_days(*in_time)
 
 
-def _criminal_fine(offense: object) -> int:
-    return criminal.criminal_offense(cells.parse_text(offense, "offense")).fine
-
-
-def _criminal_years(offense: object) -> int:
-    return criminal.criminal_offense(cells.parse_text(offense, "offense")).years
-
-
-def _time_barred(violation_date: object, as_of: object) -> bool:
-    day = cells.parse_required_date(violation_date, "violation date")
-    asof = cells.parse_date(as_of, "as-of date") or clock.today()
-    return days.is_time_barred(day, asof)
+def _time_barred(day: Any, as_of: Any) -> bool:
+    return days.is_time_barred(day, as_of or clock.today())
 
 
 # ---------------------------------------------------------------- the Excel functions
@@ -142,7 +125,7 @@ def _time_barred(violation_date: object, as_of: object) -> bool:
 @xw.arg("as_of", doc=_DOC_AS_OF, err_to_str=True, ndim=2)
 def CMP_MIN(tier: Any, violations: Any, violation_date: Any = None, schedule: Any = None, as_of: Any = None) -> Result:
     """Lowest civil money penalty: min(n x per-violation minimum, calendar-year cap) (45 CFR 160.404(b))."""
-    return cells.broadcast(_cmp_min, tier, violations, violation_date, schedule, as_of)
+    return cells.broadcast(_cmp_min, _PENALTY, tier, violations, violation_date, schedule, as_of)
 
 
 @xw.func(category=CATEGORY)
@@ -153,7 +136,7 @@ def CMP_MIN(tier: Any, violations: Any, violation_date: Any = None, schedule: An
 @xw.arg("as_of", doc=_DOC_AS_OF, err_to_str=True, ndim=2)
 def CMP_MAX(tier: Any, violations: Any, violation_date: Any = None, schedule: Any = None, as_of: Any = None) -> Result:
     """Highest civil money penalty: min(n x per-violation maximum, cap); tier D's maximum is the cap."""
-    return cells.broadcast(_cmp_max, tier, violations, violation_date, schedule, as_of)
+    return cells.broadcast(_cmp_max, _PENALTY, tier, violations, violation_date, schedule, as_of)
 
 
 @xw.func(category=CATEGORY)
@@ -163,7 +146,7 @@ def CMP_MAX(tier: Any, violations: Any, violation_date: Any = None, schedule: An
 @xw.arg("as_of", doc=_DOC_AS_OF, err_to_str=True, ndim=2)
 def ANNUAL_CAP(tier: Any, violation_date: Any = None, schedule: Any = None, as_of: Any = None) -> Result:
     """Calendar-year cap for identical violations (45 CFR 160.404(b); 42 U.S.C. 1320d-5(a)(3))."""
-    return cells.broadcast(_annual_cap, tier, violation_date, schedule, as_of)
+    return cells.broadcast(penalties.annual_cap, _CAP, tier, violation_date, schedule, as_of)
 
 
 @xw.func(category=CATEGORY)
@@ -175,7 +158,7 @@ def AG_DAMAGES(
     violations: Any, per_violation: Any = None, federal_action_pending: Any = None, violation_date: Any = None
 ) -> Result:
     """State attorney general damages: min(n x up to $100, $25,000) (42 U.S.C. 1320d-5(d)(2))."""
-    return cells.broadcast(_ag_damages, violations, per_violation, federal_action_pending, violation_date)
+    return cells.broadcast(ag.ag_damages, _AG, violations, per_violation, federal_action_pending, violation_date)
 
 
 @xw.func(category=CATEGORY)
@@ -185,7 +168,7 @@ def AG_DAMAGES(
 @xw.arg("corrected_date", doc="Day the violation was corrected", err_to_str=True, ndim=2)
 def CMP_TIER(culpability: Any, known_date: Any = None, corrected_date: Any = None) -> Result:
     """Tier A-D; willful neglect corrected within the 30-day period beginning on known_date is C, else D."""
-    return cells.broadcast(_cmp_tier, culpability, known_date, corrected_date)
+    return cells.broadcast(_cmp_tier, (_text("culpability"), _KNOWN, _CORRECTED), culpability, known_date, corrected_date)
 
 
 @xw.func(category=CATEGORY)
@@ -194,7 +177,7 @@ def CMP_TIER(culpability: Any, known_date: Any = None, corrected_date: Any = Non
 @xw.arg("corrected_date", doc="Day the violation was corrected", err_to_str=True, ndim=2)
 def CURED(tier: Any, known_date: Any = None, corrected_date: Any = None) -> Result:
     """TRUE when the 30-day cure bars any penalty: tier A or B corrected in time (1320d-5(b)(2)(A))."""
-    return cells.broadcast(_cured, tier, known_date, corrected_date)
+    return cells.broadcast(tiers.is_cured, (_tier_words, _KNOWN, _CORRECTED), tier, known_date, corrected_date)
 
 
 @xw.func(category=CATEGORY)
@@ -204,7 +187,10 @@ def CURED(tier: Any, known_date: Any = None, corrected_date: Any = None) -> Resu
 @xw.arg("as_of", doc="Count only the days not time-barred at this date (optional)", err_to_str=True, ndim=2)
 def VIOLATION_DAYS(start_date: Any, end_date: Any, year: Any = None, as_of: Any = None) -> Result:
     """Days of a continuing violation, start through end inclusive: one violation a day (160.406)."""
-    return cells.broadcast(_violation_days, start_date, end_date, year, as_of)
+    return cells.broadcast(
+        _violation_days,
+        (_required_date("start date"), _required_date("end date"), cells.parse_year, _AS_OF),
+        start_date, end_date, year, as_of)
 
 
 @xw.func(category=CATEGORY)
@@ -215,21 +201,21 @@ def VIOLATION_DAYS(start_date: Any, end_date: Any, year: Any = None, as_of: Any 
 @xw.arg("as_of", doc=_DOC_AS_OF, err_to_str=True, ndim=2)
 def CMP_EXPLAIN(tier: Any, violations: Any, violation_date: Any = None, schedule: Any = None, as_of: Any = None) -> Result:
     """One sentence: tier, per-violation range, cap, resulting range, with citations."""
-    return cells.broadcast(_cmp_explain, tier, violations, violation_date, schedule, as_of)
+    return cells.broadcast(_cmp_explain, _PENALTY, tier, violations, violation_date, schedule, as_of)
 
 
 @xw.func(category=CATEGORY)
 @xw.arg("offense", doc="knowingly / false pretenses / intent to sell", err_to_str=True, ndim=2)
 def CRIMINAL_FINE(offense: Any) -> Result:
     """Maximum criminal fine under 42 U.S.C. 1320d-6(b) (18 U.S.C. 3571 may allow more)."""
-    return cells.broadcast(_criminal_fine, offense)
+    return cells.broadcast(lambda o: criminal.criminal_offense(o).fine, _OFFENSE, offense)
 
 
 @xw.func(category=CATEGORY)
 @xw.arg("offense", doc="knowingly / false pretenses / intent to sell", err_to_str=True, ndim=2)
 def CRIMINAL_YEARS(offense: Any) -> Result:
     """Maximum years of imprisonment under 42 U.S.C. 1320d-6(b)."""
-    return cells.broadcast(_criminal_years, offense)
+    return cells.broadcast(lambda o: criminal.criminal_offense(o).years, _OFFENSE, offense)
 
 
 @xw.func(category=CATEGORY)
@@ -237,4 +223,4 @@ def CRIMINAL_YEARS(offense: Any) -> Result:
 @xw.arg("as_of", doc=_DOC_AS_OF, err_to_str=True, ndim=2)
 def TIME_BARRED(violation_date: Any, as_of: Any = None) -> Result:
     """TRUE when more than six years have passed since the violation (42 U.S.C. 1320a-7a(c)(1))."""
-    return cells.broadcast(_time_barred, violation_date, as_of)
+    return cells.broadcast(_time_barred, (_required_date("violation date"), _AS_OF), violation_date, as_of)

@@ -114,7 +114,8 @@ def explain_cmp(
             f"{per_max}; calendar-year cap {cap_text}{cite(amounts.cap_citation)}"
             f"{f' [{amounts.cap_citation}]' if same else ''}; range {_money(low)} to {_money(high)}"
         )
-    text = f"{body}. Amounts: {amounts.source}; {amounts.why}."
+    dated = f"violation dated {violation_date.isoformat()}; " if violation_date is not None else ""
+    text = f"{body}. Amounts: {amounts.source}; {dated}{amounts.why}."
     for warning in amounts.warnings:
         text += f" Warning: {warning}."
     citations = tuple(dict.fromkeys((amounts.minimum_citation, amounts.maximum_citation, amounts.cap_citation)))

@@ -66,8 +66,15 @@ def schedule_names() -> tuple[str, ...]:
     return ("regulation", "statute", "current", "current-tiered", *fixed_tables)
 
 
+@functools.cache
+def _known_names() -> frozenset[str]:
+    return frozenset(schedule_names())
+
+
 def check_schedule(name: object) -> str:
     """The schedule name, normalised; an unknown name lists the valid ones."""
+    if name.__class__ is str and name in _known_names():
+        return name
     if name is None:
         return DEFAULT_SCHEDULE
     text = str(name).strip().lower()
@@ -212,27 +219,48 @@ def resolve_amounts(
     ``current`` and ``current-tiered``. Raises ``InvalidValue`` for an unknown schedule or an
     assessment date before the violation.
     """
-    if as_of is None and schedule in _CURRENT:
-        as_of = clock.today()  # read outside the cache, so that a new day gives the new table
-    return _resolve(tier, violation_date, schedule, as_of)
-
-
-@functools.lru_cache(maxsize=65536)
-def _resolve(tier: Tier, violation_date: dt.date | None, schedule: str, as_of: dt.date | None) -> Amounts:
     if tier not in TIERS:
         raise InvalidValue(f"tier must be A, B, C or D (got {tier!r})")
     schedule = check_schedule(schedule)
+    if as_of is None and schedule in _CURRENT:
+        as_of = clock.today()  # read outside the cache, so that a new day gives the new table
     if as_of is not None and violation_date is not None and as_of < violation_date:
         raise InvalidValue(
             f"the assessment (as-of) date {as_of.isoformat()} is before the violation date "
             f"{violation_date.isoformat()}: a penalty cannot be assessed before the violation"
         )
-    rules = load_rules()
-    hitech = rules.hitech_violations_from
-    if violation_date is not None and violation_date < hitech.value:
+    era = _era(violation_date, schedule)
+    return _resolve(tier, era, schedule, as_of if era in ("adjusted", "undated") and schedule in _CURRENT else None)
+
+
+Era = Literal["pre-2009", "unadjusted", "adjusted", "undated"]
+
+
+def _era(violation_date: dt.date | None, schedule: str) -> Era:
+    """Which body of amounts a violation date falls under; every day of an era shares its amounts."""
+    if violation_date is None:
+        return "undated"
+    hitech, cutoff = _era_bounds()
+    if violation_date < hitech:
+        return "pre-2009"
+    if schedule in _FIXED or violation_date <= cutoff:
+        return "unadjusted"
+    return "adjusted"
+
+
+@functools.cache
+def _era_bounds() -> tuple[dt.date, dt.date]:
+    """The first day of the 2009 amounts and the last day before the 102.3 adjustments."""
+    return load_rules().hitech_violations_from.value, load_series().applicability.violations_after
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolve(tier: Tier, era: Era, schedule: str, as_of: dt.date | None) -> Amounts:
+    hitech = load_rules().hitech_violations_from
+    if era == "pre-2009":
         why = (
-            f"violation dated {violation_date.isoformat()}, before {hitech.value.isoformat()}: "
-            f"45 CFR 160.404(b)(1) applies whatever the schedule ({hitech.citation})"
+            f"violation before {hitech.value.isoformat()}: 45 CFR 160.404(b)(1) applies whatever the "
+            f"schedule ({hitech.citation})"
         )
         return _from_fixed(tier, schedule, "pre-2009", load_fixed("pre2009"), why, ())
 
@@ -244,17 +272,17 @@ def _resolve(tier: Tier, violation_date: dt.date | None, schedule: str, as_of: d
     cutoff = series.applicability.violations_after
     tiered = schedule == "current-tiered"
     unadjusted = load_fixed("statute" if tiered else "regulation")
-    if violation_date is not None and violation_date <= cutoff:
+    if era == "unadjusted":
         why = (
-            f"violation dated {violation_date.isoformat()}, on or before {cutoff.isoformat()}: "
-            f"unadjusted amounts ({series.applicability.violations_after_citation})"
+            f"violation on or before {cutoff.isoformat()}: unadjusted amounts "
+            f"({series.applicability.violations_after_citation})"
         )
         return _from_fixed(tier, schedule, "unadjusted", unadjusted, why, ())
 
     when = (
-        f"violation dated {violation_date.isoformat()}"
-        if violation_date is not None
-        else "violation date not given (taken as after " + cutoff.isoformat() + ")"
+        f"violation after {cutoff.isoformat()}"
+        if era == "adjusted"
+        else f"violation date not given (taken as after {cutoff.isoformat()})"
     )
     if schedule in _CURRENT:
         day = as_of if as_of is not None else clock.today()
@@ -269,12 +297,12 @@ def _resolve(tier: Tier, violation_date: dt.date | None, schedule: str, as_of: d
             )
             return _from_fixed(tier, schedule, "unadjusted", unadjusted, why, warnings)
         why = (
-            f"{when}, after {cutoff.isoformat()}; assessed {day.isoformat()}: the newest 45 CFR 102.3 "
-            f"table in force on that date is the one effective {table.effective.isoformat()}"
+            f"{when}; assessed {day.isoformat()}: the newest 45 CFR 102.3 table in force on that date "
+            f"is the one effective {table.effective.isoformat()}"
         )
         return _from_table(tier, schedule, table, why, tiered, warnings)
 
     label = schedule.removeprefix("cfr102-")
     table = next(t for t in series.tables if t.label == label)
-    why = f"{when}, after {cutoff.isoformat()}: schedule '{schedule}' fixes the table {table.description}"
+    why = f"{when}: schedule '{schedule}' fixes the table {table.description}"
     return _from_table(tier, schedule, table, why, False, ())
