@@ -18,6 +18,7 @@ from hipaa_xl import cells, clock
 from hipaa_xl.engine import ag, criminal, days, penalties, tiers
 from hipaa_xl.errors import InvalidValue
 from hipaa_xl.law.models import Tier
+from hipaa_xl.udfs_workbook import SCHEDULE_SOURCE
 
 __all__ = [
     "AG_DAMAGES",
@@ -29,6 +30,7 @@ __all__ = [
     "CRIMINAL_FINE",
     "CRIMINAL_YEARS",
     "CURED",
+    "SCHEDULE_SOURCE",
     "TIME_BARRED",
     "VIOLATION_DAYS",
 ]

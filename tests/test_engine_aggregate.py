@@ -92,6 +92,18 @@ def test_near_duplicate_entity_names_are_warned_about() -> None:
     assert any("look alike" in w for w in result.warnings)
 
 
+def test_requirements_whose_citations_differ_are_not_near_duplicates() -> None:
+    result = aggregate(
+        [
+            inc("1", tier="A", start=D(2024, 2, 1), violations=1, requirement="164.308(a)(1)(ii)(A)"),
+            inc("2", tier="A", start=D(2024, 2, 1), violations=1, requirement="164.308(a)(1)(i)"),
+        ],
+        "regulation",
+        AS_OF,
+    )
+    assert not result.warnings
+
+
 def test_mixed_tiers_cap_each_part_by_its_own_cap_and_the_total_by_the_largest() -> None:
     # statute caps: tier A 25,000; tier C 250,000. A: 10 x 50,000 -> 25,000; C: 10 x 50,000 -> 250,000
     result = aggregate(

@@ -35,7 +35,7 @@ argument = st.one_of(
 EXPECTED = {
     "CMP_MIN": (int,), "CMP_MAX": (int,), "ANNUAL_CAP": (int,), "AG_DAMAGES": (int, float),
     "CMP_TIER": (str,), "CURED": (bool,), "VIOLATION_DAYS": (int,), "CMP_EXPLAIN": (str,),
-    "CRIMINAL_FINE": (int,), "CRIMINAL_YEARS": (int,), "TIME_BARRED": (bool,),
+    "CRIMINAL_FINE": (int,), "CRIMINAL_YEARS": (int,), "TIME_BARRED": (bool,), "SCHEDULE_SOURCE": (str,),
 }
 TUPLES_PER_EXAMPLE = 250
 EXAMPLES = 41  # 41 x 250 = 10,250 argument tuples per function, drawn from a fresh pool each time

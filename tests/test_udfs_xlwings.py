@@ -40,11 +40,12 @@ def windows_udfs(monkeypatch: pytest.MonkeyPatch) -> Iterator[types.ModuleType]:
     monkeypatch.setattr(xw, "func", xl_udfs.xlfunc)
     monkeypatch.setattr(xw, "arg", xl_udfs.xlarg)
     monkeypatch.setattr(xw, "ret", xl_udfs.xlret)
-    monkeypatch.delitem(sys.modules, "hipaa_xl.udfs", raising=False)
+    for name in ("hipaa_xl.udfs", "hipaa_xl.udfs_workbook"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
     module = importlib.import_module("hipaa_xl.udfs")
     yield module
-    sys.modules.pop("hipaa_xl.udfs", None)
-    sys.modules.pop("xlwings.udfs", None)
+    for name in ("hipaa_xl.udfs", "hipaa_xl.udfs_workbook", "xlwings.udfs"):
+        sys.modules.pop(name, None)
 
 
 def test_every_function_is_declared_for_excel_with_documented_arguments(windows_udfs: types.ModuleType) -> None:

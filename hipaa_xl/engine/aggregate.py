@@ -12,6 +12,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import difflib
+import functools
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Literal
@@ -41,6 +43,7 @@ ONE_DAY = dt.timedelta(days=1)
 SPLIT_WARNING = "one cap applies; split the row by year for exact caps"
 
 
+@functools.cache
 def _regime_boundaries(schedule: str) -> list[dt.date]:
     """Days on which a new regime may begin: 2009-02-18, and 2015-11-03 under the 102.3 schedules."""
     bounds = [load_rules().hitech_violations_from.value]
@@ -51,7 +54,10 @@ def _regime_boundaries(schedule: str) -> list[dt.date]:
 
 def _segments(start: dt.date, end: dt.date, schedule: str) -> list[tuple[int, dt.date, dt.date]]:
     """[start, end] cut at each 31 December and at each regime boundary: (year, first, last)."""
-    cuts = sorted({start, *(b for b in _regime_boundaries(schedule) if start < b <= end)})
+    inside = [b for b in _regime_boundaries(schedule) if start < b <= end]
+    if start.year == end.year and not inside:
+        return [(start.year, start, end)]
+    cuts = sorted({start, *inside})
     cuts += [dt.date(y, 1, 1) for y in range(start.year + 1, end.year + 1)]
     cuts = sorted(set(cuts))
     out = []
@@ -305,13 +311,23 @@ def _group(rows: Sequence[ExposureRow], display: tuple[str, str], ag_limit: int)
     )
 
 
+_CITATION_SKELETON = re.compile(r"[^0-9()]")
+
+
 def _near_duplicates(kind: str, names: dict[str, str]) -> list[str]:
+    """Pairs of names that look like typing slips ("Acme Health" / "Acme Heath"), decisions 7.
+
+    Names whose numbers differ (164.308(a)(1)(i) / 164.308(a)(1)(ii)(A)) are different provisions,
+    not slips, and are not reported.
+    """
     keys = list(names)
     if len(keys) > 400:
         return []
     out = []
     for i, key in enumerate(keys):
         for other in difflib.get_close_matches(key, keys[i + 1 :], n=3, cutoff=0.88):
+            if _CITATION_SKELETON.sub("", key) != _CITATION_SKELETON.sub("", other):
+                continue
             out.append(f"{kind} {names[key]!r} and {names[other]!r} look alike: the same {kind.lower()}?")
     return out
 

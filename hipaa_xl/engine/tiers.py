@@ -159,6 +159,9 @@ def derive_tier(culpability: object, known: dt.date | None, corrected: dt.date |
 def is_cured(tier: object, known: dt.date | None, corrected: dt.date | None) -> bool:
     """True when the 30-day cure bars any penalty and AG damages (42 U.S.C. 1320d-5(b)(2)(A)):
     a failure not due to willful neglect (tiers A, B) corrected within the 30-day period."""
+    if known is None or corrected is None:
+        _tier_or_bare(tier)  # still reject an unknown tier
+        return False
     parsed = _tier_or_bare(tier)
     if parsed not in ("A", "B"):
         return False
