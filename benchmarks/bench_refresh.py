@@ -1,0 +1,59 @@
+"""Refresh of 10,000 incidents, as a ratio to a plain openpyxl load + save of the same file (goal <= 2x).
+
+Run: python benchmarks/bench_refresh.py [N]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+import sys
+import time
+
+import openpyxl
+
+from hipaa_xl.workbook.refresh import build_refreshed
+from hipaa_xl.workbook.template import build_static_workbook
+
+
+def make_incidents(n: int) -> list[dict[str, object]]:
+    rnd = random.Random(5)
+    reqs = ["164.308(a)(1)(ii)(A)", "164.312(a)(2)(iv)", "164.404", "164.502(a)", "164.530(b)", "164.524"]
+    culp = ["did not know", "reasonable cause", "willful neglect - corrected", "willful neglect - not corrected"]
+    out: list[dict[str, object]] = []
+    for i in range(n):
+        start = dt.date(2019, 1, 1) + dt.timedelta(days=rnd.randrange(0, 2200))
+        continuing = rnd.random() < 0.3
+        out.append({
+            "id": f"I-{i:05d}", "entity": f"Entity {rnd.randrange(40):02d}", "requirement": rnd.choice(reqs),
+            "description": "benchmark", "culpability": rnd.choice(culp), "start": start.isoformat(),
+            "end": (start + dt.timedelta(days=rnd.randrange(10, 500))).isoformat() if continuing else None,
+            "violations": None if continuing else rnd.randrange(1, 500),
+        })
+    return out
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    data = build_static_workbook(as_of=dt.date(2026, 3, 31), incidents=make_incidents(n))
+    data, _ = build_refreshed(data)  # a laid-out book, as a user would have it
+    t0 = time.perf_counter()
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    wb.save(io.BytesIO())
+    base = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    wb2 = openpyxl.load_workbook(io.BytesIO(data))
+    wb2["Incidents"]["D5"] = "edited"
+    buf = io.BytesIO()
+    wb2.save(buf)
+    edited = buf.getvalue()
+    t0 = time.perf_counter()
+    _, report = build_refreshed(edited)
+    took = time.perf_counter() - t0
+    print(f"{n} incidents, {report.exposure_rows} Exposure rows, {report.groups} groups")
+    print(f"openpyxl load+save: {base:.2f} s; refresh: {took:.2f} s; ratio {took / base:.2f}x (goal <= 2x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""The Incidents columns and the names the workbook shares between its sheets and the code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+ColumnKind = Literal["text", "date", "count", "yesno", "tier", "culpability", "requirement"]
+
+
+@dataclass(frozen=True)
+class IncidentColumn:
+    """One column of the Incidents table: its header, the engine field it feeds, its kind and width."""
+
+    header: str
+    field: str
+    kind: ColumnKind
+    width: float
+    help: str
+
+
+INCIDENT_COLUMNS: tuple[IncidentColumn, ...] = (
+    IncidentColumn("ID", "id", "text", 9, "A short unique name, e.g. RCH-01"),
+    IncidentColumn("Entity", "entity", "text", 28, "The covered entity or business associate liable (160.402)"),
+    IncidentColumn("Requirement", "requirement", "requirement", 19, "A provision from the Requirements sheet"),
+    IncidentColumn("Description", "description", "text", 36, "What happened"),
+    IncidentColumn("Culpability", "culpability", "culpability", 26, "160.401 / 160.404(b)(2)"),
+    IncidentColumn("Tier", "tier", "tier", 6, "A-D; leave blank to derive it (CMP_TIER)"),
+    IncidentColumn("Start", "start", "date", 11, "First day in violation (or the date of the counted violations)"),
+    IncidentColumn("End", "end", "date", 11, "Last day in violation (counted); blank: Corrected, else the as-of date"),
+    IncidentColumn("Violations", "violations", "count", 10, "A count dated Start; blank: one a day Start-End"),
+    IncidentColumn("Known", "known", "date", 11, "First day known, or knowable with reasonable diligence"),
+    IncidentColumn("Corrected", "corrected", "date", 11, "Day the violation was corrected"),
+    IncidentColumn("Duplicate of", "duplicate_of", "text", 11, "ID of the incident counted instead (160.404(b)(3))"),
+    IncidentColumn("Federal action pending", "federal_action_pending", "yesno", 10, "1320d-5(d)(7)"),
+    IncidentColumn("Criminal penalty imposed", "criminal_penalty_imposed", "yesno", 10, "1320d-5(b)(1)"),
+    IncidentColumn("Factors", "factors", "text", 36, "160.408 aggravating / mitigating factors"),
+)
+
+INCIDENTS_SHEET = "Incidents"
+EXPOSURE_SHEET = "Exposure"
+SUMMARY_SHEET = "Summary"
+SETTINGS_SHEET = "Settings"
+REQUIREMENTS_SHEET = "Requirements"
+SCHEDULES_SHEET = "Schedules"
+INCIDENTS_TABLE = "Incidents"
+SUMMARY_TABLE = "ExposureByYear"
+HEADER_ROW = 4
+"""The header row of the Incidents and Requirements tables in the template."""
+
+NAME_SCHEDULE = "Schedule"
+NAME_AS_OF = "AsOf"
+NAME_AS_OF_USED = "HXL_AS_OF_USED"
+NAME_MATTER = "MatterName"
+NAME_CLIENT = "Client"
+NAME_MATTER_NUMBER = "MatterNumber"
+NAME_PREPARED_BY = "PreparedBy"
+NAME_SCHEDULE_NAMES = "ScheduleNames"
+
+DEFAULT_WORKBOOK_SCHEDULE = "current"
+"""Issue 8: the template's schedule is the 45 CFR 102.3 table in force on the as-of date."""
+
+CONFIDENTIAL = "Privileged & Confidential - Attorney Work Product"
+YES_NO = ("Yes", "No")

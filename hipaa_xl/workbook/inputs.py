@@ -1,0 +1,254 @@
+"""What refresh reads from a user's workbook: the Incidents rows, the Settings and the Chosen cells.
+
+Incidents columns are found by their header text, so a user may reorder them or add columns of their
+own. A cell that cannot be read as its column's kind makes its row invalid, with the sheet, row and
+reason (issue 5); the other rows go on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+from hipaa_xl import cells
+from hipaa_xl.engine import Incident
+from hipaa_xl.errors import HipaaInputError
+from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook.package import NS_MAIN, Package, defined_names, parse_xml, sheets
+
+_HEADER_SEARCH_ROWS = 30
+
+
+class LayoutError(ValueError):
+    """The workbook lacks something refresh needs (a sheet, a header, a defined name)."""
+
+
+@dataclass
+class IncidentRow:
+    """One Incidents row: where it is, its parsed incident or the reason it is invalid."""
+
+    row: int
+    incident: Incident | None
+    reason: str = ""
+    raw_id: str = ""
+
+
+@dataclass
+class Inputs:
+    """Everything refresh reads before it lays out Exposure and Summary."""
+
+    header_row: int
+    columns: dict[str, int]
+    """Engine field name -> 1-based column on Incidents."""
+    rows: list[IncidentRow]
+    schedule: str
+    as_of_cell: tuple[str, int, int]
+    as_of_formula: str | None
+    as_of_value: dt.date | None
+    matter: dict[str, str] = field(default_factory=dict)
+    chosen: dict[tuple[str, str, int], Any] = field(default_factory=dict)
+
+
+def _norm(text: object) -> str:
+    return re.sub(r"\s+", " ", str(text or "")).strip().casefold()
+
+
+def split_ref(text: str) -> tuple[str, int, int]:
+    """``Settings!$B$5`` -> ("Settings", 5, 2)."""
+    if "!" not in text:
+        raise LayoutError(f"defined name points to {text!r}, not a cell")
+    sheet, cell = text.rsplit("!", 1)
+    sheet = sheet.strip()
+    if sheet.startswith("'") and sheet.endswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    col_letters, row = coordinate_from_string(cell.replace("$", ""))
+    return sheet, row, column_index_from_string(col_letters)
+
+
+def _to_date(value: Any, what: str) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return cells.parse_date(value, what)
+
+
+def _to_count(value: Any) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise HipaaInputError("Violations must be a number")
+    if isinstance(value, int | float):
+        if value < 0:
+            raise HipaaInputError(f"Violations must not be negative (got {value:g})")
+        if abs(value - round(value)) > 1e-9:
+            raise HipaaInputError(f"Violations must be a whole number (got {value:g})")
+        return round(value)
+    text = str(value).strip()
+    try:
+        number = float(text.replace(",", ""))
+    except ValueError:
+        raise HipaaInputError(f"Violations must be a number (got {text!r})") from None
+    return _to_count(number)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+def parse_incident(values: dict[str, Any], row: int) -> IncidentRow:
+    """One Incidents row as an engine ``Incident``, or the reason it cannot be one."""
+    raw_id = _text(values.get("id"))
+    try:
+        if not raw_id:
+            raise HipaaInputError("ID is required")
+        tier_value = values.get("tier")
+        data: dict[str, Any] = {
+            "id": raw_id,
+            "entity": _text(values.get("entity")),
+            "requirement": _text(values.get("requirement")),
+            "description": _text(values.get("description")),
+            "culpability": _text(values.get("culpability")) or None,
+            "tier": (_text(tier_value) or None) if tier_value is not None else None,
+            "start": _to_date(values.get("start"), "Start"),
+            "end": _to_date(values.get("end"), "End"),
+            "violations": _to_count(values.get("violations")),
+            "known": _to_date(values.get("known"), "Known"),
+            "corrected": _to_date(values.get("corrected"), "Corrected"),
+            "duplicate_of": _text(values.get("duplicate_of")) or None,
+            "federal_action_pending": cells.parse_bool(values.get("federal_action_pending"), "Federal action pending"),
+            "criminal_penalty_imposed": cells.parse_bool(
+                values.get("criminal_penalty_imposed"), "Criminal penalty imposed"
+            ),
+            "factors": _text(values.get("factors")),
+            "row": row,
+        }
+        return IncidentRow(row, Incident(**data), raw_id=raw_id)
+    except HipaaInputError as exc:
+        return IncidentRow(row, None, exc.message, raw_id)
+    except cells.CellError as exc:
+        return IncidentRow(row, None, f"a cell holds the error {exc.text}", raw_id)
+    except ValueError as exc:  # pydantic
+        return IncidentRow(row, None, str(exc).splitlines()[0], raw_id)
+
+
+def read_inputs(data: bytes, pkg: Package) -> Inputs:
+    """Read Incidents, Settings and the old Summary's Chosen cells from the workbook bytes."""
+    names = {(k[0].casefold(), k[1]): v for k, v in defined_names(pkg).items()}
+    sheet_names = [s.name for s in sheets(pkg)]
+    for required in (C.INCIDENTS_SHEET, C.SETTINGS_SHEET):
+        if required not in sheet_names:
+            raise LayoutError(f"the workbook has no {required!r} sheet (run 'hipaa-xl new' to see the layout)")
+    for required in (C.NAME_SCHEDULE, C.NAME_AS_OF):
+        if (required.casefold(), None) not in names:
+            raise LayoutError(f"the workbook has no defined name {required!r} (Settings)")
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    try:
+        ws = wb[C.INCIDENTS_SHEET]
+        header_row, columns = _find_header(ws)
+        rows: list[IncidentRow] = []
+        for r_index, row in enumerate(
+            ws.iter_rows(min_row=header_row + 1, max_col=max(columns.values()), values_only=True),
+            start=header_row + 1,
+        ):
+            values = {f: row[c - 1] if c - 1 < len(row) else None for f, c in columns.items()}
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+                continue
+            rows.append(parse_incident(values, r_index))
+
+        def cell_value(name: str) -> tuple[tuple[str, int, int], Any]:
+            sheet, r, c = split_ref(names[(name.casefold(), None)])
+            return (sheet, r, c), wb[sheet].cell(row=r, column=c).value if sheet in wb.sheetnames else None
+
+        _, schedule = cell_value(C.NAME_SCHEDULE)
+        as_of_cell, as_of_value = cell_value(C.NAME_AS_OF)
+        matter = {}
+        for key, name in (("matter_name", C.NAME_MATTER), ("client", C.NAME_CLIENT),
+                          ("matter_number", C.NAME_MATTER_NUMBER), ("prepared_by", C.NAME_PREPARED_BY)):
+            if (name.casefold(), None) in names:
+                try:
+                    matter[key] = _text(cell_value(name)[1])
+                except LayoutError:
+                    matter[key] = ""
+        chosen = _read_chosen(wb) if C.SUMMARY_SHEET in wb.sheetnames else {}
+    finally:
+        wb.close()
+    as_of_date = None
+    try:
+        as_of_date = _to_date(as_of_value, "as-of date")
+    except (HipaaInputError, cells.CellError):
+        as_of_date = None
+    return Inputs(
+        header_row=header_row,
+        columns=columns,
+        rows=rows,
+        schedule=_text(schedule) or C.DEFAULT_WORKBOOK_SCHEDULE,
+        as_of_cell=as_of_cell,
+        as_of_formula=_cell_formula(pkg, as_of_cell),
+        as_of_value=as_of_date,
+        matter=matter,
+        chosen=chosen,
+    )
+
+
+def _find_header(ws: Any) -> tuple[int, dict[str, int]]:
+    wanted = {_norm(c.header): c.field for c in C.INCIDENT_COLUMNS}
+    for r_index, row in enumerate(ws.iter_rows(min_row=1, max_row=_HEADER_SEARCH_ROWS, values_only=True), 1):
+        found = {wanted[_norm(v)]: i for i, v in enumerate(row, start=1) if _norm(v) in wanted}
+        if "id" in found and "entity" in found and "requirement" in found:
+            missing = [c.header for c in C.INCIDENT_COLUMNS if c.field not in found and c.field in
+                       ("start", "end", "violations")]
+            if missing:
+                raise LayoutError(f"Incidents: header row {r_index} lacks the column(s) {', '.join(missing)}")
+            return r_index, found
+    raise LayoutError("Incidents: no header row with ID, Entity and Requirement in the first 30 rows")
+
+
+def _read_chosen(wb: Any) -> dict[tuple[str, str, int], Any]:
+    """The lawyer's Chosen amounts on the old Summary, by (entity key, requirement key, year)."""
+    ws = wb[C.SUMMARY_SHEET]
+    out: dict[tuple[str, str, int], Any] = {}
+    cols: dict[str, int] | None = None
+    for row in ws.iter_rows(values_only=True):
+        if cols is None:
+            normed = [_norm(v) for v in row]
+            if "chosen" in normed and "entity" in normed and "year" in normed:
+                cols = {n: i for i, n in enumerate(normed) if n}
+            continue
+        if not any(v is not None for v in row):
+            break
+        at = {k: row[i] for k, i in cols.items() if i < len(row)}
+        year, chosen = at.get("year"), at.get("chosen")
+        if chosen is None or not isinstance(year, int | float):
+            continue
+        out[(_norm(at.get("entity")), _norm(at.get("requirement")), int(year))] = chosen
+    return out
+
+
+def _cell_formula(pkg: Package, where: tuple[str, int, int]) -> str | None:
+    """The formula in a cell, read from the sheet XML (openpyxl's data_only view hides it)."""
+    sheet, r, c = where
+    entry = next((s for s in sheets(pkg) if s.name == sheet), None)
+    if entry is None or entry.part not in pkg.parts:
+        return None
+    from openpyxl.utils.cell import get_column_letter
+
+    target = f"{get_column_letter(c)}{r}"
+    root = parse_xml(pkg.parts[entry.part])
+    for cell in root.iter(f"{{{NS_MAIN}}}c"):
+        if cell.get("r") == target:
+            f = cell.find(f"{{{NS_MAIN}}}f")
+            return None if f is None else (f.text or "")
+    return None

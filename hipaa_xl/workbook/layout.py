@@ -1,0 +1,185 @@
+"""Which Exposure rows and Summary groups exist: decided by the engine, not by the workbook.
+
+The engine's aggregation (``hipaa_xl.engine.aggregate``) gives the incident x calendar year x regime
+segments and the (entity, identical requirement, year) groups with their (tier, regime) parts
+(decisions 7, 8). This module turns them into row positions; the figures themselves are formulas.
+Segments are also cut at 2015-11-03 under every schedule, so that switching the schedule on Settings
+to a 45 CFR 102.3 one never prices adjusted days at unadjusted amounts unnoticed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from hipaa_xl.engine import Aggregation
+from hipaa_xl.engine.incidents import ExposureRow, GroupTotal, group_key
+from hipaa_xl.law.loader import load_rules, load_series
+from hipaa_xl.workbook.inputs import IncidentRow
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+def regime_starts() -> tuple[dt.date, ...]:
+    """Days on which a new regime may begin: 2009-02-18 and 2015-11-03 (45 CFR 160.404(b); 102.2)."""
+    return (
+        load_rules().hitech_violations_from.value,
+        load_series().applicability.violations_after + ONE_DAY,
+    )
+
+
+def segment_bounds(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    """The natural segment around [first, last]: its calendar year cut at the regime boundaries."""
+    lo, hi = dt.date(first.year, 1, 1), dt.date(first.year, 12, 31)
+    for b in regime_starts():
+        if b.year == first.year:
+            if b <= first:
+                lo = max(lo, b)
+            elif b > last:
+                hi = min(hi, b - ONE_DAY)
+    return lo, hi
+
+
+@dataclass
+class ExposureLine:
+    """One Exposure row."""
+
+    incident: IncidentRow
+    kind: str  # "continuing", "count" or "invalid"
+    year: int | None = None
+    regime: str = ""
+    tier: str = ""
+    seg_lo: dt.date | None = None
+    seg_hi: dt.date | None = None
+    group: int = 0
+    part: int = 0
+    first_of_incident: bool = False
+    last_of_incident: bool = False
+    sheet_row: int = 0
+    first_row_of_incident: int = 0
+    last_row_of_incident: int = 0
+    part_rep_row: int = 0
+    entity: str = ""
+    requirement: str = ""
+
+
+@dataclass
+class SummaryGroup:
+    """One (entity, requirement, calendar year) row of the ExposureByYear table."""
+
+    number: int
+    entity: str
+    requirement: str
+    year: int
+    engine: GroupTotal
+    parts: list[int] = field(default_factory=list)
+    """Exposure sheet row of each part's representative row (its cap), in part order."""
+    sheet_row: int = 0
+
+
+@dataclass
+class Layout:
+    """The whole generated layout."""
+
+    lines: list[ExposureLine]
+    groups: list[SummaryGroup]
+    incidents_with_id: int
+
+
+def _split_2015(row: ExposureRow) -> list[tuple[dt.date, dt.date]]:
+    cut = regime_starts()[1]
+    if row.kind == "continuing" and row.segment_start < cut <= row.segment_end:
+        return [(row.segment_start, cut - ONE_DAY), (cut, row.segment_end)]
+    return [(row.segment_start, row.segment_end)]
+
+
+def build_layout(rows: list[IncidentRow], agg: Aggregation, first_row: int) -> Layout:
+    """Exposure lines in Incidents order and Summary groups sorted by entity, requirement, year."""
+    by_incident: dict[int, list[ExposureRow]] = {}
+    id_to_rows: dict[str, list[int]] = {}
+    for ir in rows:
+        if ir.incident is not None:
+            id_to_rows.setdefault(ir.incident.id, []).append(ir.row)
+    valid_rows = {ir.row for ir in rows if ir.incident is not None}
+    invalid_reason = {inv.row: inv.reason for inv in agg.invalid if inv.row is not None}
+    for er in agg.rows:
+        # the engine keeps the Incidents row on the incident; rows come back in input order
+        candidates = id_to_rows.get(er.incident_id, [])
+        target = next((r for r in candidates if r in valid_rows and r not in invalid_reason), None)
+        if target is not None:
+            by_incident.setdefault(target, []).append(er)
+            if len(candidates) > 1:
+                # duplicate IDs: pin the rows to the first incident that produced them
+                pass
+
+    group_keys: dict[tuple[str, str, int], GroupTotal] = {
+        (g.entity_key, g.requirement_key, g.year): g for g in agg.groups
+    }
+    ordered = sorted(group_keys.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2]))
+    numbers = {k: i for i, (k, _) in enumerate(ordered, start=1)}
+    groups = [
+        SummaryGroup(numbers[k], g.entity, g.requirement, g.year, g) for k, g in ordered
+    ]
+    part_numbers: dict[int, dict[tuple[str, str], int]] = {}
+
+    lines: list[ExposureLine] = []
+    seen_rows: set[int] = set()
+    for ir in rows:
+        if ir.row in seen_rows:
+            continue
+        seen_rows.add(ir.row)
+        engine_rows = by_incident.get(ir.row, []) if ir.row not in invalid_reason else []
+        if ir.incident is None or not engine_rows:
+            reason = ir.reason or invalid_reason.get(ir.row, "not priced")
+            bad = IncidentRow(ir.row, ir.incident, reason, ir.raw_id)
+            lines.append(ExposureLine(bad, "invalid", first_of_incident=True, last_of_incident=True))
+            continue
+        # rows of one incident used up: a later incident with the same ID must not take them again
+        by_incident.pop(ir.row, None)
+        inc_lines: list[ExposureLine] = []
+        for er in engine_rows:
+            key = (er.entity_key, er.requirement_key, er.year)
+            number = numbers[key]
+            parts = part_numbers.setdefault(number, {})
+            part = parts.setdefault((er.tier, er.regime), len(parts) + 1)
+            for first, last in _split_2015(er):
+                lo, hi = segment_bounds(first, last) if er.kind == "continuing" else (first, first)
+                inc_lines.append(
+                    ExposureLine(
+                        ir, er.kind, er.year, er.regime, er.tier, lo, hi, number, part,
+                        entity=er.entity, requirement=er.requirement,
+                    )
+                )
+        inc_lines[0].first_of_incident = True
+        inc_lines[-1].last_of_incident = True
+        lines.extend(inc_lines)
+
+    for i, line in enumerate(lines):
+        line.sheet_row = first_row + i
+    start = 0
+    for line in lines:
+        if line.first_of_incident:
+            start = line.sheet_row
+        line.first_row_of_incident = start
+    end = 0
+    for line in reversed(lines):
+        if line.last_of_incident:
+            end = line.sheet_row
+        line.last_row_of_incident = end
+    reps: dict[tuple[int, int], int] = {}
+    for line in lines:
+        if line.kind != "invalid":
+            line.part_rep_row = reps.setdefault((line.group, line.part), line.sheet_row)
+    by_number = {g.number: g for g in groups}
+    for (number, part), row in sorted(reps.items()):
+        grp = by_number[number]
+        while len(grp.parts) < part:
+            grp.parts.append(0)
+        grp.parts[part - 1] = row
+    with_id = sum(1 for ir in rows if ir.raw_id)
+    return Layout(lines, groups, with_id)
+
+
+def display_key(text: str) -> str:
+    """The grouping key of an entity or requirement (decisions 7)."""
+    return group_key(text)

@@ -1,0 +1,417 @@
+"""The first build of the template workbook with openpyxl: the sheets a user owns.
+
+Incidents (an Excel table with dropdowns), Requirements (the catalogue of identical requirements,
+160.404(b)(3)), Settings (schedule, as-of date, matter block; decisions 14, 24) and Schedules (every
+shipped schedule's amounts with citations, issue 8). Exposure and Summary start empty: refresh lays
+them out (``hipaa_xl.workbook.refresh``), so ``new`` and ``refresh`` share one code path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from importlib import resources
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from hipaa_xl.engine.tiers import CULPABILITY_CHOICES
+from hipaa_xl.law.loader import load_fixed, load_series
+from hipaa_xl.law.models import TIERS
+from hipaa_xl.law.schedules import resolve_amounts, schedule_names, tiered_cap_estimates
+from hipaa_xl.workbook import columns as C
+
+FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
+"""Timestamp written into docProps so that ``new`` is byte-for-byte deterministic (decisions 15)."""
+
+_NAVY = "1F3864"
+_TITLE = Font(name="Calibri", size=16, bold=True, color=_NAVY)
+_SUBTITLE = Font(name="Calibri", size=10, italic=True, color="595959")
+_HEADER_FONT = Font(name="Calibri", size=10, bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor=_NAVY)
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_LABEL = Font(name="Calibri", size=10, bold=True)
+_BODY = Font(name="Calibri", size=10)
+_THIN = Side(style="thin", color="BFBFBF")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+_CURRENCY = '"$"#,##0;[Red]-"$"#,##0;"$"0'
+_DATE = "yyyy-mm-dd"
+_VALIDATION_ROWS = 5000
+_SCHEDULE_LIST_ROW = 5
+
+
+def load_json(name: str) -> Any:
+    """A data file shipped in ``hipaa_xl/workbook/data``."""
+    return json.loads(resources.files("hipaa_xl.workbook").joinpath("data", name).read_text("utf-8"))
+
+
+def _header_footer(ws: Worksheet, matter: str = "") -> None:
+    """Decisions 24: confidentiality legend, matter and page X of Y on every printed page."""
+    ws.oddHeader.left.text = C.CONFIDENTIAL
+    ws.oddHeader.left.size = 8
+    ws.oddHeader.right.text = matter or "&A"
+    ws.oddHeader.right.size = 8
+    ws.oddFooter.left.text = "hipaa-xl"
+    ws.oddFooter.left.size = 8
+    ws.oddFooter.right.text = "Page &P of &N"
+    ws.oddFooter.right.size = 8
+
+
+def _title(ws: Worksheet, title: str, subtitle: str) -> None:
+    ws["A1"] = title
+    ws["A1"].font = _TITLE
+    ws["A2"] = subtitle
+    ws["A2"].font = _SUBTITLE
+    ws.row_dimensions[1].height = 24
+
+
+def _incidents(ws: Worksheet) -> None:
+    _title(
+        ws,
+        "Incidents",
+        "One row per incident. Violations given: that many violations dated Start. Violations blank: "
+        "a continuing violation, one a day from Start to End (45 CFR 160.406). Then run Refresh.",
+    )
+    h = C.HEADER_ROW
+    for i, col in enumerate(C.INCIDENT_COLUMNS, start=1):
+        cell = ws.cell(row=h, column=i, value=col.header)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        ws.cell(row=h - 1, column=i, value=col.help).font = Font(size=8, italic=True, color="595959")
+        ws.cell(row=h - 1, column=i).alignment = Alignment(wrap_text=True, vertical="bottom")
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = col.width
+        if col.kind == "date":
+            for r in range(h + 1, h + 2):
+                ws.cell(row=r, column=i).number_format = _DATE
+        if col.kind == "count":
+            ws.cell(row=h + 1, column=i).number_format = "#,##0"
+    ws.row_dimensions[h - 1].height = 46
+    ws.row_dimensions[h].height = 30
+    last = get_column_letter(len(C.INCIDENT_COLUMNS))
+    table = Table(displayName=C.INCIDENTS_TABLE, ref=f"A{h}:{last}{h + 1}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    ws.add_table(table)
+    ws.freeze_panes = f"B{h + 1}"
+    _incident_validations(ws)
+    ws.print_title_rows = f"{h}:{h}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _header_footer(ws)
+
+
+def _incident_validations(ws: Worksheet) -> None:
+    """Dropdowns for Tier, Culpability, Requirement and the yes/no columns (issue 5)."""
+    first, last_row = C.HEADER_ROW + 1, C.HEADER_ROW + _VALIDATION_ROWS
+    for i, col in enumerate(C.INCIDENT_COLUMNS, start=1):
+        letter = get_column_letter(i)
+        rng = f"{letter}{first}:{letter}{last_row}"
+        dv: DataValidation | None = None
+        if col.kind == "tier":
+            dv = DataValidation(type="list", formula1='"A,B,C,D"', allow_blank=True)
+            dv.error, dv.prompt = "Tier must be A, B, C or D (or blank to derive it).", "Blank: derived"
+        elif col.kind == "culpability":
+            dv = DataValidation(type="list", formula1='"' + ",".join(CULPABILITY_CHOICES) + '"', allow_blank=True)
+            dv.error = "Choose a culpability from the list (45 CFR 160.401, 160.404(b)(2))."
+        elif col.kind == "requirement":
+            dv = DataValidation(
+                type="list", formula1=f"{C.REQUIREMENTS_SHEET}!$A${C.HEADER_ROW + 1}:$A$1000", allow_blank=True
+            )
+            dv.error = "Choose a requirement from the Requirements sheet (add it there first)."
+            dv.errorStyle = "warning"
+        elif col.kind == "yesno":
+            dv = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True)
+            dv.error = "Yes or No."
+        elif col.kind == "date":
+            dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
+            dv.error = "A date, e.g. 2024-03-01."
+        elif col.kind == "count":
+            dv = DataValidation(type="whole", operator="between", formula1="0", formula2="1000000000",
+                                allow_blank=True)
+            dv.error = "A whole number of violations, 0 or more; blank for a continuing violation."
+        if dv is None:
+            continue
+        dv.showErrorMessage = True
+        dv.errorTitle = col.header
+        dv.add(rng)
+        ws.add_data_validation(dv)
+
+
+def _requirements(ws: Worksheet) -> None:
+    data = load_json("requirements.json")
+    _title(ws, "Requirements", data["about"])
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells("A2:E2")
+    ws.row_dimensions[2].height = 54
+    headers = ("Requirement", "Rule", "Title", "Citation", "More general form (160.404(b)(3))")
+    h = C.HEADER_ROW
+    for i, text in enumerate(headers, start=1):
+        cell = ws.cell(row=h, column=i, value=text)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for r, req in enumerate(data["requirements"], start=h + 1):
+        for i, key in enumerate(("requirement", "rule", "title", "citation", "more_general"), start=1):
+            cell = ws.cell(row=r, column=i, value=req[key] or None)
+            cell.font = _BODY
+    last = h + len(data["requirements"])
+    table = Table(displayName="Requirements", ref=f"A{h}:E{last}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    ws.add_table(table)
+    for letter, width in zip("ABCDE", (22, 20, 44, 26, 24), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = f"A{h + 1}"
+    ws.print_title_rows = f"{h}:{h}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _header_footer(ws)
+
+
+def _settings(ws: Worksheet, schedule: str, as_of: dt.date | None, matter: dict[str, str]) -> None:
+    _title(ws, "Settings", "Every formula in the workbook uses the schedule and the as-of date below.")
+    rows: list[tuple[str, Any, str, str]] = [
+        ("Schedule", schedule, C.NAME_SCHEDULE,
+         "Which reading of the law prices the violations: see the Schedules sheet."),
+        ("Assessment (as-of) date", as_of if as_of is not None else "=TODAY()", C.NAME_AS_OF,
+         "The date the penalty is assessed: picks the 45 CFR 102.3 table and the six-year limitation. "
+         "=TODAY() follows the calendar; type a date to freeze it."),
+    ]
+    matter_rows: list[tuple[str, Any, str, str]] = [
+        ("Client", matter.get("client", ""), C.NAME_CLIENT, ""),
+        ("Matter name", matter.get("matter_name", ""), C.NAME_MATTER, "Printed in the page headers"),
+        ("Matter number", matter.get("matter_number", ""), C.NAME_MATTER_NUMBER, ""),
+        ("Prepared by", matter.get("prepared_by", ""), C.NAME_PREPARED_BY, ""),
+    ]
+    ws["A3"] = "Assessment"
+    ws["A3"].font = Font(size=12, bold=True, color=_NAVY)
+    r = 4
+    wb = ws.parent
+    for label, value, name, note in rows:
+        _setting_row(ws, r, label, value, note)
+        wb.defined_names[name] = DefinedName(name, attr_text=f"{C.SETTINGS_SHEET}!$B${r}")
+        r += 1
+    ws["B5"].number_format = _DATE
+    r += 1
+    ws.cell(row=r, column=1, value="Matter").font = Font(size=12, bold=True, color=_NAVY)
+    r += 1
+    for label, value, name, note in matter_rows:
+        _setting_row(ws, r, label, value or None, note)
+        wb.defined_names[name] = DefinedName(name, attr_text=f"{C.SETTINGS_SHEET}!$B${r}")
+        r += 1
+    dv = DataValidation(type="list", formula1=C.NAME_SCHEDULE_NAMES, allow_blank=False)
+    dv.error, dv.errorTitle, dv.showErrorMessage = "Choose a schedule from the list.", "Schedule", True
+    dv.add("B4")
+    ws.add_data_validation(dv)
+    dv_date = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=False)
+    dv_date.error, dv_date.showErrorMessage = "A date, e.g. 2026-03-31, or =TODAY().", True
+    dv_date.add("B5")
+    ws.add_data_validation(dv_date)
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 40
+    ws.column_dimensions["C"].width = 80
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _header_footer(ws)
+
+
+def _setting_row(ws: Worksheet, r: int, label: str, value: Any, note: str) -> None:
+    ws.cell(row=r, column=1, value=label).font = _LABEL
+    cell = ws.cell(row=r, column=2, value=value)
+    cell.fill = _INPUT_FILL
+    cell.border = _BOX
+    cell.font = _BODY
+    cell.alignment = Alignment(horizontal="left")
+    cell.protection = Protection(locked=False)
+    n = ws.cell(row=r, column=3, value=note or None)
+    n.font = _SUBTITLE
+    n.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _schedule_description(name: str) -> str:
+    if name == "regulation":
+        return load_fixed("regulation").title + ": " + load_fixed("regulation").description
+    if name == "statute":
+        return load_fixed("statute").title + ": " + load_fixed("statute").description
+    series = load_series()
+    if name == "current":
+        return (
+            "45 CFR 102.3: the table in force on the as-of date (for violations after "
+            f"{series.applicability.violations_after.isoformat()}; older ones keep the unadjusted amounts)."
+        )
+    if name == "current-tiered":
+        return (
+            "As 'current', with 84 FR 18151's tiered caps carried through the 102.3 multipliers: "
+            "the tier A-C caps are ESTIMATES (HHS has published no such table)."
+        )
+    label = name.removeprefix("cfr102-")
+    table = next(t for t in series.tables if t.label == label)
+    return table.description + f" (multiplier {table.multiplier})"
+
+
+def _schedules(ws: Worksheet) -> None:
+    """Issue 8: every shipped schedule with its amounts and citations; tiered caps marked as estimates."""
+    _title(ws, "Schedules", "The amounts of every shipped schedule, with their citations. For reading only.")
+    names = schedule_names()
+    r = _SCHEDULE_LIST_ROW - 1
+    for i, text in enumerate(("Schedule", "What it applies"), start=1):
+        c = ws.cell(row=r, column=i, value=text)
+        c.font, c.fill = _HEADER_FONT, _HEADER_FILL
+    for name in names:
+        r += 1
+        ws.cell(row=r, column=1, value=name).font = _LABEL
+        d = ws.cell(row=r, column=2, value=_schedule_description(name))
+        d.font, d.alignment = _BODY, _WRAP_TOP
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=6)
+        ws.row_dimensions[r].height = 28 if len(_schedule_description(name)) > 110 else 15
+    wb = ws.parent
+    wb.defined_names[C.NAME_SCHEDULE_NAMES] = DefinedName(
+        C.NAME_SCHEDULE_NAMES,
+        attr_text=f"{C.SCHEDULES_SHEET}!$A${_SCHEDULE_LIST_ROW}:$A${_SCHEDULE_LIST_ROW + len(names) - 1}",
+    )
+    r += 2
+    blocks: list[tuple[str, str | None, Any]] = [
+        ("regulation", "regulation", None),
+        ("statute", "statute", None),
+        ("pre-2009 (every schedule, violations before 2009-02-18)", "regulation", dt.date(2009, 1, 1)),
+    ]
+    blocks += [(n, n, None) for n in names if n.startswith("cfr102-")]
+    for title, sched, vdate in blocks:
+        r = _amount_block(ws, r, title, sched or "regulation", vdate)
+    r = _tiered_estimates(ws, r)
+    for letter, width in zip("ABCDEF", (30, 16, 16, 16, 16, 70), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _header_footer(ws)
+
+
+def _amount_block(ws: Worksheet, r: int, title: str, schedule: str, vdate: dt.date | None) -> int:
+    first = resolve_amounts("A", vdate, schedule, dt.date(2099, 1, 1) if vdate is None else None)
+    ws.cell(row=r, column=1, value=title).font = Font(size=11, bold=True, color=_NAVY)
+    src = ws.cell(row=r, column=2, value=first.source)
+    src.font = _SUBTITLE
+    r += 1
+    for i, text in enumerate(("Tier", "Minimum per violation", "Maximum per violation",
+                              "Calendar-year cap", "", "Citations"), start=1):
+        c = ws.cell(row=r, column=i, value=text or None)
+        c.font, c.fill = _HEADER_FONT, _HEADER_FILL
+        c.alignment = Alignment(wrap_text=True, vertical="center")
+    for tier in TIERS:
+        r += 1
+        a = resolve_amounts(tier, vdate, schedule, dt.date(2099, 1, 1) if vdate is None else None)
+        ws.cell(row=r, column=1, value=f"{tier}").font = _LABEL
+        values: list[Any] = [a.minimum, a.maximum if a.maximum is not None else "none (cap)", a.cap]
+        for i, v in enumerate(values, start=2):
+            c = ws.cell(row=r, column=i, value=v)
+            c.number_format = _CURRENCY
+            c.font = _BODY
+            c.border = _BOX
+        cites = f"min: {a.minimum_citation}; max: {a.maximum_citation}; cap: {a.cap_citation}"
+        c = ws.cell(row=r, column=6, value=cites)
+        c.font = Font(size=8, color="595959")
+        c.alignment = _WRAP_TOP
+        ws.row_dimensions[r].height = 34
+    return r + 2
+
+
+def _tiered_estimates(ws: Worksheet, r: int) -> int:
+    ws.cell(row=r, column=1, value="current-tiered: calendar-year caps (ESTIMATES)").font = Font(
+        size=11, bold=True, color="9C0006"
+    )
+    method = load_series().tiered_caps_estimate
+    note = ws.cell(row=r, column=2, value=f"{method.method}. {method.citation}. {method.source_quality}")
+    note.font = _SUBTITLE
+    r += 1
+    for i, text in enumerate(("102.3 table", "Tier A cap (estimate)", "Tier B cap (estimate)",
+                              "Tier C cap (estimate)", "Tier D cap"), start=1):
+        c = ws.cell(row=r, column=i, value=text)
+        c.font, c.fill = _HEADER_FONT, _HEADER_FILL
+        c.alignment = Alignment(wrap_text=True)
+    for label, caps in tiered_cap_estimates().items():
+        r += 1
+        ws.cell(row=r, column=1, value=f"cfr102-{label}").font = _LABEL
+        for i, tier in enumerate(TIERS, start=2):
+            c = ws.cell(row=r, column=i, value=caps[tier])
+            c.number_format = _CURRENCY
+            c.border = _BOX
+    return r + 2
+
+
+def build_static_workbook(
+    schedule: str = C.DEFAULT_WORKBOOK_SCHEDULE,
+    as_of: dt.date | None = None,
+    matter: dict[str, str] | None = None,
+    incidents: list[dict[str, Any]] | None = None,
+) -> bytes:
+    """The template before its first refresh: user sheets filled, Exposure and Summary empty.
+
+    ``as_of`` None writes ``=TODAY()`` (the blank template, decisions 14). ``incidents`` (dicts with
+    the engine's field names) fill the Incidents table, for the example workbook.
+    """
+    wb = Workbook()
+    ws_inc = wb.active
+    assert ws_inc is not None
+    ws_inc.title = C.INCIDENTS_SHEET
+    ws_sum = wb.create_sheet(C.SUMMARY_SHEET)
+    ws_exp = wb.create_sheet(C.EXPOSURE_SHEET)
+    ws_set = wb.create_sheet(C.SETTINGS_SHEET)
+    ws_req = wb.create_sheet(C.REQUIREMENTS_SHEET)
+    ws_sch = wb.create_sheet(C.SCHEDULES_SHEET)
+    del ws_sum, ws_exp
+    _incidents(ws_inc)
+    if incidents:
+        _fill_incidents(ws_inc, incidents)
+    _requirements(ws_req)
+    _settings(ws_set, schedule, as_of, matter or {})
+    _schedules(ws_sch)
+    ws_inc.sheet_properties.tabColor = "FFC000"
+    ws_set.sheet_properties.tabColor = "FFC000"
+    wb.properties.creator = "hipaa-xl"
+    wb.properties.title = "HIPAA civil money penalty exposure"
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    wb.calculation.fullCalcOnLoad = False
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _fill_incidents(ws: Worksheet, incidents: list[dict[str, Any]]) -> None:
+    h = C.HEADER_ROW
+    for r, inc in enumerate(incidents, start=h + 1):
+        for i, col in enumerate(C.INCIDENT_COLUMNS, start=1):
+            value = inc.get(col.field)
+            if col.kind == "date" and isinstance(value, str):
+                value = dt.date.fromisoformat(value)
+            if col.kind == "yesno":
+                value = "Yes" if value else None
+            cell = ws.cell(row=r, column=i, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text stays text, even when it begins with "="
+            if col.kind == "date":
+                cell.number_format = _DATE
+            if col.kind == "count":
+                cell.number_format = "#,##0"
+            if col.field in ("description", "factors"):
+                cell.alignment = _WRAP_TOP
+            else:
+                cell.alignment = Alignment(vertical="top")
+    last = get_column_letter(len(C.INCIDENT_COLUMNS))
+    ws.tables[C.INCIDENTS_TABLE].ref = f"A{h}:{last}{h + max(1, len(incidents))}"
