@@ -36,3 +36,7 @@ _register_all()
 def main() -> None:
     """Entry point of the console script."""
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -75,7 +75,7 @@ def demo(
     from hipaa_xl.workbook import new_workbook
     from hipaa_xl.xlsxio import WorkbookFileError
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     console = Console()
     try:
         day = dt.date.fromisoformat(as_of) if as_of else None

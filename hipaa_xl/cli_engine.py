@@ -17,7 +17,7 @@ from hipaa_xl.law.schedules import resolve_amounts, schedule_names, tiered_cap_e
 
 
 def _fail(message: str) -> None:
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(2)
 
 
