@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import xlwings as xw
-
 from hipaa_xl import cells, clock
 from hipaa_xl.engine import ag, criminal, days, penalties, tiers
 from hipaa_xl.errors import InvalidValue
+from hipaa_xl.excel_declare import excel_function
 from hipaa_xl.law.models import Tier
 from hipaa_xl.udfs_workbook import SCHEDULE_SOURCE
 
@@ -35,7 +34,6 @@ __all__ = [
     "VIOLATION_DAYS",
 ]
 
-CATEGORY = "HIPAA penalties"
 Result = Any  # a number, TRUE/FALSE, text, or a grid of them
 
 _DOC_TIER = "Tier A-D, 1-4, or culpability words (e.g. 'reasonable cause')"
@@ -119,43 +117,47 @@ def _time_barred(day: Any, as_of: Any) -> bool:
 # ---------------------------------------------------------------- the Excel functions
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("tier", doc=_DOC_TIER, err_to_str=True, ndim=2)
-@xw.arg("violations", doc=_DOC_COUNT, err_to_str=True, ndim=2)
-@xw.arg("violation_date", doc=_DOC_VDATE, err_to_str=True, ndim=2)
-@xw.arg("schedule", doc=_DOC_SCHEDULE, err_to_str=True, ndim=2)
-@xw.arg("as_of", doc=_DOC_AS_OF, err_to_str=True, ndim=2)
+@excel_function(
+    tier=_DOC_TIER,
+    violations=_DOC_COUNT,
+    violation_date=_DOC_VDATE,
+    schedule=_DOC_SCHEDULE,
+    as_of=_DOC_AS_OF,
+)
 def CMP_MIN(tier: Any, violations: Any, violation_date: Any = None, schedule: Any = None, as_of: Any = None) -> Result:
     """Lowest civil money penalty: min(n x per-violation minimum, calendar-year cap) (45 CFR 160.404(b))."""
     return cells.broadcast(_cmp_min, _PENALTY, tier, violations, violation_date, schedule, as_of)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("tier", doc=_DOC_TIER, err_to_str=True, ndim=2)
-@xw.arg("violations", doc=_DOC_COUNT, err_to_str=True, ndim=2)
-@xw.arg("violation_date", doc=_DOC_VDATE, err_to_str=True, ndim=2)
-@xw.arg("schedule", doc=_DOC_SCHEDULE, err_to_str=True, ndim=2)
-@xw.arg("as_of", doc=_DOC_AS_OF, err_to_str=True, ndim=2)
+@excel_function(
+    tier=_DOC_TIER,
+    violations=_DOC_COUNT,
+    violation_date=_DOC_VDATE,
+    schedule=_DOC_SCHEDULE,
+    as_of=_DOC_AS_OF,
+)
 def CMP_MAX(tier: Any, violations: Any, violation_date: Any = None, schedule: Any = None, as_of: Any = None) -> Result:
     """Highest civil money penalty: min(n x per-violation maximum, cap); tier D's maximum is the cap."""
     return cells.broadcast(_cmp_max, _PENALTY, tier, violations, violation_date, schedule, as_of)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("tier", doc=_DOC_TIER, err_to_str=True, ndim=2)
-@xw.arg("violation_date", doc=_DOC_VDATE, err_to_str=True, ndim=2)
-@xw.arg("schedule", doc=_DOC_SCHEDULE, err_to_str=True, ndim=2)
-@xw.arg("as_of", doc=_DOC_AS_OF, err_to_str=True, ndim=2)
+@excel_function(
+    tier=_DOC_TIER,
+    violation_date=_DOC_VDATE,
+    schedule=_DOC_SCHEDULE,
+    as_of=_DOC_AS_OF,
+)
 def ANNUAL_CAP(tier: Any, violation_date: Any = None, schedule: Any = None, as_of: Any = None) -> Result:
     """Calendar-year cap for identical violations (45 CFR 160.404(b); 42 U.S.C. 1320d-5(a)(3))."""
     return cells.broadcast(penalties.annual_cap, _CAP, tier, violation_date, schedule, as_of)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("violations", doc=_DOC_COUNT, err_to_str=True, ndim=2)
-@xw.arg("per_violation", doc="Damages per violation, up to $100 (default 100)", err_to_str=True, ndim=2)
-@xw.arg("federal_action_pending", doc="TRUE while the Secretary's action is pending", err_to_str=True, ndim=2)
-@xw.arg("violation_date", doc="Date of the violation (optional; none before 2009-02-18)", err_to_str=True, ndim=2)
+@excel_function(
+    violations=_DOC_COUNT,
+    per_violation="Damages per violation, up to $100 (default 100)",
+    federal_action_pending="TRUE while the Secretary's action is pending",
+    violation_date="Date of the violation (optional; none before 2009-02-18)",
+)
 def AG_DAMAGES(
     violations: Any, per_violation: Any = None, federal_action_pending: Any = None, violation_date: Any = None
 ) -> Result:
@@ -163,30 +165,32 @@ def AG_DAMAGES(
     return cells.broadcast(ag.ag_damages, _AG, violations, per_violation, federal_action_pending, violation_date)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("culpability", doc="did not know / reasonable cause / willful neglect (- corrected / - not corrected)",
-        err_to_str=True, ndim=2)
-@xw.arg("known_date", doc="First day the entity knew or should have known", err_to_str=True, ndim=2)
-@xw.arg("corrected_date", doc="Day the violation was corrected", err_to_str=True, ndim=2)
+@excel_function(
+    culpability="did not know / reasonable cause / willful neglect (- corrected / - not corrected)",
+    known_date="First day the entity knew or should have known",
+    corrected_date="Day the violation was corrected",
+)
 def CMP_TIER(culpability: Any, known_date: Any = None, corrected_date: Any = None) -> Result:
     """Tier A-D; willful neglect corrected within the 30-day period beginning on known_date is C, else D."""
     return cells.broadcast(_cmp_tier, (_text("culpability"), _KNOWN, _CORRECTED), culpability, known_date, corrected_date)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("tier", doc=_DOC_TIER, err_to_str=True, ndim=2)
-@xw.arg("known_date", doc="First day the entity knew or should have known", err_to_str=True, ndim=2)
-@xw.arg("corrected_date", doc="Day the violation was corrected", err_to_str=True, ndim=2)
+@excel_function(
+    tier=_DOC_TIER,
+    known_date="First day the entity knew or should have known",
+    corrected_date="Day the violation was corrected",
+)
 def CURED(tier: Any, known_date: Any = None, corrected_date: Any = None) -> Result:
     """TRUE when the 30-day cure bars any penalty: tier A or B corrected in time (1320d-5(b)(2)(A))."""
     return cells.broadcast(tiers.is_cured, (_tier_words, _KNOWN, _CORRECTED), tier, known_date, corrected_date)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("start_date", doc="First day in violation", err_to_str=True, ndim=2)
-@xw.arg("end_date", doc="Last day in violation (counted)", err_to_str=True, ndim=2)
-@xw.arg("year", doc="Count only the days in this calendar year (optional)", err_to_str=True, ndim=2)
-@xw.arg("as_of", doc="Count only the days not time-barred at this date (optional)", err_to_str=True, ndim=2)
+@excel_function(
+    start_date="First day in violation",
+    end_date="Last day in violation (counted)",
+    year="Count only the days in this calendar year (optional)",
+    as_of="Count only the days not time-barred at this date (optional)",
+)
 def VIOLATION_DAYS(start_date: Any, end_date: Any, year: Any = None, as_of: Any = None) -> Result:
     """Days of a continuing violation, start through end inclusive: one violation a day (160.406)."""
     return cells.broadcast(
@@ -195,34 +199,38 @@ def VIOLATION_DAYS(start_date: Any, end_date: Any, year: Any = None, as_of: Any 
         start_date, end_date, year, as_of)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("tier", doc=_DOC_TIER, err_to_str=True, ndim=2)
-@xw.arg("violations", doc=_DOC_COUNT, err_to_str=True, ndim=2)
-@xw.arg("violation_date", doc=_DOC_VDATE, err_to_str=True, ndim=2)
-@xw.arg("schedule", doc=_DOC_SCHEDULE, err_to_str=True, ndim=2)
-@xw.arg("as_of", doc=_DOC_AS_OF, err_to_str=True, ndim=2)
+@excel_function(
+    tier=_DOC_TIER,
+    violations=_DOC_COUNT,
+    violation_date=_DOC_VDATE,
+    schedule=_DOC_SCHEDULE,
+    as_of=_DOC_AS_OF,
+)
 def CMP_EXPLAIN(tier: Any, violations: Any, violation_date: Any = None, schedule: Any = None, as_of: Any = None) -> Result:
     """One sentence: tier, per-violation range, cap, resulting range, with citations."""
     return cells.broadcast(_cmp_explain, _PENALTY, tier, violations, violation_date, schedule, as_of)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("offense", doc="knowingly / false pretenses / intent to sell", err_to_str=True, ndim=2)
+@excel_function(
+    offense="knowingly / false pretenses / intent to sell",
+)
 def CRIMINAL_FINE(offense: Any) -> Result:
     """Maximum criminal fine under 42 U.S.C. 1320d-6(b) (18 U.S.C. 3571 may allow more)."""
     return cells.broadcast(lambda o: criminal.criminal_offense(o).fine, _OFFENSE, offense)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("offense", doc="knowingly / false pretenses / intent to sell", err_to_str=True, ndim=2)
+@excel_function(
+    offense="knowingly / false pretenses / intent to sell",
+)
 def CRIMINAL_YEARS(offense: Any) -> Result:
     """Maximum years of imprisonment under 42 U.S.C. 1320d-6(b)."""
     return cells.broadcast(lambda o: criminal.criminal_offense(o).years, _OFFENSE, offense)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("violation_date", doc="Date of the violation", err_to_str=True, ndim=2)
-@xw.arg("as_of", doc=_DOC_AS_OF, err_to_str=True, ndim=2)
+@excel_function(
+    violation_date="Date of the violation",
+    as_of=_DOC_AS_OF,
+)
 def TIME_BARRED(violation_date: Any, as_of: Any = None) -> Result:
     """TRUE when more than six years have passed since the violation (42 U.S.C. 1320a-7a(c)(1))."""
     return cells.broadcast(_time_barred, (_required_date("violation date"), _AS_OF), violation_date, as_of)

@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import xlwings as xw
-
 from hipaa_xl import cells
+from hipaa_xl.excel_declare import excel_function
 from hipaa_xl.law.schedules import resolve_amounts
 
 __all__ = ["SCHEDULE_SOURCE"]
@@ -29,10 +28,10 @@ def _schedule_source(schedule: str, as_of: dt.date | None) -> str:
     return text
 
 
-@xw.func(category="HIPAA penalties")
-@xw.arg("schedule", doc="Schedule: regulation, statute, current, current-tiered, cfr102-YYYY", err_to_str=True,
-        ndim=2)
-@xw.arg("as_of", doc="Assessment (as-of) date (optional; default today)", err_to_str=True, ndim=2)
+@excel_function(
+    schedule="Schedule: regulation, statute, current, current-tiered, cfr102-YYYY",
+    as_of="Assessment (as-of) date (optional; default today)",
+)
 def SCHEDULE_SOURCE(schedule: Any = None, as_of: Any = None) -> Any:
     """The table a schedule applies to a violation after 2015-11-02 assessed on as_of, with its citation."""
     return cells.broadcast(_schedule_source, (cells.parse_schedule, _parse_as_of), schedule, as_of)
