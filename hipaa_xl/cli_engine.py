@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hipaa_xl import cells, clock
-from hipaa_xl.engine import ag_damages, explain_cmp, parse_tier
+from hipaa_xl.engine import ag_damages, criminal_explanation, explain_cmp, parse_tier
 from hipaa_xl.errors import HipaaInputError
 from hipaa_xl.law.loader import load_series
 from hipaa_xl.law.schedules import resolve_amounts, schedule_names, tiered_cap_estimates
@@ -90,6 +90,17 @@ def schedules() -> None:
     )
 
 
+def criminal(
+    offense: Annotated[str, typer.Argument(help="knowingly, false pretenses or intent to sell")] = "knowingly",
+) -> None:
+    """Print the 42 U.S.C. 1320d-6(b) maxima for an offense, with citations."""
+    try:
+        Console().print(criminal_explanation(offense), highlight=False)
+    except HipaaInputError as exc:
+        _fail(exc.message)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(explain)
     app.command()(schedules)
+    app.command()(criminal)

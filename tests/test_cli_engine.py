@@ -48,6 +48,13 @@ def test_bad_input_exits_non_zero_with_one_line_and_no_traceback(args: list[str]
     assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
 
 
+def test_criminal_prints_the_maxima_and_the_3571_note() -> None:
+    result = runner.invoke(app, ["criminal", "false pretenses"], env={"COLUMNS": "300"})
+    assert result.exit_code == 0
+    assert "$100,000" in result.stdout and "5 year" in result.stdout and "18 U.S.C. 3571" in result.stdout
+    assert run("criminal", "jaywalking").returncode != 0
+
+
 def test_schedules_lists_every_schedule() -> None:
     result = runner.invoke(app, ["schedules"], env={"COLUMNS": "250"})
     assert result.exit_code == 0
