@@ -20,7 +20,7 @@ from typing import Literal
 
 from hipaa_xl import clock
 from hipaa_xl.engine.ag import ag_cap
-from hipaa_xl.engine.days import clip, first_day_in_time
+from hipaa_xl.engine.days import first_day_in_time
 from hipaa_xl.engine.incidents import (
     Aggregation,
     AgStatus,
@@ -142,16 +142,21 @@ class _Pricer:
         if end < inc.start:
             raise InvalidValue(f"end date {end.isoformat()} is before start date {inc.start.isoformat()}")
         rows = []
+        first_in_time = self.first_in_time
         for year, first, last in _segments(inc.start, end, self.schedule):
-            barred = clip(first, last, None, self.first_in_time - ONE_DAY)
-            in_time = clip(first, last, self.first_in_time, None)
+            # days before the first day in time are barred (1320a-7a(c)(1)), counted day by day
+            if last < first_in_time:
+                n_barred, n_in_time = (last - first).days + 1, 0
+            elif first >= first_in_time:
+                n_barred, n_in_time = 0, (last - first).days + 1
+            else:
+                n_barred, n_in_time = (first_in_time - first).days, (last - first_in_time).days + 1
             rows.append(
                 self._row(
                     inc, tier, tier_reason, status, status_reason, [*warnings, *end_warnings], names=names,
                     kind="continuing", year=year, first=first, last=last,
                     effective_end=end, end_reason=end_reason,
-                    in_time=0 if in_time is None else (in_time[1] - in_time[0]).days + 1,
-                    barred=0 if barred is None else (barred[1] - barred[0]).days + 1,
+                    in_time=n_in_time, barred=n_barred,
                 )
             )
         return rows
