@@ -1,0 +1,133 @@
+"""Excel's built-in functions, registered by name.
+
+Each function declares how its arguments arrive (``kinds``, one letter per argument, the last one
+repeating; ``"r|re"`` means one ``r`` then ``r``, ``e`` in turn):
+
+``v``  a scalar; an error in it is the function's result (checked before the call); arrays and
+       multi-cell references are "lifted": the function runs element by element and returns an array.
+``e``  like ``v`` but errors reach the function (ISERROR, IFERROR...).
+``r``  the raw argument: a :class:`~hipaa_xl.recalc.model.Ref`, an array or a scalar (SUM, INDEX...).
+
+Functions that read references receive a :class:`Ctx` first (``needs_ctx=True``). Short-circuit
+functions (IF, IFERROR, IFS, CHOOSE, SWITCH...) are compiled as special forms in
+:mod:`hipaa_xl.recalc.compiler`, not here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from hipaa_xl.recalc.model import Book, Ref, Sheet
+from hipaa_xl.recalc.values import VALUE, ExcelError, to_number
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """How to call one Excel function."""
+
+    impl: Callable[..., Any]
+    min_args: int
+    max_args: int | None
+    kinds: str
+    needs_ctx: bool = False
+
+    def kind(self, position: int) -> str:
+        """The kind of argument ``position``: ``"r|re"`` is "r" then "r", "e" repeating."""
+        prefix, bar, cycle = self.kinds.partition("|")
+        if not bar:
+            return prefix[min(position, len(prefix) - 1)] if prefix else "r"
+        if position < len(prefix):
+            return prefix[position]
+        return cycle[(position - len(prefix)) % len(cycle)]
+
+
+class Ctx:
+    """Where a function runs: the book, the formula's sheet and cell."""
+
+    __slots__ = ("book", "col", "row", "sheet")
+
+    def __init__(self, book: Book, sheet: Sheet, row: int, col: int) -> None:
+        self.book = book
+        self.sheet = sheet
+        self.row = row
+        self.col = col
+
+
+REGISTRY: dict[str, FunctionSpec] = {}
+
+
+def excel_function(
+    name: str, min_args: int, max_args: int | None, kinds: str, *, needs_ctx: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register ``impl`` under the Excel name ``name``."""
+
+    def register(impl: Callable[..., Any]) -> Callable[..., Any]:
+        REGISTRY[name] = FunctionSpec(impl, min_args, max_args, kinds, needs_ctx)
+        return impl
+
+    return register
+
+
+# -- helpers shared by the function modules -----------------------------------------------------
+
+
+def flat_values(book: Book, value: Any) -> Iterator[tuple[Any, bool]]:
+    """Every value of an argument with a flag: True when it came from a reference or array."""
+    if type(value) is Ref:
+        for row in book.rows(value):
+            for v in row:
+                yield v, True
+    elif type(value) is list:
+        for row in value:
+            for v in row:
+                yield v, True
+    else:
+        yield value, False
+
+
+def numbers(book: Book, args: tuple[Any, ...]) -> Any:
+    """The numbers SUM/AVERAGE/MIN/MAX use: numbers in ranges (text, booleans, blanks skipped),
+    direct arguments coerced; the first error met is returned instead."""
+    out: list[float | int] = []
+    append = out.append
+    for arg in args:
+        for v, from_range in flat_values(book, arg):
+            t = type(v)
+            if t is int or t is float:
+                append(v)
+            elif t is ExcelError:
+                return v
+            elif not from_range and v is not None:
+                n = to_number(v)
+                if type(n) is ExcelError:
+                    return n
+                append(n)
+    return out
+
+
+def as_int(value: Any) -> Any:
+    """An integer argument (truncated), or #VALUE!."""
+    n = to_number(value)
+    if type(n) is ExcelError:
+        return n
+    try:
+        return int(n)
+    except (OverflowError, ValueError):
+        return VALUE
+
+
+def load_builtins() -> dict[str, FunctionSpec]:
+    """Import every function module (they register themselves) and return the registry."""
+    from hipaa_xl.recalc.functions import (  # noqa: F401
+        criteria,
+        dates,
+        info,
+        logic,
+        lookup,
+        math_functions,
+        text,
+    )
+
+    return REGISTRY

@@ -1,0 +1,289 @@
+"""Lookup and reference functions: INDEX, MATCH, VLOOKUP, HLOOKUP, XLOOKUP, ROW(S), COLUMN(S).
+
+Exact-match lookups over a range build a value -> first position index once per range, so a
+VLOOKUP on every row of a 10,000-row table costs a dictionary look-up, not a scan.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from hipaa_xl.recalc.functions import Ctx, as_int, excel_function
+from hipaa_xl.recalc.functions.text import _wildcard_regex
+from hipaa_xl.recalc.model import Book, Ref
+from hipaa_xl.recalc.operators import operand
+from hipaa_xl.recalc.values import NA, REF, VALUE, ExcelError, compare, round15, to_bool
+
+_MISSING = object()
+
+
+def lookup_key(value: Any) -> Any:
+    """The key under which exact matching finds a value (text case-insensitive); None = never."""
+    t = type(value)
+    if t is int or t is float:
+        return (0, round15(value))
+    if t is str:
+        return (1, value.lower())
+    if t is bool:
+        return (2, value)
+    return None
+
+
+def _vector(book: Book, source: Any) -> tuple[list[Any], Any] | ExcelError:
+    """The values of a one-row or one-column range/array and a cache key (None for arrays)."""
+    if type(source) is Ref:
+        if source.height != 1 and source.width != 1:
+            return NA
+        values = book.column(source)
+        r2, c2 = book.bounds(source)
+        return values, ("vector", source.sheet.index, source.r1, source.c1, r2, c2)
+    if type(source) is list:
+        if len(source) == 1:
+            return list(source[0]), None
+        if source and len(source[0]) == 1:
+            return [row[0] for row in source], None
+        return NA
+    return [source], None
+
+
+def _exact_position(book: Book, values: list[Any], cache_key: Any, wanted: Any, wildcards: bool,
+                    last: bool = False) -> int | None:
+    """0-based position of the first (or last) exact match, or None."""
+    if wildcards and type(wanted) is str and any(ch in wanted for ch in "*?~"):
+        pattern = re.compile(_wildcard_regex(wanted.lower()) + r"\Z", re.S)
+        order = range(len(values) - 1, -1, -1) if last else range(len(values))
+        for i in order:
+            v = values[i]
+            if type(v) is str and pattern.match(v.lower()):
+                return i
+        return None
+    key = lookup_key(wanted)
+    if key is None:
+        return None
+    if cache_key is None:
+        order = range(len(values) - 1, -1, -1) if last else range(len(values))
+        for i in order:
+            if lookup_key(values[i]) == key:
+                return i
+        return None
+    full_key = (*cache_key, "last" if last else "first")
+    index = book.shared_cache.get(full_key)
+    if index is None:
+        index = {}
+        order = range(len(values) - 1, -1, -1) if last else range(len(values))
+        for i in order:
+            k = lookup_key(values[i])
+            if k is not None and k not in index:
+                index[k] = i
+        book.shared_cache[full_key] = index
+    return index.get(key)
+
+
+def _approximate_position(values: list[Any], wanted: Any, descending: bool) -> int | None:
+    """Largest value <= wanted in ascending data (smallest >= wanted when descending)."""
+    found = None
+    for i, v in enumerate(values):
+        if v is None or type(v) is ExcelError:
+            continue
+        if type(v) is not type(wanted) and not (type(v) in (int, float) and type(wanted) in (int, float)):
+            continue
+        c = compare(v, wanted)
+        if c == 0:
+            return i
+        if (c < 0) != descending:
+            found = i
+        else:
+            break
+    return found
+
+
+@excel_function("MATCH", 2, 3, "vrv", needs_ctx=True)
+def match(ctx: Ctx, wanted: Any, source: Any, match_type: Any = 1) -> Any:
+    vector = _vector(ctx.book, source)
+    if type(vector) is ExcelError:
+        return vector
+    values, key = vector  # type: ignore[misc]
+    kind = as_int(1 if match_type is None else match_type)
+    if type(kind) is ExcelError:
+        return kind
+    if wanted is None:
+        return NA
+    if kind == 0:
+        pos = _exact_position(ctx.book, values, key, wanted, wildcards=True)
+    else:
+        pos = _approximate_position(values, wanted, descending=kind < 0)
+    return NA if pos is None else pos + 1
+
+
+@excel_function("VLOOKUP", 3, 4, "vrvv", needs_ctx=True)
+def vlookup(ctx: Ctx, wanted: Any, table: Any, col: Any, approximate: Any = True) -> Any:
+    return _table_lookup(ctx, wanted, table, col, approximate, vertical=True)
+
+
+@excel_function("HLOOKUP", 3, 4, "vrvv", needs_ctx=True)
+def hlookup(ctx: Ctx, wanted: Any, table: Any, row: Any, approximate: Any = True) -> Any:
+    return _table_lookup(ctx, wanted, table, row, approximate, vertical=False)
+
+
+def _table_lookup(ctx: Ctx, wanted: Any, table: Any, index: Any, approximate: Any, vertical: bool) -> Any:
+    n = as_int(index)
+    if type(n) is ExcelError:
+        return n
+    approx = to_bool(True if approximate is None else approximate)
+    if type(approx) is ExcelError:
+        return approx
+    if type(table) is Ref:
+        size = table.width if vertical else table.height
+        if n < 1:
+            return VALUE
+        if n > size:
+            return REF
+        if vertical:
+            keys = Ref(table.sheet, table.r1, table.c1, table.r2, table.c1)
+        else:
+            keys = Ref(table.sheet, table.r1, table.c1, table.r1, table.c2)
+        vector = _vector(ctx.book, keys)
+    elif type(table) is list:
+        size = len(table[0]) if vertical else len(table)
+        if n < 1:
+            return VALUE
+        if n > size:
+            return REF
+        vector = ([row[0] for row in table] if vertical else list(table[0]), None)
+    else:
+        return NA
+    if type(vector) is ExcelError:
+        return vector
+    values, key = vector  # type: ignore[misc]
+    if wanted is None:
+        return NA
+    pos = (_approximate_position(values, wanted, False) if approx
+           else _exact_position(ctx.book, values, key, wanted, wildcards=True))
+    if pos is None:
+        return NA
+    if type(table) is Ref:
+        if vertical:
+            return ctx.book.cell(table.sheet, table.r1 + pos, table.c1 + n - 1)
+        return ctx.book.cell(table.sheet, table.r1 + n - 1, table.c1 + pos)
+    return table[pos][n - 1] if vertical else table[n - 1][pos]
+
+
+@excel_function("XLOOKUP", 3, 6, "vrrrvv", needs_ctx=True)
+def xlookup(ctx: Ctx, wanted: Any, source: Any, result: Any, if_not_found: Any = _MISSING,
+            match_mode: Any = 0, search_mode: Any = 1) -> Any:
+    vector = _vector(ctx.book, source)
+    if type(vector) is ExcelError:
+        return VALUE
+    values, key = vector  # type: ignore[misc]
+    mode = as_int(0 if match_mode is None else match_mode)
+    search = as_int(1 if search_mode is None else search_mode)
+    for v in (mode, search):
+        if type(v) is ExcelError:
+            return v
+    last = search in (-1, -2)
+    pos: int | None
+    if mode in (0, 2):
+        pos = _exact_position(ctx.book, values, key, wanted, wildcards=mode == 2, last=last)
+    elif mode in (-1, 1):
+        pos = _exact_position(ctx.book, values, key, wanted, wildcards=False, last=last)
+        if pos is None:
+            best = None
+            for i, v in enumerate(values):
+                if lookup_key(v) is None or (type(v) is str) != (type(wanted) is str):
+                    continue
+                c = compare(v, wanted)
+                if (mode == -1 and c < 0) or (mode == 1 and c > 0):
+                    better = best is None or (compare(v, values[best]) > 0 if mode == -1
+                                              else compare(v, values[best]) < 0)
+                    if better:
+                        best = i
+            pos = best
+    else:
+        return VALUE
+    if pos is None:
+        if if_not_found is _MISSING:
+            return NA
+        return if_not_found
+    if type(result) is Ref:
+        if (type(source) is Ref and source.width == 1) or (type(source) is list and len(source[0]) == 1):
+            if result.width == 1:
+                return Ref(result.sheet, result.r1 + pos, result.c1, result.r1 + pos, result.c1)
+            return Ref(result.sheet, result.r1 + pos, result.c1, result.r1 + pos, result.c2)
+        if result.height == 1:
+            return Ref(result.sheet, result.r1, result.c1 + pos, result.r1, result.c1 + pos)
+        return Ref(result.sheet, result.r1, result.c1 + pos, result.r2, result.c1 + pos)
+    if type(result) is list:
+        if len(result[0]) == 1:
+            return result[pos][0] if pos < len(result) else NA
+        return result[0][pos] if pos < len(result[0]) else NA
+    return result
+
+
+@excel_function("INDEX", 2, 3, "rvv", needs_ctx=True)
+def index(ctx: Ctx, source: Any, row: Any, col: Any = None) -> Any:
+    r = as_int(0 if row is None else row)
+    c = None if col is None else as_int(col)
+    for v in (r, c):
+        if type(v) is ExcelError:
+            return v
+    if type(source) is Ref:
+        height, width = source.height, source.width
+    elif type(source) is list:
+        height, width = len(source), len(source[0])
+    else:
+        source, height, width = [[source]], 1, 1
+    if c is None:
+        if height == 1 and width > 1:  # INDEX(A1:E1, 3): the one index counts along the row
+            r, c = 1, r
+        else:
+            c = 1 if width == 1 else 0
+    if r < 0 or c < 0 or r > height or c > width:
+        return REF
+    if type(source) is Ref:
+        top = source.r1 + r - 1 if r else source.r1
+        bottom = source.r1 + r - 1 if r else source.r2
+        first = source.c1 + c - 1 if c else source.c1
+        last = source.c1 + c - 1 if c else source.c2
+        return Ref(source.sheet, top, first, bottom, last)
+    rows = source if r == 0 else [source[r - 1]]
+    picked = [row if c == 0 else [row[c - 1]] for row in rows]
+    return picked[0][0] if len(picked) == 1 and len(picked[0]) == 1 else picked
+
+
+@excel_function("ROW", 0, 1, "r", needs_ctx=True)
+def row_(ctx: Ctx, ref: Any = _MISSING) -> Any:
+    if ref is _MISSING or ref is None:
+        return ctx.row
+    if type(ref) is not Ref:
+        return VALUE
+    if ref.height == 1:
+        return ref.r1
+    return [[r] for r in range(ref.r1, ctx.book.bounds(ref)[0] + 1)]
+
+
+@excel_function("COLUMN", 0, 1, "r", needs_ctx=True)
+def column_(ctx: Ctx, ref: Any = _MISSING) -> Any:
+    if ref is _MISSING or ref is None:
+        return ctx.col
+    if type(ref) is not Ref:
+        return VALUE
+    if ref.width == 1:
+        return ref.c1
+    return [list(range(ref.c1, ctx.book.bounds(ref)[1] + 1))]
+
+
+@excel_function("ROWS", 1, 1, "r", needs_ctx=True)
+def rows_(ctx: Ctx, ref: Any) -> Any:
+    if type(ref) is Ref:
+        return ref.height
+    value = operand(ctx.book, ref)
+    return len(value) if type(value) is list else 1
+
+
+@excel_function("COLUMNS", 1, 1, "r", needs_ctx=True)
+def columns_(ctx: Ctx, ref: Any) -> Any:
+    if type(ref) is Ref:
+        return ref.width
+    value = operand(ctx.book, ref)
+    return len(value[0]) if type(value) is list else 1

@@ -1,0 +1,131 @@
+"""A1 references: column letters, cell addresses and the relative "shape" of a formula.
+
+Many rows carry the same formula shifted by one row (``=CMP_MAX(E2,F2)``, ``=CMP_MAX(E3,F3)``...).
+:func:`formula_shape` rewrites every relative reference as an offset from the formula's own cell
+(R1C1 style), so those rows share one key and the evaluator compiles the formula once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Final
+
+MAX_ROW: Final = 1_048_576
+MAX_COL: Final = 16_384
+
+
+@lru_cache(maxsize=4096)
+def column_index(letters: str) -> int:
+    """1 for A, 27 for AA (letters are upper-case)."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+@lru_cache(maxsize=4096)
+def column_letters(index: int) -> str:
+    """A for 1, AA for 27."""
+    out = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def cell_address(row: int, col: int) -> str:
+    """``B7`` for row 7, column 2."""
+    return f"{column_letters(col)}{row}"
+
+
+_CELL: Final = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+def parse_cell(address: str) -> tuple[int, int]:
+    """(row, col) of an address such as ``B7`` or ``$B$7``; ValueError otherwise."""
+    match = _CELL.match(address)
+    if not match:
+        raise ValueError(f"not a cell address: {address!r}")
+    return int(match[2]), column_index(match[1].upper())
+
+
+def parse_range(text: str) -> tuple[int, int, int, int]:
+    """(r1, c1, r2, c2) of ``A1:C3`` or of a single cell."""
+    first, _, last = text.partition(":")
+    r1, c1 = parse_cell(first)
+    r2, c2 = parse_cell(last) if last else (r1, c1)
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+
+@dataclass(frozen=True, slots=True)
+class RefPart:
+    """One end of an A1 reference: index and whether it is absolute ($). ``index`` 0 = not given."""
+
+    index: int
+    absolute: bool
+
+
+_REF_PART: Final = re.compile(r"^(\$?)([A-Za-z]{1,3})?(\$?)(\d+)?$")
+
+
+def parse_ref_part(text: str) -> tuple[RefPart, RefPart] | None:
+    """(row, col) parts of ``$B7``, ``B`` (whole column) or ``7`` (whole row); None if not a ref."""
+    match = _REF_PART.match(text)
+    if not match or (match[2] is None and match[4] is None):
+        return None
+    if match[2] is not None and match[4] is not None:
+        col = RefPart(column_index(match[2].upper()), bool(match[1]))
+        row = RefPart(int(match[4]), bool(match[3]))
+    elif match[2] is not None:
+        col = RefPart(column_index(match[2].upper()), bool(match[1]))
+        row = RefPart(0, True)
+    else:
+        col = RefPart(0, True)
+        row = RefPart(int(match[4] or 0), bool(match[1]))
+    if col.index > MAX_COL or row.index > MAX_ROW:
+        return None
+    return row, col
+
+
+# Parts a reference cannot be inside: strings, quoted sheet names, bracketed table specifiers.
+_SHAPE: Final = re.compile(
+    r'"(?:[^"]|"")*"'
+    r"|'(?:[^']|'')*'"
+    r"|\[(?:[^\[\]]|\[[^\]]*\])*\]"
+    r"|(?<![A-Za-z0-9_.$\\])(\$?)([A-Za-z]{1,3})(\$?)(\d+)(?![A-Za-z0-9_.(\[!])"
+    r"|(?<![A-Za-z0-9_.$\\])(\$?)([A-Za-z]{1,3}):(\$?)([A-Za-z]{1,3})(?![A-Za-z0-9_.(\[!])"
+    r"|(?<![A-Za-z0-9_.$\\])(\$?)(\d+):(\$?)(\d+)(?![A-Za-z0-9_.(\[!])"
+)
+
+
+def formula_shape(formula: str, row: int, col: int) -> str:
+    """The formula with relative references written as offsets from (row, col).
+
+    Two cells whose formulas differ only by where they were copied to get the same shape.
+    Absolute parts (``$B$2``) stay as they are.
+    """
+
+    def rewrite(match: re.Match[str]) -> str:
+        if match[2] is not None:
+            c = column_index(match[2].upper())
+            r = int(match[4])
+            cp = f"C{c}" if match[1] else f"C[{c - col}]"
+            rp = f"R{r}" if match[3] else f"R[{r - row}]"
+            return f"\x00{rp}{cp}\x00"
+        if match[6] is not None:
+            a = column_index(match[6].upper())
+            b = column_index(match[8].upper())
+            pa = f"C{a}" if match[5] else f"C[{a - col}]"
+            pb = f"C{b}" if match[7] else f"C[{b - col}]"
+            return f"\x00{pa}:{pb}\x00"
+        if match[10] is not None:
+            a = int(match[10])
+            b = int(match[12])
+            pa = f"R{a}" if match[9] else f"R[{a - row}]"
+            pb = f"R{b}" if match[11] else f"R[{b - row}]"
+            return f"\x00{pa}:{pb}\x00"
+        return match[0]
+
+    return _SHAPE.sub(rewrite, formula)

@@ -1,0 +1,316 @@
+"""Excel values and the conversions between them.
+
+A cell value inside the evaluator is one of: ``None`` (blank), ``int``/``float`` (numbers; dates are
+1900-system serial numbers), ``str``, ``bool`` or :class:`ExcelError`. Arrays are lists of rows
+(``list[list[value]]``). Every conversion here follows Excel: blanks are 0 or "" as the context asks,
+booleans count as 1/0 in arithmetic, text is compared case-insensitively, and numbers sort before
+text, text before booleans.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
+from typing import Any, Final
+
+ERROR_CODES: Final = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
+
+
+class ExcelError:
+    """An Excel error value such as ``#DIV/0!``; ``reason`` keeps a human explanation when known."""
+
+    __slots__ = ("code", "reason")
+
+    def __init__(self, code: str, reason: str = "") -> None:
+        self.code = code
+        self.reason = reason
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ExcelError) and other.code == self.code
+
+    def __hash__(self) -> int:
+        return hash(self.code)
+
+    def __repr__(self) -> str:
+        return f"ExcelError({self.code!r}{', ' + repr(self.reason) if self.reason else ''})"
+
+    def __str__(self) -> str:
+        return self.code
+
+    def text(self) -> str:
+        """The code followed by the reason, the way our functions write an error as text."""
+        return f"{self.code} {self.reason}" if self.reason else self.code
+
+
+DIV0: Final = ExcelError("#DIV/0!")
+VALUE: Final = ExcelError("#VALUE!")
+NAME: Final = ExcelError("#NAME?")
+REF: Final = ExcelError("#REF!")
+NA: Final = ExcelError("#N/A")
+NUM: Final = ExcelError("#NUM!")
+NULL: Final = ExcelError("#NULL!")
+
+_BY_CODE: Final = {e.code: e for e in (DIV0, VALUE, NAME, REF, NA, NUM, NULL)}
+
+
+def error_from_code(code: str) -> ExcelError:
+    """The shared error object for a bare code (``#N/A``); unknown codes become ``#VALUE!``."""
+    return _BY_CODE.get(code.upper(), VALUE)
+
+
+def error_from_text(text: str) -> ExcelError:
+    """An error from our functions' error text: the code first, then the reason.
+
+    ``"#VALUE! tier must be A, B, C or D"`` gives ``#VALUE!`` with that reason. Text starting with an
+    unknown ``#`` word becomes ``#VALUE!`` with the whole text as reason.
+    """
+    head, _, rest = text.partition(" ")
+    upper = head.upper()
+    for code in ERROR_CODES:
+        if upper == code:
+            return ExcelError(code, rest.strip())
+    for code in ERROR_CODES:  # "#N/A:" or "#NUM!," glued to punctuation
+        if upper.startswith(code):
+            return ExcelError(code, text[len(code) :].strip(" :,-"))
+    return ExcelError("#VALUE!", text)
+
+
+def is_number(value: object) -> bool:
+    """True for int and float, never for bool."""
+    t = type(value)
+    return t is int or t is float
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates: 1900 date system with Excel's fictitious 1900-02-29 (serial 60).
+
+_EPOCH: Final = dt.date(1899, 12, 30)
+_EPOCH_ORD: Final = _EPOCH.toordinal()
+
+
+def date_to_serial(day: dt.date | dt.datetime) -> float | int:
+    """The Excel serial number of a date (or date-time, with the time as a fraction)."""
+    if isinstance(day, dt.datetime):
+        whole = date_to_serial(day.date())
+        seconds = day.hour * 3600 + day.minute * 60 + day.second + day.microsecond / 1e6
+        return whole + seconds / 86400 if seconds else whole
+    serial = day.toordinal() - _EPOCH_ORD
+    if serial < 61:  # before 1900-03-01 Excel counts one day less (no fake 29 February yet)
+        serial -= 1
+    return serial
+
+
+def serial_to_date(serial: float) -> dt.date | None:
+    """The date of a serial number; None when Excel has no date for it (negative, serial 60, too big).
+
+    Serial 0 ("1900-01-00") also gives None; :func:`serial_parts` handles it.
+    """
+    whole = math.floor(serial)
+    if whole < 1 or whole == 60 or whole > 2958465:
+        return None
+    if whole < 60:
+        whole += 1
+    return dt.date.fromordinal(_EPOCH_ORD + whole)
+
+
+def serial_parts(serial: float) -> tuple[int, int, int] | None:
+    """(year, month, day) as Excel shows a serial, including 1900-02-29 and 1900-01-00."""
+    whole = math.floor(serial)
+    if whole == 60:
+        return (1900, 2, 29)
+    if whole == 0:
+        return (1900, 1, 0)
+    day = serial_to_date(whole)
+    return None if day is None else (day.year, day.month, day.day)
+
+
+# ---------------------------------------------------------------------------------------------
+# Coercion
+
+_NUMBER_TEXT: Final = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_ISO_DATE: Final = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_US_DATE: Final = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2,4})$")
+
+
+def text_to_number(text: str) -> float | int | None:
+    """A number read from text the way Excel coerces it ("1,000", "$5", "50%", "2024-01-31"); else None."""
+    s = text.strip()
+    if not s:
+        return None
+    if _NUMBER_TEXT.match(s):
+        return _int_if_whole(float(s)) if any(ch in s for ch in ".eE") else int(s)
+    percent = s.endswith("%")
+    core = s[:-1].strip() if percent else s
+    negative = core.startswith("(") and core.endswith(")")
+    if negative:
+        core = core[1:-1]
+    core = core.replace(",", "").replace("$", "").strip()
+    if core.startswith("-"):
+        negative, core = not negative, core[1:].strip()
+    if core and _NUMBER_TEXT.match(core) and core[0] not in "+-":
+        number = float(core) / (100 if percent else 1)
+        return _int_if_whole(-number if negative else number)
+    match = _ISO_DATE.match(s)
+    if match:
+        return _date_serial_or_none(int(match[1]), int(match[2]), int(match[3]))
+    match = _US_DATE.match(s)
+    if match:
+        year = int(match[3])
+        year += 2000 if year < 30 else (1900 if year < 100 else 0)
+        return _date_serial_or_none(year, int(match[1]), int(match[2]))
+    return None
+
+
+def _date_serial_or_none(year: int, month: int, day: int) -> int | None:
+    try:
+        return int(date_to_serial(dt.date(year, month, day)))
+    except ValueError:
+        return None
+
+
+def _int_if_whole(x: float) -> float | int:
+    return int(x) if x.is_integer() and abs(x) < 1e15 else x
+
+
+def to_number(value: Any) -> Any:
+    """A number, or an :class:`ExcelError` (``#VALUE!`` for text that is not a number)."""
+    t = type(value)
+    if t is int or t is float:
+        return value
+    if value is None:
+        return 0
+    if t is bool:
+        return int(value)
+    if t is str:
+        number = text_to_number(value)
+        return VALUE if number is None else number
+    if t is ExcelError:
+        return value
+    return VALUE
+
+
+def to_text(value: Any) -> Any:
+    """Text as Excel's ``&`` makes it, or an :class:`ExcelError` passed through."""
+    t = type(value)
+    if t is str:
+        return value
+    if value is None:
+        return ""
+    if t is bool:
+        return "TRUE" if value else "FALSE"
+    if t is int or t is float:
+        return number_to_text(value)
+    if t is ExcelError:
+        return value
+    return str(value)
+
+
+def to_bool(value: Any) -> Any:
+    """A boolean as IF/AND see it, or an :class:`ExcelError` (``#VALUE!`` for other text)."""
+    t = type(value)
+    if t is bool:
+        return value
+    if value is None:
+        return False
+    if t is int or t is float:
+        return value != 0
+    if t is str:
+        upper = value.strip().upper()
+        if upper == "TRUE":
+            return True
+        if upper == "FALSE":
+            return False
+        return VALUE
+    if t is ExcelError:
+        return value
+    return VALUE
+
+
+def number_to_text(x: Any) -> str:
+    """A number as Excel's General format turns it into text (at most 15 significant digits)."""
+    if type(x) is int:
+        return str(x) if abs(x) < 10**15 else number_to_text(float(x))
+    if not math.isfinite(x):
+        return "#NUM!"
+    if x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    text = f"{x:.15g}"
+    if "e" in text:
+        mantissa, _, exponent = text.partition("e")
+        exp = int(exponent)
+        if -10 < exp < 0:  # Excel writes small numbers out in full (0.00001)
+            return f"{x:.{15 - exp - 1}f}".rstrip("0").rstrip(".")
+        return f"{mantissa}E{'+' if exp >= 0 else '-'}{abs(exp):02d}"
+    return text
+
+
+def round15(x: float | int) -> float | int:
+    """A number rounded to 15 significant digits, the precision Excel compares with."""
+    if type(x) is int or x == 0 or not math.isfinite(x):
+        return x
+    return float(f"{x:.15g}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparison
+
+_TYPE_RANK: Final = {int: 0, float: 0, str: 1, bool: 2}
+
+
+def compare(a: Any, b: Any) -> Any:
+    """-1, 0 or 1 as Excel orders two scalars; an :class:`ExcelError` when either side is one.
+
+    Blank against a number is 0, against text "", against a boolean FALSE. Numbers sort before
+    text, text before booleans; text compares case-insensitively.
+    """
+    if type(a) is ExcelError:
+        return a
+    if type(b) is ExcelError:
+        return b
+    if a is None:
+        a = _blank_like(b)
+    if b is None:
+        b = _blank_like(a)
+    ra = _TYPE_RANK.get(type(a), 3)
+    rb = _TYPE_RANK.get(type(b), 3)
+    if ra != rb:
+        return -1 if ra < rb else 1
+    if ra == 0:
+        a, b = round15(a), round15(b)
+    elif ra == 1:
+        a, b = a.lower(), b.lower()
+    return 0 if a == b else (-1 if a < b else 1)
+
+
+def _blank_like(other: Any) -> Any:
+    t = type(other)
+    if t is str:
+        return ""
+    if t is bool:
+        return False
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Rounding with Excel's decimal behaviour (ROUND(2.675, 2) is 2.68)
+
+
+def excel_round(x: float, digits: int, mode: str = "half_up") -> float | int:
+    """ROUND / ROUNDUP / ROUNDDOWN on the decimal form of ``x`` (modes half_up, up, down)."""
+    rounding = {"half_up": ROUND_HALF_UP, "up": ROUND_UP, "down": ROUND_DOWN}[mode]
+    try:
+        quantum = Decimal(1).scaleb(-digits)
+        result = Decimal(repr(float(x))).quantize(quantum, rounding=rounding)
+    except InvalidOperation:
+        return x
+    value = float(result)
+    return int(value) if value.is_integer() and abs(value) < 1e15 else value
+
+
+def clean_number(x: float | int) -> Any:
+    """A finished arithmetic result: NaN and infinities are ``#NUM!``."""
+    if type(x) is float and not math.isfinite(x):
+        return NUM
+    return x
