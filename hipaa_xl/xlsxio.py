@@ -261,9 +261,9 @@ def write_package_atomic(path: str | os.PathLike[str], package: Package, backup:
             package._write(handle)
             handle.flush()
             os.fsync(handle.fileno())
+        with contextlib.suppress(OSError):  # the original's mode, or what a new file would get
+            os.chmod(temp, stat.S_IMODE(target.stat().st_mode) if target.exists() else _new_file_mode())
         if target.exists():
-            with contextlib.suppress(OSError):
-                os.chmod(temp, stat.S_IMODE(target.stat().st_mode))
             if backup:
                 kept = backup_path(target)
                 _copy_atomic(target, kept)
@@ -276,6 +276,13 @@ def write_package_atomic(path: str | os.PathLike[str], package: Package, backup:
         _remove_quietly(temp)
         raise WorkbookFileError(f"could not write {target.name}: {exc}; the original file is unchanged") from exc
     return kept
+
+
+def _new_file_mode() -> int:
+    """0o666 less the process umask: the mode ``open()`` gives a new file (temp files get 0o600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def _copy_atomic(source: Path, destination: Path) -> None:

@@ -163,3 +163,13 @@ def test_parts_with_a_dtd_are_refused() -> None:
     evil = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>'
     with pytest.raises(WorkbookFileError):
         xlsxio.parse_xml(evil, "xl/workbook.xml")
+
+
+def test_a_new_file_gets_the_usual_permissions_not_the_temp_files(tmp_path: Path) -> None:
+    source = tmp_path / "source.xlsx"
+    openpyxl.Workbook().save(source)
+    target = tmp_path / "new.xlsx"
+    xlsxio.write_package_atomic(target, xlsxio.package_from_bytes(source.read_bytes()), backup=False)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
