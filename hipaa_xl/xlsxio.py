@@ -263,10 +263,9 @@ def write_package_atomic(path: str | os.PathLike[str], package: Package, backup:
             os.fsync(handle.fileno())
         with contextlib.suppress(OSError):  # the original's mode, or what a new file would get
             os.chmod(temp, stat.S_IMODE(target.stat().st_mode) if target.exists() else _new_file_mode())
-        if target.exists():
-            if backup:
-                kept = backup_path(target)
-                _copy_atomic(target, kept)
+        if target.exists() and backup:
+            kept = backup_path(target)
+            _copy_atomic(target, kept)
         os.replace(temp, target)
         _fsync_folder(folder)
     except WorkbookFileError:
