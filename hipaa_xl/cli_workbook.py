@@ -8,14 +8,37 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hipaa_xl.errors import HipaaInputError
 from hipaa_xl.workbook.fileio import WorkbookFileError
 
-LARGE = 2000
+if TYPE_CHECKING:
+    from hipaa_xl.workbook.refresh import RefreshReport
+
+LARGE_BYTES = 300_000
+"""A workbook this large (about 500 incidents) shows a progress bar while it refreshes (TTY only)."""
+
+
+def _refresh_with_bar(path: Path, day: dt.date | None, backup: bool) -> RefreshReport:
+    """``refresh_file`` with a rich progress bar on stderr: the stage, the cells computed, a bar."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    from hipaa_xl.workbook.refresh import refresh_file
+
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("reading the workbook", total=1.0)
+
+        def show(stage: str, done: float) -> None:
+            bar.update(task, description=stage, completed=done)
+
+        report = refresh_file(path, day, progress=show, backup=backup)
+        bar.update(task, description="written", completed=1.0)
+    return report
 
 
 def _as_of(text: str | None) -> dt.date | None:
@@ -65,14 +88,9 @@ def register(app: typer.Typer) -> None:
 
         day = _as_of(as_of)
         try:
-            size = path.stat().st_size if path.exists() else 0
-            if size > 1_000_000 and sys.stderr.isatty():
-                from rich.progress import Progress, SpinnerColumn, TextColumn
-
-                with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True) as bar:
-                    task = bar.add_task("refreshing", total=None)
-                    report = refresh_file(path, day, progress=lambda t: bar.update(task, description=t),
-                                          backup=not no_backup)
+            size = path.stat().st_size if path.is_file() else 0
+            if size >= LARGE_BYTES and sys.stderr.isatty():
+                report = _refresh_with_bar(path, day, backup=not no_backup)
             else:
                 report = refresh_file(path, day, backup=not no_backup)
         except (WorkbookFileError, HipaaInputError) as exc:

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from hipaa_xl.workbook import columns as C
-from hipaa_xl.workbook.fileio import check_readable
+from hipaa_xl.workbook.fileio import WorkbookFileError, check_readable
 from hipaa_xl.workbook.package import NS_MAIN, Package, parse_xml, sheets
-from hipaa_xl.workbook.refresh import build_refreshed
+from hipaa_xl.workbook.refresh import RefreshError, build_refreshed
 from hipaa_xl.workbook.splice import styles_part
 
 _M = f"{{{NS_MAIN}}}"
@@ -79,8 +79,17 @@ def refresh_book(book: Any) -> list[str]:
     """Refresh the open workbook in Excel; returns the report lines (also shown in the status bar)."""
     path = Path(book.fullname)
     book.save()
-    data = check_readable(path)
-    new, report = build_refreshed(data)
+    try:
+        data = check_readable(path)
+        new, report = build_refreshed(data)
+    except (WorkbookFileError, RefreshError) as exc:  # one line in the status bar, no traceback
+        line = f"error: {path.name}: {exc}"
+        _status(book, "hipaa-xl " + line)
+        return [line]
+    except Exception as exc:
+        line = f"error: {path.name}: cannot be refreshed ({type(exc).__name__}: {exc})"
+        _status(book, "hipaa-xl " + line)
+        return [line]
     lines = report.lines()
     if report.changed:
         pkg = Package.from_bytes(new)
@@ -101,7 +110,11 @@ def refresh_book(book: Any) -> list[str]:
             if api is not None and hasattr(api, "Protect"):
                 api.Protect()
         book.save()
+    _status(book, "hipaa-xl: " + lines[0])
+    return lines
+
+
+def _status(book: Any, text: str) -> None:
     app = getattr(book, "app", None)
     if app is not None and hasattr(app, "status_bar"):
-        app.status_bar = "hipaa-xl: " + lines[0]
-    return lines
+        app.status_bar = text

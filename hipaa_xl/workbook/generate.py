@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook import styles as S
 from hipaa_xl.workbook.layout import ExposureLine, Layout, SummaryGroup
-from hipaa_xl.workbook.sheetxml import Formula, PageSetup, SheetWriter, excel_string, ref, xml_attr
+from hipaa_xl.workbook.sheetxml import Formula, PageSetup, SheetWriter, ref, xml_attr
 from hipaa_xl.workbook.styles import Dxf, Style, StyleBook
 
 EXPOSURE_HEADER_ROW = 4
 SUMMARY_HEADER_ROW = 7
+SUMMARY_ROWS_BEFORE_CHART = 18
+"""A matrix longer than this pushes the chart onto a page of its own."""
 OUT_OF_DATE = "Layout out of date - run Refresh"
 UP_TO_DATE = "Layout matches the Incidents sheet"
 
@@ -66,39 +68,63 @@ class XCol:
 
 
 EXPOSURE_COLUMNS: tuple[XCol, ...] = (
-    XCol("row", "Incidents row", 8, _CENTER),
-    XCol("id", "ID", 9, _TEXT),
-    XCol("entity", "Entity", 24, _TEXT),
-    XCol("requirement", "Requirement", 17, _TEXT),
-    XCol("year", "Year", 6, _CENTER),
-    XCol("regime", "Regime (at refresh)", 12, _TEXT),
-    XCol("kind", "Kind", 10, _TEXT),
-    XCol("from", "From", 11, _DATE),
-    XCol("to", "To", 11, _DATE),
-    XCol("eff_end", "Effective end", 11, _DATE),
-    XCol("eff_why", "Why this end", 22, _TEXT_WRAP),
-    XCol("tier", "Tier", 5, _CENTER),
-    XCol("status", "Status", 10, _TEXT),
-    XCol("in_time", "Violations in time", 10, _INT),
-    XCol("barred", "Time-barred violations", 10, _INT),
-    XCol("counted", "Counted violations", 10, _INT),
-    XCol("counted_barred", "Counted time-barred", 10, _INT),
-    XCol("minimum", "Statutory minimum (if a CMP is imposed)", 14, _MONEY),
-    XCol("maximum", "Maximum", 14, _MONEY),
-    XCol("barred_max", "Time-barred maximum", 14, _MONEY),
-    XCol("cap", "Calendar-year cap", 14, _MONEY),
-    XCol("ag_eligible", "AG-eligible violations", 10, _INT),
-    XCol("ag_deferred", "AG deferred violations", 10, _INT),
-    XCol("note", "Note", 30, _TEXT_WRAP),
-    XCol("check", "Check", 28, _CHECK),
+    XCol("row", "Inc. row", 5, _CENTER),
+    XCol("id", "ID", 8, _TEXT_WRAP),
+    XCol("entity", "Entity", 16, _TEXT_WRAP),
+    XCol("requirement", "Requirement", 13, _TEXT_WRAP),
+    XCol("year", "Year", 5, _CENTER),
+    XCol("regime", "Regime (at refresh)", 9, _TEXT_WRAP),
+    XCol("kind", "Kind", 9, _TEXT_WRAP),
+    XCol("from", "From", 10, _DATE),
+    XCol("to", "To", 10, _DATE),
+    XCol("eff_end", "Effective end", 10, _DATE),
+    XCol("eff_why", "Why this end", 14, _TEXT_WRAP),
+    XCol("tier", "Tier", 4, _CENTER),
+    XCol("status", "Status", 8, _TEXT_WRAP),
+    XCol("in_time", "Violations in time", 9.5, _INT),
+    XCol("barred", "Time-barred violations", 9.5, _INT),
+    XCol("minimum", "Statutory minimum (if a CMP is imposed)", 11, _MONEY),
+    XCol("maximum", "Maximum", 11, _MONEY),
+    XCol("barred_max", "Time-barred maximum", 11, _MONEY),
+    XCol("cap", "Calendar-year cap", 11, _MONEY),
+    XCol("ag_eligible", "AG-eligible violations", 9.5, _INT),
+    XCol("ag_deferred", "AG deferred violations", 9.5, _INT),
+    XCol("note", "Note", 22, _TEXT_WRAP),
+    XCol("check", "Check", 20, _CHECK),
+    # hidden: what Summary adds up, and what the layout was built from (values written at refresh)
+    XCol("counted", "Counted violations", 8, _INT, hidden=True),
+    XCol("counted_barred", "Counted time-barred", 8, _INT, hidden=True),
     XCol("problem", "Problem", 7, _INT, hidden=True),
     XCol("group", "Group", 7, _INT, hidden=True),
     XCol("part", "Part", 6, _INT, hidden=True),
+    XCol("part_rep", "First row of part", 6, _INT, hidden=True),
+    XCol("rep_row", "Row of part's first row", 8, _INT, hidden=True),
     XCol("stale", "Layout changed", 7, _INT, hidden=True),
     XCol("inc_days", "Incident violations (all years)", 10, _INT, hidden=True),
+    XCol("seg_lo", "Segment from (at refresh)", 10, _DATE, hidden=True),
+    XCol("seg_hi", "Segment to (at refresh)", 10, _DATE, hidden=True),
+    XCol("exp_tier", "Tier (at refresh)", 6, _TEXT, hidden=True),
+    XCol("exp_entity", "Entity (at refresh)", 16, _TEXT, hidden=True),
+    XCol("exp_requirement", "Requirement (at refresh)", 13, _TEXT, hidden=True),
+    # hidden: the Incidents cells of this row, read by row number so that every row's formulas are
+    # copies of each other (one shape: fast to recalculate, easy to audit)
+    XCol("f_culpability", "Culpability (Incidents)", 12, _TEXT, hidden=True),
+    XCol("f_tier", "Tier (Incidents)", 6, _TEXT, hidden=True),
+    XCol("f_start", "Start (Incidents)", 10, _DATE, hidden=True),
+    XCol("f_end", "End (Incidents)", 10, _DATE, hidden=True),
+    XCol("f_violations", "Violations (Incidents)", 8, _INT, hidden=True),
+    XCol("f_known", "Known (Incidents)", 10, _DATE, hidden=True),
+    XCol("f_corrected", "Corrected (Incidents)", 10, _DATE, hidden=True),
+    XCol("f_duplicate_of", "Duplicate of (Incidents)", 8, _TEXT, hidden=True),
+    XCol("f_federal_action_pending", "Federal action pending (Incidents)", 8, _TEXT, hidden=True),
+    XCol("f_criminal_penalty_imposed", "Criminal penalty imposed (Incidents)", 8, _TEXT, hidden=True),
 )
 XC = {c.key: i for i, c in enumerate(EXPOSURE_COLUMNS, start=1)}
 LAST_VISIBLE_EXPOSURE_COL = XC["check"]
+_SHOWN_FIELDS = ("id", "entity", "requirement")
+_HELPER_FIELDS = tuple(c.key[2:] for c in EXPOSURE_COLUMNS if c.key.startswith("f_"))
+EXPOSURE_ROW_HEIGHT = 24
+"""Two lines of 9 pt text: the wrapped columns are sized so that their texts fit in two lines."""
 
 SUMMARY_COLUMNS: tuple[tuple[str, str, float, Style], ...] = (
     ("entity", "Entity", 30, _TEXT),
@@ -114,6 +140,7 @@ SUMMARY_COLUMNS: tuple[tuple[str, str, float, Style], ...] = (
     ("checks", "Rows to check", 8, _INT),
     ("chosen", "Chosen", 15, _CHOSEN),
     ("chosen_check", "Chosen check", 16, _TEXT),
+    ("group", "Group no.", 7, _CENTER),
 )
 SC = {key: i for i, (key, *_rest) in enumerate(SUMMARY_COLUMNS, start=1)}
 
@@ -142,61 +169,64 @@ def _date(day: dt.date) -> str:
     return f"DATE({day.year},{day.month},{day.day})"
 
 
-def _trim_literal(text: str) -> str:
-    return excel_string(" ".join(text.split())[:200])
+def _incident_cell(ctx: Context, field: str, r: int) -> str | None:
+    """This Exposure row's cell of ``field`` on Incidents, found by the row number in column A."""
+    col = ctx.incident_cols.get(field)
+    if col is None:
+        return None
+    letter = ref(1, col)[:-1]
+    at = f"INDEX({ctx.incidents_sheet}!${letter}:${letter},$A{r})"
+    return f'IF({at}="","",{at})'
 
 
 def _exposure_row(ws: SheetWriter, line: ExposureLine, ctx: Context) -> None:
     r = line.sheet_row
-    inc = ctx.incidents_sheet
     ir = line.incident.row
-
-    def I(field: str) -> str:  # noqa: E743 - a cell of this incident on Incidents
-        col = ctx.incident_cols.get(field)
-        if col is None:
-            return '""'
-        return f"{inc}!{ref(ir, col)}"
 
     def X(key: str) -> str:
         return ref(r, XC[key])
+
+    def I(field: str) -> str:  # noqa: E743 - this incident's value of ``field`` (a cell on this row)
+        return X(field if field in _SHOWN_FIELDS else "f_" + field)
 
     def put(key: str, value: object) -> None:
         col = EXPOSURE_COLUMNS[XC[key] - 1]
         ws.set(r, XC[key], value, col.style)  # type: ignore[arg-type]
 
-    def shown(field: str) -> Formula:
-        return Formula(f'IF({I(field)}="","",{I(field)})')
-
     put("row", ir)
-    put("id", shown("id"))
-    put("entity", shown("entity"))
-    put("requirement", shown("requirement"))
+    for field in _SHOWN_FIELDS + _HELPER_FIELDS:
+        source = _incident_cell(ctx, field, r)
+        put(field if field in _SHOWN_FIELDS else "f_" + field, Formula(source) if source else None)
     if line.kind == "invalid":
-        for key in ("year", "regime", "kind", "from", "to", "eff_end", "eff_why", "tier", "status",
+        for key in ("year", "regime", "from", "to", "eff_end", "eff_why", "tier", "status",
                     "in_time", "barred", "counted", "counted_barred", "minimum", "maximum", "barred_max",
-                    "cap", "ag_eligible", "ag_deferred", "note", "group", "part", "stale", "inc_days"):
+                    "cap", "ag_eligible", "ag_deferred", "note", "part", "part_rep", "rep_row", "stale",
+                    "inc_days", "seg_lo", "seg_hi", "exp_tier", "exp_entity", "exp_requirement"):
             put(key, None)
         put("kind", "not priced")
         put("check", f"Incidents row {ir}: {line.incident.reason}")
         put("problem", 1)
-        put("group", 0)
+        put("group", line.group)
+        ws.row_heights[r] = EXPOSURE_ROW_HEIGHT if len(line.incident.reason) < 30 else 36
         return
     sched, asof = ctx.schedule_name, ctx.as_of_name
     assert line.seg_lo is not None and line.seg_hi is not None and line.year is not None
     put("year", line.year)
     put("regime", line.regime)
     put("kind", line.kind)
+    put("seg_lo", line.seg_lo)
+    put("seg_hi", line.seg_hi)
     eff_end = (
         f'MIN(IF({I("end")}<>"",{I("end")},IF({I("corrected")}<>"",{I("corrected")},{asof})),{asof})'
     )
     if line.kind == "continuing":
-        put("from", Formula(f"MAX({I('start')},{_date(line.seg_lo)})"))
-        put("to", Formula(f"MIN({X('eff_end')},{_date(line.seg_hi)})"))
+        put("from", Formula(f"MAX({I('start')},{X('seg_lo')})"))
+        put("to", Formula(f"MIN({X('eff_end')},{X('seg_hi')})"))
         put("eff_end", Formula(eff_end))
         put("eff_why", Formula(
             f'IF({I("end")}<>"",IF({I("end")}>{asof},"cut at the as-of date","End as given"),'
             f'IF({I("corrected")}<>"",IF({I("corrected")}>{asof},"cut at the as-of date",'
-            f'"no End: runs through the Corrected day"),"no End or Corrected: runs through the as-of date"))'
+            f'"no End: the Corrected day"),"no End or Corrected: the as-of date"))'
         ))
         put("in_time", Formula(f'IF({X("to")}<{X("from")},0,VIOLATION_DAYS({X("from")},{X("to")},"",{asof}))'))
         put("barred", Formula(
@@ -206,7 +236,7 @@ def _exposure_row(ws: SheetWriter, line: ExposureLine, ctx: Context) -> None:
         put("from", Formula(I("start")))
         put("to", Formula(X("from")))
         put("eff_end", None)
-        put("eff_why", "Violations given: the count is dated Start")
+        put("eff_why", "Violations given: dated Start")
         put("in_time", Formula(f"IF(TIME_BARRED({X('from')},{asof}),0,{I('violations')})"))
         put("barred", Formula(f"IF(TIME_BARRED({X('from')},{asof}),{I('violations')},0)"))
     put("tier", Formula(
@@ -235,20 +265,25 @@ def _exposure_row(ws: SheetWriter, line: ExposureLine, ctx: Context) -> None:
     ))
     put("note", Formula(
         f'IF({X("status")}="duplicate","160.404(b)(3): counted under incident "&{I("duplicate_of")},'
-        f'IF({X("status")}="criminal","criminal penalty imposed: no CMP, no AG damages (1320d-5(b)(1))",'
+        f'IF({X("status")}="criminal","criminal penalty imposed: no CMP or AG damages (1320d-5(b)(1))",'
         f'IF({X("status")}="cured","corrected within 30 days: no penalty (1320d-5(b)(2)(A))",'
-        f'IF({X("status")}="no penalty","before 2009-02-18 and did not know: no penalty (former 1320d-5(b)(2))",'
-        f'IF({X("ag_deferred")}>0,"AG damages deferred while the federal action is pending (1320d-5(d)(7))",'
+        f'IF({X("status")}="no penalty","before 2009-02-18, did not know: no penalty (old 1320d-5(b)(2))",'
+        f'IF({X("ag_deferred")}>0,"AG damages deferred: federal action pending (1320d-5(d)(7))",'
         f'IF({X("barred")}>0,"some days time-barred (six years, 1320a-7a(c)(1))",""))))))'
     ))
     put("group", line.group)
     put("part", line.part)
-    rep_cap = ref(line.part_rep_row, XC["cap"])
+    put("part_rep", 1 if line.part_rep_row == r else 0)
+    put("rep_row", line.part_rep_row)
+    put("exp_tier", line.tier)
+    put("exp_entity", " ".join(line.entity.split())[:200])
+    put("exp_requirement", " ".join(line.requirement.split())[:200])
+    cap_col = ref(1, XC["cap"])[:-1]
     stale_terms = [
-        f'{tier}<>"{line.tier}"',
-        f"{X('cap')}<>{rep_cap}",
-        f"TRIM({X('entity')})<>{_trim_literal(line.entity)}",
-        f"TRIM({X('requirement')})<>{_trim_literal(line.requirement)}",
+        f"{tier}<>{X('exp_tier')}",
+        f"{X('cap')}<>INDEX(${cap_col}:${cap_col},{X('rep_row')})",
+        f"TRIM({X('entity')})<>{X('exp_entity')}",
+        f"TRIM({X('requirement')})<>{X('exp_requirement')}",
     ]
     if line.first_of_incident:
         a, b = line.first_row_of_incident, line.last_row_of_incident
@@ -280,6 +315,7 @@ def _exposure_row(ws: SheetWriter, line: ExposureLine, ctx: Context) -> None:
         expr = f'IF(ISERROR({x}),"{label}: error",IF(LEFT({x}&"",1)="#","{label}: "&{x},{expr}))'
     put("check", Formula(expr))
     put("problem", Formula(f'IF({X("check")}="",0,1)'))
+    ws.row_heights[r] = EXPOSURE_ROW_HEIGHT
 
 
 def exposure_sheet(
@@ -295,7 +331,7 @@ def exposure_sheet(
     for i, col in enumerate(EXPOSURE_COLUMNS, start=1):
         ws.set(h, i, col.header, _HEADER)
         ws.width(i, col.width, col.hidden)
-    ws.row_heights[h] = 45
+    ws.row_heights[h] = 58
     for line in layout.lines:
         _exposure_row(ws, line, ctx)
     last = max(ctx.exposure_last, h + 1)
@@ -311,12 +347,21 @@ def _rng(ctx: Context, key: str) -> str:
     return f"{C.EXPOSURE_SHEET}!{ref(ctx.exposure_first, col, True)}:{ref(ctx.exposure_last, col, True)}"
 
 
-def _capped(ctx: Context, g: SummaryGroup, key: str) -> str:
-    """Each (tier, regime) part capped by its own cap, the group by the largest (decisions 8)."""
-    grp = f"{_rng(ctx, 'group')},{g.number}"
-    caps = [f"{C.EXPOSURE_SHEET}!{ref(row, XC['cap'], True)}" for row in g.parts]
-    if len(caps) == 1:
-        return f"MIN(SUMIFS({_rng(ctx, key)},{grp}),{caps[0]})"
+def _capped(ctx: Context, g: SummaryGroup, key: str, grp: str) -> str:
+    """Each (tier, regime) part capped by its own cap, the group by the largest (decisions 8).
+
+    A part's cap is read from its first Exposure row (``part_rep`` = 1), so that every group with
+    the same number of parts has the same formula, up to its row.
+    """
+    if not g.parts:  # the Summary row of an unpriced Incidents row: nothing priced (and #N/A anyway)
+        return "0"
+    if len(g.parts) == 1:
+        cap = f"SUMIFS({_rng(ctx, 'cap')},{grp},{_rng(ctx, 'part_rep')},1)"
+        return f"MIN(SUMIFS({_rng(ctx, key)},{grp}),{cap})"
+    caps = [
+        f"SUMIFS({_rng(ctx, 'cap')},{grp},{_rng(ctx, 'part')},{i},{_rng(ctx, 'part_rep')},1)"
+        for i in range(1, len(g.parts) + 1)
+    ]
     terms = "+".join(
         f"MIN(SUMIFS({_rng(ctx, key)},{grp},{_rng(ctx, 'part')},{i}),{cap})"
         for i, cap in enumerate(caps, start=1)
@@ -371,7 +416,7 @@ def summary_sheet(
     ws.merges.append("A4:F4")
     ws.cond("A4", f'$A$4="{OUT_OF_DATE}"', _RED)
     ws.cond("A4", f'$A$4="{UP_TO_DATE}"', _GREEN)
-    invalid = [ln for ln in layout.lines if ln.kind == "invalid"]
+    invalid = [ln for ln in layout.lines if ln.kind == "invalid" and ln.first_of_incident]
     if invalid:
         text = f"{len(invalid)} Incidents row(s) could not be priced and are left out: " + "; ".join(
             f"row {ln.incident.row}: {ln.incident.reason}" for ln in invalid[:5]
@@ -393,11 +438,18 @@ def summary_sheet(
         for i, (_, _, _, style) in enumerate(SUMMARY_COLUMNS, start=1):
             ws.set(r, i, None, style)
     table_ref = f"A{h}:{ref(r, len(SUMMARY_COLUMNS))}"
-    r = _totals(ws, layout, r + 2)
-    r, cats, vals, years = _matrix(ws, layout, r + 2)
+    r = _totals(ws, layout, r + 2, ctx)
+    # Printing: the matrix and the chart start a new page, the comparison and the notes another one,
+    # so that no page break cuts the chart (a very long matrix pushes the chart to a page of its own)
+    ws.row_breaks.append(r + 1)
+    matrix_top = r + 2
+    r, cats, vals, years = _matrix(ws, layout, matrix_top)
+    if r - matrix_top > SUMMARY_ROWS_BEFORE_CHART:
+        ws.row_breaks.append(r + 1)
     chart_top = r + 2
     chart_rows = 16
     r = chart_top + chart_rows
+    ws.row_breaks.append(r)
     r = _comparison(ws, comparison, r + 1)
     r = _notes(ws, r + 1)
     ws.set(r + 1, 1, stamp, _STAMP)
@@ -417,7 +469,7 @@ def summary_sheet(
 
 def _summary_row(ws: SheetWriter, g: SummaryGroup, ctx: Context, chosen: object) -> None:
     r = g.sheet_row
-    grp = f"{_rng(ctx, 'group')},{g.number}"
+    grp = f"{_rng(ctx, 'group')},{ref(r, SC['group'])}"
     checks = ref(r, SC["checks"])
 
     def guarded(expr: str) -> Formula:
@@ -427,12 +479,13 @@ def _summary_row(ws: SheetWriter, g: SummaryGroup, ctx: Context, chosen: object)
     ws.set(r, SC["entity"], g.entity, styles["entity"])
     ws.set(r, SC["requirement"], g.requirement, styles["requirement"])
     ws.set(r, SC["year"], g.year, styles["year"])
+    ws.set(r, SC["group"], g.number, styles["group"])
     ws.set(r, SC["checks"], Formula(f"SUMIFS({_rng(ctx, 'problem')},{grp})"), styles["checks"])
     ws.set(r, SC["violations"], guarded(f"SUMIFS({_rng(ctx, 'counted')},{grp})"), styles["violations"])
     ws.set(r, SC["barred"], guarded(f"SUMIFS({_rng(ctx, 'counted_barred')},{grp})"), styles["barred"])
-    ws.set(r, SC["minimum"], guarded(_capped(ctx, g, "minimum")), styles["minimum"])
-    ws.set(r, SC["maximum"], guarded(_capped(ctx, g, "maximum")), styles["maximum"])
-    ws.set(r, SC["barred_max"], guarded(_capped(ctx, g, "barred_max")), styles["barred_max"])
+    ws.set(r, SC["minimum"], guarded(_capped(ctx, g, "minimum", grp)), styles["minimum"])
+    ws.set(r, SC["maximum"], guarded(_capped(ctx, g, "maximum", grp)), styles["maximum"])
+    ws.set(r, SC["barred_max"], guarded(_capped(ctx, g, "barred_max", grp)), styles["barred_max"])
     ws.set(r, SC["ag"], guarded(f"AG_DAMAGES(SUMIFS({_rng(ctx, 'ag_eligible')},{grp}))"), styles["ag"])
     ws.set(r, SC["ag_deferred"], guarded(f"SUMIFS({_rng(ctx, 'ag_deferred')},{grp})"), styles["ag_deferred"])
     value = chosen if isinstance(chosen, int | float) and not isinstance(chosen, bool) else None
@@ -448,8 +501,9 @@ def _summary_row(ws: SheetWriter, g: SummaryGroup, ctx: Context, chosen: object)
 _TOTAL_KEYS = ("violations", "barred", "minimum", "maximum", "barred_max", "ag", "ag_deferred", "chosen")
 
 
-def _totals(ws: SheetWriter, layout: Layout, r: int) -> int:
+def _totals(ws: SheetWriter, layout: Layout, r: int, ctx: Context) -> int:
     """Decisions 22: a total per entity and a grand total (#N/A while a group in it has a Check)."""
+    orphans = f"{_rng(ctx, 'problem')},{_rng(ctx, 'group')}"
     ws.set(r, 1, "Totals", _SECTION)
     r += 1
     for i, (k, name, _, _) in enumerate(SUMMARY_COLUMNS, start=1):
@@ -477,7 +531,9 @@ def _totals(ws: SheetWriter, layout: Layout, r: int) -> int:
         col = SC[k]
         style = _GRAND_MONEY if k in ("minimum", "maximum", "barred_max", "ag", "chosen") else _GRAND_INT
         expr = "+".join(ref(er, col) for er in entity_rows) if entity_rows else "0"
-        ws.set(r, col, Formula(expr), style)
+        # decisions 13: a row that is in no group (unpriced, entity or requirement unknown) still
+        # makes the grand total #N/A
+        ws.set(r, col, Formula(f"IF(SUMIFS({orphans},0)>0,NA(),{expr})"), style)
     return r
 
 

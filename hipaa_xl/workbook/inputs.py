@@ -37,6 +37,8 @@ class IncidentRow:
     incident: Incident | None
     reason: str = ""
     raw_id: str = ""
+    raw: dict[str, Any] = field(default_factory=dict)
+    """The cells as read, so that an invalid row can still be placed in its Summary groups."""
 
 
 @dataclass
@@ -135,13 +137,13 @@ def parse_incident(values: dict[str, Any], row: int) -> IncidentRow:
             "factors": _text(values.get("factors")),
             "row": row,
         }
-        return IncidentRow(row, Incident(**data), raw_id=raw_id)
+        return IncidentRow(row, Incident(**data), raw_id=raw_id, raw=values)
     except HipaaInputError as exc:
-        return IncidentRow(row, None, exc.message, raw_id)
+        return IncidentRow(row, None, exc.message, raw_id, values)
     except cells.CellError as exc:
-        return IncidentRow(row, None, f"a cell holds the error {exc.text}", raw_id)
+        return IncidentRow(row, None, f"a cell holds the error {exc.text}", raw_id, values)
     except ValueError as exc:  # pydantic
-        return IncidentRow(row, None, str(exc).splitlines()[0], raw_id)
+        return IncidentRow(row, None, str(exc).splitlines()[0], raw_id, values)
 
 
 def read_inputs(data: bytes, pkg: Package) -> Inputs:

@@ -71,7 +71,8 @@ class SummaryGroup:
     entity: str
     requirement: str
     year: int
-    engine: GroupTotal
+    engine: GroupTotal | None
+    """None for the Summary row of an unpriced Incidents row that matches no priced group."""
     parts: list[int] = field(default_factory=list)
     """Exposure sheet row of each part's representative row (its cap), in part order."""
     sheet_row: int = 0
@@ -112,13 +113,25 @@ def build_layout(rows: list[IncidentRow], agg: Aggregation, first_row: int) -> L
                 # duplicate IDs: pin the rows to the first incident that produced them
                 pass
 
-    group_keys: dict[tuple[str, str, int], GroupTotal] = {
+    group_keys: dict[tuple[str, str, int], GroupTotal | None] = {
         (g.entity_key, g.requirement_key, g.year): g for g in agg.groups
     }
+    shown: dict[tuple[str, str, int], tuple[str, str]] = {k: (g.entity, g.requirement)
+                                                         for k, g in group_keys.items() if g is not None}
+    for ir in rows:  # decisions 13: an unpriced row in no group gets a Summary row of its own (#N/A)
+        if ir.incident is not None and ir.row not in invalid_reason and by_incident.get(ir.row):
+            continue
+        entity, requirement, y0, y1 = _span_of_invalid(ir)
+        if not entity or not requirement or y0 == 0:
+            continue
+        ent, req = group_key(entity), group_key(requirement)
+        if not any(k[0] == ent and k[1] == req and y0 <= k[2] <= y1 for k in group_keys):
+            group_keys[(ent, req, y0)] = None
+            shown[(ent, req, y0)] = (" ".join(entity.split()), " ".join(requirement.split()))
     ordered = sorted(group_keys.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2]))
     numbers = {k: i for i, (k, _) in enumerate(ordered, start=1)}
     groups = [
-        SummaryGroup(numbers[k], g.entity, g.requirement, g.year, g) for k, g in ordered
+        SummaryGroup(numbers[k], shown[k][0], shown[k][1], k[2], g) for k, g in ordered
     ]
     part_numbers: dict[int, dict[tuple[str, str], int]] = {}
 
@@ -131,8 +144,13 @@ def build_layout(rows: list[IncidentRow], agg: Aggregation, first_row: int) -> L
         engine_rows = by_incident.get(ir.row, []) if ir.row not in invalid_reason else []
         if ir.incident is None or not engine_rows:
             reason = ir.reason or invalid_reason.get(ir.row, "not priced")
-            bad = IncidentRow(ir.row, ir.incident, reason, ir.raw_id)
-            lines.append(ExposureLine(bad, "invalid", first_of_incident=True, last_of_incident=True))
+            bad = IncidentRow(ir.row, ir.incident, reason, ir.raw_id, ir.raw)
+            # decisions 13: an unpriced row makes the Summary groups it would belong to #N/A; one
+            # Exposure line per such group (group 0: it matches no group, the grand total is #N/A)
+            matched = _groups_of_invalid(bad, ordered, numbers) or [0]
+            for i, number in enumerate(matched):
+                lines.append(ExposureLine(bad, "invalid", group=number, first_of_incident=i == 0,
+                                          last_of_incident=i == len(matched) - 1))
             continue
         # rows of one incident used up: a later incident with the same ID must not take them again
         by_incident.pop(ir.row, None)
@@ -178,6 +196,46 @@ def build_layout(rows: list[IncidentRow], agg: Aggregation, first_row: int) -> L
         grp.parts[part - 1] = row
     with_id = sum(1 for ir in rows if ir.raw_id)
     return Layout(lines, groups, with_id)
+
+
+def _span_of_invalid(ir: IncidentRow) -> tuple[str, str, int, int]:
+    """Entity, requirement and the calendar years an unpriced row covers (0, 9999 when unknown)."""
+    raw = dict(ir.raw)
+    if ir.incident is not None:
+        raw.update(ir.incident.model_dump())
+    entity, requirement = _as_text(raw.get("entity")).strip(), _as_text(raw.get("requirement")).strip()
+    start, end = _year(raw.get("start")), _year(raw.get("end") or raw.get("corrected"))
+    if start is None:
+        return entity, requirement, 0, 9999
+    if raw.get("violations") not in (None, ""):
+        return entity, requirement, start, start
+    return entity, requirement, min(start, end or start), max(start, end or 9999)
+
+
+def _groups_of_invalid(
+    ir: IncidentRow,
+    ordered: list[tuple[tuple[str, str, int], GroupTotal | None]],
+    numbers: dict[tuple[str, str, int], int],
+) -> list[int]:
+    """The Summary groups an unpriced row would fall in: same entity and requirement, its years."""
+    entity, requirement, lo, hi = _span_of_invalid(ir)
+    ent, req = group_key(entity), group_key(requirement)
+    return [numbers[k] for k, _ in ordered if k[0] == ent and k[1] == req and lo <= k[2] <= hi]
+
+
+def _as_text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _year(value: object) -> int | None:
+    if isinstance(value, dt.date):
+        return value.year
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10]).year
+        except ValueError:
+            return None
+    return None
 
 
 def display_key(text: str) -> str:

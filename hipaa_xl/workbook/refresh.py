@@ -25,6 +25,7 @@ from hipaa_xl.workbook.fileio import WorkbookFileError, check_readable, check_wr
 from hipaa_xl.workbook.generate import (
     EXPOSURE_HEADER_ROW,
     LAST_VISIBLE_EXPOSURE_COL,
+    SUMMARY_HEADER_ROW,
     Context,
     chart_xml,
     drawing_xml,
@@ -36,13 +37,17 @@ from hipaa_xl.workbook.inputs import IncidentRow, Inputs, LayoutError, read_inpu
 from hipaa_xl.workbook.layout import build_layout, display_key
 from hipaa_xl.workbook.package import Package, sheets
 from hipaa_xl.workbook.sheetxml import PageSetup, ref, serial
-from hipaa_xl.workbook.splice import GeneratedSheet, splice, styles_part
+from hipaa_xl.workbook.splice import GeneratedSheet, foreign_objects, splice, styles_part
 from hipaa_xl.workbook.styles import StyleBook
 
 STAMP_TOKEN = "@@HXL-GENERATED@@"
 _STAMP_TIME = re.compile(r"generated \d{4}-\d\d-\d\d \d\d:\d\d UTC")
+SUMMARY_GROUPS_ON_FIRST_PAGE = 30
 COMPARED_SCHEDULES = ("regulation", "statute", "current", "current-tiered")
-Progress = Callable[[str], None]
+Progress = Callable[[str, float], None]
+"""Called with the stage and the share of the work done so far (0.0 to 1.0)."""
+_STAGES = {"reading the workbook": 0.0, "pricing": 0.05, "laying out Exposure and Summary": 0.12,
+           "computing values": 0.2, "writing": 0.97}
 
 
 class RefreshError(ValueError):
@@ -133,9 +138,21 @@ def build_refreshed(
     ``stamp_time`` None stamps the current UTC time only when something changed; a fixed text
     (``new``) makes the output deterministic.
     """
-    step = progress or (lambda _text: None)
+    def step(stage: str, detail: str = "", within: float = 0.0) -> None:
+        if progress is not None:
+            keys = list(_STAGES)
+            start = _STAGES[stage]
+            end = _STAGES[keys[keys.index(stage) + 1]] if stage != keys[-1] else 1.0
+            progress(stage + detail, start + (end - start) * within)
+
     step("reading the workbook")
     pkg = Package.from_bytes(data)
+    foreign = foreign_objects(pkg, (C.SUMMARY_SHEET, C.EXPOSURE_SHEET), {C.SUMMARY_SHEET: C.SUMMARY_TABLE})
+    if foreign:
+        raise RefreshError(
+            f"refresh rebuilds the Exposure and Summary sheets and would delete what a user put there "
+            f"({'; '.join(foreign)}); move it to another sheet, then run Refresh again"
+        )
     try:
         inputs = read_inputs(data, pkg)
     except LayoutError as exc:
@@ -147,7 +164,7 @@ def build_refreshed(
     as_of, source, warnings = resolve_as_of(inputs, cli_as_of)
     _mark_duplicate_ids(inputs.rows)
     incidents = [ir.incident for ir in inputs.rows if ir.incident is not None]
-    step(f"pricing {len(incidents)} incident(s)")
+    step("pricing", f" {len(incidents):,} incident(s)")
     agg = aggregate(incidents, schedule, as_of)
     first = EXPOSURE_HEADER_ROW + 1
     layout = build_layout(inputs.rows, agg, first)
@@ -155,7 +172,7 @@ def build_refreshed(
                            exposure_rows=len(layout.lines), groups=len(layout.groups))
     report.warnings = warnings + list(agg.warnings)
     for ln in layout.lines:
-        if ln.kind == "invalid":
+        if ln.kind == "invalid" and ln.first_of_incident:
             report.invalid.append(f"{C.INCIDENTS_SHEET}!row {ln.incident.row}: {ln.incident.reason}")
     for er in agg.rows:
         for w in er.warnings:
@@ -213,10 +230,16 @@ def build_refreshed(
             f"{C.EXPOSURE_SHEET}!$A$1:{ref(exp_last, LAST_VISIBLE_EXPOSURE_COL, True)}",
         ("_xlnm.Print_Titles", C.EXPOSURE_SHEET): f"{C.EXPOSURE_SHEET}!${EXPOSURE_HEADER_ROW}:${EXPOSURE_HEADER_ROW}",
     }
+    if len(layout.groups) > SUMMARY_GROUPS_ON_FIRST_PAGE:  # the table runs over several pages
+        names[("_xlnm.Print_Titles", C.SUMMARY_SHEET)] = (
+            f"{C.SUMMARY_SHEET}!${SUMMARY_HEADER_ROW}:${SUMMARY_HEADER_ROW}"
+        )
     splice(pkg, generated, styles.to_bytes() if styles.changed else None, names, C.SUMMARY_TABLE)
 
     step("computing values")
-    computed, evaluator = compute_values(pkg, as_of)
+    computed, evaluator = compute_values(
+        pkg, as_of, lambda done, total: step("computing values", f" ({done:,} of {total:,} cells)",
+                                             done / total if total else 1.0))
     report.evaluator = evaluator
     summary_part = next(s.part for s in sheets(computed) if s.name == C.SUMMARY_SHEET)
     old = Package.from_bytes(data)
@@ -232,7 +255,9 @@ def build_refreshed(
     return computed.to_bytes(), report
 
 
-def compute_values(pkg: Package, as_of: dt.date) -> tuple[Package, str]:
+def compute_values(
+    pkg: Package, as_of: dt.date, progress: Callable[[int, int], None] | None = None
+) -> tuple[Package, str]:
     """Formulas' cached values written into the sheet XML by the headless evaluator (one code path)."""
     try:
         from hipaa_xl import recalc
@@ -244,7 +269,7 @@ def compute_values(pkg: Package, as_of: dt.date) -> tuple[Package, str]:
     from hipaa_xl.xlsxio import package_from_bytes
 
     with clock.override_today(as_of):
-        result = fn(package_from_bytes(pkg.to_bytes()), as_of=as_of)
+        result = fn(package_from_bytes(pkg.to_bytes()), as_of=as_of, progress=progress)
     new_pkg = result[0] if isinstance(result, tuple) else result
     out = Package.from_bytes(new_pkg.to_bytes() if hasattr(new_pkg, "to_bytes") else bytes(new_pkg))
     # keep the original zip metadata of untouched parts
@@ -265,9 +290,12 @@ def refresh_file(
     check_writable(path)
     try:
         new, report = build_refreshed(data, as_of, progress=progress)
-    except (KeyError, ValueError) as exc:
-        if isinstance(exc, RefreshError):
-            raise WorkbookFileError(f"{path.name}: {exc}") from None
+    except WorkbookFileError as exc:
+        text = exc.message if exc.message.startswith(path.name) else f"{path.name}: {exc.message}"
+        raise WorkbookFileError(text) from None
+    except RefreshError as exc:
+        raise WorkbookFileError(f"{path.name}: {exc}") from None
+    except Exception as exc:  # no traceback for a workbook we cannot read (decisions 17); file untouched
         raise WorkbookFileError(f"{path.name}: cannot be refreshed ({type(exc).__name__}: {exc})") from None
     if report.changed:
         write_atomic(path, new, backup=backup)

@@ -86,6 +86,8 @@ class SheetWriter:
     drawing_rid: str | None = None
     table_rids: list[str] = field(default_factory=list)
     autofilter: str | None = None
+    row_breaks: list[int] = field(default_factory=list)
+    """Manual page breaks: a new printed page starts after each of these rows."""
 
     def set(self, row: int, col: int, value: CellValue, style: Style | None = None) -> None:
         """Put ``value`` at (row, col) with ``style``."""
@@ -195,6 +197,11 @@ class SheetWriter:
                 f"<headerFooter><oddHeader>{xml_text(self.page.header)}</oddHeader>"
                 f"<oddFooter>{xml_text(self.page.footer)}</oddFooter></headerFooter>"
             )
+        if self.row_breaks:
+            breaks = sorted(set(self.row_breaks))
+            out.append(f'<rowBreaks count="{len(breaks)}" manualBreakCount="{len(breaks)}">')
+            out.extend(f'<brk id="{b}" max="16383" man="1"/>' for b in breaks)
+            out.append("</rowBreaks>")
         if self.drawing_rid:
             out.append(f'<drawing r:id="{self.drawing_rid}"/>')
         if self.table_rids:

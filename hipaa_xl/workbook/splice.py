@@ -248,3 +248,86 @@ def splice(
 
 def part_folder(part: str) -> str:
     return posixpath.dirname(part)
+
+
+_OWN_CHART_NAME = "Exposure by year"
+_OWN_CHART_TITLE = b"Maximum exposure by calendar year"
+_DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+_ANCHORS = ("twoCellAnchor", "oneCellAnchor", "absoluteAnchor")
+_WHAT = {
+    "/comments": "a comment (note)",
+    "/threadedComment": "a threaded comment",
+    "/vmlDrawing": "a comment or form control",
+    "/pivotTable": "a pivot table",
+    "/image": "a background picture",
+    "/oleObject": "an embedded object",
+    "/control": "a form control",
+    "/ctrlProp": "a form control",
+    "/slicer": "a slicer",
+    "/timeline": "a timeline",
+    "/queryTable": "a query table",
+}
+
+
+def _drawing_objects(pkg: Package, drawing: str) -> list[str]:
+    """What a user put in a drawing part; empty when it holds only refresh's own chart."""
+    root = parse_xml(pkg.parts[drawing])
+    anchors = [el for el in root if etree.QName(el).localname in _ANCHORS]
+    # our chart, also after a round trip through a tool that renames it (openpyxl says "Chart 1")
+    own_chart = any(
+        _OWN_CHART_TITLE in pkg.parts.get(resolve_target(drawing, rel.target), b"")
+        for rel in read_rels(pkg, drawing) if rel.type.endswith("/chart")
+    )
+    found: list[str] = []
+    own_seen = False
+    for anchor in anchors:
+        names = {etree.QName(el).localname for el in anchor.iter() if isinstance(el.tag, str)}
+        c_nv = next((el for el in anchor.iter(f"{{{_DRAWING_NS}}}cNvPr")), None)
+        own = "graphicFrame" in names and (own_chart or (c_nv is not None and c_nv.get("name") == _OWN_CHART_NAME))
+        if own and not own_seen and not names & {"pic", "sp", "grpSp", "cxnSp"}:
+            own_seen = True
+            continue
+        if "pic" in names:
+            found.append("a picture")
+        elif "graphicFrame" in names:
+            found.append("a chart")
+        else:
+            found.append("a shape or text box")
+    for rel in read_rels(pkg, drawing):
+        if not rel.type.endswith("/chart") and not rel.type.endswith("/image"):
+            found.append("an embedded object")
+    return found
+
+
+def foreign_objects(pkg: Package, generated: tuple[str, ...], own_tables: dict[str, str]) -> list[str]:
+    """User objects on the generated sheets that a refresh would delete, as "Summary: a picture".
+
+    Refresh rebuilds the generated sheets from scratch; only its own table (``own_tables``: sheet ->
+    table name) and its own chart may be there. Cells typed on those sheets (other than Chosen) are
+    not objects and are documented as replaced.
+    """
+    out: list[str] = []
+    for entry in sheets(pkg):
+        if entry.name not in generated or entry.part not in pkg.parts:
+            continue
+        what: list[str] = []
+        for rel in read_rels(pkg, entry.part):
+            target = resolve_target(entry.part, rel.target)
+            if rel.external:
+                what.append("a link to an outside object")
+            elif rel.type.endswith("/drawing"):
+                if target in pkg.parts:
+                    what.extend(_drawing_objects(pkg, target))
+            elif rel.type.endswith("/table"):
+                data = pkg.parts.get(target, b"")
+                m = re.search(rb'\bdisplayName="([^"]*)"', data)
+                if m is None or m.group(1).decode("utf-8", "replace") != own_tables.get(entry.name):
+                    what.append("a table")
+            elif rel.type.endswith("/printerSettings"):
+                continue
+            else:
+                kind = next((text for suffix, text in _WHAT.items() if rel.type.endswith(suffix)), None)
+                what.append(kind or f"an object ({rel.type.rsplit('/', 1)[-1]})")
+        for item in dict.fromkeys(what):
+            out.append(f"{entry.name}: {item}")
+    return out

@@ -53,11 +53,23 @@ def load_json(name: str) -> Any:
     return json.loads(resources.files("hipaa_xl.workbook").joinpath("data", name).read_text("utf-8"))
 
 
-def _header_footer(ws: Worksheet, matter: str = "") -> None:
-    """Decisions 24: confidentiality legend, matter and page X of Y on every printed page."""
-    ws.oddHeader.left.text = C.CONFIDENTIAL
+def header_text(text: str) -> str:
+    """Text for a page header or footer: "&" starts a code there, so a literal one is written "&&"."""
+    return text.replace("&", "&&")
+
+
+def _header_footer(ws: Worksheet, matter: str = "", as_of: dt.date | None = None) -> None:
+    """Decisions 24: confidentiality legend, matter, sheet and as-of date, page X of Y on every page.
+
+    The user sheets are not rewritten by refresh (decisions 16), so their header carries the matter
+    and the as-of date known when ``new`` wrote them (the blank template's as-of follows TODAY()).
+    """
+    ws.oddHeader.left.text = header_text(C.CONFIDENTIAL)
     ws.oddHeader.left.size = 8
-    ws.oddHeader.right.text = matter or "&A"
+    if matter:
+        ws.oddHeader.center.text = header_text(matter)
+        ws.oddHeader.center.size = 8
+    ws.oddHeader.right.text = "&A" + (f" - as of {as_of.isoformat()}" if as_of else "")
     ws.oddHeader.right.size = 8
     ws.oddFooter.left.text = "hipaa-xl"
     ws.oddFooter.left.size = 8
@@ -73,7 +85,7 @@ def _title(ws: Worksheet, title: str, subtitle: str) -> None:
     ws.row_dimensions[1].height = 24
 
 
-def _incidents(ws: Worksheet) -> None:
+def _incidents(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
     _title(
         ws,
         "Incidents",
@@ -108,7 +120,7 @@ def _incidents(ws: Worksheet) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    _header_footer(ws)
+    _header_footer(ws, matter, as_of)
 
 
 def _incident_validations(ws: Worksheet) -> None:
@@ -148,7 +160,7 @@ def _incident_validations(ws: Worksheet) -> None:
         ws.add_data_validation(dv)
 
 
-def _requirements(ws: Worksheet) -> None:
+def _requirements(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
     data = load_json("requirements.json")
     _title(ws, "Requirements", data["about"])
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
@@ -177,7 +189,7 @@ def _requirements(ws: Worksheet) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    _header_footer(ws)
+    _header_footer(ws, matter, as_of)
 
 
 def _settings(ws: Worksheet, schedule: str, as_of: dt.date | None, matter: dict[str, str]) -> None:
@@ -226,7 +238,7 @@ def _settings(ws: Worksheet, schedule: str, as_of: dt.date | None, matter: dict[
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    _header_footer(ws)
+    _header_footer(ws, matter.get("matter_name", ""), as_of)
 
 
 def _setting_row(ws: Worksheet, r: int, label: str, value: Any, note: str) -> None:
@@ -263,7 +275,7 @@ def _schedule_description(name: str) -> str:
     return table.description + f" (multiplier {table.multiplier})"
 
 
-def _schedules(ws: Worksheet) -> None:
+def _schedules(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
     """Issue 8: every shipped schedule with its amounts and citations; tiered caps marked as estimates."""
     _title(ws, "Schedules", "The amounts of every shipped schedule, with their citations. For reading only.")
     names = schedule_names()
@@ -299,7 +311,7 @@ def _schedules(ws: Worksheet) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    _header_footer(ws)
+    _header_footer(ws, matter, as_of)
 
 
 def _amount_block(ws: Worksheet, r: int, title: str, schedule: str, vdate: dt.date | None) -> int:
@@ -375,12 +387,14 @@ def build_static_workbook(
     ws_req = wb.create_sheet(C.REQUIREMENTS_SHEET)
     ws_sch = wb.create_sheet(C.SCHEDULES_SHEET)
     del ws_sum, ws_exp
-    _incidents(ws_inc)
+    matter = matter or {}
+    matter_name = matter.get("matter_name", "")
+    _incidents(ws_inc, matter_name, as_of)
     if incidents:
         _fill_incidents(ws_inc, incidents)
-    _requirements(ws_req)
-    _settings(ws_set, schedule, as_of, matter or {})
-    _schedules(ws_sch)
+    _requirements(ws_req, matter_name, as_of)
+    _settings(ws_set, schedule, as_of, matter)
+    _schedules(ws_sch, matter_name, as_of)
     ws_inc.sheet_properties.tabColor = "FFC000"
     ws_set.sheet_properties.tabColor = "FFC000"
     wb.properties.creator = "hipaa-xl"
@@ -396,6 +410,7 @@ def build_static_workbook(
 def _fill_incidents(ws: Worksheet, incidents: list[dict[str, Any]]) -> None:
     h = C.HEADER_ROW
     for r, inc in enumerate(incidents, start=h + 1):
+        ws.row_dimensions[r].height = 42  # the wrapped Description and Factors texts, printed
         for i, col in enumerate(C.INCIDENT_COLUMNS, start=1):
             value = inc.get(col.field)
             if col.kind == "date" and isinstance(value, str):
