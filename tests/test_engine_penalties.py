@@ -25,6 +25,25 @@ HAND_WORKED = [
 ]
 
 
+# 2025 table (91 FR 3665) for a 2024 violation assessed 2026-11-25: 3 x minimum; 3 x 73,011 = 219,033
+HAND_WORKED_ADJUSTED = [
+    ("A", "current", 435, 219_033),
+    ("B", "current", 4_383, 219_033),
+    ("C", "current", 43_806, 219_033),
+    ("D", "current", 219_033, 2_190_294),
+    ("A", "current-tiered", 435, 36_505),
+    ("B", "current-tiered", 4_383, 146_020),
+    ("C", "current-tiered", 43_806, 219_033),
+    ("D", "current-tiered", 219_033, 2_190_294),
+    ("B", "cfr102-2016", 3_300, 165_030),
+]
+
+
+@pytest.mark.parametrize(("tier", "schedule", "low", "high"), HAND_WORKED_ADJUSTED)
+def test_adjusted_range_per_tier_and_schedule(tier: str, schedule: str, low: int, high: int) -> None:
+    assert cmp_range(tier, 3, D(2024, 6, 1), schedule, D(2026, 11, 25)) == (low, high)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(("tier", "schedule", "n", "low", "high"), HAND_WORKED)
 def test_range_is_count_times_per_violation_amount_capped_per_tier_and_schedule(
     tier: str, schedule: str, n: int, low: int, high: int

@@ -121,6 +121,16 @@ def test_count_within_a_billionth_of_a_whole_number_is_that_number() -> None:
     assert CMP_MIN("A", 2.999999) .startswith("#NUM!")  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize(
+    ("tier", "minimum"),
+    [("A", 100), ("a", 100), (1, 100), (1.0, 100), ("did not know", 100), ("B", 1_000), (2, 1_000),
+     ("reasonable cause", 1_000), ("c", 10_000), (3, 10_000), ("Willful Neglect - Corrected", 10_000),
+     ("D", 50_000), (4, 50_000), ("willful neglect - not corrected", 50_000)],
+)
+def test_each_accepted_tier_form_prices_the_same_tier(tier: object, minimum: int) -> None:
+    assert CMP_MIN(tier, 1) == minimum
+
+
 def test_tier_numbers_arrive_as_floats_from_desktop_excel() -> None:
     assert CMP_MIN(2.0, 10.0) == 10_000
 
