@@ -44,12 +44,12 @@ SPLIT_WARNING = "one cap applies; split the row by year for exact caps"
 
 
 @functools.cache
-def _regime_boundaries(schedule: str) -> list[dt.date]:
+def _regime_boundaries(schedule: str) -> tuple[dt.date, ...]:
     """Days on which a new regime may begin: 2009-02-18, and 2015-11-03 under the 102.3 schedules."""
-    bounds = [load_rules().hitech_violations_from.value]
-    if schedule not in ("regulation", "statute"):
-        bounds.append(load_series().applicability.violations_after + ONE_DAY)
-    return bounds
+    hitech = load_rules().hitech_violations_from.value
+    if schedule in ("regulation", "statute"):
+        return (hitech,)
+    return hitech, load_series().applicability.violations_after + ONE_DAY
 
 
 def _segments(start: dt.date, end: dt.date, schedule: str) -> list[tuple[int, dt.date, dt.date]]:
