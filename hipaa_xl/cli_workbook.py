@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hipaa_xl.errors import HipaaInputError
-from hipaa_xl.workbook.fileio import WorkbookFileError
+from hipaa_xl.xlsxio import WorkbookFileError
 
 if TYPE_CHECKING:
     from hipaa_xl.workbook.refresh import RefreshReport

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import stat
 import tempfile
@@ -32,7 +33,7 @@ from lxml import etree
 MAX_FILE_BYTES: Final = 100 * 1024 * 1024
 MAX_UNPACKED_BYTES: Final = 1024 * 1024 * 1024
 MAX_RATIO: Final = 100
-FIXED_DATE_TIME: Final = (1980, 1, 1, 0, 0, 0)
+FIXED_DATE_TIME: Final = (2026, 1, 1, 0, 0, 0)  # of parts hipaa-xl wrote (``new`` is deterministic)
 ACCEPTED_SUFFIXES: Final = (".xlsx", ".xlsm")
 OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0"
 
@@ -104,6 +105,16 @@ def check_workbook_path(path: str | os.PathLike[str], *, for_writing: bool = Tru
                                     f"{exc.strerror or exc}") from exc
 
 
+def read_checked_bytes(path: str | os.PathLike[str], *, for_writing: bool = False) -> bytes:
+    """The bytes of a workbook that passed :func:`check_workbook_path`."""
+    check_workbook_path(path, for_writing=for_writing)
+    p = Path(path)
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise WorkbookFileError(f"{p.name} cannot be read: {exc.strerror or exc}") from exc
+
+
 def _check_zip(p: Path) -> None:
     shown = p.name
     try:
@@ -146,6 +157,11 @@ class Package(MutableMapping[str, bytes]):
         package._infos = dict(infos or {})
         return package
 
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Package:
+        """A package from zip bytes in memory (:func:`package_from_bytes`)."""
+        return package_from_bytes(data)
+
     def __getitem__(self, name: str) -> bytes:
         return self._parts[name]
 
@@ -176,14 +192,16 @@ class Package(MutableMapping[str, bytes]):
         """Names of the parts set to new content since reading."""
         return frozenset(self._changed)
 
+    def drop_zip_info(self) -> None:
+        """Write every part as new: fixed timestamp, deflated (what ``new`` does for reproducible output)."""
+        self._infos.clear()
+
     def info(self, name: str) -> zipfile.ZipInfo | None:
         """The zip entry a part was read from, if any."""
         return self._infos.get(name)
 
     def to_bytes(self) -> bytes:
         """The package as a zip file (deterministic)."""
-        import io
-
         buffer = io.BytesIO()
         self._write(buffer)
         return buffer.getvalue()
@@ -208,34 +226,30 @@ class Package(MutableMapping[str, bytes]):
 def read_package(path: str | os.PathLike[str]) -> Package:
     """Every part of the package at ``path``; :class:`WorkbookFileError` when it cannot be read."""
     p = Path(path)
-    package = Package()
     try:
         with zipfile.ZipFile(p) as archive:
-            for info in archive.infolist():
-                if info.is_dir():
-                    continue
-                package._parts[info.filename] = archive.read(info)
-                package._infos[info.filename] = info
+            return _parts_of(archive)
     except zipfile.BadZipFile as exc:
         raise WorkbookFileError(f"{p.name} is damaged or truncated ({exc})") from exc
     except (EOFError, OSError, zlib.error, NotImplementedError, ValueError) as exc:
         raise WorkbookFileError(f"{p.name} cannot be read ({exc})") from exc
-    return package
 
 
 def package_from_bytes(data: bytes) -> Package:
     """A package from zip bytes in memory."""
-    import io
-
-    package = Package()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for info in archive.infolist():
-                if not info.is_dir():
-                    package._parts[info.filename] = archive.read(info)
-                    package._infos[info.filename] = info
-    except (zipfile.BadZipFile, EOFError) as exc:
+            return _parts_of(archive)
+    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, ValueError) as exc:
         raise WorkbookFileError(f"the workbook is damaged or truncated ({exc})") from exc
+
+
+def _parts_of(archive: zipfile.ZipFile) -> Package:
+    package = Package()
+    for info in archive.infolist():
+        if not info.is_dir():
+            package._parts[info.filename] = archive.read(info)
+            package._infos[info.filename] = info
     return package
 
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from hipaa_xl.cli import app
 from hipaa_xl.workbook import refresh_book
 from hipaa_xl.workbook.button import sheet_grid
-from hipaa_xl.workbook.package import Package
+from hipaa_xl.xlsxio import package_from_bytes
 from tests.workbook_helpers import example_bytes, set_incident_cell, text_cell
 
 
@@ -77,7 +77,7 @@ def test_button_writes_the_same_sheets_as_the_cli_refresh(tmp_path: Path) -> Non
     assert book.app.status_bar == "hipaa-xl: " + lines[0] and book.saved == 2
     result = CliRunner().invoke(app, ["refresh", str(tmp_path / "cli.xlsx"), "--no-backup"])
     assert result.exit_code == 0, result.output
-    cli_pkg = Package.from_bytes((tmp_path / "cli.xlsx").read_bytes())
+    cli_pkg = package_from_bytes((tmp_path / "cli.xlsx").read_bytes())
     for name in ("Exposure", "Summary"):
         grid, formats = sheet_grid(cli_pkg, name)
         assert book.sheets[name].grid == grid, name

@@ -16,7 +16,7 @@ from hipaa_xl.engine import aggregate
 from hipaa_xl.engine.incidents import group_key
 from hipaa_xl.workbook import build_refreshed, new_workbook_bytes
 from hipaa_xl.workbook.inputs import read_inputs
-from hipaa_xl.workbook.package import Package
+from hipaa_xl.xlsxio import package_from_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2026, 3, 31)
@@ -39,7 +39,7 @@ def _summary_rows(data: bytes) -> dict[tuple[str, str, int], list[object]]:
 
 
 def test_refresh_reproduces_engine_aggregation_group_by_group(example: bytes) -> None:
-    inputs = read_inputs(example, Package.from_bytes(example))
+    inputs = read_inputs(example, package_from_bytes(example))
     agg = aggregate([r.incident for r in inputs.rows if r.incident], "current", AS_OF)
     got = _summary_rows(example)
     assert len(got) == len(agg.groups) > 10
@@ -64,19 +64,18 @@ def test_new_is_deterministic_and_template_is_new_output() -> None:
     first, _ = new_workbook_bytes(as_of)
     second, _ = new_workbook_bytes(as_of)
     assert first == second
-    from hipaa_xl.xlsxio import package_from_bytes
 
     rewritten = package_from_bytes(first).to_bytes()
     assert rewritten == committed, "workbooks/hipaa_exposure_template.xlsx is stale: run hipaa-xl new"
 
 
 def test_user_parts_survive_refresh_byte_for_byte(example: bytes) -> None:
-    pkg = Package.from_bytes(example)
-    pkg.parts["customXml/item1.xml"] = b"<root>lite main.py</root>"
+    pkg = package_from_bytes(example)
+    pkg["customXml/item1.xml"] = b"<root>lite main.py</root>"
     incidents_part = "xl/worksheets/sheet1.xml"
-    before = dict(pkg.parts)
+    before = dict(pkg)
     out, _ = build_refreshed(pkg.to_bytes())
-    after = Package.from_bytes(out).parts
+    after = dict(package_from_bytes(out))
     assert after["customXml/item1.xml"] == before["customXml/item1.xml"]
     assert after[incidents_part] == before[incidents_part]
     assert b"fullCalcOnLoad" not in after["xl/workbook.xml"]
@@ -90,7 +89,7 @@ def test_text_beginning_with_equals_stays_text(example: bytes) -> None:
     buf = io.BytesIO()
     wb.save(buf)
     out, _ = build_refreshed(buf.getvalue())
-    summary = Package.from_bytes(out).parts["xl/worksheets/sheet2.xml"]
+    summary = package_from_bytes(out)["xl/worksheets/sheet2.xml"]
     assert b"<f>Acme" not in summary and b"<f>=Acme" not in summary
 
 

@@ -13,7 +13,7 @@ from hipaa_xl import clock
 from hipaa_xl.recalc import recalc_package
 from hipaa_xl.workbook import build_refreshed, new_workbook_bytes
 from hipaa_xl.workbook.generate import OUT_OF_DATE, SC, UP_TO_DATE
-from hipaa_xl.workbook.package import Package, defined_names
+from hipaa_xl.workbook.package import defined_names
 from hipaa_xl.xlsxio import package_from_bytes
 from tests.workbook_helpers import (
     AS_OF,
@@ -33,7 +33,7 @@ def _serial(day: dt.date) -> int:
 
 
 def _as_of_used(data: bytes) -> dt.date:
-    names = defined_names(Package.from_bytes(data))
+    names = defined_names(package_from_bytes(data))
     return dt.date(1899, 12, 30) + dt.timedelta(days=int(names[("HXL_AS_OF_USED", None)]))
 
 
@@ -106,11 +106,11 @@ def test_edited_incident_date_turns_layout_out_of_date_after_recalc() -> None:
 def test_new_incident_row_turns_layout_out_of_date_after_recalc() -> None:
     data = example_bytes()
     edited = set_incident_cell(data, "A15", text_cell("HBS-02")).replace(b"", b"")
-    pkg = Package.from_bytes(edited)
+    pkg = package_from_bytes(edited)
     part = "xl/worksheets/sheet1.xml"
-    xml = pkg.parts[part].decode()
+    xml = pkg[part].decode()
     xml = xml.replace("</sheetData>", '<row r="16"><c r="A16" t="inlineStr"><is><t>NEW-1</t></is></c></row></sheetData>')
-    pkg.set(part, xml.encode())
+    pkg[part] = xml.encode()
     recalculated, _ = recalc_package(package_from_bytes(pkg.to_bytes()), AS_OF)
     assert summary_status(recalculated.to_bytes()) == OUT_OF_DATE
 
@@ -166,7 +166,7 @@ def test_text_typed_with_a_formula_lead_stays_text(text: str) -> None:
     rows = [r for r in exposure_values(out) if r["row"] == 15]
     assert rows and all(r["entity"] == text for r in rows)
     assert any(v["requirement"] for k, v in summary_values(out).items() if k[0] == text.casefold())
-    pkg = Package.from_bytes(out)
-    for name, part in pkg.parts.items():
+    pkg = package_from_bytes(out)
+    for name, part in pkg.items():
         if name.startswith("xl/worksheets/"):
             assert f"<f>{text}".encode() not in part and f"<f>{text[1:]}</f>".encode() not in part

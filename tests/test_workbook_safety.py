@@ -23,7 +23,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from typer.testing import CliRunner
 
 from hipaa_xl.cli import app
-from hipaa_xl.workbook.package import Package, Rel, read_rels, rels_name, write_rels
+from hipaa_xl.workbook.package import Rel, read_rels, rels_name, write_rels
+from hipaa_xl.xlsxio import package_from_bytes
 from tests.workbook_helpers import example_bytes, part_of
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,6 +36,7 @@ _CHILD = r"""
 import os, sys, time
 from pathlib import Path
 from hipaa_xl.workbook.refresh import refresh_file
+from hipaa_xl.xlsxio import package_from_bytes
 target, stage, marker = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 real_replace = os.replace
 def hold_before_final_replace(src, dst):
@@ -57,9 +59,9 @@ def test_killed_refresh_leaves_the_original_intact(tmp_path: Path, stage: str) -
     book = tmp_path / "matter.xlsx"
     original = example_bytes().replace(b"", b"")
     # an edited file, so that refresh has something to write
-    pkg = Package.from_bytes(original)
+    pkg = package_from_bytes(original)
     inc = part_of(pkg, "Incidents")
-    pkg.set(inc, pkg.parts[inc].replace(b"RCH-06", b"RCH-07"))
+    pkg[inc] = pkg[inc].replace(b"RCH-06", b"RCH-07")
     original = pkg.to_bytes()
     book.write_bytes(original)
     marker = tmp_path / "marker"
@@ -99,23 +101,23 @@ def _users_workbook(tmp_path: Path) -> tuple[Path, bytes]:
     wb.defined_names["MyRange"] = DefinedName("MyRange", attr_text="'My notes'!$A$1")
     buf = io.BytesIO()
     wb.save(buf)
-    pkg = Package.from_bytes(buf.getvalue())
-    pkg.set("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 fake VBA project bytes")
-    pkg.set("customXml/item1.xml", b'<?xml version="1.0"?><lite xmlns="urn:x">main.py</lite>')
+    pkg = package_from_bytes(buf.getvalue())
+    pkg["xl/vbaProject.bin"] = b"\xd0\xcf\x11\xe0 fake VBA project bytes"
+    pkg["customXml/item1.xml"] = b'<?xml version="1.0"?><lite xmlns="urn:x">main.py</lite>'
     inc = part_of(pkg, "Incidents")
-    pkg.set("xl/threadedComments/threadedComment1.xml",
-            b'<?xml version="1.0"?><ThreadedComments xmlns="http://schemas.microsoft.com/office/'
-            b'spreadsheetml/2018/threadedcomments"><threadedComment ref="D6" id="{1}"><text>hi</text>'
-            b"</threadedComment></ThreadedComments>")
+    pkg["xl/threadedComments/threadedComment1.xml"] = (
+        b'<?xml version="1.0"?><ThreadedComments xmlns="http://schemas.microsoft.com/office/'
+        b'spreadsheetml/2018/threadedcomments"><threadedComment ref="D6" id="{1}"><text>hi</text>'
+        b"</threadedComment></ThreadedComments>")
     rels = [*read_rels(pkg, inc), Rel("rIdTC1", REL_TC, "../threadedComments/threadedComment1.xml")]
-    pkg.set(rels_name(inc), write_rels(rels))
+    pkg[rels_name(inc)] = write_rels(rels)
     wb_rels = [*read_rels(pkg, "xl/workbook.xml"), Rel("rIdVBA", REL_VBA, "vbaProject.bin")]
-    pkg.set("xl/_rels/workbook.xml.rels", write_rels(wb_rels))
-    ct = pkg.parts["[Content_Types].xml"].replace(
+    pkg["xl/_rels/workbook.xml.rels"] = write_rels(wb_rels)
+    ct = pkg["[Content_Types].xml"].replace(
         b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
         b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
     ).replace(b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')
-    pkg.set("[Content_Types].xml", ct)
+    pkg["[Content_Types].xml"] = ct
     path = tmp_path / "matter.xlsm"
     data = pkg.to_bytes()
     path.write_bytes(data)
@@ -126,23 +128,23 @@ def test_refresh_keeps_every_user_part_byte_for_byte(tmp_path: Path) -> None:
     path, before_bytes = _users_workbook(tmp_path)
     result = CliRunner().invoke(app, ["refresh", str(path), "--no-backup"])
     assert result.exit_code == 0, result.output
-    before, after = Package.from_bytes(before_bytes), Package.from_bytes(path.read_bytes())
+    before, after = package_from_bytes(before_bytes), package_from_bytes(path.read_bytes())
     generated = {part_of(before, "Exposure"), part_of(before, "Summary")}
     own = generated | {rels_name(p) for p in generated} | {
         "xl/workbook.xml", "xl/styles.xml", "[Content_Types].xml", "xl/_rels/workbook.xml.rels"}
-    own |= {n for n in before.parts if n.startswith(("xl/tables/table", "xl/drawings/", "xl/charts/"))
+    own |= {n for n in before if n.startswith(("xl/tables/table", "xl/drawings/", "xl/charts/"))
             and n not in ("xl/tables/table1.xml",)}
-    kept = [n for n in before.parts if n not in own]
+    kept = [n for n in before if n not in own]
     assert "xl/vbaProject.bin" in kept and "customXml/item1.xml" in kept and part_of(before, "Incidents") in kept
     assert any(n.startswith("xl/comments") for n in kept) and any("threadedComment" in n for n in kept)
     for name in kept:
         if name == part_of(before, "My notes"):  # a user formula: only its cached value may change
-            assert _without_values(after.parts[name]) == _without_values(before.parts[name])
+            assert _without_values(after[name]) == _without_values(before[name])
             continue
-        assert after.parts.get(name) == before.parts[name], name
-    assert b"macroEnabled" in after.parts["[Content_Types].xml"]
-    assert b"vbaProject" in after.parts["xl/_rels/workbook.xml.rels"]
-    workbook_xml = after.parts["xl/workbook.xml"]
+        assert after.get(name) == before[name], name
+    assert b"macroEnabled" in after["[Content_Types].xml"]
+    assert b"vbaProject" in after["xl/_rels/workbook.xml.rels"]
+    workbook_xml = after["xl/workbook.xml"]
     assert b'name="MyRange"' in workbook_xml and b"My notes" in workbook_xml and b"fullCalcOnLoad" not in workbook_xml
     wb = openpyxl.load_workbook(path, keep_vba=True)
     assert wb["Incidents"]["P5"].value == "call counsel" and wb["Incidents"]["D6"].comment is not None
@@ -155,23 +157,23 @@ def _without_values(xml: bytes) -> bytes:
 
 
 def _with_picture_on_summary(data: bytes) -> bytes:
-    pkg = Package.from_bytes(data)
-    drawing = next(n for n in pkg.parts if n.startswith("xl/drawings/drawing") and n.endswith(".xml"))
+    pkg = package_from_bytes(data)
+    drawing = next(n for n in pkg if n.startswith("xl/drawings/drawing") and n.endswith(".xml"))
     pic = (b'<xdr:oneCellAnchor><xdr:from><xdr:col>1</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>1</xdr:row>'
            b'<xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:ext cx="10" cy="10"/><xdr:pic><xdr:nvPicPr>'
            b'<xdr:cNvPr id="3" name="Logo"/><xdr:cNvPicPr/></xdr:nvPicPr><xdr:blipFill/><xdr:spPr/></xdr:pic>'
            b"<xdr:clientData/></xdr:oneCellAnchor></xdr:wsDr>")
-    pkg.set(drawing, pkg.parts[drawing].replace(b"</xdr:wsDr>", pic))
+    pkg[drawing] = pkg[drawing].replace(b"</xdr:wsDr>", pic)
     return pkg.to_bytes()
 
 
 def _with_comment_on_exposure(data: bytes) -> bytes:
-    pkg = Package.from_bytes(data)
+    pkg = package_from_bytes(data)
     part = part_of(pkg, "Exposure")
-    pkg.set("xl/comments9.xml", b'<?xml version="1.0"?><comments xmlns="http://schemas.openxmlformats.org/'
-            b'spreadsheetml/2006/main"><authors><author>A</author></authors><commentList/></comments>')
+    pkg["xl/comments9.xml"] = (b'<?xml version="1.0"?><comments xmlns="http://schemas.openxmlformats.org/'
+                               b'spreadsheetml/2006/main"><authors><author>A</author></authors><commentList/></comments>')
     rels = [*read_rels(pkg, part), Rel("rId9", REL_COMMENTS, "../comments9.xml")]
-    pkg.set(rels_name(part), write_rels(rels))
+    pkg[rels_name(part)] = write_rels(rels)
     return pkg.to_bytes()
 
 

@@ -16,6 +16,7 @@ from hipaa_xl.workbook import new_workbook_bytes
 from hipaa_xl.workbook.generate import SC, SUMMARY_HEADER_ROW, XC
 from hipaa_xl.workbook.inputs import read_inputs
 from hipaa_xl.workbook.package import Package, sheets
+from hipaa_xl.xlsxio import package_from_bytes
 
 AS_OF = dt.date(2026, 3, 31)
 FIGURES = ("violations", "barred", "minimum", "maximum", "barred_max", "ag")
@@ -34,9 +35,9 @@ def part_of(pkg: Package, sheet: str) -> str:
 def set_incident_cell(data: bytes, cell: str, xml_value: str) -> bytes:
     """Replace one Incidents cell in the sheet XML (no openpyxl round trip): ``xml_value`` is the
     inner ``<c>`` markup and attributes, e.g. ``'t="inlineStr"><is><t>Z</t></is>'`` or ``'><v>5</v>'``."""
-    pkg = Package.from_bytes(data)
+    pkg = package_from_bytes(data)
     part = part_of(pkg, "Incidents")
-    xml = pkg.parts[part].decode()
+    xml = pkg[part].decode()
     pattern = re.compile(rf'<c r="{cell}"(?: [^>]*)?(?:/>|>.*?</c>)')
     style = re.search(rf'<c r="{cell}"[^>]*?( s="\d+")', xml)
     s_attr = style.group(1) if style else ""
@@ -44,7 +45,7 @@ def set_incident_cell(data: bytes, cell: str, xml_value: str) -> bytes:
         f'<c r="{cell}"{s_attr}{xml_value}</c>'
     assert pattern.search(xml), cell
     xml = pattern.sub(new_cell, xml, count=1)
-    pkg.set(part, xml.encode())
+    pkg[part] = xml.encode()
     return pkg.to_bytes()
 
 
@@ -55,7 +56,7 @@ def text_cell(text: str) -> str:
 
 
 def engine_aggregation(data: bytes, schedule: str = "current", as_of: dt.date = AS_OF) -> Aggregation:
-    inputs = read_inputs(data, Package.from_bytes(data))
+    inputs = read_inputs(data, package_from_bytes(data))
     return aggregate([r.incident for r in inputs.rows if r.incident], schedule, as_of)
 
 

@@ -25,8 +25,9 @@ formulas, lxml reads and writes the parts; the rest is small and measured:
 * :mod:`~hipaa_xl.recalc.parser` - precedence climbing over the tokens;
 * :mod:`~hipaa_xl.recalc.compiler` - trees to closures, compiled once per relative formula shape
   (R1C1 style), so 10,000 rows of ``=CMP_MAX(E2,F2)`` compile once;
-* :mod:`~hipaa_xl.recalc.evaluator` - dependency order found on the fly with an explicit stack and
-  circular references reported with their cycle;
+* :mod:`~hipaa_xl.recalc.evaluator` - dependency order from each formula's static precedents (found
+  on the fly for INDEX/OFFSET/INDIRECT results) with an explicit stack, and circular references
+  reported with their cycle;
 * :mod:`~hipaa_xl.recalc.functions` - Excel's functions, with grouped indexes for SUMIFS/COUNTIFS
   and hashed exact-match lookups;
 * :mod:`~hipaa_xl.recalc.udf_bridge` - the project's own functions (``hipaa_xl.udfs.__all__``).

@@ -63,6 +63,19 @@ class Compiled:
     thunk: Thunk
     problems: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    precedents: tuple[Precedent, ...] = ()
+    """The references the formula names, for the evaluator's ordering (see :data:`Precedent`)."""
+
+
+Precedent = tuple[Sheet, int, int, int, int] | Callable[[int, int], Any]
+"""A reference a formula names, independent of the cell it runs for.
+
+``(sheet, relative_row, row, relative_col, col)`` is one cell: a relative part (flag 1) is an offset
+from the cell the formula runs for, an absolute one (flag 0) the index itself. Anything else is a
+function of (row, col) returning a :class:`~hipaa_xl.recalc.model.Ref` (ranges, structured
+references). References computed while evaluating (INDEX, OFFSET, INDIRECT results) are not here:
+the evaluator meets them as :class:`~hipaa_xl.recalc.model.NeedCells`.
+"""
 
 
 def _constant(value: Any) -> Thunk:
@@ -87,7 +100,7 @@ class Compiler:
         self._udfs = udfs
         self._udf_cache: dict[str, Callable[..., Any]] | None = None
         self.on_warning = on_warning
-        self._names: dict[tuple[Any, ...], Thunk] = {}
+        self._names: dict[tuple[Any, ...], tuple[Thunk, list[Precedent]]] = {}
         self._names_in_progress: set[tuple[Any, ...]] = set()
 
     def udfs(self) -> dict[str, Callable[..., Any]]:
@@ -111,7 +124,7 @@ class Compiler:
             return Compiled(_constant(NAME), [("unsupported syntax", "formula nested too deeply")])
         if state.problems:
             return Compiled(_constant(NAME), state.problems, state.warnings)
-        return Compiled(thunk, [], state.warnings)
+        return Compiled(thunk, [], state.warnings, tuple(dict.fromkeys(state.precedents)))
 
     # -- nodes ---------------------------------------------------------------------------------
 
@@ -257,6 +270,11 @@ class Compiler:
             row, col = parts[0]
             if row.index == 0 or col.index == 0:
                 raise CompileProblem("unsupported syntax", "incomplete reference")
+            state.precedents.append((
+                sheet,
+                0 if row.absolute else 1, row.index if row.absolute else row.index - state.row,
+                0 if col.absolute else 1, col.index if col.absolute else col.index - state.col,
+            ))
             return _cell_thunk(book, sheet, row, col, state.row, state.col, mode)
         (ra, ca), (rb, cb) = parts
         if (ra.index == 0) != (rb.index == 0) or (ca.index == 0) != (cb.index == 0):
@@ -283,6 +301,7 @@ class Compiler:
                 x, y = y, x
             return Ref(sheet, a, x, b, y)
 
+        state.precedents.append(rectangle)
         return rectangle
 
     def _name(self, name: str, sheet: Sheet, qualified: bool, state: _State, mode: str) -> Thunk:
@@ -297,7 +316,8 @@ class Compiler:
         key = (defined.scope, defined.name.lower(), state.sheet.index, mode)
         cached = self._names.get(key)
         if cached is not None:
-            return cached
+            state.precedents.extend(cached[1])
+            return cached[0]
         if key in self._names_in_progress:
             raise CompileProblem("circular reference", f"the name {name} refers to itself")
         self._names_in_progress.add(key)
@@ -308,11 +328,12 @@ class Compiler:
             thunk = self._node(tree, inner, mode)
             state.problems.extend(inner.problems)
             state.warnings.extend(inner.warnings)
+            state.precedents.extend(inner.precedents)
         except ast.FormulaSyntaxError as exc:
             raise CompileProblem("unsupported syntax", f"name {name}: {exc}") from exc
         finally:
             self._names_in_progress.discard(key)
-        self._names[key] = thunk
+        self._names[key] = (thunk, inner.precedents)
         return thunk
 
     def _structured(self, table_name: str | None, spec: str, state: _State, mode: str) -> Thunk:
@@ -367,6 +388,7 @@ class Compiler:
                     return REF
             return Ref(t.sheet, top, first, bottom, last)  # type: ignore[arg-type]
 
+        state.precedents.append(resolve)
         if mode == "ref":
             return resolve
 
@@ -506,6 +528,7 @@ class _State:
         self.col = col
         self.problems: list[tuple[str, str]] = []
         self.warnings: list[str] = []
+        self.precedents: list[Precedent] = []
 
 
 def _pick(condition: Any, yes: Any, no: Any) -> Any:

@@ -1,18 +1,24 @@
 """Evaluating every formula in dependency order, with circular references reported.
 
-The order is found while evaluating: each formula runs against the values computed so far; when it
-reads a formula cell that is not computed yet it raises
-:class:`~hipaa_xl.recalc.model.NeedCells`, the evaluator pushes those cells on an explicit stack
-(no Python recursion, so 100,000-cell chains are fine), computes them and runs the formula again.
-Short-circuit functions (IF, IFERROR...) only ask for the cells on the branch taken, as in Excel.
+The order comes from each compiled formula's static precedents (the cells and ranges it names, see
+:data:`~hipaa_xl.recalc.compiler.Precedent`): a depth-first walk on an explicit stack (no Python
+recursion, so 100,000-cell chains are fine) computes a formula's precedents before the formula, so
+each formula normally runs once. References computed while evaluating (INDEX, OFFSET, INDIRECT
+results) are not known in advance: a formula that meets a cell not computed yet raises
+:class:`~hipaa_xl.recalc.model.NeedCells`, those cells are computed first and the formula runs again.
 
-The cells being waited on always form a chain (each one asked for the next). A cell asking for a
-cell already in that chain closes a circular reference: every cell of the cycle gets ``#REF!``
-and the cycle is reported, e.g. ``Sheet1!A1 -> Sheet1!B1 -> Sheet1!A1``.
+Circular references are found and reported exactly as by evaluating on demand, which is what the
+walk falls back to for a formula whose precedents loop (statically, e.g. through an IF branch never
+taken, or for real): each formula runs against the values computed so far and the cells being
+waited on form a chain (each one asked for the next). Short-circuit functions (IF, IFERROR...) only
+ask for the cells on the branch taken, as in Excel. A cell asking for a cell already in that chain
+closes a circular reference: every cell of the cycle gets ``#REF!`` and the cycle is reported,
+e.g. ``Sheet1!A1 -> Sheet1!B1 -> Sheet1!A1``.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,10 +27,11 @@ from hipaa_xl.recalc.compiler import Compiled, Compiler
 from hipaa_xl.recalc.model import PENDING, Book, CellKey, NeedCells, Ref
 from hipaa_xl.recalc.operators import element, operand
 from hipaa_xl.recalc.reader import FormulaCell
-from hipaa_xl.recalc.refs import formula_shape
+from hipaa_xl.recalc.refs import RowTemplate, render_rows, shape_parts
 from hipaa_xl.recalc.values import NA, NAME, NUM, ExcelError
 
 Progress = Callable[[int, int], None]
+_RECENT_PER_COLUMN = 4
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,9 @@ class Evaluator:
         self.evaluated = 0
         self.unevaluated = 0  # cells among ``evaluated`` that hold #NAME?/#REF! for a problem
         self._compiled: dict[tuple[int, str], Compiled] = {}
+        # per (sheet, column): the last few formulas met there, most recent first
+        self._by_column: dict[tuple[int, int], list[tuple[RowTemplate, Compiled, tuple[int, str]]]] = {}
+        self._complete: set[tuple[int, int, int, int, int]] = set()  # ranges with every formula computed
         self._warned_shapes: set[tuple[int, str]] = set()
         self.formula_at: dict[CellKey, FormulaCell] = {}
         for fc in formulas:
@@ -66,15 +76,96 @@ class Evaluator:
         """Evaluate all formula cells."""
         total = len(self.formulas)
         step = max(1, total // 100)
+        for fc in self.formulas:  # compiled in sheet order, so warnings name the first cell of a shape
+            self._compiled_for(fc)
         for position, fc in enumerate(self.formulas):
-            if fc.sheet.values.get((fc.row, fc.col)) is PENDING:
+            if fc.sheet.values.get((fc.row, fc.col)) is PENDING and not self._run_ordered(fc):
                 self._run_from(fc)
             if self.progress is not None and position % step == 0:
                 self.progress(self.evaluated, total)
         if self.progress is not None:
             self.progress(self.evaluated, total)
 
-    # -- the loop ------------------------------------------------------------------------------
+    # -- in order of static precedents ----------------------------------------------------------
+
+    def _run_ordered(self, root: FormulaCell) -> bool:
+        """Compute ``root`` and what it needs, precedents first; False when they loop.
+
+        Every cell computed here is outside any loop; on False, :meth:`_run_from` finishes the
+        work from ``root`` as if nothing had been ordered, so cycles are reported as always.
+        """
+        stack = [root]
+        open_cells: set[FormulaCell] = set()  # expanded, not computed: the cells on the walk's path
+        while stack:
+            fc = stack[-1]
+            if fc.sheet.values.get((fc.row, fc.col)) is not PENDING:
+                stack.pop()
+                continue
+            if fc not in open_cells:
+                open_cells.add(fc)
+                waiting = self._pending_precedents(fc)
+                if waiting:
+                    for dep in waiting:
+                        if dep in open_cells:
+                            return False
+                    stack.extend(reversed(waiting))
+                    continue
+            try:
+                value, fill = self._evaluate(fc)
+            except NeedCells as need:
+                for key in need.cells:
+                    needed = self.formula_at.get(key)
+                    if needed is None or needed.sheet.values.get((needed.row, needed.col)) is not PENDING:
+                        continue
+                    if needed in open_cells:
+                        return False
+                    stack.append(needed)
+                continue
+            self._store(fc, value, fill)
+            stack.pop()
+        return True
+
+    def _pending_precedents(self, fc: FormulaCell) -> list[FormulaCell]:
+        """The formula cells ``fc`` names that are not computed yet, in the order it names them."""
+        out: list[FormulaCell] = []
+        row, col = fc.row, fc.col
+        formula_at = self.formula_at
+        for precedent in self._compiled_for(fc).precedents:
+            if type(precedent) is tuple:
+                sheet, rel_r, r, rel_c, c = precedent
+                if rel_r:
+                    r += row
+                if rel_c:
+                    c += col
+                if sheet.values.get((r, c)) is PENDING:
+                    dep = formula_at.get((sheet.index, r, c))
+                    if dep is not None:
+                        out.append(dep)
+                continue
+            ref = precedent(row, col)  # type: ignore[operator]
+            if type(ref) is Ref:
+                self._pending_in(ref, out)
+        return out
+
+    def _pending_in(self, ref: Ref, out: list[FormulaCell]) -> None:
+        sheet = ref.sheet
+        key = (sheet.index, ref.r1, ref.c1, ref.r2, ref.c2)
+        if key in self._complete or not sheet.formula_rows:
+            return
+        values = sheet.values
+        formula_at = self.formula_at
+        found = len(out)
+        for col, rows in sheet.formula_rows.items():
+            if ref.c1 <= col <= ref.c2:
+                for row in rows[bisect_left(rows, ref.r1) : bisect_right(rows, ref.r2)]:
+                    if values.get((row, col)) is PENDING:
+                        dep = formula_at.get((sheet.index, row, col))
+                        if dep is not None:
+                            out.append(dep)
+        if len(out) == found:
+            self._complete.add(key)
+
+    # -- on demand (and for cycles) ------------------------------------------------------------
 
     def _run_from(self, root: FormulaCell) -> None:
         stack = [root]
@@ -117,17 +208,29 @@ class Evaluator:
 
     def _compiled_for(self, fc: FormulaCell) -> Compiled:
         compiled: Compiled | None = fc.compiled
-        if compiled is None:
-            key = (fc.sheet.index, formula_shape(fc.text, fc.anchor_row, fc.anchor_col))
+        if compiled is not None:
+            return compiled
+        # A formula copied down its column: one of those met last there, moved to this row?
+        recent = self._by_column.setdefault((fc.sheet.index, fc.anchor_col), [])
+        found = next((i for i, entry in enumerate(recent) if render_rows(entry[0], fc.anchor_row) == fc.text), None)
+        if found is not None:
+            entry = recent.pop(found)
+            recent.insert(0, entry)
+            compiled, key = entry[1], entry[2]
+        else:
+            shape, template = shape_parts(fc.text, fc.anchor_row, fc.anchor_col)
+            key = (fc.sheet.index, shape)
             compiled = self._compiled.get(key)
             if compiled is None:
                 compiled = self.compiler.compile(fc.text, fc.sheet, fc.anchor_row, fc.anchor_col)
                 self._compiled[key] = compiled
-            if compiled.warnings and key not in self._warned_shapes:
-                self._warned_shapes.add(key)
-                for warning in compiled.warnings:
-                    self.warnings.append(f"{fc.sheet.address(fc.row, fc.col)}: {warning}")
-            fc.compiled = compiled
+            recent.insert(0, (template, compiled, key))
+            del recent[_RECENT_PER_COLUMN:]
+        if compiled.warnings and key not in self._warned_shapes:
+            self._warned_shapes.add(key)
+            for warning in compiled.warnings:
+                self.warnings.append(f"{fc.sheet.address(fc.row, fc.col)}: {warning}")
+        fc.compiled = compiled
         return compiled
 
     def _evaluate(self, fc: FormulaCell) -> tuple[Any, list[list[Any]] | None]:

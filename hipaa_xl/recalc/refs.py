@@ -106,26 +106,67 @@ def formula_shape(formula: str, row: int, col: int) -> str:
     Two cells whose formulas differ only by where they were copied to get the same shape.
     Absolute parts (``$B$2``) stay as they are.
     """
+    return shape_parts(formula, row, col)[0]
 
-    def rewrite(match: re.Match[str]) -> str:
+
+RowTemplate = tuple[str | int, ...]
+"""A formula as text pieces and relative row numbers (offsets from its row); see :func:`render_rows`."""
+
+
+def shape_parts(formula: str, row: int, col: int) -> tuple[str, RowTemplate]:
+    """:func:`formula_shape`, and the formula as a :data:`RowTemplate` for (row, col).
+
+    The template turns the same formula copied down its column back into text
+    (:func:`render_rows`) far faster than computing its shape again.
+    """
+    shape: list[str] = []
+    parts: list[str | int] = []
+    pos = 0
+    for match in _SHAPE.finditer(formula):
         if match[2] is not None:
             c = column_index(match[2].upper())
             r = int(match[4])
             cp = f"C{c}" if match[1] else f"C[{c - col}]"
             rp = f"R{r}" if match[3] else f"R[{r - row}]"
-            return f"\x00{rp}{cp}\x00"
-        if match[6] is not None:
+            rewritten = f"\x00{rp}{cp}\x00"
+            pieces: list[str | int] = [formula[pos : match.start()]]
+            pieces += [match[0]] if match[3] else [formula[match.start() : match.start(4)], r - row]
+        elif match[6] is not None:
             a = column_index(match[6].upper())
             b = column_index(match[8].upper())
             pa = f"C{a}" if match[5] else f"C[{a - col}]"
             pb = f"C{b}" if match[7] else f"C[{b - col}]"
-            return f"\x00{pa}:{pb}\x00"
-        if match[10] is not None:
+            rewritten = f"\x00{pa}:{pb}\x00"
+            pieces = [formula[pos : match.end()]]
+        elif match[10] is not None:
             a = int(match[10])
             b = int(match[12])
             pa = f"R{a}" if match[9] else f"R[{a - row}]"
             pb = f"R{b}" if match[11] else f"R[{b - row}]"
-            return f"\x00{pa}:{pb}\x00"
-        return match[0]
+            rewritten = f"\x00{pa}:{pb}\x00"
+            pieces = [formula[pos : match.start(10)]]
+            pieces += [match[10]] if match[9] else [a - row]
+            pieces += [formula[match.end(10) : match.start(12)]]
+            pieces += [match[12]] if match[11] else [b - row]
+        else:
+            continue
+        shape.append(formula[pos : match.start()])
+        shape.append(rewritten)
+        for piece in pieces:
+            if type(piece) is str and parts and type(parts[-1]) is str:
+                parts[-1] += piece
+            else:
+                parts.append(piece)
+        pos = match.end()
+    shape.append(formula[pos:])
+    tail = formula[pos:]
+    if parts and type(parts[-1]) is str:
+        parts[-1] += tail
+    else:
+        parts.append(tail)
+    return "".join(shape), tuple(parts)
 
-    return _SHAPE.sub(rewrite, formula)
+
+def render_rows(template: RowTemplate, row: int) -> str:
+    """The formula a :data:`RowTemplate` gives in ``row`` (same column)."""
+    return "".join([piece if isinstance(piece, str) else str(piece + row) for piece in template])

@@ -97,31 +97,32 @@ def encode(value: Any) -> tuple[str | None, str]:
     return "str", _xml_text(str(value))
 
 
-def _set_value(element: Any, ns: str, value: Any) -> None:
-    kind, text = encode(value)
+def _set_value(element: Any, tags: tuple[str, str, str, str], kind: str | None, text: str) -> None:
+    """Give a ``<c>`` element the value (``tags``: the ``v``, ``is``, ``f`` and ``extLst`` tags of its part)."""
+    v_tag, is_tag, f_tag, ext_tag = tags
     if kind is None:
         element.attrib.pop("t", None)
     else:
         element.set("t", kind)
-    v_tag = f"{{{ns}}}v"
-    v_el = None
-    for child in list(element):
+    v_el = f_el = ext_el = None
+    for child in element:
         tag = child.tag
         if tag == v_tag:
             v_el = child
-        elif tag == f"{{{ns}}}is":
+        elif tag == f_tag:
+            f_el = child
+        elif tag == ext_tag:
+            ext_el = child
+        elif tag == is_tag:
             element.remove(child)
     if v_el is None:
         v_el = etree.Element(v_tag)
-        f_el = element.find(f"{{{ns}}}f")
         if f_el is not None:
             f_el.addnext(v_el)
+        elif ext_el is not None:
+            ext_el.addprevious(v_el)
         else:
-            ext = element.find(f"{{{ns}}}extLst")
-            if ext is not None:
-                ext.addprevious(v_el)
-            else:
-                element.append(v_el)
+            element.append(v_el)
     v_el.text = text
 
 
@@ -130,26 +131,24 @@ def write_values(workbook: WorkbookPackage, package: Any) -> list[CellDifference
     differences: list[CellDifference] = []
     for part in workbook.sheet_parts:
         ns = etree.QName(part.root).namespace or ""
+        tags = (f"{{{ns}}}v", f"{{{ns}}}is", f"{{{ns}}}f", f"{{{ns}}}extLst")
         values = part.sheet.values
         changed = False
         for fc in part.formulas:
             cells: list[tuple[int, int, Any, Any]] = [(fc.row, fc.col, fc.element, fc.cached), *fc.covered]
             for row, col, element, cached in cells:
                 value = values.get((row, col))
-                if same_value(cached, value) and _same_kind(element, value):
+                kind, text = encode(value)
+                same = same_value(cached, value)
+                if same and (element.get("t") == kind or (kind is None and element.get("t") == "n")):
                     continue
-                if not same_value(cached, value):
+                if not same:
                     differences.append(CellDifference(part.sheet.name, cell_address(row, col), cached, value))
-                _set_value(element, ns, value)
+                _set_value(element, tags, kind, text)
                 changed = True
         if changed:
             package[part.part] = part.declaration + b"\n" + etree.tostring(part.root, encoding="UTF-8")
     return differences
-
-
-def _same_kind(element: Any, value: Any) -> bool:
-    kind, _ = encode(value)
-    return element.get("t") == kind or (kind is None and element.get("t") == "n")
 
 
 def update_workbook_xml(workbook: WorkbookPackage, package: Any, as_of_serial: int) -> bool:

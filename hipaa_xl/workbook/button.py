@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from hipaa_xl.workbook import columns as C
-from hipaa_xl.workbook.fileio import WorkbookFileError, check_readable
-from hipaa_xl.workbook.package import NS_MAIN, Package, parse_xml, sheets
+from hipaa_xl.workbook.package import NS_MAIN, parse_xml, sheets
 from hipaa_xl.workbook.refresh import RefreshError, build_refreshed
 from hipaa_xl.workbook.splice import styles_part
+from hipaa_xl.xlsxio import Package, WorkbookFileError, package_from_bytes, read_checked_bytes
 
 _M = f"{{{NS_MAIN}}}"
 _BUILTIN = {0: "General", 1: "0", 3: "#,##0", 14: "yyyy-mm-dd"}
@@ -23,7 +23,7 @@ _FORMULA_LEADS = ("=", "+", "-", "@")
 
 
 def _number_formats(pkg: Package) -> list[str]:
-    root = parse_xml(pkg.parts[styles_part(pkg)])
+    root = parse_xml(pkg[styles_part(pkg)])
     custom = {int(el.get("numFmtId", "0")): el.get("formatCode", "General")
               for el in root.iter(f"{_M}numFmt")}
     xfs = root.find(f"{_M}cellXfs")
@@ -45,7 +45,7 @@ def _column(ref: str) -> tuple[int, int]:
 def sheet_grid(pkg: Package, name: str) -> tuple[list[list[Any]], dict[tuple[int, int], str]]:
     """A generated sheet as a grid for ``range.formula`` and the number format of each cell."""
     part = next(s.part for s in sheets(pkg) if s.name == name)
-    root = parse_xml(pkg.parts[part])
+    root = parse_xml(pkg[part])
     formats = _number_formats(pkg)
     cells: dict[tuple[int, int], Any] = {}
     fmt: dict[tuple[int, int], str] = {}
@@ -80,7 +80,7 @@ def refresh_book(book: Any) -> list[str]:
     path = Path(book.fullname)
     book.save()
     try:
-        data = check_readable(path)
+        data = read_checked_bytes(path)
         new, report = build_refreshed(data)
     except (WorkbookFileError, RefreshError) as exc:  # one line in the status bar, no traceback
         line = f"error: {path.name}: {exc}"
@@ -92,7 +92,7 @@ def refresh_book(book: Any) -> list[str]:
         return [line]
     lines = report.lines()
     if report.changed:
-        pkg = Package.from_bytes(new)
+        pkg = package_from_bytes(new)
         book_package = pkg
         names = [s.name for s in sheets(book_package)]
         for name in (C.EXPOSURE_SHEET, C.SUMMARY_SHEET):

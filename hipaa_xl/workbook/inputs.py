@@ -243,12 +243,12 @@ def _cell_formula(pkg: Package, where: tuple[str, int, int]) -> str | None:
     """The formula in a cell, read from the sheet XML (openpyxl's data_only view hides it)."""
     sheet, r, c = where
     entry = next((s for s in sheets(pkg) if s.name == sheet), None)
-    if entry is None or entry.part not in pkg.parts:
+    if entry is None or entry.part not in pkg:
         return None
     from openpyxl.utils.cell import get_column_letter
 
     target = f"{get_column_letter(c)}{r}"
-    root = parse_xml(pkg.parts[entry.part])
+    root = parse_xml(pkg[entry.part])
     for cell in root.iter(f"{{{NS_MAIN}}}c"):
         if cell.get("r") == target:
             f = cell.find(f"{{{NS_MAIN}}}f")

@@ -1,19 +1,22 @@
-"""An xlsx/xlsm package as ordered zip parts, and the few OPC lookups refresh needs.
+"""The few OPC lookups refresh needs (relationships, sheets, defined names) on an xlsxio Package.
 
-Decisions 16: refresh replaces only its own parts; every other part keeps its bytes (and its zip
-entry metadata) exactly. Parts written by hipaa-xl get a fixed timestamp so ``new`` is deterministic.
+The package itself is :class:`hipaa_xl.xlsxio.Package` (decisions 16: refresh replaces only its own
+parts; every other part keeps its bytes and zip entry metadata; parts written by hipaa-xl get a fixed
+timestamp so ``new`` is deterministic). It is re-exported here for older imports.
 """
 
 from __future__ import annotations
 
-import io
 import posixpath
-import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lxml import etree
 
 from hipaa_xl.workbook.sheetxml import xml_attr
+from hipaa_xl.xlsxio import Package, parse_xml
+
+__all__ = ["Package", "Rel", "SheetEntry", "defined_names", "parse_xml", "read_rels", "relative_target", "rels_name",
+           "resolve_target", "sheets", "to_xml", "workbook_part", "write_rels"]
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -28,59 +31,9 @@ CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.work
 CT_TABLE = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"
 CT_DRAWING = "application/vnd.openxmlformats-officedocument.drawing+xml"
 CT_CHART = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
-FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-
-
-def parse_xml(data: bytes) -> etree._Element:
-    """Parse a package part without entity expansion or network access."""
-    return etree.fromstring(data, _PARSER)
-
-
 def to_xml(root: etree._Element) -> bytes:
     """Serialise a part with the standard declaration."""
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-@dataclass
-class Package:
-    """The parts of a zip package in their original order, with their original zip entry info."""
-
-    parts: dict[str, bytes] = field(default_factory=dict)
-    infos: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> Package:
-        pkg = cls()
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            for info in zf.infolist():
-                if info.is_dir():
-                    continue
-                pkg.parts[info.filename] = zf.read(info)
-                pkg.infos[info.filename] = info
-        return pkg
-
-    def to_bytes(self) -> bytes:
-        """The package as zip bytes; parts new or changed by hipaa-xl carry a fixed timestamp."""
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-            for name, data in self.parts.items():
-                old = self.infos.get(name)
-                info = zipfile.ZipInfo(name, date_time=old.date_time if old else FIXED_ZIP_TIME)
-                info.compress_type = old.compress_type if old else zipfile.ZIP_DEFLATED
-                info.external_attr = old.external_attr if old else 0o600 << 16
-                zf.writestr(info, data)
-        return buf.getvalue()
-
-    def set(self, name: str, data: bytes) -> None:
-        """Add or replace a part; a changed part loses its old zip metadata."""
-        if self.parts.get(name) != data:
-            self.infos.pop(name, None)
-        self.parts[name] = data
-
-    def delete(self, name: str) -> None:
-        self.parts.pop(name, None)
-        self.infos.pop(name, None)
 
 
 def rels_name(part: str) -> str:
@@ -106,7 +59,7 @@ class Rel:
 
 def read_rels(pkg: Package, part: str) -> list[Rel]:
     """The relationships of ``part`` (empty when it has none)."""
-    data = pkg.parts.get(rels_name(part))
+    data = pkg.get(rels_name(part))
     if data is None:
         return []
     out = []
@@ -156,7 +109,7 @@ def workbook_part(pkg: Package) -> str:
 def sheets(pkg: Package) -> list[SheetEntry]:
     """The worksheets in tab order, with their parts."""
     wb_part = workbook_part(pkg)
-    root = parse_xml(pkg.parts[wb_part])
+    root = parse_xml(pkg[wb_part])
     rels = {r.rid: r for r in read_rels(pkg, wb_part)}
     out: list[SheetEntry] = []
     sheets_el = root.find(f"{{{NS_MAIN}}}sheets")
@@ -172,7 +125,7 @@ def sheets(pkg: Package) -> list[SheetEntry]:
 
 def defined_names(pkg: Package) -> dict[tuple[str, int | None], str]:
     """Defined names as {(name, localSheetId or None): formula text}."""
-    root = parse_xml(pkg.parts[workbook_part(pkg)])
+    root = parse_xml(pkg[workbook_part(pkg)])
     out: dict[tuple[str, int | None], str] = {}
     names = root.find(f"{{{NS_MAIN}}}definedNames")
     if names is None:

@@ -21,7 +21,6 @@ from hipaa_xl.errors import HipaaInputError
 from hipaa_xl.law.loader import law_data_version
 from hipaa_xl.law.schedules import check_schedule
 from hipaa_xl.workbook import columns as C
-from hipaa_xl.workbook.fileio import WorkbookFileError, check_readable, check_writable, write_atomic
 from hipaa_xl.workbook.generate import (
     EXPOSURE_HEADER_ROW,
     LAST_VISIBLE_EXPOSURE_COL,
@@ -35,10 +34,11 @@ from hipaa_xl.workbook.generate import (
 )
 from hipaa_xl.workbook.inputs import IncidentRow, Inputs, LayoutError, read_inputs
 from hipaa_xl.workbook.layout import build_layout, display_key
-from hipaa_xl.workbook.package import Package, sheets
+from hipaa_xl.workbook.package import sheets
 from hipaa_xl.workbook.sheetxml import PageSetup, ref, serial
 from hipaa_xl.workbook.splice import GeneratedSheet, foreign_objects, splice, styles_part
 from hipaa_xl.workbook.styles import StyleBook
+from hipaa_xl.xlsxio import Package, WorkbookFileError, package_from_bytes, read_checked_bytes, write_package_atomic
 
 STAMP_TOKEN = "@@HXL-GENERATED@@"
 _STAMP_TIME = re.compile(r"generated \d{4}-\d\d-\d\d \d\d:\d\d UTC")
@@ -138,6 +138,17 @@ def build_refreshed(
     ``stamp_time`` None stamps the current UTC time only when something changed; a fixed text
     (``new``) makes the output deterministic.
     """
+    refreshed, report = refresh_package(data, cli_as_of, stamp_time, progress)
+    return (data if refreshed is None else refreshed.to_bytes()), report
+
+
+def refresh_package(
+    data: bytes,
+    cli_as_of: dt.date | None = None,
+    stamp_time: str | None = None,
+    progress: Progress | None = None,
+) -> tuple[Package | None, RefreshReport]:
+    """:func:`build_refreshed` as a package, None when up to date (nothing to write)."""
     def step(stage: str, detail: str = "", within: float = 0.0) -> None:
         if progress is not None:
             keys = list(_STAGES)
@@ -146,7 +157,8 @@ def build_refreshed(
             progress(stage + detail, start + (end - start) * within)
 
     step("reading the workbook")
-    pkg = Package.from_bytes(data)
+    original = package_from_bytes(data)
+    pkg = original.copy()
     foreign = foreign_objects(pkg, (C.SUMMARY_SHEET, C.EXPOSURE_SHEET), {C.SUMMARY_SHEET: C.SUMMARY_TABLE})
     if foreign:
         raise RefreshError(
@@ -181,7 +193,7 @@ def build_refreshed(
                 report.warnings.append(text)
 
     step("laying out Exposure and Summary")
-    styles = StyleBook(pkg.parts[styles_part(pkg)])
+    styles = StyleBook(pkg[styles_part(pkg)])
     id_col = inputs.columns["id"]
     last_inc = max([ir.row for ir in inputs.rows] + [inputs.header_row + 1])
     id_last = max(inputs.header_row + 5000, last_inc * 2)
@@ -242,41 +254,28 @@ def build_refreshed(
                                              done / total if total else 1.0))
     report.evaluator = evaluator
     summary_part = next(s.part for s in sheets(computed) if s.name == C.SUMMARY_SHEET)
-    old = Package.from_bytes(data)
+    old = original
     old_summary = next((s.part for s in sheets(old) if s.name == C.SUMMARY_SHEET), None)
-    if old_summary is not None and old_summary in old.parts:
-        old.parts[old_summary] = _STAMP_TIME.sub(STAMP_TOKEN, old.parts[old_summary].decode("utf-8")).encode()
-    if old.parts == computed.parts:
+    if old_summary is not None and old_summary in old:
+        old[old_summary] = _STAMP_TIME.sub(STAMP_TOKEN, old[old_summary].decode("utf-8")).encode()
+    if dict(old) == dict(computed):
         report.changed = False
-        return data, report
+        return None, report
     when = stamp_time or dt.datetime.now(dt.UTC).strftime("generated %Y-%m-%d %H:%M UTC")
-    computed.parts[summary_part] = computed.parts[summary_part].replace(STAMP_TOKEN.encode(), when.encode())
+    computed[summary_part] = computed[summary_part].replace(STAMP_TOKEN.encode(), when.encode())
     step("writing")
-    return computed.to_bytes(), report
+    return computed, report
 
 
 def compute_values(
     pkg: Package, as_of: dt.date, progress: Callable[[int, int], None] | None = None
 ) -> tuple[Package, str]:
     """Formulas' cached values written into the sheet XML by the headless evaluator (one code path)."""
-    try:
-        from hipaa_xl import recalc
-    except ImportError:  # pragma: no cover
-        return pkg, "none (hipaa_xl.recalc missing)"
-    fn = getattr(recalc, "recalc_package", None)
-    if fn is None:  # pragma: no cover - until the evaluator lands
-        return pkg, "none (recalc_package missing)"
-    from hipaa_xl.xlsxio import package_from_bytes
+    from hipaa_xl.recalc import recalc_package
 
     with clock.override_today(as_of):
-        result = fn(package_from_bytes(pkg.to_bytes()), as_of=as_of, progress=progress)
-    new_pkg = result[0] if isinstance(result, tuple) else result
-    out = Package.from_bytes(new_pkg.to_bytes() if hasattr(new_pkg, "to_bytes") else bytes(new_pkg))
-    # keep the original zip metadata of untouched parts
-    for name, info in pkg.infos.items():
-        if out.parts.get(name) == pkg.parts.get(name):
-            out.infos[name] = info
-    return out, "hipaa_xl.recalc"
+        computed, _ = recalc_package(pkg, as_of=as_of, progress=progress)
+    return computed, "hipaa_xl.recalc"
 
 
 def refresh_file(
@@ -286,10 +285,9 @@ def refresh_file(
     backup: bool = True,
 ) -> RefreshReport:
     """``hipaa-xl refresh PATH``: refresh in place, atomically, keeping ``PATH.bak``."""
-    data = check_readable(path)
-    check_writable(path)
+    data = read_checked_bytes(path, for_writing=True)
     try:
-        new, report = build_refreshed(data, as_of, progress=progress)
+        refreshed, report = refresh_package(data, as_of, progress=progress)
     except WorkbookFileError as exc:
         text = exc.message if exc.message.startswith(path.name) else f"{path.name}: {exc.message}"
         raise WorkbookFileError(text) from None
@@ -297,6 +295,6 @@ def refresh_file(
         raise WorkbookFileError(f"{path.name}: {exc}") from None
     except Exception as exc:  # no traceback for a workbook we cannot read (decisions 17); file untouched
         raise WorkbookFileError(f"{path.name}: cannot be refreshed ({type(exc).__name__}: {exc})") from None
-    if report.changed:
-        write_atomic(path, new, backup=backup)
+    if refreshed is not None:
+        write_package_atomic(path, refreshed, backup=backup)
     return report

@@ -62,7 +62,8 @@ def styles_part(pkg: Package) -> str:
 
 
 def _content_types(pkg: Package) -> etree._Element:
-    return parse_xml(pkg.parts["[Content_Types].xml"])
+    root: etree._Element = parse_xml(pkg["[Content_Types].xml"], "[Content_Types].xml")
+    return root
 
 
 def _set_override(ct: etree._Element, part: str, content_type: str | None) -> None:
@@ -86,27 +87,27 @@ def _drop_related(pkg: Package, part: str, ct: etree._Element, seen: set[str]) -
         if rel.external:
             continue
         target = resolve_target(part, rel.target)
-        if target in seen or target not in pkg.parts:
+        if target in seen or target not in pkg:
             continue
         if rel.type.endswith(("/table", "/drawing", "/chart", "/chartUserShapes", "/printerSettings",
                               "/comments", "/vmlDrawing", "/image")) or "chart" in rel.type:
             seen.add(target)
             _drop_related(pkg, target, ct, seen)
-            pkg.delete(target)
+            pkg.pop(target, None)
             _set_override(ct, target, None)
-    pkg.delete(rels_name(part))
+    pkg.pop(rels_name(part), None)
 
 
 def _free_name(pkg: Package, pattern: str) -> str:
     n = 1
-    while pattern.format(n) in pkg.parts:
+    while pattern.format(n) in pkg:
         n += 1
     return pattern.format(n)
 
 
 def _table_ids(pkg: Package) -> set[int]:
     ids = set()
-    for name, data in pkg.parts.items():
+    for name, data in pkg.items():
         if name.startswith("xl/tables/") and name.endswith(".xml"):
             m = re.search(rb'<(?:\w+:)?table\b[^>]*\bid="(\d+)"', data)
             if m:
@@ -127,9 +128,9 @@ def _ensure_sheet(pkg: Package, wb_root: etree._Element, name: str, after: str |
         n += 1
     rid = f"rId{n}"
     part = _free_name(pkg, "xl/worksheets/sheet{}.xml")
-    pkg.set(part, b"")
+    pkg[part] = b""
     rels.append(Rel(rid, REL_WORKSHEET, relative_target(wb, part)))
-    pkg.set(rels_name(wb), write_rels(rels))
+    pkg[rels_name(wb)] = write_rels(rels)
     sheets_el = wb_root.find(f"{_M}sheets")
     assert sheets_el is not None
     ids = [int(s.get("sheetId", "0")) for s in sheets_el]
@@ -188,14 +189,14 @@ def splice(
     ``names`` maps (defined name, sheet name for a sheet-scoped name or None) to its formula text.
     """
     wb = workbook_part(pkg)
-    wb_root = parse_xml(pkg.parts[wb])
+    wb_root = parse_xml(pkg[wb])
     ct = _content_types(pkg)
     previous = "Incidents"
     for gen in generated:
         part = _ensure_sheet(pkg, wb_root, gen.name, previous)
         previous = gen.name
         _drop_related(pkg, part, ct, set())
-        pkg.set(part, gen.xml)
+        pkg[part] = gen.xml
         _set_override(ct, part, CT_WORKSHEET)
         rels: list[Rel] = []
         if gen.table is not None:
@@ -205,35 +206,35 @@ def splice(
             while table_id in ids:
                 table_id += 1
             xml = gen.table.replace(b'id="0"', f'id="{table_id}"'.encode(), 1)
-            pkg.set(table_part, xml)
+            pkg[table_part] = xml
             _set_override(ct, table_part, CT_TABLE)
             rels.append(Rel("rId1", REL_TABLE, relative_target(part, table_part)))
         if gen.drawing is not None and gen.chart is not None:
             drawing_part = _free_name(pkg, "xl/drawings/drawing{}.xml")
-            pkg.set(drawing_part, gen.drawing)
+            pkg[drawing_part] = gen.drawing
             chart_part = _free_name(pkg, "xl/charts/chart{}.xml")
-            pkg.set(chart_part, gen.chart)
-            pkg.set(rels_name(drawing_part),
-                    write_rels([Rel("rId1", REL_CHART, relative_target(drawing_part, chart_part))]))
+            pkg[chart_part] = gen.chart
+            chart_rel = Rel("rId1", REL_CHART, relative_target(drawing_part, chart_part))
+            pkg[rels_name(drawing_part)] = write_rels([chart_rel])
             _set_override(ct, drawing_part, CT_DRAWING)
             _set_override(ct, chart_part, CT_CHART)
             rels.append(Rel("rId2", REL_DRAWING, relative_target(part, drawing_part)))
         if rels:
-            pkg.set(rels_name(part), write_rels(rels))
+            pkg[rels_name(part)] = write_rels(rels)
     if styles_xml is not None:
-        pkg.set(styles_part(pkg), styles_xml)
+        pkg[styles_part(pkg)] = styles_xml
     # calcChain: Excel rebuilds it; a stale one makes Excel repair the file
     wb_rels = read_rels(pkg, wb)
     kept = []
     for rel in wb_rels:
         if rel.type.endswith("/calcChain"):
             target = resolve_target(wb, rel.target)
-            pkg.delete(target)
+            pkg.pop(target, None)
             _set_override(ct, target, None)
         else:
             kept.append(rel)
     if len(kept) != len(wb_rels):
-        pkg.set(rels_name(wb), write_rels(kept))
+        pkg[rels_name(wb)] = write_rels(kept)
     sheets_el = wb_root.find(f"{_M}sheets")
     sheet_index = {s.get("name"): i for i, s in enumerate(sheets_el if sheets_el is not None else [])}
     for (name, sheet), text in names.items():
@@ -241,8 +242,8 @@ def splice(
     calc = wb_root.find(f"{_M}calcPr")
     if calc is not None and "fullCalcOnLoad" in calc.attrib:
         del calc.attrib["fullCalcOnLoad"]
-    pkg.set(wb, to_xml(wb_root))
-    pkg.set("[Content_Types].xml", to_xml(ct))
+    pkg[wb] = to_xml(wb_root)
+    pkg["[Content_Types].xml"] = to_xml(ct)
     del table_name
 
 
@@ -271,11 +272,11 @@ _WHAT = {
 
 def _drawing_objects(pkg: Package, drawing: str) -> list[str]:
     """What a user put in a drawing part; empty when it holds only refresh's own chart."""
-    root = parse_xml(pkg.parts[drawing])
+    root = parse_xml(pkg[drawing])
     anchors = [el for el in root if etree.QName(el).localname in _ANCHORS]
     # our chart, also after a round trip through a tool that renames it (openpyxl says "Chart 1")
     own_chart = any(
-        _OWN_CHART_TITLE in pkg.parts.get(resolve_target(drawing, rel.target), b"")
+        _OWN_CHART_TITLE in pkg.get(resolve_target(drawing, rel.target), b"")
         for rel in read_rels(pkg, drawing) if rel.type.endswith("/chart")
     )
     found: list[str] = []
@@ -308,7 +309,7 @@ def foreign_objects(pkg: Package, generated: tuple[str, ...], own_tables: dict[s
     """
     out: list[str] = []
     for entry in sheets(pkg):
-        if entry.name not in generated or entry.part not in pkg.parts:
+        if entry.name not in generated or entry.part not in pkg:
             continue
         what: list[str] = []
         for rel in read_rels(pkg, entry.part):
@@ -316,10 +317,10 @@ def foreign_objects(pkg: Package, generated: tuple[str, ...], own_tables: dict[s
             if rel.external:
                 what.append("a link to an outside object")
             elif rel.type.endswith("/drawing"):
-                if target in pkg.parts:
+                if target in pkg:
                     what.extend(_drawing_objects(pkg, target))
             elif rel.type.endswith("/table"):
-                data = pkg.parts.get(target, b"")
+                data = pkg.get(target, b"")
                 m = re.search(rb'\bdisplayName="([^"]*)"', data)
                 if m is None or m.group(1).decode("utf-8", "replace") != own_tables.get(entry.name):
                     what.append("a table")

@@ -58,6 +58,16 @@ def header_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
+def _print_setup(ws: Worksheet, header_row: int, matter: str, as_of: dt.date | None) -> None:
+    """Landscape, one page wide, the header row repeated, and the legend in the header and footer."""
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _header_footer(ws, matter, as_of)
+
+
 def _header_footer(ws: Worksheet, matter: str = "", as_of: dt.date | None = None) -> None:
     """Decisions 24: confidentiality legend, matter, sheet and as-of date, page X of Y on every page.
 
@@ -115,12 +125,7 @@ def _incidents(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
     ws.add_table(table)
     ws.freeze_panes = f"B{h + 1}"
     _incident_validations(ws)
-    ws.print_title_rows = f"{h}:{h}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    _header_footer(ws, matter, as_of)
+    _print_setup(ws, h, matter, as_of)
 
 
 def _incident_validations(ws: Worksheet) -> None:
@@ -184,12 +189,7 @@ def _requirements(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
     for letter, width in zip("ABCDE", (22, 20, 44, 26, 24), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = f"A{h + 1}"
-    ws.print_title_rows = f"{h}:{h}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    _header_footer(ws, matter, as_of)
+    _print_setup(ws, h, matter, as_of)
 
 
 def _settings(ws: Worksheet, schedule: str, as_of: dt.date | None, matter: dict[str, str]) -> None:
