@@ -46,10 +46,10 @@ Key = tuple[str, str, int]
 def _engine_groups(path: Path, schedule: str, as_of: dt.date) -> tuple[dict[Key, GroupTotal], dict[Key, str]]:
     """The engine's own groups for the workbook's incidents, and a note on what left figures out."""
     from hipaa_xl.workbook.inputs import read_inputs
-    from hipaa_xl.workbook.package import Package
+    from hipaa_xl.xlsxio import package_from_bytes
 
     data = path.read_bytes()
-    inputs = read_inputs(data, Package.from_bytes(data))
+    inputs = read_inputs(data, package_from_bytes(data))
     agg = aggregate([r.incident for r in inputs.rows if r.incident], schedule, as_of)
     notes: dict[Key, set[str]] = {}
     for r in agg.rows:
