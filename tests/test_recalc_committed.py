@@ -16,7 +16,7 @@ from hipaa_xl.engine import aggregate
 from hipaa_xl.engine.incidents import group_key
 from hipaa_xl.recalc import recalc_package
 from hipaa_xl.workbook.inputs import read_inputs
-from hipaa_xl.workbook.package import Package
+from hipaa_xl.xlsxio import package_from_bytes
 from hipaa_xl.xlsxio import package_from_bytes
 
 WORKBOOKS = Path(__file__).resolve().parents[1] / "workbooks"
@@ -51,7 +51,7 @@ def test_recalculated_example_equals_the_engine_group_by_group() -> None:
         if row[0] is None or not isinstance(row[2], int):
             break
         got[(group_key(row[0]), group_key(row[1]), row[2])] = list(row[3:9])
-    inputs = read_inputs(data, Package.from_bytes(data))
+    inputs = read_inputs(data, package_from_bytes(data))
     assert report.as_of is not None
     agg = aggregate([r.incident for r in inputs.rows if r.incident], inputs.schedule, report.as_of)
     assert len(got) == len(agg.groups) > 10
