@@ -43,6 +43,14 @@ _DOC_SCHEDULE = "Schedule: regulation (default), statute, current, current-tiere
 _DOC_AS_OF = "Assessment (as-of) date (optional; default today)"
 
 
+_PENALTY_DOCS = {
+    "tier": _DOC_TIER,
+    "violations": _DOC_COUNT,
+    "violation_date": _DOC_VDATE,
+    "schedule": _DOC_SCHEDULE,
+    "as_of": _DOC_AS_OF,
+}
+
 # ---------------------------------------------------------------- argument parsers
 
 
@@ -117,25 +125,13 @@ def _time_barred(day: Any, as_of: Any) -> bool:
 # ---------------------------------------------------------------- the Excel functions
 
 
-@excel_function(
-    tier=_DOC_TIER,
-    violations=_DOC_COUNT,
-    violation_date=_DOC_VDATE,
-    schedule=_DOC_SCHEDULE,
-    as_of=_DOC_AS_OF,
-)
+@excel_function(**_PENALTY_DOCS)
 def CMP_MIN(tier: Any, violations: Any, violation_date: Any = None, schedule: Any = None, as_of: Any = None) -> Result:
     """Lowest civil money penalty: min(n x per-violation minimum, calendar-year cap) (45 CFR 160.404(b))."""
     return cells.broadcast(_cmp_min, _PENALTY, tier, violations, violation_date, schedule, as_of)
 
 
-@excel_function(
-    tier=_DOC_TIER,
-    violations=_DOC_COUNT,
-    violation_date=_DOC_VDATE,
-    schedule=_DOC_SCHEDULE,
-    as_of=_DOC_AS_OF,
-)
+@excel_function(**_PENALTY_DOCS)
 def CMP_MAX(tier: Any, violations: Any, violation_date: Any = None, schedule: Any = None, as_of: Any = None) -> Result:
     """Highest civil money penalty: min(n x per-violation maximum, cap); tier D's maximum is the cap."""
     return cells.broadcast(_cmp_max, _PENALTY, tier, violations, violation_date, schedule, as_of)
@@ -199,13 +195,7 @@ def VIOLATION_DAYS(start_date: Any, end_date: Any, year: Any = None, as_of: Any 
         start_date, end_date, year, as_of)
 
 
-@excel_function(
-    tier=_DOC_TIER,
-    violations=_DOC_COUNT,
-    violation_date=_DOC_VDATE,
-    schedule=_DOC_SCHEDULE,
-    as_of=_DOC_AS_OF,
-)
+@excel_function(**_PENALTY_DOCS)
 def CMP_EXPLAIN(tier: Any, violations: Any, violation_date: Any = None, schedule: Any = None, as_of: Any = None) -> Result:
     """One sentence: tier, per-violation range, cap, resulting range, with citations."""
     return cells.broadcast(_cmp_explain, _PENALTY, tier, violations, violation_date, schedule, as_of)

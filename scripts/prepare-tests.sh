@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install what the tests need and run them: a venv with the test extras, LibreOffice from Debian's
-# packages when it is missing and this user may install it, then lint, types and the test suite.
+# Prepare and check before the tests: LibreOffice from Debian's packages when it is missing and this
+# user may install it, a venv (.venv) with the test extras, then lint (ruff) and types (mypy --strict).
+# The README's test command runs this, then pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v soffice >/dev/null 2>&1; then
@@ -17,4 +18,3 @@ fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 .venv/bin/ruff check hipaa_xl tests
 .venv/bin/mypy --strict hipaa_xl
-exec .venv/bin/python -m pytest "$@"
