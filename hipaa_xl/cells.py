@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from hipaa_xl import excel_dates
 from hipaa_xl.errors import HipaaInputError, InvalidValue, OutOfRange
 from hipaa_xl.law.schedules import check_schedule
 
@@ -28,8 +29,6 @@ EXCEL_ERROR_CODES = (
     "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
     "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!", "#PYTHON!",
 )
-_EPOCH = dt.date(1899, 12, 30)
-_MAX_SERIAL = 2958465  # 9999-12-31
 _WHOLE_TOLERANCE = 1e-9
 T = TypeVar("T")
 
@@ -65,22 +64,17 @@ def _blank(value: object) -> bool:
 
 def serial_to_date(serial: float) -> dt.date:
     """An Excel (1900 system) serial number as a date; 60 is Excel's phantom 1900-02-29."""
+    day = excel_dates.serial_to_date(serial)
+    if day is not None:
+        return day
     if math.isnan(serial) or math.isinf(serial):
         raise InvalidValue(f"not a date: {serial!r}")
-    whole = math.floor(serial)
-    if whole < 1 or whole > _MAX_SERIAL:
-        raise OutOfRange(f"date serial number out of range (got {serial!r}; 1 to {_MAX_SERIAL})")
-    if whole == 60:
+    if math.floor(serial) == 60:
         raise InvalidValue("Excel serial 60 is 1900-02-29, a day that did not exist")
-    if whole < 60:
-        return dt.date(1899, 12, 31) + dt.timedelta(days=whole)
-    return _EPOCH + dt.timedelta(days=whole)
+    raise OutOfRange(f"date serial number out of range (got {serial!r}; 1 to {excel_dates.MAX_SERIAL})")
 
 
-def date_to_serial(day: dt.date) -> int:
-    """A date as an Excel serial number (1900 system)."""
-    serial = (day - _EPOCH).days
-    return serial if serial >= 61 else serial - 1 if serial > 0 else serial
+date_to_serial = excel_dates.date_to_serial
 
 
 def parse_date(value: object, what: str = "date") -> dt.date | None:
@@ -181,16 +175,13 @@ def parse_schedule(value: object) -> str:
 
 
 def parse_rate(value: object) -> float | None:
-    """AG damages per violation, 0-100; blank is the default ($100)."""
+    """AG damages per violation; blank is the default (the statutory $100)."""
     _propagate(value)
     if _blank(value):
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidValue(f"per_violation must be a number (got {value!r})")
-    rate = float(value)
-    if math.isnan(rate) or math.isinf(rate) or not 0 <= rate <= 100:
-        raise OutOfRange(f"per_violation must be between 0 and 100 (got {value!r})")
-    return rate
+    return float(value)  # the engine checks it against the legal limit (1320d-5(d)(2)(A))
 
 
 _TRUE = {"true", "yes", "y", "1", "x"}

@@ -11,6 +11,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict
 
 from hipaa_xl.errors import OutOfRange
+from hipaa_xl.law.loader import load_rules
 from hipaa_xl.law.models import Tier
 from hipaa_xl.law.schedules import DEFAULT_SCHEDULE, Amounts, resolve_amounts
 
@@ -94,7 +95,8 @@ def explain_cmp(
     if amounts.no_penalty:
         body = (
             f"Tier {tier}, {violations:,} violation(s): no penalty at all for a violation before "
-            f"2009-02-18 where the person did not know and with reasonable diligence would not have "
+            f"{load_rules().hitech_violations_from.value.isoformat()} where the person did not know and "
+            f"with reasonable diligence would not have "
             f"known [{amounts.maximum_citation}]"
         )
     else:

@@ -15,6 +15,8 @@ import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
 from typing import Any, Final
 
+from hipaa_xl import excel_dates
+
 ERROR_CODES: Final = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
 
 
@@ -86,33 +88,8 @@ def is_number(value: object) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Dates: 1900 date system with Excel's fictitious 1900-02-29 (serial 60).
 
-_EPOCH: Final = dt.date(1899, 12, 30)
-_EPOCH_ORD: Final = _EPOCH.toordinal()
-
-
-def date_to_serial(day: dt.date | dt.datetime) -> float | int:
-    """The Excel serial number of a date (or date-time, with the time as a fraction)."""
-    if isinstance(day, dt.datetime):
-        whole = date_to_serial(day.date())
-        seconds = day.hour * 3600 + day.minute * 60 + day.second + day.microsecond / 1e6
-        return whole + seconds / 86400 if seconds else whole
-    serial = day.toordinal() - _EPOCH_ORD
-    if serial < 61:  # before 1900-03-01 Excel counts one day less (no fake 29 February yet)
-        serial -= 1
-    return serial
-
-
-def serial_to_date(serial: float) -> dt.date | None:
-    """The date of a serial number; None when Excel has no date for it (negative, serial 60, too big).
-
-    Serial 0 ("1900-01-00") also gives None; :func:`serial_parts` handles it.
-    """
-    whole = math.floor(serial)
-    if whole < 1 or whole == 60 or whole > 2958465:
-        return None
-    if whole < 60:
-        whole += 1
-    return dt.date.fromordinal(_EPOCH_ORD + whole)
+date_to_serial = excel_dates.date_to_serial
+serial_to_date = excel_dates.serial_to_date
 
 
 def serial_parts(serial: float) -> tuple[int, int, int] | None:
