@@ -117,8 +117,8 @@ def _incidents(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
                 ws.cell(row=r, column=i).number_format = _DATE
         if col.kind == "count":
             ws.cell(row=h + 1, column=i).number_format = "#,##0"
-    ws.row_dimensions[h - 1].height = 46
-    ws.row_dimensions[h].height = 30
+    ws.row_dimensions[h - 1].height = 68  # the wrapped hints of narrow columns, printed in full
+    ws.row_dimensions[h].height = 44  # three-line headers such as "Criminal penalty imposed"
     last = get_column_letter(len(C.INCIDENT_COLUMNS))
     table = Table(displayName=C.INCIDENTS_TABLE, ref=f"A{h}:{last}{h + 1}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
