@@ -17,7 +17,6 @@ from hipaa_xl.engine.incidents import group_key
 from hipaa_xl.recalc import recalc_package
 from hipaa_xl.workbook.inputs import read_inputs
 from hipaa_xl.xlsxio import package_from_bytes
-from hipaa_xl.xlsxio import package_from_bytes
 
 WORKBOOKS = Path(__file__).resolve().parents[1] / "workbooks"
 COMMITTED = sorted(WORKBOOKS.glob("*.xlsx"))
