@@ -103,7 +103,7 @@ def demo(
     table = Table(title=f"Summary: exposure by entity, requirement and calendar year (schedule {report.schedule}, "
                         f"assessed {report.as_of.isoformat()})")
     for name, justify in (("Entity", "left"), ("Requirement", "left"), ("Year", "right"), ("Violations", "right"),
-                          ("Time-barred", "right"), ("Minimum (if a CMP)", "right"), ("Maximum", "right"),
+                          ("Time-barred", "right"), ("Minimum*", "right"), ("Maximum", "right"),
                           ("AG damages (max)", "right"), ("Notes", "left")):
         table.add_column(name, justify=justify, no_wrap=name in ("Entity", "Requirement", "Year"))  # type: ignore[arg-type]
     mismatches = 0
@@ -123,6 +123,8 @@ def demo(
     if mismatches or len(rows) != len(engine):
         err.print(f"error: {mismatches} Summary row(s) differ from the engine's aggregation", highlight=False)
         raise typer.Exit(1)
+    console.print("* the statutory minimum if a CMP is imposed: OCR may resolve tier A by corrective action "
+                  "and waive an excessive tier B penalty (1320d-5(b)(3), (e)).", highlight=False)
     console.print(f"Checked: all {len(rows)} Summary rows equal the engine's own aggregation. "
                   "Open the workbook in Excel or LibreOffice to see the Exposure rows, the matrix and the chart.",
                   highlight=False)
