@@ -103,9 +103,9 @@ def demo(
     table = Table(title=f"Summary: exposure by entity, requirement and calendar year (schedule {report.schedule}, "
                         f"assessed {report.as_of.isoformat()})")
     for name, justify in (("Entity", "left"), ("Requirement", "left"), ("Year", "right"), ("Violations", "right"),
-                          ("Time-barred", "right"), ("Minimum*", "right"), ("Maximum", "right"),
-                          ("AG damages (max)", "right"), ("Notes", "left")):
-        table.add_column(name, justify=justify, no_wrap=name in ("Entity", "Requirement", "Year"))  # type: ignore[arg-type]
+                          ("Barred", "right"), ("Minimum*", "right"), ("Maximum", "right"),
+                          ("AG dmg.", "right"), ("Notes", "left")):
+        table.add_column(name, justify=justify, no_wrap=name in ("Requirement", "Year"))  # type: ignore[arg-type]
     mismatches = 0
     for entity, requirement, year, violations, barred, low, high, _barred_max, ag in rows:
         key = (group_key(str(entity)), group_key(str(requirement)), int(year))
@@ -123,6 +123,8 @@ def demo(
     if mismatches or len(rows) != len(engine):
         err.print(f"error: {mismatches} Summary row(s) differ from the engine's aggregation", highlight=False)
         raise typer.Exit(1)
+    console.print("Barred: time-barred violations (six years, 1320a-7a(c)(1)). AG dmg.: State AG damages, a maximum.",
+                  highlight=False)
     console.print("* the statutory minimum if a CMP is imposed: OCR may resolve tier A by corrective action "
                   "and waive an excessive tier B penalty (1320d-5(b)(3), (e)).", highlight=False)
     console.print(f"Checked: all {len(rows)} Summary rows equal the engine's own aggregation. "
