@@ -153,10 +153,8 @@ class _Pricer:
                 n_barred, n_in_time = (first_in_time - first).days, (last - first_in_time).days + 1
             rows.append(
                 self._row(
-                    inc, tier, tier_reason, status, status_reason, [*warnings, *end_warnings], names=names,
-                    kind="continuing", year=year, first=first, last=last,
-                    effective_end=end, end_reason=end_reason,
-                    in_time=n_in_time, barred=n_barred,
+                    inc, tier, tier_reason, status, status_reason, [*warnings, *end_warnings], names,
+                    "continuing", year, first, last, end, end_reason, n_in_time, n_barred,
                 )
             )
         return rows
@@ -202,18 +200,18 @@ class _Pricer:
                 warnings.append(SPLIT_WARNING)
         barred = inc.start < self.first_in_time
         return self._row(
-            inc, tier, tier_reason, status, status_reason, warnings, names=names,
-            kind="count", year=inc.start.year, first=inc.start, last=inc.start,
-            effective_end=None, end_reason="Violations given: the count is dated Start",
-            in_time=0 if barred else n, barred=n if barred else 0,
+            inc, tier, tier_reason, status, status_reason, warnings, names,
+            "count", inc.start.year, inc.start, inc.start, None, "Violations given: the count is dated Start",
+            0 if barred else n, n if barred else 0,
         )
 
-    def _row(
+    def _row(  # called positionally on the hot path: keywords cost more than the work
         self, inc: Incident, tier: Tier, tier_reason: str, status: Status, status_reason: str,
-        warnings: list[str], *, names: tuple[str, str, str, str], kind: Literal["continuing", "count"],
+        warnings: list[str], names: tuple[str, str, str, str], kind: Literal["continuing", "count"],
         year: int, first: dt.date, last: dt.date,
         effective_end: dt.date | None, end_reason: str, in_time: int, barred: int,
     ) -> ExposureRow:
+        """One exposure row: amounts by the segment's first day, in-time and time-barred counts."""
         amounts = self.amounts(tier, first)
         counted = status == "counted"
         if counted and amounts.no_penalty:
@@ -232,35 +230,36 @@ class _Pricer:
         else:
             ag_status = "eligible"
         ag = min(in_time * self.ag_rate, self.ag_cap) if ag_status == "eligible" else 0
+        # positional, in field order: keyword matching of 28 fields cost several times the construction
         return ExposureRow(
-            incident_id=inc.id,
-            entity=names[0],
-            requirement=names[1],
-            entity_key=names[2],
-            requirement_key=names[3],
-            year=year,
-            kind=kind,
-            segment_start=first,
-            segment_end=last,
-            effective_end=effective_end,
-            effective_end_reason=end_reason,
-            regime=amounts.regime,
-            tier=tier,
-            tier_reason=tier_reason,
-            status=status,
-            status_reason=status_reason,
-            violations=in_time,
-            time_barred_violations=barred,
-            minimum=low,
-            maximum=high,
-            time_barred_maximum=barred_high,
-            cap=amounts.cap,
-            cap_citation=amounts.cap_citation,
-            ag_status=ag_status,
-            ag_damages=ag,
-            source=amounts.source,
-            limitation_citation=self.limitation,
-            warnings=tuple(warnings),
+            inc.id,  # incident_id
+            names[0],  # entity
+            names[1],  # requirement
+            names[2],  # entity_key
+            names[3],  # requirement_key
+            year,  # year
+            kind,  # kind
+            first,  # segment_start
+            last,  # segment_end
+            effective_end,  # effective_end
+            end_reason,  # effective_end_reason
+            amounts.regime,  # regime
+            tier,  # tier
+            tier_reason,  # tier_reason
+            status,  # status
+            status_reason,  # status_reason
+            in_time,  # violations
+            barred,  # time_barred_violations
+            low,  # minimum
+            high,  # maximum
+            barred_high,  # time_barred_maximum
+            amounts.cap,  # cap
+            amounts.cap_citation,  # cap_citation
+            ag_status,  # ag_status
+            ag,  # ag_damages
+            amounts.source,  # source
+            self.limitation,  # limitation_citation
+            tuple(warnings),  # warnings
         )
 
 
@@ -289,30 +288,29 @@ def _group(rows: Sequence[ExposureRow], display: tuple[str, str], ag_limit: int)
     for key, (violations, low, high, barred_high) in sums.items():
         cap = firsts[key].cap
         parts.append(
-            GroupPart(
-                tier=key[0], regime=key[1], cap=cap, cap_citation=firsts[key].cap_citation,
-                violations=violations, minimum=min(low, cap), maximum=min(high, cap),
-                time_barred_maximum=min(barred_high, cap),
+            GroupPart(  # positional, in field order
+                key[0], key[1], cap, firsts[key].cap_citation, violations, min(low, cap), min(high, cap),
+                min(barred_high, cap),
             )
         )
     largest = max(p.cap for p in parts)
     first = rows[0]
-    return GroupTotal(
-        entity=display[0],
-        requirement=display[1],
-        entity_key=first.entity_key,
-        requirement_key=first.requirement_key,
-        year=first.year,
-        violations=sum(p.violations for p in parts),
-        time_barred_violations=barred_violations,
-        minimum=min(sum(p.minimum for p in parts), largest),
-        maximum=min(sum(p.maximum for p in parts), largest),
-        time_barred_maximum=min(sum(p.time_barred_maximum for p in parts), largest),
-        ag_damages=min(ag, ag_limit),
-        ag_deferred=deferred,
-        parts=tuple(parts),
-        largest_cap=largest,
-        ag_cap=ag_limit,
+    return GroupTotal(  # positional, in field order
+        display[0],  # entity
+        display[1],  # requirement
+        first.entity_key,  # entity_key
+        first.requirement_key,  # requirement_key
+        first.year,  # year
+        sum(p.violations for p in parts),  # violations
+        barred_violations,  # time_barred_violations
+        min(sum(p.minimum for p in parts), largest),  # minimum
+        min(sum(p.maximum for p in parts), largest),  # maximum
+        min(sum(p.time_barred_maximum for p in parts), largest),  # time_barred_maximum
+        min(ag, ag_limit),  # ag_damages
+        deferred,  # ag_deferred
+        tuple(parts),  # parts
+        largest,  # largest_cap
+        ag_limit,  # ag_cap
     )
 
 
