@@ -259,3 +259,23 @@ def test_tier_derived_from_willful_neglect_and_dates() -> None:
         AS_OF,
     )
     assert result.rows[0].tier == "C" and result.groups[0].minimum == 10_000
+
+
+def test_segments_cut_at_each_31_december_and_at_each_regime_line() -> None:
+    from hipaa_xl.engine.aggregate import _segments
+
+    assert _segments(D(2021, 12, 30), D(2024, 1, 2), "regulation") == [
+        (2021, D(2021, 12, 30), D(2021, 12, 31)),
+        (2022, D(2022, 1, 1), D(2022, 12, 31)),
+        (2023, D(2023, 1, 1), D(2023, 12, 31)),
+        (2024, D(2024, 1, 1), D(2024, 1, 2)),
+    ]
+    assert _segments(D(2015, 10, 1), D(2016, 1, 5), "current") == [
+        (2015, D(2015, 10, 1), D(2015, 11, 2)),
+        (2015, D(2015, 11, 3), D(2015, 12, 31)),
+        (2016, D(2016, 1, 1), D(2016, 1, 5)),
+    ]
+    assert _segments(D(2015, 10, 1), D(2016, 1, 5), "regulation") == [
+        (2015, D(2015, 10, 1), D(2015, 12, 31)),
+        (2016, D(2016, 1, 1), D(2016, 1, 5)),
+    ]

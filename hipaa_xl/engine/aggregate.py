@@ -55,8 +55,14 @@ def _regime_boundaries(schedule: str) -> tuple[dt.date, ...]:
 def _segments(start: dt.date, end: dt.date, schedule: str) -> list[tuple[int, dt.date, dt.date]]:
     """[start, end] cut at each 31 December and at each regime boundary: (year, first, last)."""
     inside = [b for b in _regime_boundaries(schedule) if start < b <= end]
-    if start.year == end.year and not inside:
-        return [(start.year, start, end)]
+    if not inside:  # the common case: cut at each 31 December only
+        if start.year == end.year:
+            return [(start.year, start, end)]
+        return [
+            (start.year, start, dt.date(start.year, 12, 31)),
+            *((y, dt.date(y, 1, 1), dt.date(y, 12, 31)) for y in range(start.year + 1, end.year)),
+            (end.year, dt.date(end.year, 1, 1), end),
+        ]
     cuts = sorted({start, *inside})
     cuts += [dt.date(y, 1, 1) for y in range(start.year + 1, end.year + 1)]
     cuts = sorted(set(cuts))
@@ -265,6 +271,18 @@ class _Pricer:
 
 def _group(rows: Sequence[ExposureRow], display: tuple[str, str], ag_limit: int) -> GroupTotal:
     """Cap each (tier, regime) part by its own cap, the total by the largest, AG damages once."""
+    if len(rows) == 1:  # the common case, without the bookkeeping of parts
+        r = rows[0]
+        counted = r.status == "counted"
+        part = GroupPart(  # positional, in field order
+            r.tier, r.regime, r.cap, r.cap_citation, r.violations if counted else 0, min(r.minimum, r.cap),
+            min(r.maximum, r.cap), min(r.time_barred_maximum, r.cap),
+        )
+        return GroupTotal(  # positional, in field order
+            display[0], display[1], r.entity_key, r.requirement_key, r.year, part.violations,
+            r.time_barred_violations if counted else 0, part.minimum, part.maximum, part.time_barred_maximum,
+            min(r.ag_damages, ag_limit), r.ag_status == "deferred", (part,), r.cap, ag_limit,
+        )
     sums: dict[tuple[Tier, Regime], list[int]] = {}
     firsts: dict[tuple[Tier, Regime], ExposureRow] = {}
     ag: int | float = 0
