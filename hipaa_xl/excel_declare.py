@@ -17,7 +17,7 @@ CATEGORY = "HIPAA penalties"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def excel_function(**docs: str) -> Callable[[F], F]:
+def declare_for_excel(**docs: str) -> Callable[[F], F]:
     """Declare ``fn`` as an Excel function, with a doc for each argument (every argument needs one)."""
 
     def declare(fn: F) -> F:

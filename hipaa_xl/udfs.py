@@ -15,7 +15,7 @@ from typing import Any
 from hipaa_xl import cells, clock
 from hipaa_xl.engine import ag, criminal, days, penalties, tiers
 from hipaa_xl.errors import InvalidValue
-from hipaa_xl.excel_declare import excel_function
+from hipaa_xl.excel_declare import declare_for_excel
 from hipaa_xl.law.models import Tier
 from hipaa_xl.udfs_workbook import SCHEDULE_SOURCE
 
@@ -125,19 +125,19 @@ def _time_barred(day: Any, as_of: Any) -> bool:
 # ---------------------------------------------------------------- the Excel functions
 
 
-@excel_function(**_PENALTY_DOCS)
+@declare_for_excel(**_PENALTY_DOCS)
 def CMP_MIN(tier: Any, violations: Any, violation_date: Any = None, schedule: Any = None, as_of: Any = None) -> Result:
     """Lowest civil money penalty: min(n x per-violation minimum, calendar-year cap) (45 CFR 160.404(b))."""
     return cells.broadcast(_cmp_min, _PENALTY, tier, violations, violation_date, schedule, as_of)
 
 
-@excel_function(**_PENALTY_DOCS)
+@declare_for_excel(**_PENALTY_DOCS)
 def CMP_MAX(tier: Any, violations: Any, violation_date: Any = None, schedule: Any = None, as_of: Any = None) -> Result:
     """Highest civil money penalty: min(n x per-violation maximum, cap); tier D's maximum is the cap."""
     return cells.broadcast(_cmp_max, _PENALTY, tier, violations, violation_date, schedule, as_of)
 
 
-@excel_function(
+@declare_for_excel(
     tier=_DOC_TIER,
     violation_date=_DOC_VDATE,
     schedule=_DOC_SCHEDULE,
@@ -148,7 +148,7 @@ def ANNUAL_CAP(tier: Any, violation_date: Any = None, schedule: Any = None, as_o
     return cells.broadcast(penalties.annual_cap, _CAP, tier, violation_date, schedule, as_of)
 
 
-@excel_function(
+@declare_for_excel(
     violations=_DOC_COUNT,
     per_violation="Damages per violation, up to $100 (default 100)",
     federal_action_pending="TRUE while the Secretary's action is pending",
@@ -161,7 +161,7 @@ def AG_DAMAGES(
     return cells.broadcast(ag.ag_damages, _AG, violations, per_violation, federal_action_pending, violation_date)
 
 
-@excel_function(
+@declare_for_excel(
     culpability="did not know / reasonable cause / willful neglect (- corrected / - not corrected)",
     known_date="First day the entity knew or should have known",
     corrected_date="Day the violation was corrected",
@@ -171,7 +171,7 @@ def CMP_TIER(culpability: Any, known_date: Any = None, corrected_date: Any = Non
     return cells.broadcast(_cmp_tier, (_text("culpability"), _KNOWN, _CORRECTED), culpability, known_date, corrected_date)
 
 
-@excel_function(
+@declare_for_excel(
     tier=_DOC_TIER,
     known_date="First day the entity knew or should have known",
     corrected_date="Day the violation was corrected",
@@ -181,7 +181,7 @@ def CURED(tier: Any, known_date: Any = None, corrected_date: Any = None) -> Resu
     return cells.broadcast(tiers.is_cured, (_tier_words, _KNOWN, _CORRECTED), tier, known_date, corrected_date)
 
 
-@excel_function(
+@declare_for_excel(
     start_date="First day in violation",
     end_date="Last day in violation (counted)",
     year="Count only the days in this calendar year (optional)",
@@ -195,13 +195,13 @@ def VIOLATION_DAYS(start_date: Any, end_date: Any, year: Any = None, as_of: Any 
         start_date, end_date, year, as_of)
 
 
-@excel_function(**_PENALTY_DOCS)
+@declare_for_excel(**_PENALTY_DOCS)
 def CMP_EXPLAIN(tier: Any, violations: Any, violation_date: Any = None, schedule: Any = None, as_of: Any = None) -> Result:
     """One sentence: tier, per-violation range, cap, resulting range, with citations."""
     return cells.broadcast(_cmp_explain, _PENALTY, tier, violations, violation_date, schedule, as_of)
 
 
-@excel_function(
+@declare_for_excel(
     offense="knowingly / false pretenses / intent to sell",
 )
 def CRIMINAL_FINE(offense: Any) -> Result:
@@ -209,7 +209,7 @@ def CRIMINAL_FINE(offense: Any) -> Result:
     return cells.broadcast(lambda o: criminal.criminal_offense(o).fine, _OFFENSE, offense)
 
 
-@excel_function(
+@declare_for_excel(
     offense="knowingly / false pretenses / intent to sell",
 )
 def CRIMINAL_YEARS(offense: Any) -> Result:
@@ -217,7 +217,7 @@ def CRIMINAL_YEARS(offense: Any) -> Result:
     return cells.broadcast(lambda o: criminal.criminal_offense(o).years, _OFFENSE, offense)
 
 
-@excel_function(
+@declare_for_excel(
     violation_date="Date of the violation",
     as_of=_DOC_AS_OF,
 )

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from hipaa_xl import cells
-from hipaa_xl.excel_declare import excel_function
+from hipaa_xl.excel_declare import declare_for_excel
 from hipaa_xl.law.schedules import resolve_amounts
 
 __all__ = ["SCHEDULE_SOURCE"]
@@ -28,7 +28,7 @@ def _schedule_source(schedule: str, as_of: dt.date | None) -> str:
     return text
 
 
-@excel_function(
+@declare_for_excel(
     schedule="Schedule: regulation, statute, current, current-tiered, cfr102-YYYY",
     as_of="Assessment (as-of) date (optional; default today)",
 )
