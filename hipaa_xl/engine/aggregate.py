@@ -303,15 +303,20 @@ def _group(rows: Sequence[ExposureRow], display: tuple[str, str], ag_limit: int)
         ag += r.ag_damages
         deferred = deferred or r.ag_status == "deferred"
     parts = []
+    total = [0, 0, 0, 0]  # violations, minimum, maximum, time-barred maximum over the capped parts
+    largest = 0
     for key, (violations, low, high, barred_high) in sums.items():
         cap = firsts[key].cap
-        parts.append(
-            GroupPart(  # positional, in field order
-                key[0], key[1], cap, firsts[key].cap_citation, violations, min(low, cap), min(high, cap),
-                min(barred_high, cap),
-            )
+        part = GroupPart(  # positional, in field order
+            key[0], key[1], cap, firsts[key].cap_citation, violations, min(low, cap), min(high, cap),
+            min(barred_high, cap),
         )
-    largest = max(p.cap for p in parts)
+        parts.append(part)
+        total[0] += part.violations
+        total[1] += part.minimum
+        total[2] += part.maximum
+        total[3] += part.time_barred_maximum
+        largest = max(largest, cap)
     first = rows[0]
     return GroupTotal(  # positional, in field order
         display[0],  # entity
@@ -319,11 +324,11 @@ def _group(rows: Sequence[ExposureRow], display: tuple[str, str], ag_limit: int)
         first.entity_key,  # entity_key
         first.requirement_key,  # requirement_key
         first.year,  # year
-        sum(p.violations for p in parts),  # violations
+        total[0],  # violations
         barred_violations,  # time_barred_violations
-        min(sum(p.minimum for p in parts), largest),  # minimum
-        min(sum(p.maximum for p in parts), largest),  # maximum
-        min(sum(p.time_barred_maximum for p in parts), largest),  # time_barred_maximum
+        min(total[1], largest),  # minimum
+        min(total[2], largest),  # maximum
+        min(total[3], largest),  # time_barred_maximum
         min(ag, ag_limit),  # ag_damages
         deferred,  # ag_deferred
         tuple(parts),  # parts
