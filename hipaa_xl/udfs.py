@@ -58,10 +58,6 @@ def _tier(value: object) -> Tier:
     return tiers.parse_tier(cells.parse_text(value, "tier"))
 
 
-def _tier_words(value: object) -> object:
-    return cells.parse_text(value, "tier")
-
-
 def _date(what: str) -> cells.Parser:
     return lambda value: cells.parse_date(value, what)
 
@@ -178,7 +174,7 @@ def CMP_TIER(culpability: Any, known_date: Any = None, corrected_date: Any = Non
 )
 def CURED(tier: Any, known_date: Any = None, corrected_date: Any = None) -> Result:
     """TRUE when the 30-day cure bars any penalty: tier A or B corrected in time (1320d-5(b)(2)(A))."""
-    return cells.broadcast(tiers.is_cured, (_tier_words, _KNOWN, _CORRECTED), tier, known_date, corrected_date)
+    return cells.broadcast(tiers.is_cured, (_text("tier"), _KNOWN, _CORRECTED), tier, known_date, corrected_date)
 
 
 @declare_for_excel(

@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from hipaa_xl.law.loader import load_rules
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook import styles as S
 from hipaa_xl.workbook.layout import ExposureLine, Layout, SummaryGroup
@@ -597,28 +598,31 @@ def _comparison(ws: SheetWriter, comparison: list[tuple[str, int, int, float | i
     return r
 
 
-NOTES = (
-    "Caps: each (entity, identical requirement, calendar year) is capped by the calendar-year cap for "
-    "identical violations (45 CFR 160.404(b)(2); 42 U.S.C. 1320d-5(a)(3)). Where one group mixes tiers or "
-    "regimes (pre-2009, unadjusted, inflation-adjusted) under a schedule with different caps, each tier's "
-    "sum is capped by its own cap and the group's total by the largest of them; a literal reading could "
-    "allow the sum of the caps.",
-    "Statutory minimum (if a CMP is imposed): OCR may resolve a tier A violation by corrective action and "
-    "may waive a tier B penalty to the extent it would be excessive (1320d-5(b)(3)); willful neglect "
-    "requires a penalty (1320d-5(c)). Chosen: the lawyer's point inside [minimum, maximum] (160.408 factors).",
-    "AG damages (maximum): State attorney general damages, at most $100 a violation and $25,000 per group "
-    "(1320d-5(d)(2)); the court may reduce them. Not for cured, criminal, duplicate, time-barred or pre-2009 "
-    "violations; deferred while the federal action is pending (d)(7).",
-    "Time-barred: a violation day is barred once the as-of date is past its sixth anniversary "
-    "(42 U.S.C. 1320a-7a(c)(1); 45 CFR 160.414); barred days are shown apart and left out of the figures.",
-    "#N/A: a row of this group has a Check on the Exposure sheet (decisions 13); fix the Incidents row "
-    "and run Refresh. The figures are live formulas; the layout follows the Incidents at the last Refresh.",
-)
+def _notes_texts() -> tuple[str, ...]:
+    """The notes printed under the Summary; the AG amounts come from the law data."""
+    ag = load_rules().ag_damages
+    return (
+        "Caps: each (entity, identical requirement, calendar year) is capped by the calendar-year cap for "
+        "identical violations (45 CFR 160.404(b)(2); 42 U.S.C. 1320d-5(a)(3)). Where one group mixes tiers or "
+        "regimes (pre-2009, unadjusted, inflation-adjusted) under a schedule with different caps, each tier's "
+        "sum is capped by its own cap and the group's total by the largest of them; a literal reading could "
+        "allow the sum of the caps.",
+        "Statutory minimum (if a CMP is imposed): OCR may resolve a tier A violation by corrective action and "
+        "may waive a tier B penalty to the extent it would be excessive (1320d-5(b)(3)); willful neglect "
+        "requires a penalty (1320d-5(c)). Chosen: the lawyer's point inside [minimum, maximum] (160.408 factors).",
+        f"AG damages (maximum): State attorney general damages, at most ${ag.per_violation.value:,} a violation "
+        f"and ${ag.cap.value:,} per group (1320d-5(d)(2)); the court may reduce them. Not for cured, criminal, "
+        "duplicate, time-barred or pre-2009 violations; deferred while the federal action is pending (d)(7).",
+        "Time-barred: a violation day is barred once the as-of date is past its sixth anniversary "
+        "(42 U.S.C. 1320a-7a(c)(1); 45 CFR 160.414); barred days are shown apart and left out of the figures.",
+        "#N/A: a row of this group has a Check on the Exposure sheet (decisions 13); fix the Incidents row "
+        "and run Refresh. The figures are live formulas; the layout follows the Incidents at the last Refresh.",
+    )
 
 
 def _notes(ws: SheetWriter, r: int) -> int:
     ws.set(r, 1, "Notes", _SECTION)
-    for note in NOTES:
+    for note in _notes_texts():
         r += 1
         ws.set(r, 1, note, _NOTE)
         ws.merges.append(f"A{r}:M{r}")
