@@ -16,7 +16,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="${PYODIDE_SMOKE_DIR:-/tmp/pyodide-smoke}"
-GOLDEN="${HIPAA_GOLDEN_DIR:-$ROOT/../shared/golden}"
+GOLDEN="${HIPAA_GOLDEN_DIR:-$ROOT/tests/golden}"
 
 PYODIDE_VERSION="${PYODIDE_VERSION:-314.0.7}"    # npm package "pyodide"; Python 3.14
 WASM_PLATFORM="${WASM_PLATFORM:-pyemscripten_2026_0_wasm32}"   # Pyodide 314.x ABI (pyodide-lock.json info)
