@@ -20,7 +20,7 @@ app = typer.Typer(
 def _register_all() -> None:
     import importlib
 
-    for name in ("cli_engine", "cli_workbook", "cli_recalc", "cli_demo"):
+    for name in ("cli_engine", "cli_workbook", "cli_recalc", "cli_demo", "cli_deadlines"):
         try:
             module = importlib.import_module(f"hipaa_xl.{name}")
         except ModuleNotFoundError as exc:  # a command module not written yet
