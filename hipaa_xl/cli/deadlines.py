@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from hipaa_xl import cells
+from hipaa_xl.cli.common import EXIT_BAD_INPUT, fail
 from hipaa_xl.engine.deadlines import NotRequired, compute, parse_rule
 from hipaa_xl.errors import HipaaInputError
 from hipaa_xl.law.deadline_rules import load_deadline_law
 
-EXIT_BAD_INPUT = 2
 _FLAG_FOR = {
     "delay-days": "--delay-days", "residents": "--count", "individuals": "--count", "written-until": "--date",
     "promised-date": "--date", "received-on": "--date", "mailed": "--mail", "none": "",
 }
-
-
-def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    typer.echo("error: " + " ".join(str(message).split()), err=True)
-    raise typer.Exit(code)
 
 
 def _option(rule: str, count: int | None, date: str | None, mail: bool, delay_days: int | None) -> object:
@@ -34,7 +29,7 @@ def _option(rule: str, count: int | None, date: str | None, mail: bool, delay_da
     wrong = [flag for flag in used if flag != wanted]
     if wrong:
         takes = f"takes {wanted}" if wanted else "takes no option"
-        _fail(f"{rule} {takes} (got {', '.join(wrong)})")
+        fail(f"{rule} {takes} (got {', '.join(wrong)})")
     if wanted == "--date" and date is not None:
         return cells.parse_date(date, "--date")
     return given.get(wanted) if wanted else None
@@ -63,7 +58,7 @@ def deadline(
         console.print(table)
         return
     if not rule or not date:
-        _fail("give a RULE and a DATE, e.g. hipaa-xl deadline breach-individuals 2026-01-01 (--list shows rules)")
+        fail("give a RULE and a DATE, e.g. hipaa-xl deadline breach-individuals 2026-01-01 (--list shows rules)")
     try:
         name = parse_rule(rule)
         event = cells.parse_required_date(date, "event date")
@@ -72,7 +67,7 @@ def deadline(
         console.print(f"{exc.message}", highlight=False)
         raise typer.Exit(0) from None
     except HipaaInputError as exc:
-        _fail(exc.message)
+        fail(exc.message, EXIT_BAD_INPUT)
     r = law.rules[name]
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
