@@ -18,9 +18,9 @@ from hipaa_xl.engine import days
 from hipaa_xl.engine.deadlines import Deadline, compute
 from hipaa_xl.engine.incidents import Aggregation
 from hipaa_xl.errors import HipaaInputError
+from hipaa_xl.law.deadline_rules import load_deadline_law
 
 OptionField = Literal["count", "other_date", "by_mail", "delay_days"]
-HHS_THRESHOLD = 500  # 164.408(b), (c): "500 or more" / "less than 500"; the rule data checks it again
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,9 @@ class MatterDeadline:
     deadline: Deadline | None
     problem: str = ""
     """The error text ("#N/A breach-media not required ...") when there is no due date."""
+    shift_days: int = 0
+    """A law-enforcement delay (164.412) on a rule whose option is a count: the 60 days run from the
+    event date plus the delay, which is the same date as adding the delay to the 60."""
 
     @property
     def due(self) -> dt.date | None:
@@ -116,7 +119,9 @@ def status_text(done: bool, days_left: int | None, problem: str = "") -> str:
 
 def _rule_for(event: MatterEvent, rule: str) -> str:
     """The Matter row's own choice between paired rules (HHS now or in the log; access extended)."""
-    if rule == "breach-hhs" and event.count is not None and 0 < event.count < HHS_THRESHOLD:
+    threshold = load_deadline_law().rules["breach-hhs"].threshold
+    at_least = threshold.at_least if threshold is not None and threshold.at_least is not None else 0
+    if rule == "breach-hhs" and event.count is not None and 0 < event.count < at_least:
         return "breach-hhs-log"
     if rule == "access" and event.other_date is not None:
         return "access-extended"
@@ -134,18 +139,24 @@ def option_of(event: MatterEvent, rule: str, field: OptionField | None) -> objec
 
 def matter_deadlines(events: Iterable[MatterEvent]) -> list[MatterDeadline]:
     """Every deadline the events trigger, in the order of the events and of each kind's rules."""
+    law = load_deadline_law()
     out: list[MatterDeadline] = []
     for event in events:
         for base, field in event.kind.rules:
             rule = _rule_for(event, base)
             option = option_of(event, rule, field)
+            data = law.rules[rule]
+            shift = event.delay_days or 0 if data.law_enforcement_delay and data.option != "delay-days" else 0
             try:
-                result: Deadline | None = compute(rule, event.date, option)
+                start = event.date + dt.timedelta(days=shift)
+                result: Deadline | None = compute(rule, start, option)
                 problem = ""
             except HipaaInputError as exc:
                 result, problem = None, exc.excel_text()
+            except OverflowError:
+                result, problem = None, "#NUM! the due date falls after 9999-12-31"
             out.append(MatterDeadline(event, rule, field if rule != "access-extended" else "other_date",
-                                      option, result, problem))
+                                      option, result, problem, shift))
     return out
 
 

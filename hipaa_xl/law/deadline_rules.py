@@ -78,6 +78,8 @@ class DeadlineRule(_Frozen):
     option: OptionKind
     threshold: Threshold | None = None
     mail_addition: bool = False
+    law_enforcement_delay: bool = False
+    """164.412 may delay this notice (the breach notices of subpart D)."""
     presumed_receipt_days: int | None = None
     written_citation: str | None = None
     written_words: str | None = None
