@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
+import icalendar
 from typer.testing import CliRunner
 
 from hipaa_xl.cli import app
+from tests.workbook_helpers import example_bytes
 
 runner = CliRunner()
 ENV = {"COLUMNS": "80"}
@@ -48,3 +53,29 @@ def test_list_shows_every_rule() -> None:
     assert result.exit_code == 0
     for name in ("breach-hhs-log", "law-enforcement-oral", "judicial-review"):
         assert name in result.stdout
+
+
+def test_deadlines_book_prints_the_table_in_80_columns_and_writes_a_calendar(tmp_path: Path) -> None:
+    book = tmp_path / "matter.xlsx"
+    book.write_bytes(example_bytes())
+    ics_path = tmp_path / "matter.ics"
+    result = runner.invoke(app, ["deadlines", str(book), "--ics", str(ics_path)], env=ENV)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert all(len(line.rstrip()) <= 80 for line in lines)
+    text = result.stdout
+    assert "as of 2026-03-31 (Settings)" in text
+    assert "2026-03-22" in text and "past due" in text and "45 CFR 164.412(b)" in text
+    assert "not required" in text and "breach-media*" in text  # unchecked words are starred
+    cal = icalendar.Calendar.from_ical(ics_path.read_bytes())
+    due = sorted(c.decoded("dtstart") for c in cal.walk("VEVENT"))
+    assert len(due) == 7 and due[0] == dt.date(2026, 2, 13)
+    assert book.read_bytes() == example_bytes()  # reading deadlines never writes the workbook
+
+
+def test_deadlines_book_bad_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "notes.xlsx"
+    bad.write_bytes(b"not a zip")
+    for args in (["deadlines", str(tmp_path / "missing.xlsx")], ["deadlines", str(bad)]):
+        result = runner.invoke(app, args, env=ENV)
+        assert result.exit_code == 2 and result.stderr.startswith("error: ") and result.stderr.count("\n") == 1

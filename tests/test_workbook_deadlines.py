@@ -85,6 +85,7 @@ def test_limitation_block_per_group_equals_the_engine() -> None:
     c_ent, c_year, _, c_first, c_last, c_every, c_any, _, c_status = LIMITATION_COLUMNS
     for i, g in enumerate(groups, start=top + 2):
         assert ws.cell(i, c_ent).value == g.entity and ws.cell(i, c_year).value == g.year
+        assert (_day(ws.cell(i, c_first).value), _day(ws.cell(i, c_last).value)) == (g.first_day, g.last_day)
         assert _day(ws.cell(i, c_every).value) == g.every_in_time_until
         assert _day(ws.cell(i, c_any).value) == g.any_in_time_until
         assert ws.cell(i, c_status).value == g.status(AS_OF)

@@ -1,7 +1,10 @@
-"""``hipaa-xl deadline RULE DATE``: one deadline computed, with its words and citation."""
+"""``hipaa-xl deadline RULE DATE`` (one deadline, with its words and citation) and
+``hipaa-xl deadlines BOOK [--ics FILE]`` (a workbook's deadlines in 80 columns, and a calendar file)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -9,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hipaa_xl import cells
-from hipaa_xl.cli.common import EXIT_BAD_INPUT, fail
+from hipaa_xl.cli.common import EXIT_BAD_INPUT, fail, parse_as_of
 from hipaa_xl.engine.deadlines import NotRequired, compute, parse_rule
 from hipaa_xl.errors import HipaaInputError
 from hipaa_xl.law.deadline_rules import load_deadline_law
@@ -85,7 +88,81 @@ def deadline(
     console.print(grid, highlight=False)
 
 
+def deadlines(
+    path: Annotated[Path, typer.Argument(help="The workbook (.xlsx or .xlsm) with a Matter sheet")],
+    ics: Annotated[Path | None, typer.Option("--ics", help="Also write the deadlines as an iCalendar file")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date for days left when Settings holds =TODAY()")]
+    = None,
+) -> None:
+    """Print a workbook's deadlines (due date, days left, status, rule and citation); --ics writes a calendar."""
+    from hipaa_xl.deadline_calendar import calendar_bytes
+    from hipaa_xl.workbook.matter_file import read_matter_deadlines
+    from hipaa_xl.xlsxio import WorkbookFileError
+
+    day = parse_as_of(as_of)
+    try:
+        found = read_matter_deadlines(path, day)
+    except WorkbookFileError as exc:
+        fail(exc.message, EXIT_BAD_INPUT)
+    law = load_deadline_law()
+    console = Console(soft_wrap=False)
+    console.print(f"[bold]Deadlines[/]: {found.matter}, as of {found.as_of.isoformat()} ({found.as_of_source})",
+                  highlight=False)
+    table = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 1))
+    table.add_column("Due", no_wrap=True)
+    table.add_column("Left", justify="right", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Rule / citation", overflow="fold")
+    table.add_column("Event", overflow="fold")
+    starred = False
+    for item in sorted(found.items, key=lambda i: (i.due or dt.date.max, i.event.row)):
+        rule = law.rules[item.rule]
+        status = item.status(found.as_of)
+        colour = {"past due": "bold red", "done": "green", "not required": "dim"}.get(status, "")
+        left = item.days_left(found.as_of)
+        star = "" if law.checked(item.rule) else "*"
+        starred = starred or bool(star)
+        table.add_row(
+            item.due.isoformat() if item.due else "-",
+            "" if left is None or status == "done" else str(left),
+            f"[{colour}]{status}[/]" if colour else status,
+            f"{item.rule}{star}\n[dim]{rule.citation}[/]",
+            f"{item.event.id or 'row ' + str(item.event.row)}: {item.event.kind.label}"
+            + (f" ({item.event.state})" if item.event.state else ""),
+        )
+    if found.items:
+        console.print(table, highlight=False)
+    elif found.has_matter_sheet:
+        console.print("No events on the Matter sheet.")
+    else:
+        console.print("This workbook has no Matter sheet ('hipaa-xl new' writes one).")
+    if starred:
+        console.print("* words not checked against a current eCFR text (see 'hipaa-xl deadline RULE DATE')",
+                      style="dim", highlight=False)
+    statuses = [g.status(found.as_of) for g in found.limitation]
+    ahead = [g for g in found.limitation if g.every_in_time_until >= found.as_of]
+    if found.limitation:
+        line = (f"Six-year limitation (45 CFR 160.414), per group: {statuses.count('in time')} in time, "
+                f"{statuses.count('partly time-barred')} partly and {statuses.count('time-barred')} fully "
+                "time-barred.")
+        if ahead:
+            g = min(ahead, key=lambda g: g.every_in_time_until)
+            line += (f" Next last day for a whole group: {g.every_in_time_until.isoformat()} ({g.entity}, "
+                     f"{g.requirement}, {g.year}).")
+        console.print(line, highlight=False)
+    for text in found.invalid:
+        typer.echo(f"left out: {text}", err=True)
+    if ics is not None:
+        stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        try:
+            ics.write_bytes(calendar_bytes(found.items, found.matter, stamp))
+        except OSError as exc:
+            fail(f"{ics}: cannot be written ({exc.strerror or exc})", EXIT_BAD_INPUT)
+        console.print(f"wrote {ics} ({sum(1 for i in found.items if i.due)} event(s))", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(deadline)
+    app.command()(deadlines)
 
 
