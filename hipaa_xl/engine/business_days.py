@@ -16,15 +16,17 @@ import datetime as dt
 import functools
 from typing import Any
 
-from hipaa_xl.errors import OutOfRange
+from hipaa_xl.errors import InvalidValue, OutOfRange
 
 _SATURDAY = 5
 
 
 @functools.cache
 def _calendar() -> Any:
-    import holidays  # imported on first use: the penalty functions never need it
-
+    try:
+        import holidays  # imported on first use: the penalty functions never need it
+    except ImportError:  # e.g. an xlwings Lite workbook whose requirements lack it
+        raise InvalidValue("federal holidays need the 'holidays' package (add it to the requirements)") from None
     return holidays.country_holidays("US", categories=("public",), observed=True)
 
 

@@ -3,7 +3,8 @@
 Incidents (an Excel table with dropdowns), Matter (the matter's events, issue 15), Requirements (the
 catalogue of identical requirements, 160.404(b)(3)), Settings (schedule, as-of date, matter block;
 decisions 14, 24) and Schedules (every shipped schedule's amounts with citations, issue 8). Exposure,
-Summary and Deadlines start empty: refresh lays them out (``hipaa_xl.workbook.refresh``), so ``new`` and ``refresh`` share one code path.
+Summary and Deadlines start empty: refresh lays them out (``hipaa_xl.workbook.refresh``), so ``new``
+and ``refresh`` share one code path.
 """
 
 from __future__ import annotations
