@@ -187,7 +187,8 @@ def test_ranges_of_different_lengths_give_na_beyond_the_shorter() -> None:
 
 
 def test_a_row_and_a_column_broadcast_to_a_grid() -> None:
+    # 2008, tier A: no penalty at all (former 1320d-5(b)(2)), so no cap: 0; tier B: $25,000 (160.404(b)(1))
     assert ANNUAL_CAP([["A", "B"]], [["2008-01-01"], ["2020-01-01"]], "statute") == [
-        [25_000, 25_000],
+        [0, 25_000],
         [25_000, 100_000],
     ]
