@@ -182,7 +182,7 @@ class Rules(_Frozen):
     criminal_note: CriminalNote
     criminal_bar: CriminalBar
     waiver: CitedNote
-    corrective_action: Citation
-    willful_neglect_penalty_required: Citation
+    corrective_action: CitedNote
+    willful_neglect_penalty_required: CitedNote
     affiliated_covered_entity: AffiliatedRules
     more_general_form: Citation
