@@ -78,3 +78,31 @@ def test_readme_states_the_cut_of_the_tiered_caps_from_the_law_data() -> None:
     readme = (REPO / "README.md").read_text("utf-8")
     assert f"cut tiers A-C by {min(cuts)}-{max(cuts)}%" in readme
     assert not re.search(r"by 60-98%", readme)
+
+
+def _explain(*args: str) -> tuple[int, str, str]:
+    from typer.testing import CliRunner
+
+    from hipaa_xl.cli import app
+
+    result = CliRunner().invoke(app, ["explain", *args], env={"COLUMNS": "200"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_hipaa_xl_explain_labels_the_floor_and_the_ag_reading() -> None:
+    code, out, _ = _explain("--tier", "A", "--violations", "3")
+    assert code == 0
+    assert "Statutory minimum (if a CMP is imposed)" in out and "Minimum exposure" not in out
+    assert "45 CFR 160.412; 42 U.S.C. 1320d-5(b)(3)" in out and "1320d-5(e)" in out
+    assert "all States together" in out
+
+
+def test_hipaa_xl_explain_commenced_saves_days_the_assessment_date_would_bar() -> None:
+    # violation 2018-05-01, sixth anniversary 2024-05-01: barred at the as-of 2024-06-30 alone,
+    # in time when the action commenced on the anniversary
+    code, out, _ = _explain("--date", "2018-05-01", "--as-of", "2024-06-30")
+    assert code == 0 and "time-barred" in out
+    code, out, _ = _explain("--date", "2018-05-01", "--as-of", "2024-06-30", "--commenced", "2024-05-01")
+    assert code == 0 and "in time" in out and "160.420" in out
+    code, _, err = _explain("--date", "2018-05-01", "--as-of", "2024-06-30", "--commenced", "2024-07-01")
+    assert code == 2 and err.count("\n") == 1 and "after the assessment" in err
