@@ -22,11 +22,6 @@ class IncidentColumn:
 INCIDENT_COLUMNS: tuple[IncidentColumn, ...] = (
     IncidentColumn("ID", "id", "text", 9, "A short unique name, e.g. RCH-01"),
     IncidentColumn("Entity", "entity", "text", 28, "The covered entity or business associate liable (160.402)"),
-    IncidentColumn(
-        "Affiliated covered entity", "affiliated_covered_entity", "text", 20,
-        "For an act of an affiliated covered entity: its name. Its members' rows are capped once under it, "
-        "members jointly and severally liable (160.402(b)(2))",
-    ),
     IncidentColumn("Requirement", "requirement", "requirement", 19, "A provision from the Requirements sheet"),
     IncidentColumn("Description", "description", "text", 36, "What happened"),
     IncidentColumn("Culpability", "culpability", "culpability", 26, "160.401 / 160.404(b)(2)"),
@@ -36,10 +31,6 @@ INCIDENT_COLUMNS: tuple[IncidentColumn, ...] = (
     IncidentColumn("Violations", "violations", "count", 10, "A count dated Start; blank: one a day Start-End"),
     IncidentColumn("Known", "known", "date", 11, "First day known, or knowable with reasonable diligence"),
     IncidentColumn("Corrected", "corrected", "date", 11, "Day the violation was corrected"),
-    IncidentColumn(
-        "Cure period ends", "cure_period_ends", "date", 11,
-        "Last day of the cure period as the Secretary extended it (1320d-5(b)(2)(B)); blank: Known + 29",
-    ),
     IncidentColumn("Duplicate of", "duplicate_of", "text", 11, "ID of the incident counted instead (160.404(b)(3))"),
     IncidentColumn("Federal action pending", "federal_action_pending", "yesno", 10, "1320d-5(d)(7)"),
     IncidentColumn(
@@ -47,6 +38,16 @@ INCIDENT_COLUMNS: tuple[IncidentColumn, ...] = (
         "Yes: penalty imposed, 160.410(a)(2). Punishable: bars a CMP assessed before 2011-02-18, 160.410(a)(1)",
     ),
     IncidentColumn("Factors", "factors", "text", 36, "160.408 aggravating / mitigating factors"),
+    # added later, at the end so that existing workbooks' and tests' column letters stay put
+    IncidentColumn(
+        "Cure period ends", "cure_period_ends", "date", 11,
+        "Last day of the cure period as the Secretary extended it (1320d-5(b)(2)(B)); blank: Known + 29",
+    ),
+    IncidentColumn(
+        "Affiliated covered entity", "affiliated_covered_entity", "text", 20,
+        "For an act of an affiliated covered entity: its name. Its members' rows are capped once under it, "
+        "members jointly and severally liable (160.402(b)(2))",
+    ),
 )
 
 MORE_GENERAL_HEADER = "More general form (a suggestion; 160.404(b)(3))"
