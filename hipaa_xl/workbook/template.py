@@ -388,6 +388,7 @@ def build_static_workbook(
     as_of: dt.date | None = None,
     matter: dict[str, str] | None = None,
     incidents: list[dict[str, Any]] | None = None,
+    commenced: dt.date | None = None,
 ) -> bytes:
     """The template before its first refresh: user sheets filled, Exposure and Summary empty.
 
@@ -410,7 +411,7 @@ def build_static_workbook(
     if incidents:
         _fill_incidents(ws_inc, incidents)
     _requirements(ws_req, matter_name, as_of)
-    _settings(ws_set, schedule, as_of, matter)
+    _settings(ws_set, schedule, as_of, matter, commenced)
     _schedules(ws_sch, matter_name, as_of)
     ws_inc.sheet_properties.tabColor = "FFC000"
     ws_set.sheet_properties.tabColor = "FFC000"
