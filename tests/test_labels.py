@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import REPO
+from helpers import REPO
 
 from hipaa_xl.law.loader import load_fixed
 from hipaa_xl.udfs import ANNUAL_CAP, CMP_EXPLAIN, CMP_MAX

@@ -35,18 +35,18 @@ INCIDENT_COLUMNS: tuple[IncidentColumn, ...] = (
     IncidentColumn("Federal action pending", "federal_action_pending", "yesno", 10, "1320d-5(d)(7)"),
     IncidentColumn(
         "Criminal penalty imposed", "criminal_penalty_imposed", "criminal", 10,
-        "Yes: penalty imposed, 160.410(a)(2). Punishable: bars a CMP assessed before 2011-02-18, 160.410(a)(1)",
+        "Yes: imposed, 160.410(a)(2). Punishable: bars a CMP before 2011-02-18, (a)(1)",
     ),
     IncidentColumn("Factors", "factors", "text", 36, "160.408 aggravating / mitigating factors"),
     # added later, at the end so that existing workbooks' and tests' column letters stay put
     IncidentColumn(
-        "Cure period ends", "cure_period_ends", "date", 11,
-        "Last day of the cure period as the Secretary extended it (1320d-5(b)(2)(B)); blank: Known + 29",
+        "Cure period ends", "cure_period_ends", "date", 12,
+        "Last day of an extended cure period, 1320d-5(b)(2)(B); blank: Known + 29",
     ),
     IncidentColumn(
         "Affiliated covered entity", "affiliated_covered_entity", "text", 20,
-        "For an act of an affiliated covered entity: its name. Its members' rows are capped once under it, "
-        "members jointly and severally liable (160.402(b)(2))",
+        "The affiliated covered entity whose act this is: capped once under it, members jointly and "
+        "severally liable (160.402(b)(2))",
     ),
 )
 

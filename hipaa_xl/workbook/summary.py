@@ -36,6 +36,7 @@ from hipaa_xl.workbook.cell_styles import (
     TOTAL_INT,
     TOTAL_MONEY,
     TOTAL_TEXT,
+    TOTAL_TEXT_WRAP,
     VALUE,
     VALUE_DATE,
     WARNING,
@@ -261,7 +262,15 @@ def _totals(ws: SheetWriter, layout: Layout, r: int, ctx: Context) -> int:
     for entity, a, b in blocks:
         r += 1
         entity_rows.append(r)
-        ws.set(r, 1, _entity_label(entity, tuple(members.get(entity, {}))), TOTAL_TEXT)
+        label = _entity_label(entity, tuple(members.get(entity, {})))
+        if label == entity:
+            ws.set(r, 1, label, TOTAL_TEXT)
+        else:  # an affiliated covered entity: its members named, over the blank Requirement and Year
+            ws.set(r, 1, label, TOTAL_TEXT_WRAP)
+            for col in (2, 3):
+                ws.set(r, col, None, TOTAL_TEXT_WRAP)
+            ws.merges.append(f"A{r}:C{r}")
+            ws.row_heights[r] = 13 * max(2, -(-len(label) // 60))
         for k in _TOTAL_KEYS:
             col = SC[k]
             style = TOTAL_MONEY if k in ("minimum", "maximum", "barred_max", "ag", "chosen") else TOTAL_INT
@@ -385,5 +394,5 @@ def _notes(ws: SheetWriter, r: int, affiliated: bool = False) -> int:
         r += 1
         ws.set(r, 1, note, NOTE)
         ws.merges.append(f"A{r}:M{r}")
-        ws.row_heights[r] = 14 * max(2, -(-len(note) // 190))  # about 190 characters a line across A:M
+        ws.row_heights[r] = 13 * max(2, -(-len(note) // 240))  # about 240 characters a line across A:M
     return r

@@ -225,6 +225,8 @@ def _settings(
     wb = ws.parent
     for label, value, name, note in rows:
         _setting_row(ws, r, label, value, note)
+        if len(note) > 90:  # the wrapped note (column C, about 90 characters a line) printed in full
+            ws.row_dimensions[r].height = 12.5 * -(-len(note) // 90)
         wb.defined_names[name] = DefinedName(name, attr_text=f"{C.SETTINGS_SHEET}!$B${r}")
         r += 1
     ws["B5"].number_format = _DATE
