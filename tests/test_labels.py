@@ -106,3 +106,14 @@ def test_hipaa_xl_explain_commenced_saves_days_the_assessment_date_would_bar() -
     assert code == 0 and "in time" in out and "160.420" in out
     code, _, err = _explain("--date", "2018-05-01", "--as-of", "2024-06-30", "--commenced", "2024-07-01")
     assert code == 2 and err.count("\n") == 1 and "after the assessment" in err
+
+
+def test_hipaa_xl_schedules_says_the_statute_schedule_is_unadjusted() -> None:
+    from typer.testing import CliRunner
+
+    from hipaa_xl.cli import app
+
+    result = CliRunner().invoke(app, ["schedules"], env={"COLUMNS": "250"})
+    assert result.exit_code == 0
+    [line] = [ln for ln in result.stdout.splitlines() if ln.strip("│ ").startswith("statute")]
+    assert "unadjusted" in line

@@ -114,6 +114,8 @@ def schedules() -> None:
             top = "-" if a.maximum is None else f"{a.maximum:,}"
             cells_out.append(f"{a.minimum:,} / {top}; {a.cap:,}{'*' if a.cap_is_estimate else ''}")
             source = a.source
+            if name == "statute":  # decisions 31: the tiered caps as HHS printed them, not adjusted
+                source += "; unadjusted (current-tiered: the adjusted estimate)"
         table.add_row(name, *cells_out, source)
     console.print(table)
     label, caps = list(tiered_cap_estimates().items())[-1]

@@ -156,7 +156,7 @@ class _Pricer:
         if not requirement:
             raise InvalidValue("Requirement is required")
         ace = (inc.affiliated_covered_entity or "").strip()
-        names = (entity, requirement, group_key(ace or entity), group_key(requirement))
+        names = (entity, requirement, group_key(ace or entity), group_key(requirement), ace)
         if inc.start is None:
             raise InvalidValue("Start date is required")
         if inc.start > self.as_of:
@@ -248,7 +248,7 @@ class _Pricer:
 
     def _count_row(
         self, inc: Incident, tier: Tier, tier_reason: str, status: Status, status_reason: str,
-        warnings: list[str], names: tuple[str, str, str, str],
+        warnings: list[str], names: tuple[str, str, str, str, str],
     ) -> ExposureRow:
         assert inc.start is not None and inc.violations is not None
         n = check_count(inc.violations)
@@ -271,7 +271,7 @@ class _Pricer:
 
     def _row(  # called positionally on the hot path: keywords cost more than the work
         self, inc: Incident, tier: Tier, tier_reason: str, status: Status, status_reason: str,
-        warnings: list[str], names: tuple[str, str, str, str], kind: Literal["continuing", "count"],
+        warnings: list[str], names: tuple[str, str, str, str, str], kind: Literal["continuing", "count"],
         year: int, first: dt.date, last: dt.date,
         effective_end: dt.date | None, end_reason: str, in_time: int, barred: int,
     ) -> ExposureRow:
@@ -325,7 +325,7 @@ class _Pricer:
             amounts.source,  # source
             self.limitation,  # limitation_citation
             tuple(warnings),  # warnings
-            (inc.affiliated_covered_entity or "").strip(),  # affiliated_covered_entity
+            names[4],  # affiliated_covered_entity
         )
 
     @staticmethod
@@ -463,6 +463,8 @@ def _duplicate_problems(
     position = {id(inc): i for i, inc in enumerate(incidents)}
     problems: dict[int, str] = {}
     for start in incidents:
+        if start.duplicate_of in (None, ""):
+            continue  # the common case: no link to follow
         chain: list[Incident] = []
         seen: set[int] = set()
         inc: Incident | None = start
@@ -589,10 +591,14 @@ def aggregate(
     incidents = list(incidents)
     pricer = _Pricer(schedule, day, commenced)
     known_ids: dict[tuple[str, str], Incident] = {}
+    duplicates = False
     for i in incidents:
-        for key in _liable_keys(i):
-            known_ids.setdefault((key, i.id.strip().casefold()), i)
-    cycles = _duplicate_problems(incidents, known_ids)
+        ident = i.id.strip().casefold()
+        known_ids.setdefault((group_key(i.entity), ident), i)
+        if i.affiliated_covered_entity:
+            known_ids.setdefault((group_key(i.affiliated_covered_entity.strip()), ident), i)
+        duplicates = duplicates or i.duplicate_of not in (None, "")
+    cycles = _duplicate_problems(incidents, known_ids) if duplicates else {}
     priced: list[list[ExposureRow] | str] = []
     for n, inc in enumerate(incidents):
         if n in cycles:
@@ -602,7 +608,8 @@ def aggregate(
             priced.append(pricer.rows(inc, known_ids))
         except HipaaInputError as exc:
             priced.append(exc.message)
-    _check_duplicates(incidents, known_ids, priced)
+    if duplicates:
+        _check_duplicates(incidents, known_ids, priced)
     rows: list[ExposureRow] = []
     invalid: list[InvalidIncident] = []
     for inc, result in zip(incidents, priced, strict=True):
