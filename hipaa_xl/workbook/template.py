@@ -184,6 +184,7 @@ def _requirements(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
+    ws.row_dimensions[h].height = 30  # the two-line "More general form" header
     for r, req in enumerate(data["requirements"], start=h + 1):
         for i, key in enumerate(("requirement", "rule", "title", "citation", "more_general"), start=1):
             cell = ws.cell(row=r, column=i, value=req[key] or None)
