@@ -139,8 +139,8 @@ def deadlines(
     if starred:
         console.print("* words not checked against a current eCFR text (see 'hipaa-xl deadline RULE DATE')",
                       style="dim", highlight=False)
-    statuses = [g.status(found.as_of) for g in found.limitation]
-    ahead = [g for g in found.limitation if g.every_in_time_until >= found.as_of]
+    statuses = [g.status(found.limitation_on) for g in found.limitation]
+    ahead = [g for g in found.limitation if g.every_in_time_until >= found.limitation_on]
     if found.limitation:
         line = (f"Six-year limitation (45 CFR 160.414), per group: {statuses.count('in time')} in time, "
                 f"{statuses.count('partly time-barred')} partly and {statuses.count('time-barred')} fully "

@@ -112,6 +112,7 @@ def deadlines_sheet(
     limitation: list[LimitationGroup],
     invalid: list[str],
     as_of_name: str = C.NAME_AS_OF,
+    commenced_name: str | None = None,
 ) -> DeadlinesResult:
     """The Deadlines sheet (issue 15)."""
     law = load_deadline_law()
@@ -179,7 +180,7 @@ def deadlines_sheet(
         ws.cond(status_range, f'${st}{h + 1}="done"', GREEN)
         ws.cond(status_range, f'AND(ISNUMBER(${dl}{h + 1}),${dl}{h + 1}<={SOON_DAYS},${st}{h + 1}<>"done")', AMBER)
         ws.cond(body, f'${st}{h + 1}="not required"', GREY)
-    r = _limitation(ws, r + 2, limitation, as_of_name)
+    r = _limitation(ws, r + 2, limitation, as_of_name, commenced_name)
     r = _notes(ws, r + 1)
     ws.freeze = (h + 1, 3)
     return DeadlinesResult(ws, table_ref, headers, rows, r, len(DEADLINE_COLUMNS))
@@ -190,9 +191,14 @@ LIMITATION_COLUMNS = (2, 3, 4, 5, 6, 7, 8, 9, 10)
 that each sits in a Deadlines column wide enough for it."""
 
 
-def _limitation(ws: SheetWriter, r: int, groups: list[LimitationGroup], as_of_name: str) -> int:
+def _limitation(
+    ws: SheetWriter, r: int, groups: list[LimitationGroup], as_of_name: str, commenced_name: str | None
+) -> int:
+    """Status on the day the action commenced (Settings), else on the as-of date (160.414)."""
+    on = as_of_name if commenced_name is None else f"IF(ISNUMBER({commenced_name}),{commenced_name},{as_of_name})"
     ws.set(r, 1, "Six-year limitation per (entity, identical requirement, calendar year): 45 CFR 160.414; "
-                 "42 U.S.C. 1320a-7a(c)(1); the sixth anniversary is still in time", SECTION)
+                 "42 U.S.C. 1320a-7a(c)(1); the sixth anniversary is still in time; status on the day the "
+                 "action commenced (Settings), else on the as-of date", SECTION)
     r += 1
     c_ent, c_year, c_req, c_first, c_last, c_every, c_any, c_left, c_status = LIMITATION_COLUMNS
     for col, text in zip(LIMITATION_COLUMNS, LIMITATION_HEADERS, strict=True):
@@ -211,7 +217,7 @@ def _limitation(ws: SheetWriter, r: int, groups: list[LimitationGroup], as_of_na
         ws.set(r, c_any, Formula(f'DEADLINE("limitation",{ref(r, c_last)})'), DATE)
         ws.set(r, c_left, Formula(f'IF(ISNUMBER({every}),{every}-{as_of_name},"")'), INT)
         ws.set(r, c_status, Formula(
-            f'IF({as_of_name}<={every},"in time",IF({as_of_name}<={any_},"partly time-barred","time-barred"))'
+            f'IF({on}<={every},"in time",IF({on}<={any_},"partly time-barred","time-barred"))'
         ), TEXT)
     if not groups:
         r += 1

@@ -26,6 +26,8 @@ class MatterDeadlines:
 
     as_of: dt.date
     as_of_source: str
+    limitation_on: dt.date
+    """The day the limitation is judged on: Settings' "Action commenced on", else the as-of date."""
     matter: str
     items: list[MatterDeadline]
     limitation: list[LimitationGroup]
@@ -47,12 +49,14 @@ def read_matter_deadlines(path: Path, cli_as_of: dt.date | None = None) -> Matte
     table = inputs.matter_table
     rows = table.rows if table is not None else []
     incidents = [r.incident for r in inputs.rows if r.incident is not None]
+    on = inputs.commenced or as_of
     return MatterDeadlines(
         as_of=as_of,
         as_of_source=source,
+        limitation_on=on,
         matter=inputs.matter.get("matter_name", "") or path.stem,
         items=matter_deadlines(r.event for r in rows if r.event is not None),
-        limitation=limitation_groups(aggregate(incidents, schedule, as_of)),
+        limitation=limitation_groups(aggregate(incidents, schedule, as_of, inputs.commenced, inputs.general_forms)),
         invalid=[f"{C.MATTER_SHEET}!row {r.row}: {r.reason}" for r in rows if r.event is None],
         has_matter_sheet=table is not None,
     )
