@@ -29,16 +29,19 @@ FUNCTIONS = {
     "CMP_EXPLAIN": "tier, violations, [violation_date], [schedule], [as_of]",
     "CMP_MAX": "tier, violations, [violation_date], [schedule], [as_of]",
     "CMP_MIN": "tier, violations, [violation_date], [schedule], [as_of]",
-    "CMP_TIER": "culpability, [known_date], [corrected_date]",
+    "CMP_TIER": "culpability, [known_date], [corrected_date], [cure_period_ends]",
     "CRIMINAL_FINE": "offense",
     "CRIMINAL_YEARS": "offense",
-    "CURED": "tier, [known_date], [corrected_date]",
+    "CURED": "tier, [known_date], [corrected_date], [cure_period_ends]",
+    "DEADLINE": "rule, event_date, [option]",
+    "DEADLINE_EXPLAIN": "rule, event_date, [option]",
+    "DEADLINE_RULES": "",
     "SCHEDULE_SOURCE": "[schedule], [as_of]",
-    "TIME_BARRED": "violation_date, [as_of]",
-    "VIOLATION_DAYS": "start_date, end_date, [year], [as_of]",
+    "TIME_BARRED": "violation_date, [as_of], [commenced]",
+    "VIOLATION_DAYS": "start_date, end_date, [year], [as_of], [commenced]",
 }
 FIXED_SCHEDULES = ("regulation", "statute", "current", "current-tiered")
-COMMANDS = ("explain", "schedules", "criminal", "new", "refresh", "recalc", "demo")
+COMMANDS = ("explain", "schedules", "criminal", "new", "refresh", "recalc", "demo", "deadline", "deadlines")
 EXIT_CODES = {"EXIT_OK": 0, "EXIT_PROBLEMS": 1, "EXIT_BAD_INPUT": 2, "EXIT_STALE": 3, "EXIT_INTERNAL": 4,
               "EXIT_INTERRUPTED": 130}
 
