@@ -88,10 +88,11 @@ def _typed_tier(text: str) -> tuple[Tier, str]:
 
 def _tier(incident: Incident) -> tuple[Tier, str, list[str]]:
     derived = None
-    if incident.culpability not in (None, ""):
-        derived = derive_tier(incident.culpability, incident.known, incident.corrected, incident.cure_period_ends)
-    if incident.tier not in (None, ""):
-        tier, reason = _typed_tier(incident.tier)
+    culpability, typed = incident.culpability, incident.tier
+    if culpability not in (None, ""):
+        derived = derive_tier(culpability, incident.known, incident.corrected, incident.cure_period_ends)
+    if typed not in (None, ""):
+        tier, reason = _typed_tier(typed)
         warnings = []
         if derived is not None and derived.tier != tier:
             warnings.append(
@@ -142,12 +143,11 @@ class _Pricer:
             raise InvalidValue("Entity is required")
         if not requirement:
             raise InvalidValue("Requirement is required")
-        if inc.start is None:
+        start = inc.start  # each field read once: a pydantic model's attribute access is not cheap
+        if start is None:
             raise InvalidValue("Start date is required")
-        if inc.start > self.as_of:
-            raise InvalidValue(
-                f"Start {inc.start.isoformat()} is after the as-of date {self.as_of.isoformat()}"
-            )
+        if start > self.as_of:
+            raise InvalidValue(f"Start {start.isoformat()} is after the as-of date {self.as_of.isoformat()}")
         tier, tier_reason, warnings = _tier(inc)
         status, status_reason, status_warnings = self._status(inc, tier, known_ids)
         warnings += status_warnings
@@ -161,20 +161,19 @@ class _Pricer:
         entity_key = group_key(affiliated_covered_entity or entity)
         requirement_key = group_key(requirement)
         limitation_citation = self.limitation
-        if inc.violations is not None:
-            n = check_count(inc.violations)
+        violations = inc.violations
+        if violations is not None:
+            n = check_count(violations)
             facts = IncidentFacts(
                 inc, entity, requirement, entity_key, requirement_key, affiliated_covered_entity, "count", tier,
                 tier_reason, status, status_reason, None, "Violations given: the count is dated Start",
                 limitation_citation, self._count_warnings(inc, warnings),
             )
-            barred = inc.start < self.first_in_time
-            return [self._row(facts, inc.start.year, inc.start, inc.start, 0 if barred else n, n if barred else 0)]
+            barred = start < self.first_in_time
+            return [self._row(facts, start.year, start, start, 0 if barred else n, n if barred else 0)]
         effective_end, effective_end_reason, end_warnings = _effective_end(inc, self.as_of)
-        if effective_end < inc.start:
-            raise InvalidValue(
-                f"end date {effective_end.isoformat()} is before start date {inc.start.isoformat()}"
-            )
+        if effective_end < start:
+            raise InvalidValue(f"end date {effective_end.isoformat()} is before start date {start.isoformat()}")
         facts = IncidentFacts(
             inc, entity, requirement, entity_key, requirement_key, affiliated_covered_entity, "continuing", tier,
             tier_reason, status, status_reason, effective_end, effective_end_reason, limitation_citation,
@@ -182,7 +181,7 @@ class _Pricer:
         )
         rows = []
         first_in_time = self.first_in_time
-        for year, first, last in segments(inc.start, effective_end, self.boundaries):
+        for year, first, last in segments(start, effective_end, self.boundaries):
             # days before the first day in time are barred (1320a-7a(c)(1)), counted day by day
             if last < first_in_time:
                 n_barred, n_in_time = (last - first).days + 1, 0
@@ -282,7 +281,9 @@ class _Pricer:
             ag_status = "deferred"
         else:
             ag_status = "eligible"
-        ag_damages = min(in_time * self.ag_rate, self.ag_cap) if ag_status == "eligible" else 0
+        ag_damages = in_time * self.ag_rate if ag_status == "eligible" else 0
+        if ag_damages > self.ag_cap:
+            ag_damages = self.ag_cap
         return ExposureRow(
             facts, amounts, year, first, last, status, in_time, barred, minimum, maximum, time_barred_maximum,
             ag_status, ag_damages,
@@ -314,20 +315,22 @@ class _Groups:
 
     def add(self, row: ExposureRow) -> None:
         facts, amounts = row.facts, row.amounts
-        group = self.by_key.get((facts.entity_key, facts.requirement_key, row.year))
+        key = (facts.entity_key, facts.requirement_key, row.year)
+        group = self.by_key.get(key)
         if group is None:
-            group = self.by_key[(facts.entity_key, facts.requirement_key, row.year)] = GroupTotal(
+            group = self.by_key[key] = GroupTotal(
                 self.entity_names.setdefault(facts.entity_key, facts.affiliated_covered_entity or facts.entity),
                 self.requirement_names.setdefault(facts.requirement_key, facts.requirement),
                 facts.entity_key, facts.requirement_key, row.year, 0, 0, 0, 0, 0, 0, False, (), 0, 0,
             )
         if facts.affiliated_covered_entity:
             self.members.setdefault(facts.entity_key, {})[" ".join(facts.entity.split())] = None
+        tier, regime = amounts.tier, amounts.regime
         for part in group.parts:
-            if part.tier == amounts.tier and part.regime == amounts.regime:
+            if part.tier == tier and part.regime == regime:
                 break
         else:
-            part = GroupPart(amounts.tier, amounts.regime, amounts.cap, amounts.cap_citation, 0, 0, 0, 0)
+            part = GroupPart(tier, regime, amounts.cap, amounts.cap_citation, 0, 0, 0, 0)
             group.parts += (part,)
         if row.status == "counted":
             part.violations += row.violations
@@ -335,26 +338,36 @@ class _Groups:
         part.minimum += row.minimum
         part.maximum += row.maximum
         part.time_barred_maximum += row.time_barred_maximum
-        group.ag_damages += row.ag_damages
-        group.ag_deferred = group.ag_deferred or row.ag_status == "deferred"
+        if row.ag_damages:
+            group.ag_damages += row.ag_damages
+        if row.ag_status == "deferred":
+            group.ag_deferred = True
 
     def capped(self, ag_cap: int) -> tuple[GroupTotal, ...]:
         """Every group, in first-seen order, with its parts, total and AG damages capped."""
+        # (x if x < cap else cap) is min(x, cap) without the cost of a call, on ten thousand groups
         for group in self.by_key.values():
             violations = minimum = maximum = time_barred_maximum = largest_cap = 0
             for part in group.parts:
                 cap = part.cap
-                part.minimum, part.maximum = min(part.minimum, cap), min(part.maximum, cap)
-                part.time_barred_maximum = min(part.time_barred_maximum, cap)
+                if part.minimum > cap:
+                    part.minimum = cap
+                if part.maximum > cap:
+                    part.maximum = cap
+                if part.time_barred_maximum > cap:
+                    part.time_barred_maximum = cap
                 violations += part.violations
                 minimum += part.minimum
                 maximum += part.maximum
                 time_barred_maximum += part.time_barred_maximum
-                largest_cap = max(largest_cap, cap)
+                if cap > largest_cap:
+                    largest_cap = cap
             group.violations, group.largest_cap, group.ag_cap = violations, largest_cap, ag_cap
-            group.minimum, group.maximum = min(minimum, largest_cap), min(maximum, largest_cap)
-            group.time_barred_maximum = min(time_barred_maximum, largest_cap)
-            group.ag_damages = min(group.ag_damages, ag_cap)
+            group.minimum = minimum if minimum < largest_cap else largest_cap
+            group.maximum = maximum if maximum < largest_cap else largest_cap
+            group.time_barred_maximum = time_barred_maximum if time_barred_maximum < largest_cap else largest_cap
+            if group.ag_damages > ag_cap:
+                group.ag_damages = ag_cap
             if group.entity_key in self.members:
                 group.members = tuple(self.members[group.entity_key])
         return tuple(self.by_key.values())

@@ -61,15 +61,18 @@ def segments(
 
     The one period splitter: the engine's exposure rows and the workbook's Exposure rows both use it.
     """
-    inside = [c for c in cuts if start < c <= end]
-    if not inside:  # the common case: cut at each 31 December only
+    for cut in cuts:
+        if start < cut <= end:
+            break
+    else:  # the common case, written out (it runs for every continuing incident): 31 December only
         if start.year == end.year:
             return [(start.year, start, end)]
-        return [
-            (start.year, start, dt.date(start.year, 12, 31)),
-            *((y, dt.date(y, 1, 1), dt.date(y, 12, 31)) for y in range(start.year + 1, end.year)),
-            (end.year, dt.date(end.year, 1, 1), end),
-        ]
+        pieces = [(start.year, start, dt.date(start.year, 12, 31))]
+        for year in range(start.year + 1, end.year):
+            pieces.append((year, dt.date(year, 1, 1), dt.date(year, 12, 31)))
+        pieces.append((end.year, dt.date(end.year, 1, 1), end))
+        return pieces
+    inside = {cut for cut in cuts if start < cut <= end}
     firsts = sorted({start, *inside, *(dt.date(y, 1, 1) for y in range(start.year + 1, end.year + 1))})
     lasts = [*(f - ONE_DAY for f in firsts[1:]), end]
     return [(first.year, first, last) for first, last in zip(firsts, lasts, strict=True)]

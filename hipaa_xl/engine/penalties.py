@@ -33,13 +33,14 @@ def check_count(violations: int) -> int:
 
 
 def range_for(amounts: Amounts, violations: int) -> tuple[int, int]:
-    """(minimum, maximum) for ``violations`` of one requirement in one calendar year, capped."""
+    """(minimum, maximum) for ``violations`` of one requirement in one calendar year, capped:
+    min(n x per-violation minimum, cap) and min(n x per-violation maximum, cap)."""
     if amounts.no_penalty or violations == 0:
         return 0, 0
-    return (
-        min(violations * amounts.minimum, amounts.cap),
-        min(violations * amounts.per_violation_maximum, amounts.cap),
-    )
+    cap = amounts.cap
+    low = violations * amounts.minimum
+    high = violations * (cap if amounts.maximum is None else amounts.maximum)
+    return (low if low < cap else cap), (high if high < cap else cap)  # min() without its call cost
 
 
 def cmp_range(
