@@ -451,7 +451,7 @@ def _read_change(
         else:
             seen[key] = ch.row
     if reason is not None:
-        shown_name = spec.name if spec is not None else scenario
+        shown_name = spec.name if spec is not None else ""  # the reason names an unknown scenario
         problems.append(Problem("ScenarioChanges", ch.row, shown_name, reason))
         if spec is not None:
             where = f"ScenarioChanges row {ch.row}: " if ch.row is not None else ""

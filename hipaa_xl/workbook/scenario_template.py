@@ -49,7 +49,7 @@ _CHANGE_HINTS = (
     "The new value (a date, a tier, Yes/No, a count; blank clears it)",
     "Why: printed in the memo beside the figure",
 )
-_WIDTHS = (18, 36, 13, 14, 12, 3, 16, 11, 18, 16, 48)
+_WIDTHS = (18, 40, 13, 14, 12, 3, 16, 11, 18, 16, 50)
 
 
 def add_scenarios_sheet(
@@ -69,7 +69,7 @@ def add_scenarios_sheet(
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
             note = ws.cell(row=h - 1, column=first + i, value=hint)
             note.font, note.alignment = _HINT, Alignment(wrap_text=True, vertical="bottom")
-    ws.row_dimensions[h - 1].height = 46
+    ws.row_dimensions[h - 1].height = 58  # the wrapped hints, printed in full
     ws.row_dimensions[h].height = 30
     for i, width in enumerate(_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
@@ -99,7 +99,7 @@ def add_scenarios_sheet(
 
 def _fill(ws: Worksheet, first: int, h: int, rows: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
     for r, item in enumerate(rows, start=h + 1):
-        ws.row_dimensions[r].height = 30
+        ws.row_dimensions[r].height = 44  # three lines of a wrapped Description or Reason
         for i, key in enumerate(keys):
             value = item.get(key)
             if isinstance(value, str) and key in ("as_of", "value") and _is_iso_date(value):
@@ -109,7 +109,8 @@ def _fill(ws: Worksheet, first: int, h: int, rows: list[dict[str, Any]], keys: t
                 cell.data_type = "s"  # text stays text, even when it begins with "="
             if isinstance(value, dt.date):
                 cell.number_format = _DATE
-            cell.alignment = Alignment(wrap_text=key in ("description", "reason"), vertical="top")
+            cell.alignment = Alignment(wrap_text=key in ("description", "reason"), vertical="top",
+                                       horizontal="left")
         if "probability" in keys:
             ws.cell(row=r, column=first + keys.index("probability")).number_format = "0%"
 

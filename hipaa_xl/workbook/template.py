@@ -1,8 +1,9 @@
 """The first build of the template workbook with openpyxl: the sheets a user owns.
 
 Incidents (an Excel table with dropdowns), Scenarios (positions priced beside the base, issue 14),
-Requirements (the catalogue of identical requirements, 160.404(b)(3)), Settings (schedule, as-of date, matter block; decisions 14, 24) and Schedules (every
-shipped schedule's amounts with citations, issue 8). Exposure and Summary start empty: refresh lays
+Requirements (the catalogue of identical requirements, 160.404(b)(3)), Settings (schedule, as-of
+date, matter block; decisions 14, 24) and Schedules (every shipped schedule's amounts with
+citations, issue 8). Exposure and Summary start empty: refresh lays
 them out (``hipaa_xl.workbook.refresh``), so ``new`` and ``refresh`` share one code path.
 """
 
