@@ -369,3 +369,13 @@ def test_apply_changes_leaves_the_base_incidents_unchanged() -> None:
     result = run(incidents, [ScenarioInput("OCR")], [ChangeInput("OCR", "I1", "Tier", "D")])
     assert incidents[0].tier == "B"
     assert named(result, "OCR").aggregation.rows[0].tier == "D"
+
+
+def test_an_incident_invalid_before_any_change_is_not_blamed_on_the_change() -> None:
+    # I1 has its End before its Start in the base already; OCR changes its tier: the change is fine,
+    # the scenario is #N/A because the incident cannot be priced, as the base is
+    incidents = [inc("I1", tier="B", start=D(2024, 6, 1), end=D(2024, 5, 1))]
+    result = run(incidents, [ScenarioInput("OCR")], [ChangeInput("OCR", "I1", "Tier", "D", row=5)])
+    assert result.problems == ()
+    assert not named(result, "OCR").computed
+    assert "(I1) cannot be priced: end date 2024-05-01 is before start date 2024-06-01" in named(result, "OCR").problems[0]

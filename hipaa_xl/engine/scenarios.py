@@ -697,10 +697,11 @@ def _price(
     excluded = {c.incident_id.strip().casefold() for c in result.changes if c.field == EXCLUDED and c.value}
     blocking = [_unpriced_text(v) for key, v in unpriced_ids.items() if key not in excluded]
     reasons: list[str] = []
+    already = {(v.incident_id.strip().casefold(), v.reason) for v in index.base.invalid}
     for v in agg.invalid:
         key = v.incident_id.strip().casefold()
         rows = [c.row for c in result.changes if c.incident_id.strip().casefold() == key]
-        if key in priced.touched_ids and rows:
+        if key in priced.touched_ids and rows and (key, v.reason) not in already:  # the change's doing
             text = f"{v.incident_id} as changed cannot be priced: {v.reason}"
             for row in rows:
                 problems.append(Problem("ScenarioChanges", row, result.name, text))

@@ -244,7 +244,7 @@ def scenario_section(
         ws.merges.append(f"A{r}:M{r}")
     r = _movers(ws, r + 2, result)
     r = _problems(ws, r, result)
-    return r, names
+    return r + 1, names
 
 
 def _movers(ws: SheetWriter, r: int, result: ScenarioSet) -> int:
