@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import heapq
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -746,19 +747,23 @@ def _compare(result: ScenarioResult, base: ScenarioResult, index: _BaseIndex, pr
     old = (base.aggregation.groups if priced.pairs is None
            else [g for pair in priced.pairs for g in index.groups.get(pair, [])])
     before, after = keyed(old), keyed(priced.new_groups)
-    moves: list[GroupMove] = []
+    zero = (0, 0, 0, 0)
+    candidates: list[tuple[int | float, int | float, int | float, tuple[str, str, int]]] = []
     for key in dict.fromkeys([*before, *after]):
+        b, a = before.get(key), after.get(key)
+        lo0, hi0, ag0, tb0 = (b.minimum, b.maximum, b.ag_damages, b.time_barred_maximum) if b else zero
+        lo1, hi1, ag1, tb1 = (a.minimum, a.maximum, a.ag_damages, a.time_barred_maximum) if a else zero
+        if lo0 != lo1 or hi0 != hi1 or ag0 != ag1 or tb0 != tb1:
+            candidates.append((-abs(hi1 - hi0), -abs(lo1 - lo0), -abs(ag1 - ag0), key))
+    moves = []
+    for *_, key in heapq.nsmallest(MOVERS, candidates):
         b, a = before.get(key), after.get(key)
         shown = a if a is not None else b
         assert shown is not None
-        move = GroupMove(shown.entity, shown.requirement, shown.year,
-                         Figures.of(b) if b is not None else Figures(), Figures.of(a) if a is not None else Figures())
-        d = move.difference
-        if d.minimum or d.maximum or d.ag_damages or d.time_barred_maximum:
-            moves.append(move)
-    moves.sort(key=lambda m: (-abs(m.difference.maximum), -abs(m.difference.minimum),
-                              -abs(m.difference.ag_damages), group_key(m.entity), group_key(m.requirement), m.year))
-    result.movers = tuple(moves[:MOVERS])
+        moves.append(GroupMove(shown.entity, shown.requirement, shown.year,
+                               Figures.of(b) if b is not None else Figures(),
+                               Figures.of(a) if a is not None else Figures()))
+    result.movers = tuple(moves)
 
 
 def _weigh(results: Sequence[ScenarioResult]) -> tuple[Weighted | None, str]:
