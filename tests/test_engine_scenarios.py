@@ -316,8 +316,9 @@ def _random_matter(rnd: random.Random, n: int) -> list[Incident]:
             violations=None if continuing else rnd.randint(1, 60),
             known=known,
             corrected=known + dt.timedelta(days=rnd.randint(0, 45)) if known else None,
-            duplicate_of=f"N{rnd.randint(0, i - 1)}" if i > 3 and rnd.random() < 0.1 else None,
+            duplicate_of=f"N{rnd.randint(0, i - 1)}" if i > 3 and rnd.random() < 0.15 else None,
             federal_action_pending=rnd.random() < 0.1,
+            affiliated_covered_entity="Affiliated Group" if rnd.random() < 0.15 else None,
         ))
     # a duplicate must name an incident of the same entity: keep only those that do
     entities = {x.id: x.entity for x in out}
@@ -329,9 +330,12 @@ def _random_changes(rnd: random.Random, incidents: list[Incident], name: str) ->
     out = []
     for target in rnd.sample(incidents, 6):
         field = rnd.choice(["Tier", "Start", "End", "Violations", "Corrected", "Excluded",
-                            "Criminal penalty imposed", "Federal action pending"])
+                            "Criminal penalty imposed", "Federal action pending", "Duplicate of"])
         value: object
-        if field == "Tier":
+        if field == "Duplicate of":
+            same = [x.id for x in incidents if x.entity == target.entity and x.id != target.id]
+            value = rnd.choice([None, *same[:5]])
+        elif field == "Tier":
             value = rnd.choice("ABCD")
         elif field in ("Start", "End", "Corrected"):
             value = (target.start or D(2020, 1, 1)) + dt.timedelta(days=rnd.randint(0, 400))
@@ -339,13 +343,15 @@ def _random_changes(rnd: random.Random, incidents: list[Incident], name: str) ->
                 value = (target.start or D(2020, 1, 1)) - dt.timedelta(days=rnd.randint(0, 400))
         elif field == "Violations":
             value = rnd.choice([None, rnd.randint(1, 100)])
+        elif field == "Criminal penalty imposed":
+            value = rnd.choice(["Yes", "No", "Punishable"])
         else:
             value = rnd.choice(["Yes", "No"])
         out.append(ChangeInput(name, target.id, field, value))
     return out
 
 
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", range(16))
 def test_every_scenario_equals_the_aggregation_of_its_changed_incidents_group_by_group(seed: int) -> None:
     rnd = random.Random(seed)
     incidents = _random_matter(rnd, 80)
@@ -362,6 +368,8 @@ def test_every_scenario_equals_the_aggregation_of_its_changed_incidents_group_by
             (v.incident_id, v.reason) for v in full.invalid}
         if r.computed:
             assert r.total == sum((Figures.of(g) for g in full.groups), Figures())
+    # the seeds exercise what they are meant to: scenarios that move the figures, and some that cannot apply
+    assert any(r.difference and r.difference.maximum for r in result.scenarios) or result.problems
 
 
 def test_apply_changes_leaves_the_base_incidents_unchanged() -> None:
@@ -379,3 +387,33 @@ def test_an_incident_invalid_before_any_change_is_not_blamed_on_the_change() -> 
     assert result.problems == ()
     assert not named(result, "OCR").computed
     assert "(I1) cannot be priced: end date 2024-05-01 is before start date 2024-06-01" in named(result, "OCR").problems[0]
+
+
+def test_punishable_in_the_criminal_field_bars_a_cmp_assessed_before_2011_02_18_only() -> None:
+    # 160.410(a)(1): an offense punishable under 1320d-6 barred a CMP assessed before 2011-02-18.
+    # 10 tier B violations on 2010-06-01 (after 2009-02-18: regulation B $1,000-$50,000):
+    # base 10 x 1,000 = 10,000 / 10 x 50,000 = 500,000; assessed 2010-12-01 as "Punishable": nothing.
+    incidents = [inc("P1", tier="B", start=D(2010, 6, 1), violations=10)]
+    result = run_scenarios(incidents, [ScenarioInput("Punishable")],
+                           [ChangeInput("Punishable", "P1", "Criminal penalty imposed", "punishable")],
+                           "regulation", D(2010, 12, 1))
+    assert (result.base.total.minimum, result.base.total.maximum) == (10_000, 500_000)
+    assert named(result, "Punishable").total == Figures(0, 0, 0, 0)
+    assert named(result, "Punishable").changes[0].shown_value == "Punishable"
+
+
+def test_the_engine_reads_the_punishable_word_of_the_incidents_column() -> None:
+    from hipaa_xl.engine.scenarios import PUNISHABLE
+    from hipaa_xl.workbook import columns as C
+
+    assert C.PUNISHABLE == PUNISHABLE
+
+
+def test_a_scenario_as_of_before_the_action_commenced_cannot_be_computed() -> None:
+    incidents = [inc("I1", tier="B", start=D(2024, 6, 1), violations=10)]
+    result = run_scenarios(incidents, [ScenarioInput("Early", as_of="2025-01-01", row=5)], [], "regulation",
+                           AS_OF, commenced=D(2026, 1, 15))
+    early = named(result, "Early")
+    assert not early.computed
+    assert result.problems[0].row == 5 and "commenced on 2026-01-15" in result.problems[0].reason
+    assert result.base.computed

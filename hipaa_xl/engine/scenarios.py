@@ -52,7 +52,9 @@ CHANGEABLE_FIELDS: tuple[str, ...] = (
 )
 """The Incidents inputs a legal position can change (engine field names, in the Incidents order)."""
 _DATE_FIELDS = frozenset({"start", "end", "known", "corrected"})
-_FLAG_FIELDS = frozenset({"federal_action_pending", "criminal_penalty_imposed"})
+PUNISHABLE = "Punishable"
+"""The third state of "Criminal penalty imposed": an offense punishable under 1320d-6, no penalty
+imposed (160.410(a)(1)); the Incidents column's word (``workbook.columns.PUNISHABLE``, tested equal)."""
 _WEIGHT_TOLERANCE = 1e-9
 MOVERS = 3
 """How many groups a scenario lists as moving most against the base."""
@@ -267,9 +269,14 @@ def _parse_value(field: str, value: object) -> tuple[Any, str]:
         if day is None and field == "start":
             raise HipaaInputError("Start cannot be blank (every incident needs a Start date)")
         return day, day.isoformat() if day else "blank"
-    if field in _FLAG_FIELDS:
-        flag = cells.parse_bool(value, field.replace("_", " ").capitalize())
+    if field == "federal_action_pending":
+        flag = cells.parse_bool(value, "Federal action pending")
         return flag, "Yes" if flag else "No"
+    if field == "criminal_penalty_imposed":  # (imposed, punishable only), as the Incidents column reads
+        if isinstance(value, str) and value.strip().casefold() == PUNISHABLE.casefold():
+            return (False, True), PUNISHABLE
+        flag = cells.parse_bool(value, "Criminal penalty imposed")
+        return (flag, False), "Yes" if flag else "No"
     if field == "violations":
         if _blank(value):
             return None, "blank (a continuing violation, one a day)"
@@ -301,15 +308,18 @@ def run_scenarios(
     as_of: dt.date,
     unpriced: Sequence[InvalidIncident] = (),
     base: Aggregation | None = None,
+    commenced: dt.date | None = None,
+    general_forms: Mapping[str, str] | None = None,
 ) -> ScenarioSet:
     """The base and every scenario priced by :func:`aggregate`, with the rows that cannot apply.
 
     ``unpriced`` are incidents that could not even be read (a workbook row with a bad cell): every
     scenario that does not exclude them shows ``#N/A``, as the Summary's totals do (decisions 13).
-    ``base``: the base aggregation when the caller already has it (refresh does).
+    ``base``: the base aggregation when the caller already has it (refresh does). ``commenced`` and
+    ``general_forms`` go to every aggregation as :func:`aggregate` takes them.
     """
     schedule = check_schedule(schedule)
-    base_agg = base if base is not None else aggregate(incidents, schedule, as_of)
+    base_agg = base if base is not None else aggregate(incidents, schedule, as_of, commenced, general_forms)
     ids: dict[str, list[int]] = {}
     for i, inc in enumerate(incidents):
         ids.setdefault(inc.id.strip().casefold(), []).append(i)
@@ -324,7 +334,7 @@ def run_scenarios(
         change = _read_change(ch, incidents, ids, unpriced_ids, by_name, seen, problems, bad_scenarios)
         if change is not None:
             applied[group_key(change.scenario)].append(change)
-    index = _BaseIndex(incidents, ids, base_agg)
+    index = _BaseIndex(incidents, ids, base_agg, commenced, general_forms)
     base_result = _result(BASE_NAME, "The Incidents as entered", None, schedule, as_of, None, (), [], [])
     base_result.aggregation = base_agg
     _price_base(base_result, index, unpriced)
@@ -333,8 +343,8 @@ def run_scenarios(
         result = _result(spec.name, spec.description, spec.probability, spec.schedule, spec.as_of, spec.row,
                          tuple(applied[key]), bad_scenarios[key], [])
         if not bad_scenarios[key]:
-            priced = _price(result, index, unpriced_ids, problems)
-            if result.computed and base_result.computed:
+            priced = _price(result, index, unpriced, problems)
+            if priced is not None and result.computed and base_result.computed:
                 _compare(result, base_result, index, priced)
         results.append(result)
     weighted, message = _weigh(results)
@@ -472,8 +482,7 @@ def _check_duplicate_target(
 ) -> str | None:
     if target.casefold() == incident.id.strip().casefold():
         return "Duplicate of: an incident cannot be a duplicate of itself"
-    same_entity = [i for i in ids.get(target.casefold(), [])
-                   if group_key(incidents[i].entity) == group_key(incident.entity)]
+    same_entity = [i for i in ids.get(target.casefold(), []) if _liable(incidents[i]) & _liable(incident)]
     if not same_entity:
         return f"Duplicate of: {target!r} is not an incident of {incident.entity.strip()!r}"
     return None
@@ -501,7 +510,11 @@ def _updates(
             if ch.value:
                 excluded.add(found[0])
             continue
-        updates.setdefault(found[0], {})[ch.field] = ch.value
+        update = updates.setdefault(found[0], {})
+        if ch.field == "criminal_penalty_imposed":
+            update["criminal_penalty_imposed"], update["criminal_offense_punishable"] = ch.value
+        else:
+            update[ch.field] = ch.value
     return updates, excluded
 
 
@@ -539,19 +552,45 @@ def apply_changes(incidents: Sequence[Incident], changes: Iterable[Change]) -> t
 _Pair = tuple[str, str]
 
 
+def _group_entity(inc: Incident) -> str:
+    """The entity key an incident is grouped and capped under: its affiliated covered entity's when
+    it names one (160.402(b)(2)), else its own."""
+    return group_key((inc.affiliated_covered_entity or "").strip() or inc.entity)
+
+
+def _liable(inc: Incident) -> set[str]:
+    """The entity keys a "Duplicate of" target may share with ``inc``: its entity and its affiliated
+    covered entity (members of one affiliated covered entity answer for one act)."""
+    ace = (inc.affiliated_covered_entity or "").strip()
+    return {group_key(inc.entity), group_key(ace)} if ace else {group_key(inc.entity)}
+
+
 class _BaseIndex:
     """The base matter indexed once by (entity, requirement) pair, so that each scenario only
-    re-aggregates the pairs it touches (a change cannot move an incident to another pair: Entity
-    and Requirement are not fields a scenario changes)."""
+    re-aggregates the pairs it touches. A change cannot move an incident to another pair (Entity,
+    Affiliated covered entity and Requirement are not fields a scenario changes); pairs linked by a
+    "Duplicate of" are aggregated together, since a duplicate's status depends on its target's."""
 
-    def __init__(self, incidents: Sequence[Incident], ids: Mapping[str, Sequence[int]], base: Aggregation) -> None:
+    def __init__(
+        self, incidents: Sequence[Incident], ids: Mapping[str, Sequence[int]], base: Aggregation,
+        commenced: dt.date | None, general_forms: Mapping[str, str] | None,
+    ) -> None:
         self.incidents = incidents
         self.ids = ids
         self.base = base
-        self.pair_of: list[_Pair] = [(group_key(i.entity), group_key(i.requirement)) for i in incidents]
+        self.commenced = commenced
+        self.general_forms = general_forms
+        self.pair_of: list[_Pair] = [(_group_entity(i), group_key(i.requirement)) for i in incidents]
         self.members: dict[_Pair, list[int]] = {}
         for i, pair in enumerate(self.pair_of):
             self.members.setdefault(pair, []).append(i)
+        self.duplicates_of: dict[int, list[int]] = {}
+        """Target position -> the positions of the incidents marked "Duplicate of" it."""
+        self.links: dict[_Pair, set[_Pair]] = {}
+        for i, inc in enumerate(incidents):
+            for t in self.targets(inc):
+                self.duplicates_of.setdefault(t, []).append(i)
+                self.link(self.links, self.pair_of[i], self.pair_of[t])
         self.groups: dict[_Pair, list[GroupTotal]] = {}
         self.figures: dict[_Pair, Figures] = {}
         self.entity_names: dict[str, str] = {}
@@ -569,22 +608,38 @@ class _BaseIndex:
         for pair, f in self.figures.items():
             self.entities[pair[0]] = self.entities.get(pair[0], Figures()) + f
 
-    def closure(self, pairs: set[_Pair], changed: Mapping[int, Incident], excluded: set[int]) -> set[_Pair]:
-        """``pairs`` and the pairs of every "Duplicate of" target of their incidents, repeatedly."""
+    def targets(self, inc: Incident) -> list[int]:
+        """The positions of the incidents ``inc``'s "Duplicate of" names (same liable entity)."""
+        if not inc.duplicate_of:
+            return []
+        mine = _liable(inc)
+        return [t for t in self.ids.get(inc.duplicate_of.strip().casefold(), [])
+                if _liable(self.incidents[t]) & mine]
+
+    @staticmethod
+    def link(links: dict[_Pair, set[_Pair]], a: _Pair, b: _Pair) -> None:
+        if a != b:
+            links.setdefault(a, set()).add(b)
+            links.setdefault(b, set()).add(a)
+
+    def aggregate(self, incidents: Iterable[Incident], schedule: str, as_of: dt.date) -> Aggregation:
+        """The one public aggregation, with the matter's commencement date and general forms."""
+        return aggregate(incidents, schedule, as_of, self.commenced, self.general_forms)
+
+    def closure(self, pairs: set[_Pair], changed: Mapping[int, Incident]) -> set[_Pair]:
+        """``pairs`` and every pair linked to them by a "Duplicate of", in the base or as changed."""
+        links = self.links
+        extra: dict[_Pair, set[_Pair]] = {}
+        for i, inc in changed.items():
+            for t in self.targets(inc):
+                self.link(extra, self.pair_of[i], self.pair_of[t])
         todo = list(pairs)
         while todo:
             pair = todo.pop()
-            for i in self.members.get(pair, []):
-                if i in excluded:
-                    continue
-                inc = changed.get(i, self.incidents[i])
-                if not inc.duplicate_of:
-                    continue
-                for t in self.ids.get(inc.duplicate_of.strip().casefold(), []):
-                    target = self.pair_of[t]
-                    if target[0] == pair[0] and target not in pairs:
-                        pairs.add(target)
-                        todo.append(target)
+            for other in (*links.get(pair, ()), *extra.get(pair, ())):
+                if other not in pairs:
+                    pairs.add(other)
+                    todo.append(other)
         return pairs
 
 
@@ -603,37 +658,25 @@ def _scenario_aggregation(index: _BaseIndex, changes: Sequence[Change], schedule
     """The aggregation of the scenario's incidents, reusing the base where it can.
 
     Same schedule and as-of date as the base: only the (entity, requirement) pairs of the touched
-    incidents are aggregated again (with every incident of those pairs, and of the pairs their
-    "Duplicate of" targets sit in); every other group is the base's. Otherwise a full aggregation.
+    incidents are aggregated again (with every incident of those pairs, and of the pairs linked to
+    them by a "Duplicate of"); every other group is the base's. Otherwise a full aggregation.
     """
     incidents, base = index.incidents, index.base
     updates, excluded = _updates(changes, index.ids)
     gone = {incidents[i].id.strip().casefold() for i in excluded}
-    notes: list[str] = []
-    changed: dict[int, Incident] = {}
-    dup_pairs = set()
-    if gone:  # the duplicates of an excluded incident change too: find them in the pairs of its entity
-        entities = {index.pair_of[i][0] for i in excluded}
-        for pair, members in index.members.items():
-            if pair[0] in entities:
-                for i in members:
-                    dup = incidents[i].duplicate_of
-                    if dup and dup.strip().casefold() in gone and i not in excluded:
-                        dup_pairs.add(pair)
     touched = set(updates) | excluded
-    for pair in dup_pairs:
-        touched.update(i for i in index.members[pair] if i not in excluded and (
-            incidents[i].duplicate_of or "").strip().casefold() in gone)
-    for i in sorted(touched - excluded):
-        changed[i] = _changed_incident(incidents[i], updates.get(i), gone, notes)
+    for i in excluded:  # a duplicate of an excluded incident is counted on its own: it changes too
+        touched.update(d for d in index.duplicates_of.get(i, []) if d not in excluded)
+    notes: list[str] = []
+    changed = {i: _changed_incident(incidents[i], updates.get(i), gone, notes) for i in sorted(touched - excluded)}
     touched_ids = {incidents[i].id.strip().casefold() for i in touched}
     if schedule != base.schedule or as_of != base.as_of:
         everything = [changed.get(i, inc) for i, inc in enumerate(incidents) if i not in excluded]
-        full = aggregate(everything, schedule, as_of)
+        full = index.aggregate(everything, schedule, as_of)
         return _Priced(full, notes, touched_ids, None, full.groups)
-    pairs = index.closure({index.pair_of[i] for i in touched}, changed, excluded)
+    pairs = index.closure({index.pair_of[i] for i in touched}, changed)
     positions = sorted(i for pair in pairs for i in index.members[pair] if i not in excluded)
-    sub = aggregate([changed.get(i, incidents[i]) for i in positions], schedule, as_of)
+    sub = index.aggregate([changed.get(i, incidents[i]) for i in positions], schedule, as_of)
     moved_ids = {incidents[i].id.strip().casefold() for pair in pairs for i in index.members[pair]}
     rows: list[ExposureRow] = [r for pair, rs in index.rows.items() if pair not in pairs for r in rs]
     rows += sub.rows
@@ -682,6 +725,8 @@ def _price_base(
 
 
 def _unpriced_text(v: InvalidIncident) -> str:
+    if not v.incident_id and v.row is None:  # a matter-wide problem (a Settings cell)
+        return f"cannot be priced: {v.reason}"
     where = f"Incidents row {v.row}" if v.row is not None else "Incidents"
     return f"{where} ({v.incident_id or 'no ID'}) cannot be priced: {v.reason}"
 
@@ -689,14 +734,21 @@ def _unpriced_text(v: InvalidIncident) -> str:
 def _price(
     result: ScenarioResult,
     index: _BaseIndex,
-    unpriced_ids: Mapping[str, InvalidIncident],
+    unpriced: Sequence[InvalidIncident],
     problems: list[Problem],
-) -> _Priced:
-    """Price one scenario into ``result``."""
-    priced = _scenario_aggregation(index, result.changes, result.schedule, result.as_of)
+) -> _Priced | None:
+    """Price one scenario into ``result``; None when it cannot be aggregated at all."""
+    try:
+        priced = _scenario_aggregation(index, result.changes, result.schedule, result.as_of)
+    except HipaaInputError as exc:  # e.g. its own as-of date before the action commenced
+        where = f"Scenarios row {result.row}: " if result.row is not None else ""
+        problems.append(Problem("Scenarios", result.row, result.name, exc.message))
+        result.problems = (*result.problems, where + exc.message)
+        return None
     agg = priced.aggregation
     excluded = {c.incident_id.strip().casefold() for c in result.changes if c.field == EXCLUDED and c.value}
-    blocking = [_unpriced_text(v) for key, v in unpriced_ids.items() if key not in excluded]
+    blocking = [_unpriced_text(v) for v in unpriced if v.incident_id.strip().casefold() not in excluded
+                or not v.incident_id.strip()]
     reasons: list[str] = []
     already = {(v.incident_id.strip().casefold(), v.reason) for v in index.base.invalid}
     for v in agg.invalid:

@@ -42,21 +42,32 @@ class WorkbookScenarios:
         return out
 
 
-def unpriced(inputs: Inputs) -> list[InvalidIncident]:
-    """The Incidents rows the reader could not turn into incidents, as the engine's invalid incidents."""
-    return [InvalidIncident(ir.raw_id, ir.row, ir.reason) for ir in inputs.rows if ir.incident is None]
+def unpriced(inputs: Inputs, as_of: dt.date | None = None) -> list[InvalidIncident]:
+    """What keeps the workbook's figures from being priced, as the engine's invalid incidents: the
+    Incidents rows the reader could not turn into incidents, and an "Action commenced on" the
+    Exposure formulas cannot use (every Exposure row then shows an error, so every figure is #N/A)."""
+    out = [InvalidIncident(ir.raw_id, ir.row, ir.reason) for ir in inputs.rows if ir.incident is None]
+    if inputs.commenced_error:
+        out.append(InvalidIncident("", None, f"Settings: {inputs.commenced_error}"))
+    elif inputs.commenced is not None and as_of is not None and inputs.commenced > as_of:
+        out.append(InvalidIncident("", None, f"Settings: Action commenced on {inputs.commenced.isoformat()} is "
+                                             f"after the as-of date {as_of.isoformat()}"))
+    return out
 
 
 def price_workbook_scenarios(
-    data: bytes, pkg: Package, inputs: Inputs, schedule: str, as_of: dt.date, base: Aggregation | None = None
+    data: bytes, pkg: Package, inputs: Inputs, schedule: str, as_of: dt.date, base: Aggregation | None = None,
+    commenced: dt.date | None = None,
 ) -> WorkbookScenarios:
-    """The Scenarios sheet read and every scenario priced beside the base."""
+    """The Scenarios sheet read and every scenario priced beside the base (``commenced``: the date
+    the action commenced, as refresh resolved it from Settings)."""
     tables = read_scenarios(data, pkg)
     if tables is None:
         return WorkbookScenarios(None, None)
     incidents = [ir.incident for ir in inputs.rows if ir.incident is not None]
     result = run_scenarios(incidents, tables.scenarios, tables.changes, schedule, as_of,
-                           unpriced=unpriced(inputs), base=base)
+                           unpriced=unpriced(inputs, as_of), base=base, commenced=commenced,
+                           general_forms=inputs.general_forms)
     return WorkbookScenarios(tables, result)
 
 
@@ -119,7 +130,7 @@ def scenarios_of_file(path: str | os.PathLike[str], as_of: dt.date | None = None
     from hipaa_xl.errors import HipaaInputError
     from hipaa_xl.law.schedules import check_schedule
     from hipaa_xl.workbook.inputs import LayoutError, read_inputs
-    from hipaa_xl.workbook.refresh import mark_duplicate_ids, resolve_as_of
+    from hipaa_xl.workbook.refresh import commenced_date, mark_duplicate_ids, resolve_as_of
     from hipaa_xl.xlsxio import WorkbookFileError, package_from_bytes, read_checked_bytes
 
     name = os.path.basename(path)
@@ -132,9 +143,11 @@ def scenarios_of_file(path: str | os.PathLike[str], as_of: dt.date | None = None
         raise WorkbookFileError(f"{name}: {exc}") from None
     except HipaaInputError as exc:
         raise WorkbookFileError(f"{name}: Settings: {exc.message}") from None
-    day, source, _ = resolve_as_of(inputs, as_of)
+    day, source, warnings = resolve_as_of(inputs, as_of)
+    commenced = commenced_date(inputs, day, warnings)
     mark_duplicate_ids(inputs.rows)
-    return FileScenarios(price_workbook_scenarios(data, pkg, inputs, schedule, day), schedule, day, source)
+    found = price_workbook_scenarios(data, pkg, inputs, schedule, day, commenced=commenced)
+    return FileScenarios(found, schedule, day, source)
 
 
 __all__ = ["FileScenarios", "WorkbookScenarios", "price_workbook_scenarios", "scenarios_of_file", "snapshot",
