@@ -68,7 +68,8 @@ def parse_rule(value: object) -> str:
     """A rule name, trimmed and case-insensitive; unknown names are #VALUE!."""
     text = str(cells.parse_text(value, "rule")).strip().casefold().replace("_", "-").replace(" ", "-")
     if text not in load_deadline_law().rules:
-        raise InvalidValue(f"unknown deadline rule {value!r}; DEADLINE_RULES() lists the rules")
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        raise InvalidValue(f"unknown deadline rule {shown}; DEADLINE_RULES() lists the rules")
     return text
 
 
