@@ -18,7 +18,7 @@ from lxml import etree
 from hipaa_xl.recalc.model import PENDING, Book, DefinedName, Sheet, Table
 from hipaa_xl.recalc.refs import column_index, parse_range
 from hipaa_xl.recalc.values import date_to_serial, error_from_code
-from hipaa_xl.xlsxio import Package, WorkbookFileError, parse_xml
+from hipaa_xl.xlsxio import Package, WorkbookFileError, lost_sheet_part, parse_xml
 
 MAIN_NS: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT_NS: Final = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -152,6 +152,8 @@ def read_workbook(package: Package) -> WorkbookPackage:
         name = sheet_el.get("name", "")
         rid = sheet_el.get(f"{{{rel_ns}}}id", "")
         kind, target = rels.get(rid, ("", ""))
+        if not target or target not in package:
+            raise WorkbookFileError(lost_sheet_part(name, rid, target))
         sheet = book.add_sheet(name)
         sheet_specs.append((sheet, target if kind.endswith("/worksheet") and target in package else None))
 
