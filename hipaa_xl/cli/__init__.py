@@ -20,6 +20,7 @@ from __future__ import annotations
 import typer
 
 from hipaa_xl.cli import demo, engine, recalc, workbook
+from hipaa_xl.cli.common import OneLineErrors
 
 app = typer.Typer(
     name="hipaa-xl",
@@ -27,6 +28,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=OneLineErrors,
 )
 
 for _module in (engine, workbook, recalc, demo):
