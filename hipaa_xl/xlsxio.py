@@ -335,7 +335,7 @@ def _parts_of(archive: zipfile.ZipFile) -> Package:
     for info in infos:
         if not info.is_dir():
             data = archive.read(info)
-            if info.filename.endswith((".xml", ".rels")) and _has_dtd(data):
+            if info.filename.endswith((".xml", ".rels")) and has_dtd(data):
                 raise WorkbookFileError(f"the workbook part {info.filename} carries a DTD, which Excel files never "
                                         "do; refusing to read it")
             package._parts[info.filename] = data
@@ -343,7 +343,7 @@ def _parts_of(archive: zipfile.ZipFile) -> Package:
     return package
 
 
-def _has_dtd(data: bytes) -> bool:
+def has_dtd(data: bytes) -> bool:
     """A DTD (``<!DOCTYPE``/``<!ENTITY``) near the start of a part: the Open Packaging Conventions forbid
     them (ECMA-376 Part 2, 8.1.4), and entities are how XML bombs and file disclosure work."""
     return b"<!DOCTYPE" in data[:2048] or b"<!ENTITY" in data[:4096]
@@ -657,7 +657,7 @@ _PARSER: Final = etree.XMLParser(
 
 def parse_xml(data: bytes, part: str = "part") -> Any:
     """Parse one package part safely (no DTD, no entities, no network); WorkbookFileError if broken."""
-    if _has_dtd(data):
+    if has_dtd(data):
         raise WorkbookFileError(f"the workbook part {part} carries a DTD; refusing to read it")
     try:
         root = etree.fromstring(data, _PARSER)

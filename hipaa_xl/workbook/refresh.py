@@ -242,6 +242,7 @@ def refresh_package(
             f"{C.SUMMARY_SHEET}!${SUMMARY_HEADER_ROW}:${SUMMARY_HEADER_ROW}"
         )
     splice(pkg, generated, styles.to_bytes() if styles.changed else None, names, C.SUMMARY_TABLE)
+    del generated, exp, exp_xml, summ, sum_xml, layout, agg, inputs, incidents  # memory for the evaluator
 
     step("computing values")
     computed, problems = compute_values(
