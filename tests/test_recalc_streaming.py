@@ -120,3 +120,29 @@ def test_a_refreshed_sheet_part_is_patched_not_reserialised() -> None:
     assert after[after.index(b"</sheetData>"):] == stripped[stripped.index(b"</sheetData>"):]
     with zipfile.ZipFile(__import__("io").BytesIO(new.to_bytes())) as archive:
         etree.fromstring(archive.read(part))  # well-formed
+
+
+def test_whole_column_formulas_share_one_reading_of_the_column(monkeypatch: pytest.MonkeyPatch) -> None:
+    # F17 scaled down: 300 cells C1..C300 = SUM(A:A)-A{r} over 5,000 used rows (A{r} = r).
+    # SUM(A:A) = 5000 * 5001 / 2 = 12,502,500, so C7 = 12,502,493 and C300 = 12,502,200.
+    from hipaa_xl.recalc.model import Book
+
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c>'
+                   + (f'<c r="C{r}"><f>SUM(A:A)-A{r}</f></c>' if r <= 300 else "") + "</row>"
+                   for r in range(1, 5001))
+    pkg = package_from_bytes(example_bytes())
+    pkg[part_of(pkg, "Requirements")] = _sheet(rows)
+    reads: list[tuple[int, int, int, int]] = []
+    real_rows = Book.rows
+
+    def counting_rows(self: Book, ref: object, height: int | None = None) -> object:
+        reads.append((ref.r1, ref.c1, ref.r2, ref.c2))  # type: ignore[attr-defined]
+        return real_rows(self, ref, height)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Book, "rows", counting_rows)
+    new, report = recalc_package(pkg)
+    assert report.ok
+    sheet = new[part_of(new, "Requirements")]
+    assert b'<c r="C7"><f>SUM(A:A)-A7</f><v>12502493</v></c>' in sheet
+    assert b'<c r="C300"><f>SUM(A:A)-A300</f><v>12502200</v></c>' in sheet
+    assert reads.count((1, 1, 1048576, 1)) == 1  # column A read once for 300 formulas
