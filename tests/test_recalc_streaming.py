@@ -146,3 +146,63 @@ def test_whole_column_formulas_share_one_reading_of_the_column(monkeypatch: pyte
     assert b'<c r="C7"><f>SUM(A:A)-A7</f><v>12502493</v></c>' in sheet
     assert b'<c r="C300"><f>SUM(A:A)-A300</f><v>12502200</v></c>' in sheet
     assert reads.count((1, 1, 1048576, 1)) == 1  # column A read once for 300 formulas
+
+
+def test_a_range_over_a_huge_used_grid_is_reported_not_read() -> None:
+    # A value in A1 and one in XFD1048576 make the used range the whole grid: SUM over it would read
+    # 1,048,576 x 16,384 = 17,179,869,184 cells; the cell is reported and every other one computed.
+    rows = ('<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f>SUM(A1:XFD1048576)</f></c><c r="C1"><f>A1+1</f></c>'
+            '</row><row r="1048576"><c r="XFD1048576"><v>2</v></c></row>')
+    pkg = package_from_bytes(example_bytes())
+    pkg[part_of(pkg, "Requirements")] = _sheet(rows)
+    new, report = recalc_package(pkg)
+    assert [(p.cell, p.kind) for p in report.problems] == [("B1", "too large")]
+    assert "17,179,869,184 used cells" in report.problems[0].detail
+    assert b'<c r="C1"><f>A1+1</f><v>2</v></c>' in new[part_of(new, "Requirements")]
+
+
+def _value_book(path: Path, rows: int) -> Path:
+    pkg = package_from_bytes(example_bytes())
+    pkg[part_of(pkg, "Requirements")] = _sheet("".join(
+        f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><v>1</v></c></row>' for r in range(1, rows + 1)))
+    path.write_bytes(pkg.to_bytes())
+    return path
+
+
+def test_a_workbook_too_big_for_the_memory_budget_is_refused_up_front(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # 100,000 rows of two value cells: about 200,000 x 500 bytes = 95 MiB, over a 64 MiB budget.
+    from hipaa_xl.recalc import recalc_file
+    from hipaa_xl.workbook.refresh import refresh_file
+    from hipaa_xl.xlsxio import BUDGET_VARIABLE, WorkbookFileError, check_workbook_path
+
+    book = _value_book(tmp_path / "big.xlsx", 100_000)
+    check_workbook_path(book)  # the default budget (2 GiB) admits it
+    monkeypatch.setenv(BUDGET_VARIABLE, "64")
+    for action in (lambda: check_workbook_path(book), lambda: recalc_file(book, check=True),
+                   lambda: refresh_file(book)):
+        with pytest.raises(WorkbookFileError, match=r"^big\.xlsx is too large to work on within the memory budget: "
+                                                     r"20\d,\d{3} cells \([\d,]+ formulas\) would need about "
+                                                     r"\d+ MiB, over the 64 MiB budget"):
+            action()
+
+
+_REFUSED_UNDER_CAP = textwrap.dedent("""
+    import resource, sys
+    resource.setrlimit(resource.RLIMIT_AS, (400 * 2**20, 400 * 2**20))
+    from hipaa_xl.xlsxio import WorkbookFileError, check_workbook_path
+    try:
+        check_workbook_path(sys.argv[1])
+    except WorkbookFileError as exc:
+        print(exc.message)
+""")
+
+
+@pytest.mark.skipif(not hasattr(resource, "RLIMIT_AS"), reason="needs an address-space limit")
+def test_the_budget_check_itself_streams_within_a_small_address_space(tmp_path: Path) -> None:
+    # 400,000 rows (about 32 MB of sheet XML): the check reads it in 1 MiB chunks under a 400 MiB cap.
+    book = _value_book(tmp_path / "big.xlsx", 400_000)
+    done = subprocess.run([sys.executable, "-c", _REFUSED_UNDER_CAP, str(book)], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO), "HIPAA_XL_MEMORY_MIB": "256"}, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("big.xlsx is too large to work on within the memory budget: 80")

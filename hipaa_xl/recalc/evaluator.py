@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hipaa_xl.recalc.compiler import Compiled, Compiler
-from hipaa_xl.recalc.model import PENDING, Book, CellKey, NeedCells, Ref
+from hipaa_xl.recalc.model import PENDING, Book, CellKey, NeedCells, RangeTooLarge, Ref
 from hipaa_xl.recalc.operators import element, operand
 from hipaa_xl.recalc.reader import NO_CACHE, FormulaCell
 from hipaa_xl.recalc.refs import RowTemplate, render_rows, shape_parts
@@ -248,6 +248,10 @@ class Evaluator:
         except RecursionError:
             self.problems.append(CellProblem(fc.sheet.name, _address(fc.row, fc.col), "unsupported syntax",
                                              "formula nested too deeply"))
+            self.unevaluated += 1
+            return self._unevaluated(fc, NAME), None
+        except RangeTooLarge as exc:
+            self.problems.append(CellProblem(fc.sheet.name, _address(fc.row, fc.col), "too large", str(exc)))
             self.unevaluated += 1
             return self._unevaluated(fc, NAME), None
         fill = None
