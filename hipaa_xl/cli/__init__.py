@@ -22,6 +22,7 @@ from __future__ import annotations
 import typer
 
 from hipaa_xl.cli import deadlines, demo, engine, recalc, scenarios, workbook
+from hipaa_xl.cli.common import OneLineErrors
 
 app = typer.Typer(
     name="hipaa-xl",
@@ -29,6 +30,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=OneLineErrors,
 )
 
 for _module in (engine, workbook, recalc, demo, deadlines, scenarios):

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hipaa_xl import __version__, clock
 from hipaa_xl.engine import aggregate
@@ -34,7 +35,10 @@ from hipaa_xl.workbook.sheetxml import PageSetup, SheetWriter, ref, serial
 from hipaa_xl.workbook.splice import GeneratedSheet, foreign_objects, splice, styles_part
 from hipaa_xl.workbook.styles import StyleBook
 from hipaa_xl.workbook.summary import SUMMARY_HEADER_ROW, summary_sheet
-from hipaa_xl.xlsxio import Package, WorkbookFileError, package_from_bytes, read_checked_bytes, write_package_atomic
+from hipaa_xl.xlsxio import Package, WorkbookFileError, editing, package_from_bytes
+
+if TYPE_CHECKING:
+    from hipaa_xl.recalc.evaluator import CellProblem
 
 STAMP_TOKEN = "@@HXL-GENERATED@@"
 _STAMP_TIME = re.compile(r"generated \d{4}-\d\d-\d\d \d\d:\d\d UTC")
@@ -64,7 +68,6 @@ class RefreshReport:
     warnings: list[str] = field(default_factory=list)
     deadlines: int = 0
     changed: bool = True
-    evaluator: str = ""
 
     def lines(self) -> list[str]:
         """The report as lines of text."""
@@ -199,7 +202,7 @@ def refresh_package(
     layout = build_layout(inputs.rows, agg, first)
     report = RefreshReport(as_of, source, schedule, incidents=len(inputs.rows),
                            exposure_rows=len(layout.lines), groups=len(layout.groups))
-    report.warnings = warnings + list(agg.warnings)
+    report.warnings = warnings + inputs.warnings + list(agg.warnings)
     for ln in layout.lines:
         if ln.kind == "invalid" and ln.first_of_incident:
             report.invalid.append(f"{C.INCIDENTS_SHEET}!row {ln.incident.row}: {ln.incident.reason}")
@@ -299,12 +302,13 @@ def refresh_package(
         )
     names.update(scenario_names)
     splice(pkg, generated, styles.to_bytes() if styles.changed else None, names, C.SUMMARY_TABLE)
+    del generated, exp, exp_xml, summ, sum_xml, layout, agg, inputs, incidents  # memory for the evaluator
 
     step("computing values")
-    computed, evaluator = compute_values(
+    computed, problems = compute_values(
         pkg, as_of, lambda done, total: step("computing values", f" ({done:,} of {total:,} cells)",
                                              done / total if total else 1.0))
-    report.evaluator = evaluator
+    report.warnings += [f"{problem.line()}: not evaluated; the value in the file is kept" for problem in problems]
     summary_part = next(s.part for s in sheets(computed) if s.name == C.SUMMARY_SHEET)
     old = original
     old_summary = next((s.part for s in sheets(old) if s.name == C.SUMMARY_SHEET), None)
@@ -321,13 +325,18 @@ def refresh_package(
 
 def compute_values(
     pkg: Package, as_of: dt.date, progress: Callable[[int, int], None] | None = None
-) -> tuple[Package, str]:
-    """Formulas' cached values written into the sheet XML by the headless evaluator (one code path)."""
+) -> tuple[Package, list[CellProblem]]:
+    """Formulas' cached values written into the sheet XML by the headless evaluator (one code path).
+
+    A cell the evaluator cannot compute (an unknown function, a cycle) keeps the value the file holds
+    for it, so refresh never writes ``#NAME?`` over a user's figure (the user's parts of the file are
+    theirs, decisions 16); the cells are returned so the report names them.
+    """
     from hipaa_xl.recalc import recalc_package
 
     with clock.override_today(as_of):
-        computed, _ = recalc_package(pkg, as_of=as_of, progress=progress)
-    return computed, "hipaa_xl.recalc"
+        computed, report = recalc_package(pkg, as_of=as_of, progress=progress, keep_unevaluated=True)
+    return computed, report.problems
 
 
 def refresh_file(
@@ -336,17 +345,22 @@ def refresh_file(
     progress: Progress | None = None,
     backup: bool = True,
 ) -> RefreshReport:
-    """``hipaa-xl refresh PATH``: refresh in place, atomically, keeping ``PATH.bak``."""
-    data = read_checked_bytes(path, for_writing=True)
-    try:
-        refreshed, report = refresh_package(data, as_of, progress=progress)
-    except WorkbookFileError as exc:
-        text = exc.message if exc.message.startswith(path.name) else f"{path.name}: {exc.message}"
-        raise WorkbookFileError(text) from None
-    except RefreshError as exc:
-        raise WorkbookFileError(f"{path.name}: {exc}") from None
-    except Exception as exc:  # no traceback for a workbook we cannot read (decisions 17); file untouched
-        raise WorkbookFileError(f"{path.name}: cannot be refreshed ({type(exc).__name__}: {exc})") from None
-    if refreshed is not None:
-        write_package_atomic(path, refreshed, backup=backup)
+    """``hipaa-xl refresh PATH``: refresh in place, atomically, keeping ``PATH.bak``.
+
+    A symbolic link is followed; hipaa-xl's lock keeps a second run off the file; a save made by
+    another program while this runs is never overwritten (see :func:`hipaa_xl.xlsxio.editing`).
+    """
+    with editing(path) as edit:
+        try:
+            refreshed, report = refresh_package(edit.data, as_of, progress=progress)
+        except WorkbookFileError as exc:
+            text = exc.message if exc.message.startswith(path.name) else f"{path.name}: {exc.message}"
+            raise WorkbookFileError(text) from None
+        except RefreshError as exc:
+            raise WorkbookFileError(f"{path.name}: {exc}") from None
+        except Exception as exc:  # no traceback for a workbook we cannot read (decisions 17); file untouched
+            raise WorkbookFileError(f"{path.name}: cannot be refreshed ({type(exc).__name__}: {exc})") from None
+        report.warnings[:0] = edit.notes()
+        if refreshed is not None:
+            edit.write(refreshed, backup=backup, label="refreshed")
     return report
