@@ -15,9 +15,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from hipaa_xl.cli.common import EXIT_PROBLEMS, fail, parse_as_of
-from hipaa_xl.engine.scenarios import BASE_NAME, Figures, ScenarioResult, ScenarioSet, as_json
+from hipaa_xl.engine.scenarios import BASE_NAME, EXCLUDED, Figures, ScenarioResult, ScenarioSet, as_json
 
 WIDTH = 80
 """The table is laid out for an 80-column terminal (wider terminals get the same)."""
@@ -45,16 +46,19 @@ def _probability(s: ScenarioResult) -> str:
 def render(result: ScenarioSet, title: str, console: Console) -> None:
     """The scenario table, the differences from the base, the weighted figures and the problems."""
     table = Table(title=title, title_justify="left", box=None, pad_edge=False, padding=(0, 1))
-    for name, justify in (("Scenario / entity", "left"), ("Prob.", "right"), ("Minimum*", "right"),
+    for name, justify in (("Scenario (probability) / entity", "left"), ("Minimum*", "right"),
                           ("Maximum", "right"), ("Barred max.", "right"), ("AG dmg.", "right")):
         table.add_column(name, justify=justify, no_wrap=justify == "right",  # type: ignore[arg-type]
-                         min_width=22 if justify == "left" else None)
+                         min_width=29 if justify == "left" else None)
     for s in result.all:
-        label = f"{s.name} ({s.schedule})" if s.schedule != result.base.schedule else s.name
-        table.add_row(f"[bold]{label}[/]", _probability(s), *_figures(s.total))
+        extras = [_probability(s)] if s.probability is not None else []
+        if s.schedule != result.base.schedule or s.as_of != result.base.as_of:
+            extras.append(f"{s.schedule}, as of {s.as_of.isoformat()}")
+        label = s.name + (f" ({'; '.join(extras)})" if extras else "")
+        table.add_row(Text(label, style="bold"), *_figures(s.total))
         if s.computed and len(s.entities) > 1:
             for entity, f in s.entities.items():
-                table.add_row(f" {entity}", "", *_figures(f), style="dim")
+                table.add_row(Text(f" {entity}"), *_figures(f), style="dim")
     console.print(table)
     console.print("* Statutory minimum (if a CMP is imposed). Barred max.: the time-barred maximum, left out "
                   "of the maximum. AG dmg.: State AG damages (maximum).", highlight=False)
@@ -69,11 +73,22 @@ def render(result: ScenarioSet, title: str, console: Console) -> None:
         mover = (f"{s.movers[0].entity}, {s.movers[0].requirement}, {s.movers[0].year}: "
                  f"{_money(s.movers[0].difference.maximum, True)}") if s.movers else ""
         if d is None:
-            diff.add_row(s.name, "#N/A", "#N/A", "#N/A", "")
+            diff.add_row(Text(s.name), "#N/A", "#N/A", "#N/A", "")
         else:
-            diff.add_row(s.name, _money(d.minimum, True), _money(d.maximum, True), _money(d.ag_damages, True), mover)
+            diff.add_row(Text(s.name), _money(d.minimum, True), _money(d.maximum, True), _money(d.ag_damages, True),
+                         Text(mover))
     if result.scenarios:
         console.print(diff)
+    if any(s.changes for s in result.scenarios):
+        changes = Table(title="Changes", title_justify="left", box=None, pad_edge=False, padding=(0, 1))
+        for name in ("Scenario", "Incident: field -> value", "Reason"):
+            changes.add_column(name, ratio=1 if name == "Reason" else None)
+        for s in result.scenarios:
+            for i, c in enumerate(s.changes):
+                field = "Excluded" if c.field == EXCLUDED else c.field.replace("_", " ").capitalize()
+                what = f"{c.incident_id}: {field}" + ("" if c.field == EXCLUDED else f" -> {c.shown_value}")
+                changes.add_row(Text(s.name if i == 0 else ""), Text(what), Text(c.reason))
+        console.print(changes)
     if result.weighted is not None:
         console.print(f"{result.weighted.label}: minimum {_money(result.weighted.minimum)}, maximum "
                       f"{_money(result.weighted.maximum)}", highlight=False)
@@ -112,9 +127,9 @@ def scenarios(
     if as_json_flag:
         typer.echo(json.dumps(as_json(result), indent=2))
     else:
-        console = Console(width=WIDTH, highlight=False)
-        title = (f"Scenarios of {book.name} (schedule {priced.schedule}, as of {priced.as_of.isoformat()} "
-                 f"from {priced.as_of_source})")
+        console = Console(width=WIDTH, highlight=False, markup=False)  # names are the user's text, not markup
+        title = (f"Scenarios of {book.name}: schedule {priced.schedule}, as of {priced.as_of.isoformat()} "
+                 f"({priced.as_of_source})")
         render(result, title, console)
         for problem in found.tables.problems if found.tables else []:
             console.print(f"cannot read: {problem}", style="red")

@@ -44,7 +44,7 @@ STALE_CELL = ref(1, SNAP_COL, True)
 _SNAP_WIDTH = 10
 _BOLD_TEXT = Style(bold=True, border=True, fill=S.GREY_FILL)
 _BOLD_MONEY = Style(num_fmt=S.CURRENCY, bold=True, border=True, fill=S.GREY_FILL)
-_INDENT_TEXT = Style(border=True, indent=1)
+_INDENT_TEXT = Style(border=True, halign="left", indent=2)
 _DIFF = Style(num_fmt='+"$"#,##0;[Red]-"$"#,##0;"$"0', border=True)
 _BOLD_DIFF = Style(num_fmt='+"$"#,##0;[Red]-"$"#,##0;"$"0', bold=True, border=True, fill=S.GREY_FILL)
 _PERCENT = Style(num_fmt="0%", border=True, halign="center", bold=True, fill=S.GREY_FILL)
