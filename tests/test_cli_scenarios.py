@@ -42,6 +42,9 @@ def test_table_fits_80_columns_and_names_every_scenario_with_its_figures(book: P
         assert s.name in done.stdout
         assert f"${s.total.maximum:,}" in done.stdout
     assert "not a prediction" in done.stdout
+    # each change with its reason (the example's "Our position" excludes RCH-06)
+    assert "RCH-06: Excluded" in done.stdout and "RCH-05: Corrected -> 2024-03-15" in done.stdout
+    assert "Harbor ignored two audit" in done.stdout
     assert f"${round(result.weighted.maximum):,}" in done.stdout
 
 

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hipaa_xl.cli.common import EXIT_PROBLEMS, fail, parse_as_of
-from hipaa_xl.engine.scenarios import BASE_NAME, EXCLUDED, Figures, ScenarioResult, ScenarioSet, as_json
+from hipaa_xl.engine.scenarios import BASE_NAME, Figures, ScenarioResult, ScenarioSet, as_json, change_lines
 
 WIDTH = 80
 """The table is laid out for an 80-column terminal (wider terminals get the same)."""
@@ -79,15 +79,16 @@ def render(result: ScenarioSet, title: str, console: Console) -> None:
                          Text(mover))
     if result.scenarios:
         console.print(diff)
-    if any(s.changes for s in result.scenarios):
+    lines = change_lines(result)
+    if lines:
         changes = Table(title="Changes", title_justify="left", box=None, pad_edge=False, padding=(0, 1))
         for name in ("Scenario", "Incident: field -> value", "Reason"):
             changes.add_column(name, ratio=1 if name == "Reason" else None)
-        for s in result.scenarios:
-            for i, c in enumerate(s.changes):
-                field = "Excluded" if c.field == EXCLUDED else c.field.replace("_", " ").capitalize()
-                what = f"{c.incident_id}: {field}" + ("" if c.field == EXCLUDED else f" -> {c.shown_value}")
-                changes.add_row(Text(s.name if i == 0 else ""), Text(what), Text(c.reason))
+        previous = None
+        for scenario, incident, field, value, reason in lines:
+            what = f"{incident}: {field}" + (f" -> {value}" if value else "")
+            changes.add_row(Text(scenario if scenario != previous else ""), Text(what), Text(reason))
+            previous = scenario
         console.print(changes)
     if result.weighted is not None:
         console.print(f"{result.weighted.label}: minimum {_money(result.weighted.minimum)}, maximum "

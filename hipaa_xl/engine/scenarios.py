@@ -477,6 +477,13 @@ def _field_label(field: str) -> str:
     return "Excluded" if field == EXCLUDED else field.replace("_", " ").capitalize()
 
 
+def change_lines(result: ScenarioSet) -> list[tuple[str, str, str, str, str]]:
+    """Every change that applies, for a memo or a terminal: (scenario, incident ID, field, value,
+    reason); the value is blank for Excluded."""
+    return [(s.name, c.incident_id, _field_label(c.field), "" if c.field == EXCLUDED else c.shown_value, c.reason)
+            for s in result.scenarios for c in s.changes]
+
+
 def _check_duplicate_target(
     incident: Incident, target: str, incidents: Sequence[Incident], ids: dict[str, list[int]]
 ) -> str | None:
