@@ -35,6 +35,7 @@ def test_errors_are_texts_with_their_excel_code() -> None:
     assert str(DEADLINE("breach-media", "2026-01-01", 500)).startswith("#N/A breach-media not required")
     assert str(DEADLINE("breach-media", "2026-01-01", -3)).startswith("#NUM!")
     assert str(DEADLINE("board-appeal", "2026-01-01", "maybe")).startswith("#VALUE!")
+    assert len(str(DEADLINE("x" * 5000, "2026-01-01"))) <= 255  # one cell's text, whatever was typed
 
 
 def test_an_error_in_an_argument_is_passed_on_unchanged() -> None:

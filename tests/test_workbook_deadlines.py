@@ -83,7 +83,7 @@ def test_limitation_block_per_group_equals_the_engine() -> None:
     ws = _values(data, "Deadlines")
     top = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value or "").startswith("Six-year"))
     c_ent, c_year, _, c_first, c_last, c_every, c_any, _, c_status = LIMITATION_COLUMNS
-    for i, g in enumerate(groups, start=top + 2):
+    for i, g in enumerate(groups, start=top + 3):  # title, citation line, headers
         assert ws.cell(i, c_ent).value == g.entity and ws.cell(i, c_year).value == g.year
         assert (_day(ws.cell(i, c_first).value), _day(ws.cell(i, c_last).value)) == (g.first_day, g.last_day)
         assert _day(ws.cell(i, c_every).value) == g.every_in_time_until
@@ -147,3 +147,20 @@ def test_a_workbook_without_a_matter_sheet_still_refreshes(sheet: str) -> None:
     assert report.deadlines == 0
     ws = _values(out, "Deadlines")
     assert "no Matter sheet" in str(ws.cell(4, 1).value)
+
+
+def test_limitation_status_is_judged_on_the_commencement_date_when_settings_gives_one() -> None:
+    # Harbor Billing 164.308(a)(1)(ii)(A), 2019: every violation in time until 2025-10-01, any until
+    # 2025-12-31. On the as-of date 2026-03-31 the group is time-barred; an action commenced on
+    # 2025-12-20 still reached its last days: partly time-barred.
+    wb = openpyxl.load_workbook(io.BytesIO(example_bytes()))
+    sheet, cell = wb.defined_names["Commenced"].attr_text.replace("$", "").split("!")
+    wb[sheet][cell] = D(2025, 12, 20)
+    buf = io.BytesIO()
+    wb.save(buf)
+    out, _ = build_refreshed(buf.getvalue())
+    ws = _values(out, "Deadlines")
+    c_ent, c_year, *_, c_status = LIMITATION_COLUMNS
+    found = [ws.cell(r, c_status).value for r in range(1, ws.max_row + 1)
+             if ws.cell(r, c_ent).value == "Harbor Billing Services LLC" and ws.cell(r, c_year).value == 2019]
+    assert found == ["partly time-barred"]

@@ -196,9 +196,10 @@ def _limitation(
 ) -> int:
     """Status on the day the action commenced (Settings), else on the as-of date (160.414)."""
     on = as_of_name if commenced_name is None else f"IF(ISNUMBER({commenced_name}),{commenced_name},{as_of_name})"
-    ws.set(r, 1, "Six-year limitation per (entity, identical requirement, calendar year): 45 CFR 160.414; "
-                 "42 U.S.C. 1320a-7a(c)(1); the sixth anniversary is still in time; status on the day the "
-                 "action commenced (Settings), else on the as-of date", SECTION)
+    ws.set(r, 1, "Six-year limitation per (entity, identical requirement, calendar year)", SECTION)
+    r += 1
+    ws.set(r, 1, "45 CFR 160.414; 42 U.S.C. 1320a-7a(c)(1): the sixth anniversary is still in time. Status on the "
+                 "day the action commenced (Settings), else on the as-of date.", SUBTITLE)
     r += 1
     c_ent, c_year, c_req, c_first, c_last, c_every, c_any, c_left, c_status = LIMITATION_COLUMNS
     for col, text in zip(LIMITATION_COLUMNS, LIMITATION_HEADERS, strict=True):
@@ -248,7 +249,7 @@ def _notes(ws: SheetWriter, r: int) -> int:
         r += 1
         ws.set(r, 1, note, NOTE)
         ws.merges.append(f"A{r}:J{r}")
-        ws.row_heights[r] = 36
+        ws.row_heights[r] = 40
     return r
 
 
