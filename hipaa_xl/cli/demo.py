@@ -16,7 +16,7 @@ from rich.console import Console
 from hipaa_xl.cli.common import EXIT_BAD_INPUT, EXIT_PROBLEMS, fail, parse_as_of
 from hipaa_xl.cli.text import Column, count, money, paragraph, sectioned_table
 from hipaa_xl.engine import Aggregation
-from hipaa_xl.errors import HipaaInputError
+from hipaa_xl.errors import HipaaXlError
 from hipaa_xl.workbook.verify import GroupKey, engine_aggregation, group_mismatches, summary_groups
 
 NOTE_CODES: dict[str, str] = {
@@ -104,7 +104,6 @@ def demo(
     """Build, refresh and recalculate the example workbook and print its Summary."""
     from hipaa_xl.recalc import recalc_file
     from hipaa_xl.workbook import new_workbook
-    from hipaa_xl.xlsxio import WorkbookFileError
 
     console = Console()
     day = parse_as_of(as_of)
@@ -115,7 +114,7 @@ def demo(
         backup = path.with_name(path.name + ".bak")
         backup.unlink(missing_ok=True)
         recalc = recalc_file(path, as_of=day, backup=False)
-    except (WorkbookFileError, HipaaInputError, OSError, ValueError) as exc:
+    except (HipaaXlError, OSError, ValueError) as exc:
         fail(str(exc), EXIT_BAD_INPUT)
 
     head = paragraph(f"Example matter written to {path} (refreshed and recalculated without Excel)")

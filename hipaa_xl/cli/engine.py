@@ -14,7 +14,7 @@ from hipaa_xl.cli.common import EXIT_BAD_INPUT, fail, parse_as_of
 from hipaa_xl.cli.text import Column, paragraph, sectioned_table
 from hipaa_xl.engine import ag_damages, criminal_explanation, explain_cmp, is_time_barred, parse_tier
 from hipaa_xl.engine.penalties import MINIMUM_LABEL, minimum_note
-from hipaa_xl.errors import HipaaInputError, InvalidValue
+from hipaa_xl.errors import HipaaXlError, InvalidValue
 from hipaa_xl.law.loader import load_rules, load_series
 from hipaa_xl.law.schedules import resolve_amounts, schedule_names, tiered_cap_estimates
 
@@ -46,8 +46,8 @@ def explain(
         result = explain_cmp(parse_tier(tier), violations, vdate, cells.parse_schedule(schedule), asof)
         ag = ag_damages(violations, None, False, vdate)
         limitation = _limitation_row(vdate, asof, started)
-    except HipaaInputError as exc:
-        fail(exc.message, EXIT_BAD_INPUT)
+    except HipaaXlError as exc:
+        fail(str(exc), EXIT_BAD_INPUT)
     console = Console()
     table = Table(title=f"Civil money penalty, tier {result.tier}, {violations:,} violation(s)")
     table.add_column("Figure")
@@ -132,8 +132,8 @@ def criminal(
     """Print the 42 U.S.C. 1320d-6(b) maxima for an offense, with citations."""
     try:
         Console().print(criminal_explanation(offense), highlight=False)
-    except HipaaInputError as exc:
-        fail(exc.message, EXIT_BAD_INPUT)
+    except HipaaXlError as exc:
+        fail(str(exc), EXIT_BAD_INPUT)
 
 
 def register(app: typer.Typer) -> None:

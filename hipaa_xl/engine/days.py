@@ -22,7 +22,8 @@ def check_order(start: dt.date, end: dt.date) -> None:
 
 
 def check_year(year: int) -> int:
-    """A calendar year between 1900 and 9999 (#NUM! otherwise)."""
+    """A calendar year between 1900 and 9999 (#NUM! otherwise): the one year validator, which the
+    Excel functions (``cells.parse_year``) use too."""
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise OutOfRange(f"year must be between {MIN_YEAR} and {MAX_YEAR} (got {year})")
     return year

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from hipaa_xl.errors import WorkbookError
 from hipaa_xl.workbook.sheetxml import xml_attr
 from hipaa_xl.xlsxio import Package, WorkbookFileError, lost_sheet_part, parse_xml
 
@@ -103,7 +104,7 @@ def workbook_part(pkg: Package) -> str:
     for rel in read_rels(pkg, ""):
         if rel.type.endswith("/officeDocument"):
             return resolve_target("", rel.target)
-    raise ValueError("no workbook part in the package")
+    raise WorkbookError("the workbook is damaged: its package names no workbook part")
 
 
 def sheets(pkg: Package) -> list[SheetEntry]:
