@@ -288,7 +288,7 @@ def _problems(ws: SheetWriter, r: int, result: ScenarioSet) -> int:
         lines.append((where, (f"{p.scenario}: " if p.scenario else "") + p.reason))
     for s in result.all:
         for problem in s.problems:
-            if not problem.startswith("ScenarioChanges row"):
+            if not problem.startswith(("ScenarioChanges row", "Scenarios row")):  # listed above
                 lines.append((s.name, problem))
     notes = [(s.name, n) for s in result.scenarios for n in s.notes]
     if lines:
