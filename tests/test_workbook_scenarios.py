@@ -270,3 +270,24 @@ def test_a_workbook_made_before_the_scenarios_sheet_still_refreshes_and_says_so(
     assert "This workbook has no Scenarios sheet" in summary_text(refreshed)
     assert NAME_CHANGE_PROBLEM_ROWS not in openpyxl.load_workbook(io.BytesIO(refreshed)).defined_names
     assert recalculated_status(refreshed) == "Layout matches the Incidents sheet"
+
+
+def test_a_workbook_with_an_unpriced_incidents_row_is_not_out_of_date_right_after_refresh(example: bytes) -> None:
+    # Incidents row 13 (RPG-03) gets a Start that is not a date: its groups and the grand total show
+    # #N/A, and so does every scenario (none excludes RPG-03); the staleness check must still see an
+    # up-to-date layout
+    refreshed, report = build_refreshed(edit(example, {("Incidents", "G13"): "not a date"}))
+    assert any("Incidents!row 13" in line for line in report.invalid)
+    table = scenario_table(refreshed)
+    assert all(row["maximum"] == "#N/A" for key, row in table.items() if " / " not in key)
+    assert recalculated_status(refreshed) == "Layout matches the Incidents sheet"
+
+
+def test_a_scenario_that_sets_a_valid_tier_prices_an_incident_whose_typed_tier_is_invalid(example: bytes) -> None:
+    # RCH-03's tier "Z" makes the base #N/A; "Worst case" sets RCH-03's Tier to D, so its incidents
+    # are all valid and it is computed; the others keep "Z" and are #N/A
+    refreshed, _ = build_refreshed(edit(example, {("Incidents", "F7"): "Z"}))
+    table = scenario_table(refreshed)
+    assert table[BASE_NAME]["maximum"] == table["OCR likely"]["maximum"] == "#N/A"
+    assert table["Worst case"]["maximum"] == engine_scenarios(example).scenarios[2].total.maximum
+    assert recalculated_status(refreshed) == "Layout matches the Incidents sheet"
