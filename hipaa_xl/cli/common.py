@@ -7,7 +7,8 @@ code  meaning
 ====  =========================================================================================
 0     done (``recalc --check``: the values in the file are up to date)
 1     the command ran and reports problems: cells ``recalc`` could not evaluate; a Summary
-      row ``demo`` found different from the engine's own aggregation
+      row ``demo`` found different from the engine's own aggregation; scenario rows
+      ``scenarios`` found that cannot apply
 2     bad input, nothing written: a bad option or argument (typer's usage errors too), an
       invalid value, or a file that cannot be used (missing, locked, damaged, too large, of
       the wrong kind, or with a user's object on a generated sheet)
@@ -41,7 +42,8 @@ EXIT_INTERRUPTED = 130
 
 EXIT_CODES: dict[int, str] = {
     EXIT_OK: "done",
-    EXIT_PROBLEMS: "the command ran and reports problems (cells not evaluated, Summary differs from the engine)",
+    EXIT_PROBLEMS: "the command ran and reports problems (cells not evaluated, Summary differs from the engine, "
+                   "scenario rows that cannot apply)",
     EXIT_BAD_INPUT: "bad input or an unusable file; nothing written",
     EXIT_STALE: "recalc --check: the stored values are out of date",
     EXIT_INTERNAL: "internal error; the workbook was not changed",
