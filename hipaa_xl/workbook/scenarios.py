@@ -17,11 +17,11 @@ from hipaa_xl.engine.incidents import InvalidIncident
 from hipaa_xl.engine.scenarios import CHANGEABLE_FIELDS, ScenarioSet, run_scenarios
 from hipaa_xl.workbook.inputs import Inputs
 from hipaa_xl.workbook.layout import Layout
-from hipaa_xl.workbook.package import Package
 from hipaa_xl.workbook.scenario_summary import Snapshot
 from hipaa_xl.workbook.scenario_tables import ScenarioTables, read_scenarios
 from hipaa_xl.workbook.sheetxml import ref
 from hipaa_xl.workbook.summary import SC, SUMMARY_HEADER_ROW
+from hipaa_xl.xlsxio import Package
 
 _COMPARED_FIELDS = ("id", "entity", "requirement", *CHANGEABLE_FIELDS)
 """The Incidents cells a scenario's figures depend on beyond the base's own figures."""
