@@ -18,7 +18,7 @@ from hipaa_xl.errors import InvalidValue
 from hipaa_xl.excel_declare import declare_for_excel
 from hipaa_xl.law.deadline_rules import load_deadline_law
 from hipaa_xl.law.models import Tier
-from hipaa_xl.law.schedules import resolve_amounts
+from hipaa_xl.law.schedules import resolve_amounts, schedules
 
 __all__ = [
     "AG_DAMAGES",
@@ -141,7 +141,7 @@ def _time_barred(day: Any, as_of: Any, commenced: Any) -> bool:
 def _schedule_source(schedule: str, as_of: Any) -> str:
     amounts = resolve_amounts("B", None, schedule, as_of)
     text = amounts.source
-    if amounts.schedule == "current-tiered":
+    if schedules()[amounts.schedule].is_estimate:
         text += "; tier A-C caps are ESTIMATES carried through the 102.3 multipliers (84 FR 18151)"
     return text
 

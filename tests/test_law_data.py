@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
 from hipaa_xl.law.loader import load_fixed, load_rules, load_series
 from hipaa_xl.law.models import TIERS
-from hipaa_xl.law.schedules import schedule_names, tiered_cap_estimates
+from hipaa_xl.law.schedules import schedule_names, schedules, tiered_cap_estimates
 
 
 def _round(x: Decimal) -> int:
@@ -86,3 +87,23 @@ def test_rules_carry_their_citations() -> None:
     assert rules.cure_period_days.value == 30 and "1320d-5(b)(2)(A)" in rules.cure_period_days.citation
     assert rules.limitation_years.value == 6 and "1320a-7a(c)(1)" in rules.limitation_years.citation
     assert rules.ag_damages.per_violation.value == 100 and rules.ag_damages.cap.value == 25_000
+
+
+def test_descriptive_fields_of_the_law_data_agree_with_the_rules_the_engine_applies() -> None:
+    # fields no code branches on (applies, kind, base, rounding) must still say what the engine does
+    hitech = load_rules().hitech_violations_from.value
+    for name in ("regulation", "statute"):
+        fixed = load_fixed(name)
+        assert fixed.kind == "fixed"
+        assert fixed.applies.violations_from == hitech and fixed.applies.violations_to is None
+    pre = load_fixed("pre2009")
+    assert pre.kind == "regime"
+    assert pre.applies.violations_from is None and pre.applies.violations_to == hitech - dt.timedelta(days=1)
+    series = load_series()
+    assert series.kind == "dated-series"
+    # the chain starts from the regulation's amounts and rounds half up, as the chain test recomputes
+    assert series.base == "regulation"
+    assert series.rounding == "nearest dollar, half up" and _round(Decimal("0.5")) == 1
+    assert series.tiered_caps_estimate.base == "statute"
+    assert all(s.regime_boundaries[0] == hitech for s in schedules().values())
+    assert schedules()["current"].regime_boundaries[1] == series.applicability.violations_after + dt.timedelta(days=1)

@@ -16,7 +16,16 @@ from hipaa_xl.engine import ag_damages, criminal_explanation, explain_cmp, is_ti
 from hipaa_xl.engine.penalties import MINIMUM_LABEL, minimum_note
 from hipaa_xl.errors import HipaaXlError, InvalidValue
 from hipaa_xl.law.loader import load_rules, load_series
-from hipaa_xl.law.schedules import resolve_amounts, schedule_names, tiered_cap_estimates
+from hipaa_xl.law.schedules import (
+    DEFAULT_SCHEDULE,
+    STATUTE,
+    resolve_amounts,
+    schedule_names,
+    tiered_cap_estimates,
+)
+from hipaa_xl.law.schedules import (
+    schedules as schedule_records,
+)
 
 
 def _date(text: str | None, what: str) -> dt.date | None:
@@ -27,7 +36,7 @@ def explain(
     tier: Annotated[str, typer.Option(help="Tier A-D, 1-4 or culpability words")] = "B",
     violations: Annotated[int, typer.Option(help="Violations of one identical requirement in one year")] = 10,
     date: Annotated[str | None, typer.Option("--date", help="Violation date, YYYY-MM-DD")] = None,
-    schedule: Annotated[str, typer.Option(help="Schedule: " + ", ".join(schedule_names()))] = "regulation",
+    schedule: Annotated[str, typer.Option(help="Schedule: " + ", ".join(schedule_names()))] = DEFAULT_SCHEDULE,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Assessment date, YYYY-MM-DD (default today)")] = None,
     commenced: Annotated[
         str | None,
@@ -75,7 +84,7 @@ def explain(
     for note in notes:
         console.print(note, highlight=False)
     console.print(result.explanation, highlight=False)
-    if asof is None and schedule in ("current", "current-tiered"):
+    if asof is None and schedule_records()[result.amounts.schedule].follows_as_of:
         console.print(f"(assessment date: system date {clock.today().isoformat()})", style="dim")
 
 
@@ -112,7 +121,7 @@ def schedules() -> None:
             top = "none (cap)" if a.maximum is None else f"${a.maximum:,}"
             rows.append([tier, f"${a.minimum:,}", top, f"${a.cap:,}{'*' if a.cap_is_estimate else ''}"])
             source = a.source
-            if name == "statute":  # decisions 31: the tiered caps as HHS printed them, not adjusted
+            if name == STATUTE:  # decisions 31: the tiered caps as HHS printed them, not adjusted
                 source += "; unadjusted (current-tiered: the adjusted estimate)"
         sections.append(("\n".join(["", *paragraph(f"{name}: {source}")]), rows))
     lines = ["Schedules: per-violation minimum and maximum, calendar-year cap"]

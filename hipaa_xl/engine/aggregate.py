@@ -41,27 +41,25 @@ from hipaa_xl.engine.incidents import (
 from hipaa_xl.engine.penalties import check_count, range_for
 from hipaa_xl.engine.tiers import cure_period_end, derive_tier, is_cured, parse_tier
 from hipaa_xl.errors import HipaaInputError, InvalidValue
-from hipaa_xl.law.loader import load_rules, load_series
+from hipaa_xl.law.loader import load_rules
 from hipaa_xl.law.models import Tier
 from hipaa_xl.law.schedules import (
+    DEFAULT_SCHEDULE,
     Amounts,
     check_schedule,
     fixed_table_too_new_warning,
     newer_table_warning,
     resolve_amounts,
+    schedules,
 )
 
 ONE_DAY = dt.timedelta(days=1)
 SPLIT_WARNING = "one cap applies; split the row by year for exact caps"
 
 
-@functools.cache
-def regime_boundaries(schedule: str) -> tuple[dt.date, ...]:
-    """Days on which a new regime may begin: 2009-02-18, and 2015-11-03 under the 102.3 schedules."""
-    hitech = load_rules().hitech_violations_from.value
-    if schedule in ("regulation", "statute"):
-        return (hitech,)
-    return hitech, load_series().applicability.violations_after + ONE_DAY
+def regime_boundaries(name: str) -> tuple[dt.date, ...]:
+    """Days on which a new regime may begin under a schedule (its ``Schedule.regime_boundaries``)."""
+    return schedules()[check_schedule(name)].regime_boundaries
 
 
 def _effective_end(incident: Incident, as_of: dt.date) -> tuple[dt.date, str, list[str]]:
@@ -554,7 +552,7 @@ def _collector_paused() -> Iterator[None]:
 
 def aggregate(
     incidents: Iterable[Incident],
-    schedule: str = "regulation",
+    schedule: str = DEFAULT_SCHEDULE,
     as_of: dt.date | None = None,
     commenced: dt.date | None = None,
     general_forms: Mapping[str, str] | None = None,
@@ -621,7 +619,7 @@ def _aggregate(
     warnings += _near_duplicates("Requirement", groups.requirement_names)
     if general_forms:
         warnings += _general_form_warnings(rows, general_forms)
-    if schedule in ("current", "current-tiered"):
+    if schedules()[schedule].follows_as_of:
         newer = newer_table_warning(day)
         if newer:
             warnings.append(newer)

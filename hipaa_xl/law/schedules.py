@@ -23,9 +23,11 @@ from hipaa_xl.law.models import TIERS, AdjustedTable, FixedSchedule, Tier, TierA
 
 Regime = Literal["pre-2009", "unadjusted", "inflation-adjusted"]
 
-DEFAULT_SCHEDULE = "regulation"
-_FIXED = ("regulation", "statute")
-_CURRENT = ("current", "current-tiered")
+REGULATION, STATUTE, CURRENT, CURRENT_TIERED = "regulation", "statute", "current", "current-tiered"
+"""The names of the four schedules that are not one fixed 102.3 table (those are ``cfr102-YYYY``)."""
+DEFAULT_SCHEDULE = REGULATION
+_FIXED = (REGULATION, STATUTE)
+_CURRENT = (CURRENT, CURRENT_TIERED)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -64,11 +66,63 @@ class Amounts:
         return self.cap if self.maximum is None else self.maximum
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Schedule:
+    """What one schedule is: the one owner of these facts for the engine, the Schedules sheet, the
+    command line and the Excel functions."""
+
+    name: str
+    fixed: bool
+    """The amounts of one fixed text (45 CFR 160.404(b)(2) or the statute), not a 45 CFR 102.3 table:
+    no regime line at 2015-11-03."""
+    follows_as_of: bool
+    """The table is the one in force on the assessment (as-of) date (45 CFR 102.2)."""
+    is_estimate: bool
+    """Some caps are estimates HHS has not published (the tiered caps carried through 102.3)."""
+    description: str
+    regime_boundaries: tuple[dt.date, ...]
+    """Days on which a new regime begins: 2009-02-18 (HITECH), and 2015-11-03 under 102.3 (102.2)."""
+
+
+@functools.cache
+def schedules() -> dict[str, Schedule]:
+    """Every schedule a user may choose, by name, in the order the workbook lists them."""
+    series = load_series()
+    hitech = load_rules().hitech_violations_from.value
+    adjusted = (hitech, series.applicability.violations_after + dt.timedelta(days=1))
+    out = {
+        name: Schedule(name, True, False, False, f"{load_fixed(name).title}: {load_fixed(name).description}", (hitech,))
+        for name in _FIXED
+    }
+    out[CURRENT] = Schedule(
+        CURRENT, False, True, False,
+        "45 CFR 102.3: the table in force on the as-of date (for violations after "
+        f"{series.applicability.violations_after.isoformat()}; older ones keep the unadjusted amounts).",
+        adjusted,
+    )
+    out[CURRENT_TIERED] = Schedule(
+        CURRENT_TIERED, False, True, True,
+        "As 'current', with 84 FR 18151's tiered caps carried through the 102.3 multipliers: "
+        "the tier A-C caps are ESTIMATES (HHS has published no such table).",
+        adjusted,
+    )
+    for table in series.tables:
+        out[table.schedule_name] = Schedule(
+            table.schedule_name, False, False, False, f"{table.description} (multiplier {table.multiplier})", adjusted
+        )
+    return out
+
+
+def schedule(name: str) -> Schedule:
+    """The schedule of that name (normalised as ``check_schedule`` does; #VALUE! when unknown)."""
+    return schedules()[check_schedule(name)]
+
+
 @functools.cache
 def schedule_names() -> tuple[str, ...]:
     """Every schedule name a user may choose, in the order the workbook lists them."""
     fixed_tables = tuple(t.schedule_name for t in load_series().tables)
-    return ("regulation", "statute", "current", "current-tiered", *fixed_tables)
+    return (REGULATION, STATUTE, CURRENT, CURRENT_TIERED, *fixed_tables)
 
 
 @functools.cache

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from hipaa_xl.law.schedules import CURRENT
+
 ColumnKind = Literal["text", "date", "count", "yesno", "criminal", "tier", "culpability", "requirement", "event"]
 
 
@@ -96,7 +98,7 @@ NAME_MATTER_NUMBER = "MatterNumber"
 NAME_PREPARED_BY = "PreparedBy"
 NAME_SCHEDULE_NAMES = "ScheduleNames"
 
-DEFAULT_WORKBOOK_SCHEDULE = "current"
+DEFAULT_WORKBOOK_SCHEDULE = CURRENT
 """Issue 8: the template's schedule is the 45 CFR 102.3 table in force on the as-of date."""
 
 CONFIDENTIAL = "Privileged & Confidential - Attorney Work Product"

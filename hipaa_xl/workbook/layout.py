@@ -13,31 +13,26 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from hipaa_xl.engine import Aggregation
+from hipaa_xl.engine.days import segments
 from hipaa_xl.engine.incidents import ExposureRow, GroupTotal, group_key
-from hipaa_xl.law.loader import load_rules, load_series
+from hipaa_xl.law.schedules import CURRENT, schedules
 from hipaa_xl.workbook.inputs import IncidentRow
 
-ONE_DAY = dt.timedelta(days=1)
 
 
 def regime_starts() -> tuple[dt.date, ...]:
-    """Days on which a new regime may begin: 2009-02-18 and 2015-11-03 (45 CFR 160.404(b); 102.2)."""
-    return (
-        load_rules().hitech_violations_from.value,
-        load_series().applicability.violations_after + ONE_DAY,
-    )
+    """Every day a regime line may fall on under any schedule: 2009-02-18 and 2015-11-03 (the 45 CFR
+    102.3 schedules' lines; 45 CFR 160.404(b), 102.2)."""
+    return schedules()[CURRENT].regime_boundaries
 
 
 def segment_bounds(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
-    """The natural segment around [first, last]: its calendar year cut at the regime boundaries."""
-    lo, hi = dt.date(first.year, 1, 1), dt.date(first.year, 12, 31)
-    for b in regime_starts():
-        if b.year == first.year:
-            if b <= first:
-                lo = max(lo, b)
-            elif b > last:
-                hi = min(hi, b - ONE_DAY)
-    return lo, hi
+    """The natural segment around [first, last]: the piece of its calendar year, cut at every regime
+    line, that holds it (the engine's rows never cross a line)."""
+    year = first.year
+    return next(
+        (lo, hi) for _, lo, hi in segments(dt.date(year, 1, 1), dt.date(year, 12, 31), regime_starts()) if lo <= first <= hi
+    )
 
 
 @dataclass
@@ -92,10 +87,10 @@ class Layout:
 
 
 def _split_2015(row: ExposureRow) -> list[tuple[dt.date, dt.date]]:
-    cut = regime_starts()[1]
-    if row.kind == "continuing" and row.segment_start < cut <= row.segment_end:
-        return [(row.segment_start, cut - ONE_DAY), (cut, row.segment_end)]
-    return [(row.segment_start, row.segment_end)]
+    """A continuing row cut at every regime line (under a fixed schedule, at 2015-11-03 too)."""
+    if row.kind != "continuing":
+        return [(row.segment_start, row.segment_end)]
+    return [(lo, hi) for _, lo, hi in segments(row.segment_start, row.segment_end, regime_starts())]
 
 
 def build_layout(rows: list[IncidentRow], agg: Aggregation, first_row: int) -> Layout:

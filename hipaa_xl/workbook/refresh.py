@@ -21,7 +21,7 @@ from hipaa_xl.engine import aggregate
 from hipaa_xl.engine.matter_deadlines import limitation_groups, matter_deadlines, upcoming
 from hipaa_xl.errors import HipaaInputError, WorkbookError
 from hipaa_xl.law.loader import law_data_version
-from hipaa_xl.law.schedules import check_schedule
+from hipaa_xl.law.schedules import CURRENT, CURRENT_TIERED, REGULATION, STATUTE, check_schedule, schedules
 from hipaa_xl.ooxml.a1 import quote_sheet
 from hipaa_xl.ooxml.opc import sheets
 from hipaa_xl.workbook import columns as C
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 STAMP_TOKEN = "@@HXL-GENERATED@@"
 _STAMP_TIME = re.compile(r"generated \d{4}-\d\d-\d\d \d\d:\d\d UTC")
 SUMMARY_GROUPS_ON_FIRST_PAGE = 30
-COMPARED_SCHEDULES = ("regulation", "statute", "current", "current-tiered")
+COMPARED_SCHEDULES = (REGULATION, STATUTE, CURRENT, CURRENT_TIERED)
 Progress = Callable[[str, float], None]
 """Called with the stage and the share of the work done so far (0.0 to 1.0)."""
 _STAGES = {"reading the workbook": 0.0, "pricing": 0.05, "laying out Exposure and Summary": 0.12,
@@ -231,7 +231,7 @@ def refresh_package(
         other = agg if name == schedule else aggregate(incidents, name, as_of, commenced)
         lo, hi, ag = other.grand_total()
         note = "the schedule chosen on Settings" if name == schedule else ""
-        if name == "current-tiered":
+        if schedules()[name].is_estimate:
             note = (note + "; " if note else "") + "tier A-C caps are estimates (no HHS table)"
         comparison.append((name, lo, hi, ag, note))
     stamp = (

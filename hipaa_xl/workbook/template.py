@@ -25,9 +25,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from hipaa_xl.engine.matter_deadlines import EVENT_KINDS
 from hipaa_xl.engine.tiers import CULPABILITY_CHOICES
-from hipaa_xl.law.loader import load_fixed, load_series
+from hipaa_xl.law.loader import load_series
 from hipaa_xl.law.models import TIERS
-from hipaa_xl.law.schedules import resolve_amounts, schedule_names, tiered_cap_estimates
+from hipaa_xl.law.schedules import REGULATION, STATUTE, resolve_amounts, schedule_names, schedules, tiered_cap_estimates
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook.scenario_tables import SCENARIOS_SHEET
 from hipaa_xl.workbook.scenario_template import add_scenarios_sheet
@@ -376,24 +376,7 @@ def _setting_row(ws: Worksheet, r: int, label: str, value: Any, note: str) -> No
 
 
 def _schedule_description(name: str) -> str:
-    if name == "regulation":
-        return load_fixed("regulation").title + ": " + load_fixed("regulation").description
-    if name == "statute":
-        return load_fixed("statute").title + ": " + load_fixed("statute").description
-    series = load_series()
-    if name == "current":
-        return (
-            "45 CFR 102.3: the table in force on the as-of date (for violations after "
-            f"{series.applicability.violations_after.isoformat()}; older ones keep the unadjusted amounts)."
-        )
-    if name == "current-tiered":
-        return (
-            "As 'current', with 84 FR 18151's tiered caps carried through the 102.3 multipliers: "
-            "the tier A-C caps are ESTIMATES (HHS has published no such table)."
-        )
-    label = name.removeprefix("cfr102-")
-    table = next(t for t in series.tables if t.label == label)
-    return table.description + f" (multiplier {table.multiplier})"
+    return schedules()[name].description
 
 
 def _schedules(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
@@ -418,13 +401,13 @@ def _schedules(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
     )
     r += 2
     blocks: list[tuple[str, str | None, Any]] = [
-        ("regulation", "regulation", None),
-        ("statute", "statute", None),
-        ("pre-2009 (every schedule, violations before 2009-02-18)", "regulation", dt.date(2009, 1, 1)),
+        (REGULATION, REGULATION, None),
+        (STATUTE, STATUTE, None),
+        ("pre-2009 (every schedule, violations before 2009-02-18)", REGULATION, dt.date(2009, 1, 1)),
     ]
     blocks += [(n, n, None) for n in names if n.startswith("cfr102-")]
     for title, sched, vdate in blocks:
-        r = _amount_block(ws, r, title, sched or "regulation", vdate)
+        r = _amount_block(ws, r, title, sched or REGULATION, vdate)
     r = _tiered_estimates(ws, r)
     for letter, width in zip("ABCDEF", (30, 16, 16, 16, 16, 70), strict=True):
         ws.column_dimensions[letter].width = width
