@@ -19,7 +19,7 @@ from hipaa_xl.workbook.exposure import (
 
 
 def _context() -> Context:
-    return Context("Incidents", {}, 4, "Incidents!$B$5:$B$9", 5, 9)
+    return Context("Incidents", {}, "Incidents!$B$5:$B$9", 5, 9)
 
 
 def test_every_row_formula_fills_a_priced_column_and_every_name_in_it_resolves() -> None:

@@ -85,8 +85,7 @@ def refresh_book(book: Any) -> list[str]:
         return [line]
     lines = report.lines()
     if report.changed:
-        pkg = package_from_bytes(new)
-        book_package = pkg
+        book_package = package_from_bytes(new)
         names = [s.name for s in sheets(book_package)]
         for name in (C.EXPOSURE_SHEET, C.SUMMARY_SHEET):
             if name not in names:

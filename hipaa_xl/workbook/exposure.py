@@ -231,7 +231,6 @@ class Context:
 
     incidents_sheet: str
     incident_cols: dict[str, int]
-    incident_header_row: int
     id_range: str
     exposure_first: int
     exposure_last: int

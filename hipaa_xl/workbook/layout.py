@@ -19,7 +19,6 @@ from hipaa_xl.law.schedules import CURRENT, schedules
 from hipaa_xl.workbook.inputs import IncidentRow
 
 
-
 def regime_starts() -> tuple[dt.date, ...]:
     """Every day a regime line may fall on under any schedule: 2009-02-18 and 2015-11-03 (the 45 CFR
     102.3 schedules' lines; 45 CFR 160.404(b), 102.2)."""
@@ -241,6 +240,3 @@ def _year(value: object) -> int | None:
     return None
 
 
-def display_key(text: str) -> str:
-    """The grouping key of an entity or requirement (decisions 7)."""
-    return group_key(text)

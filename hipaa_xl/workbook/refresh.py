@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from hipaa_xl import __version__, clock
 from hipaa_xl.engine import aggregate
+from hipaa_xl.engine.incidents import group_key
 from hipaa_xl.engine.matter_deadlines import limitation_groups, matter_deadlines, upcoming
 from hipaa_xl.errors import HipaaInputError, WorkbookError
 from hipaa_xl.law.loader import law_data_version
@@ -28,7 +29,7 @@ from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook.deadlines_sheet import DEADLINES_HEADER_ROW, deadlines_sheet
 from hipaa_xl.workbook.exposure import EXPOSURE_HEADER_ROW, LAST_VISIBLE_EXPOSURE_COL, Context, exposure_sheet
 from hipaa_xl.workbook.inputs import IncidentRow, Inputs, read_inputs
-from hipaa_xl.workbook.layout import build_layout, display_key
+from hipaa_xl.workbook.layout import build_layout
 from hipaa_xl.workbook.parts import chart_xml, drawing_xml, table_xml
 from hipaa_xl.workbook.scenario_summary import STALE_CELL, scenario_section
 from hipaa_xl.workbook.scenarios import price_workbook_scenarios, snapshot
@@ -219,7 +220,6 @@ def refresh_package(
     ctx = Context(
         incidents_sheet=inc_sheet,
         incident_cols=inputs.columns,
-        incident_header_row=inputs.header_row,
         id_range=f"{inc_sheet}!{ref(inputs.header_row + 1, id_col, True)}:{ref(id_last, id_col, True)}",
         exposure_first=first,
         exposure_last=max(first, first + len(layout.lines) - 1),
@@ -259,7 +259,7 @@ def refresh_package(
     position = {id(item): i for i, item in enumerate(items)}
     summ = summary_sheet(
         styles, layout, ctx, _page("Summary", inputs, as_of), inputs.chosen, comparison, stamp,
-        has_matter=bool(inputs.matter), key=display_key,
+        has_matter=bool(inputs.matter), key=group_key,
         upcoming=[dl.rows[position[id(item)]] for item in upcoming(items)],
         section=scenarios, section_stale=f"{STALE_CELL}=1",
     )
@@ -293,7 +293,7 @@ def refresh_package(
             f"{C.SUMMARY_SHEET}!${SUMMARY_HEADER_ROW}:${SUMMARY_HEADER_ROW}"
         )
     names.update(scenario_names)
-    splice(pkg, generated, styles.to_bytes() if styles.changed else None, names, C.SUMMARY_TABLE)
+    splice(pkg, generated, styles.to_bytes() if styles.changed else None, names)
     del generated, exp, exp_xml, summ, sum_xml, layout, agg, inputs, incidents  # memory for the evaluator
 
     step("computing values")

@@ -82,12 +82,9 @@ class SheetWriter:
     row_heights: dict[int, float] = field(default_factory=dict)
     merges: list[str] = field(default_factory=list)
     cond_formats: list[tuple[str, str, int]] = field(default_factory=list)
-    validations: list[str] = field(default_factory=list)
     freeze: tuple[int, int] | None = None
     tab_color: str | None = None
-    show_grid: bool = False
     page: PageSetup = field(default_factory=PageSetup)
-    protect: bool = True
     drawing_rid: str | None = None
     table_rids: list[str] = field(default_factory=list)
     autofilter: str | None = None
@@ -139,7 +136,7 @@ class SheetWriter:
         fit = '<pageSetUpPr fitToPage="1"/>' if self.page.fit_width else ""
         out.append(f"<sheetPr>{tab}{fit}</sheetPr>")
         out.append(f'<dimension ref="A1:{ref(self.max_row(), self.max_col())}"/>')
-        grid = "" if self.show_grid else ' showGridLines="0"'
+        grid = ' showGridLines="0"'
         sel = ' tabSelected="1"' if selected else ""
         if self.freeze:
             frow, fcol = self.freeze
@@ -171,11 +168,10 @@ class SheetWriter:
             out.extend(self._cell(row, col, *cells[col]) for col in sorted(cells))
             out.append("</row>")
         out.append("</sheetData>")
-        if self.protect:
-            out.append(
-                '<sheetProtection sheet="1" objects="1" scenarios="1" formatColumns="0" '
-                'formatRows="0" sort="0" autoFilter="0"/>'
-            )
+        out.append(  # generated sheets are protected: the user's own cells are on Incidents and Settings
+            '<sheetProtection sheet="1" objects="1" scenarios="1" formatColumns="0" '
+            'formatRows="0" sort="0" autoFilter="0"/>'
+        )
         if self.autofilter:
             out.append(f'<autoFilter ref="{self.autofilter}"/>')
         if self.merges:
@@ -187,10 +183,6 @@ class SheetWriter:
                 f'<conditionalFormatting sqref="{sqref}"><cfRule type="expression" dxfId="{dxf}" '
                 f'priority="{prio}"><formula>{xml_text(formula)}</formula></cfRule></conditionalFormatting>'
             )
-        if self.validations:
-            out.append(f'<dataValidations count="{len(self.validations)}">')
-            out.extend(self.validations)
-            out.append("</dataValidations>")
         out.append('<printOptions horizontalCentered="1"/>')
         out.append('<pageMargins left="0.4" right="0.4" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
         orient = "landscape" if self.page.landscape else "portrait"

@@ -7,7 +7,6 @@ dropped. Threaded comments, x14 extensions, Custom XML, VBA and the Incidents sh
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass
 
@@ -182,7 +181,6 @@ def splice(
     generated: list[GeneratedSheet],
     styles_xml: bytes | None,
     names: dict[tuple[str, str | None], str],
-    table_name: str,
 ) -> None:
     """Replace the generated sheets' parts in ``pkg`` in place.
 
@@ -244,11 +242,6 @@ def splice(
         del calc.attrib["fullCalcOnLoad"]
     pkg[wb] = to_xml(wb_root)
     pkg["[Content_Types].xml"] = to_xml(ct)
-    del table_name
-
-
-def part_folder(part: str) -> str:
-    return posixpath.dirname(part)
 
 
 _OWN_CHART_NAME = "Exposure by year"

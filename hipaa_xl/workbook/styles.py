@@ -12,25 +12,24 @@ from dataclasses import dataclass
 from lxml import etree
 
 from hipaa_xl.ooxml.opc import NS_MAIN
+from hipaa_xl.workbook import theme
 
 NS = NS_MAIN
 _N = f"{{{NS}}}"
 
-# Colours of the house style (ARGB).
-NAVY = "FF1F3864"
-WHITE = "FFFFFFFF"
-GREY_FILL = "FFF2F2F2"
-BAND_FILL = "FFDDEBF7"
-INPUT_FILL = "FFFFF2CC"
-RED_TEXT = "FF9C0006"
-RED_FILL = "FFFFC7CE"
-GREEN_TEXT = "FF006100"
-GREEN_FILL = "FFC6EFCE"
-BORDER = "FFBFBFBF"
+# Colours of the house style (theme.py), as the XML writes them (ARGB).
+NAVY = theme.argb(theme.NAVY)
+WHITE = theme.argb(theme.WHITE)
+GREY_FILL = theme.argb(theme.GREY_FILL)
+BAND_FILL = theme.argb(theme.BAND_FILL)
+INPUT_FILL = theme.argb(theme.INPUT_FILL)
+RED_TEXT = theme.argb(theme.RED_TEXT)
+RED_FILL = theme.argb(theme.RED_FILL)
+GREEN_TEXT = theme.argb(theme.GREEN_TEXT)
+GREEN_FILL = theme.argb(theme.GREEN_FILL)
+BORDER = theme.argb(theme.BORDER)
 
-CURRENCY = '"$"#,##0;[Red]-"$"#,##0;"$"0'
-INTEGER = "#,##0"
-DATE = "yyyy-mm-dd"
+CURRENCY, INTEGER, DATE = theme.CURRENCY, theme.INTEGER, theme.DATE
 
 _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "@": 49}
 _SECTION_ORDER = (

@@ -29,25 +29,26 @@ from hipaa_xl.law.loader import load_series
 from hipaa_xl.law.models import TIERS
 from hipaa_xl.law.schedules import REGULATION, STATUTE, resolve_amounts, schedule_names, schedules, tiered_cap_estimates
 from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook import theme
 from hipaa_xl.workbook.scenario_tables import SCENARIOS_SHEET
 from hipaa_xl.workbook.scenario_template import add_scenarios_sheet
 
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 """Timestamp written into docProps so that ``new`` is byte-for-byte deterministic (decisions 15)."""
 
-_NAVY = "1F3864"
+_NAVY = theme.NAVY
 _TITLE = Font(name="Calibri", size=16, bold=True, color=_NAVY)
-_SUBTITLE = Font(name="Calibri", size=10, italic=True, color="595959")
-_HEADER_FONT = Font(name="Calibri", size=10, bold=True, color="FFFFFF")
+_SUBTITLE = Font(name="Calibri", size=10, italic=True, color=theme.GREY_TEXT)
+_HEADER_FONT = Font(name="Calibri", size=10, bold=True, color=theme.WHITE)
 _HEADER_FILL = PatternFill("solid", fgColor=_NAVY)
-_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_INPUT_FILL = PatternFill("solid", fgColor=theme.INPUT_FILL)
 _LABEL = Font(name="Calibri", size=10, bold=True)
 _BODY = Font(name="Calibri", size=10)
-_THIN = Side(style="thin", color="BFBFBF")
+_THIN = Side(style="thin", color=theme.BORDER)
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-_CURRENCY = '"$"#,##0;[Red]-"$"#,##0;"$"0'
-_DATE = "yyyy-mm-dd"
+_CURRENCY = theme.CURRENCY
+_DATE = theme.DATE
 _VALIDATION_ROWS = 5000
 _SCHEDULE_LIST_ROW = 5
 
@@ -112,7 +113,7 @@ def _incidents(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        ws.cell(row=h - 1, column=i, value=col.help).font = Font(size=8, italic=True, color="595959")
+        ws.cell(row=h - 1, column=i, value=col.help).font = Font(size=8, italic=True, color=theme.GREY_TEXT)
         ws.cell(row=h - 1, column=i).alignment = Alignment(wrap_text=True, vertical="bottom")
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = col.width
@@ -193,7 +194,7 @@ def _matter(ws: Worksheet, matter: str, as_of: dt.date | None, events: list[dict
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        ws.cell(row=h - 1, column=i, value=col.help).font = Font(size=8, italic=True, color="595959")
+        ws.cell(row=h - 1, column=i, value=col.help).font = Font(size=8, italic=True, color=theme.GREY_TEXT)
         ws.cell(row=h - 1, column=i).alignment = Alignment(wrap_text=True, vertical="bottom")
         ws.column_dimensions[get_column_letter(i)].width = col.width
     ws.row_dimensions[h - 1].height = 56
@@ -375,10 +376,6 @@ def _setting_row(ws: Worksheet, r: int, label: str, value: Any, note: str) -> No
     n.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _schedule_description(name: str) -> str:
-    return schedules()[name].description
-
-
 def _schedules(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
     """Issue 8: every shipped schedule with its amounts and citations; tiered caps marked as estimates."""
     _title(ws, "Schedules", "The amounts of every shipped schedule, with their citations. For reading only.")
@@ -390,10 +387,11 @@ def _schedules(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
     for name in names:
         r += 1
         ws.cell(row=r, column=1, value=name).font = _LABEL
-        d = ws.cell(row=r, column=2, value=_schedule_description(name))
+        description = schedules()[name].description
+        d = ws.cell(row=r, column=2, value=description)
         d.font, d.alignment = _BODY, _WRAP_TOP
         ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=6)
-        ws.row_dimensions[r].height = 28 if len(_schedule_description(name)) > 110 else 15
+        ws.row_dimensions[r].height = 28 if len(description) > 110 else 15
     wb = ws.parent
     wb.defined_names[C.NAME_SCHEDULE_NAMES] = DefinedName(
         C.NAME_SCHEDULE_NAMES,
@@ -441,7 +439,7 @@ def _amount_block(ws: Worksheet, r: int, title: str, schedule: str, vdate: dt.da
             c.border = _BOX
         cites = f"min: {a.minimum_citation}; max: {a.maximum_citation}; cap: {a.cap_citation}"
         c = ws.cell(row=r, column=6, value=cites)
-        c.font = Font(size=8, color="595959")
+        c.font = Font(size=8, color=theme.GREY_TEXT)
         c.alignment = _WRAP_TOP
         ws.row_dimensions[r].height = 34
     return r + 2
@@ -449,7 +447,7 @@ def _amount_block(ws: Worksheet, r: int, title: str, schedule: str, vdate: dt.da
 
 def _tiered_estimates(ws: Worksheet, r: int) -> int:
     ws.cell(row=r, column=1, value="current-tiered: calendar-year caps (ESTIMATES)").font = Font(
-        size=11, bold=True, color="9C0006"
+        size=11, bold=True, color=theme.RED_TEXT
     )
     method = load_series().tiered_caps_estimate
     note = ws.cell(row=r, column=2, value=f"{method.method}. {method.citation}. {method.source_quality}")
@@ -508,9 +506,9 @@ def build_static_workbook(
     _settings(ws_set, schedule, as_of, matter, commenced)
     _schedules(ws_sch, matter_name, as_of)
     add_scenarios_sheet(wb, ws_scn, matter_name, as_of, scenarios, _print_setup, _title)
-    ws_inc.sheet_properties.tabColor = "FFC000"
-    ws_set.sheet_properties.tabColor = "FFC000"
-    ws_mat.sheet_properties.tabColor = "FFC000"
+    ws_inc.sheet_properties.tabColor = theme.INPUT_TAB
+    ws_set.sheet_properties.tabColor = theme.INPUT_TAB
+    ws_mat.sheet_properties.tabColor = theme.INPUT_TAB
     wb.properties.creator = "hipaa-xl"
     wb.properties.title = "HIPAA civil money penalty exposure"
     wb.properties.created = FIXED_TIME
