@@ -6,14 +6,13 @@ import datetime as dt
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import incidents as any_incident
+from strategies import schedules, tiers
 
 from hipaa_xl.engine import ExposureRow, Incident, aggregate, annual_cap, cmp_range
-from hipaa_xl.law.schedules import schedule_names
 
 D = dt.date
 AS_OF = D(2026, 11, 25)
-tiers = st.sampled_from("ABCD")
-schedules = st.sampled_from(schedule_names())
 dates = st.dates(min_value=D(2005, 1, 1), max_value=AS_OF)
 
 
@@ -25,21 +24,10 @@ def test_maximum_at_least_minimum_at_least_zero_and_never_above_the_cap(
     assert 0 <= low <= high <= annual_cap(tier, day, schedule, AS_OF)  # type: ignore[arg-type]
 
 
-incident = st.builds(
-    lambda i, tier, start, length, ent, req: Incident(
-        id=str(i), entity=ent, requirement=req, tier=tier, start=start, end=start + dt.timedelta(days=length)
-    ),
-    st.integers(),
-    tiers,
-    st.dates(min_value=D(2005, 1, 1), max_value=D(2026, 1, 1)),
-    st.integers(min_value=0, max_value=900),
-    st.sampled_from(["Acme", "Beta"]),
-    st.sampled_from(["164.308", "164.312"]),
-)
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(incident, min_size=1, max_size=6), schedules)
+@given(st.lists(any_incident, min_size=1, max_size=6), schedules)
 def test_exposure_never_exceeds_the_largest_cap_per_group(incidents: list[Incident], schedule: str) -> None:
     result = aggregate(_unique(incidents), schedule, AS_OF)
     for g in result.groups:
@@ -50,7 +38,7 @@ def test_exposure_never_exceeds_the_largest_cap_per_group(incidents: list[Incide
 
 
 @settings(max_examples=60, deadline=None)
-@given(incident, st.integers(min_value=1, max_value=800), schedules)
+@given(any_incident, st.integers(min_value=1, max_value=800), schedules)
 def test_splitting_an_incident_by_year_never_raises_the_total(
     whole: Incident, cut_after: int, schedule: str
 ) -> None:
@@ -85,7 +73,7 @@ def _group_by_definition(rows: list[ExposureRow], ag_cap: int) -> tuple[int, int
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(incident, min_size=1, max_size=8), schedules)
+@given(st.lists(any_incident, min_size=1, max_size=8), schedules)
 def test_every_group_of_one_row_or_many_equals_its_rows_capped_by_definition(
     incidents: list[Incident], schedule: str
 ) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import tiers, violation_dates
 
 from hipaa_xl.engine import Incident, aggregate, annual_cap, cmp_range, explain_cmp
 from hipaa_xl.errors import InvalidValue
@@ -90,9 +91,9 @@ def test_continuing_violation_across_2015_11_02_splits_unadjusted_and_adjusted_d
 
 
 @given(
-    st.sampled_from("ABCD"),
+    tiers,
     st.integers(min_value=0, max_value=200),
-    st.dates(min_value=D(2005, 1, 1), max_value=D(2026, 1, 1)),
+    violation_dates,
     st.integers(min_value=0, max_value=4000),
 )
 def test_current_lies_between_regulation_and_the_newest_fixed_table(

@@ -8,11 +8,14 @@ version together.
 
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
 import inspect
 import re
 import tomllib
 from pathlib import Path
+
+import pytest
 
 import hipaa_xl
 from hipaa_xl import udfs
@@ -101,3 +104,33 @@ def test_the_version_is_stated_once_and_the_installed_metadata_agrees() -> None:
     assert "version" not in project and "version" in project["dynamic"]
     assert re.fullmatch(r"\d+\.\d+\.\d+", hipaa_xl.__version__)
     assert importlib.metadata.version("hipaa-xl") == hipaa_xl.__version__
+
+
+@pytest.mark.parametrize(
+    ("module", "names"),
+    [
+        ("hipaa_xl.engine", [
+            "Aggregation", "CULPABILITY_CHOICES", "CmpResult", "ExposureRow", "GroupTotal", "Incident",
+            "InvalidIncident", "ag_damages", "aggregate", "annual_cap", "cmp_range", "count_days",
+            "criminal_explanation", "criminal_offense", "days_in_year", "derive_tier", "explain_cmp", "is_cured",
+            "is_time_barred", "parse_tier", "split_by_year",
+        ]),
+        ("hipaa_xl.law", [
+            "Amounts", "DEFAULT_SCHEDULE", "Regime", "Schedule", "law_data_version", "load_rules", "resolve_amounts",
+            "schedule_names", "schedules",
+        ]),
+        ("hipaa_xl.recalc", [
+            "AS_OF_NAME", "CellDifference", "CellProblem", "ErrorCell", "RecalcReport", "WorkbookFileError",
+            "recalc_file", "recalc_package",
+        ]),
+        ("hipaa_xl.workbook", [
+            "RefreshError", "RefreshReport", "build_refreshed", "new_workbook", "new_workbook_bytes", "refresh_book",
+            "refresh_file",
+        ]),
+    ],
+)
+def test_each_layer_exports_exactly_its_pinned_names(module: str, names: list[str]) -> None:
+    # as httpx pins its exports: a rename or a new export is a decision, made here
+    imported = importlib.import_module(module)
+    assert sorted(imported.__all__) == names
+    assert all(hasattr(imported, name) for name in names)

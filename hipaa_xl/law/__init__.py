@@ -5,16 +5,20 @@ from hipaa_xl.law.schedules import (
     DEFAULT_SCHEDULE,
     Amounts,
     Regime,
+    Schedule,
     resolve_amounts,
     schedule_names,
+    schedules,
 )
 
 __all__ = [
     "DEFAULT_SCHEDULE",
     "Amounts",
     "Regime",
+    "Schedule",
     "law_data_version",
     "load_rules",
     "resolve_amounts",
     "schedule_names",
+    "schedules",
 ]
