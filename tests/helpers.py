@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from hipaa_xl.engine import Incident
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 """The public materials beside a checkout (CI has them); tests that need them skip when absent."""
@@ -21,3 +23,10 @@ def golden_cases() -> list[tuple[str, dict[str, Any]]]:
         for case in json.loads(path.read_text("utf-8"))["cases"]:
             out.append((f"{path.name}:{case['id']}", case))
     return out
+
+
+def inc(id: str, **kw: Any) -> Incident:
+    """An incident of Acme Health under 164.308(a)(1)(ii)(A) unless ``kw`` says otherwise."""
+    base: dict[str, Any] = {"entity": "Acme Health", "requirement": "164.308(a)(1)(ii)(A)"}
+    base.update(kw)
+    return Incident(id=id, **base)

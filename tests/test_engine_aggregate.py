@@ -5,16 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from hipaa_xl.engine import Incident, aggregate
+from helpers import inc
+
+from hipaa_xl.engine import aggregate
 
 D = dt.date
 AS_OF = D(2026, 11, 25)
 
 
-def inc(id: str, **kw: Any) -> Incident:
-    base: dict[str, Any] = {"entity": "Acme Health", "requirement": "164.308(a)(1)(ii)(A)"}
-    base.update(kw)
-    return Incident(id=id, **base)
 
 
 def one_group(result: Any, year: int) -> Any:

@@ -12,8 +12,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from helpers import inc
 
-from hipaa_xl.engine import Incident, aggregate
+from hipaa_xl.engine import aggregate
 from hipaa_xl.engine.tiers import derive_tier, is_cured
 from hipaa_xl.errors import InvalidValue
 
@@ -21,10 +22,6 @@ D = dt.date
 AS_OF = D(2026, 11, 25)
 
 
-def inc(id: str, **kw: Any) -> Incident:
-    base: dict[str, Any] = {"entity": "Acme Health", "requirement": "164.308(a)(1)(ii)(A)"}
-    base.update(kw)
-    return Incident(id=id, **base)
 
 
 def groups_of(result: Any, year: int) -> list[Any]:

@@ -12,6 +12,7 @@ import random
 from typing import Any
 
 import pytest
+from helpers import inc
 
 from hipaa_xl.engine import Incident, aggregate
 from hipaa_xl.engine.incidents import Aggregation, InvalidIncident
@@ -30,10 +31,6 @@ D = dt.date
 AS_OF = D(2026, 11, 25)
 
 
-def inc(id: str, **kw: Any) -> Incident:
-    base: dict[str, Any] = {"entity": "Acme Health", "requirement": "164.308(a)(1)(ii)(A)"}
-    base.update(kw)
-    return Incident(id=id, **base)
 
 
 def run(incidents: list[Incident], scenarios: list[ScenarioInput], changes: list[ChangeInput],

@@ -100,6 +100,18 @@ def _title(ws: Worksheet, title: str, subtitle: str) -> None:
     ws.row_dimensions[1].height = 24
 
 
+def _column_headers(ws: Worksheet, h: int, columns: tuple[C.IncidentColumn, ...]) -> None:
+    """A user table's header row ``h``: navy headings, each column's hint above it, its width."""
+    for i, col in enumerate(columns, start=1):
+        cell = ws.cell(row=h, column=i, value=col.header)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        ws.cell(row=h - 1, column=i, value=col.help).font = Font(size=8, italic=True, color=theme.GREY_TEXT)
+        ws.cell(row=h - 1, column=i).alignment = Alignment(wrap_text=True, vertical="bottom")
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+
+
 def _incidents(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
     _title(
         ws,
@@ -108,20 +120,12 @@ def _incidents(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
         "a continuing violation, one a day from Start to End (45 CFR 160.406). Then run Refresh.",
     )
     h = C.HEADER_ROW
+    _column_headers(ws, h, C.INCIDENT_COLUMNS)
     for i, col in enumerate(C.INCIDENT_COLUMNS, start=1):
-        cell = ws.cell(row=h, column=i, value=col.header)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        ws.cell(row=h - 1, column=i, value=col.help).font = Font(size=8, italic=True, color=theme.GREY_TEXT)
-        ws.cell(row=h - 1, column=i).alignment = Alignment(wrap_text=True, vertical="bottom")
-        letter = get_column_letter(i)
-        ws.column_dimensions[letter].width = col.width
         if col.kind == "date":
-            for r in range(h + 1, h + 2):
-                ws.cell(row=r, column=i).number_format = _DATE
+            ws.cell(row=h + 1, column=i).number_format = _DATE
         if col.kind == "count":
-            ws.cell(row=h + 1, column=i).number_format = "#,##0"
+            ws.cell(row=h + 1, column=i).number_format = theme.INTEGER
     ws.row_dimensions[h - 1].height = 68  # the wrapped hints of narrow columns, printed in full
     ws.row_dimensions[h].height = 44  # three-line headers such as "Criminal penalty imposed"
     last = get_column_letter(len(C.INCIDENT_COLUMNS))
@@ -189,14 +193,7 @@ def _matter(ws: Worksheet, matter: str, as_of: dt.date | None, events: list[dict
         "the Deadlines sheet shows each due date, the days left and the citation.",
     )
     h = C.HEADER_ROW
-    for i, col in enumerate(C.MATTER_COLUMNS, start=1):
-        cell = ws.cell(row=h, column=i, value=col.header)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        ws.cell(row=h - 1, column=i, value=col.help).font = Font(size=8, italic=True, color=theme.GREY_TEXT)
-        ws.cell(row=h - 1, column=i).alignment = Alignment(wrap_text=True, vertical="bottom")
-        ws.column_dimensions[get_column_letter(i)].width = col.width
+    _column_headers(ws, h, C.MATTER_COLUMNS)
     ws.row_dimensions[h - 1].height = 56
     ws.row_dimensions[h].height = 30
     for r, ev in enumerate(events, start=h + 1):
