@@ -633,33 +633,35 @@ def _aggregate(
     )
 
 
+def _priced_links(
+    incidents: Sequence[Incident], known_ids: dict[tuple[str, str], Incident], priced: list[list[ExposureRow] | str]
+) -> Iterator[tuple[int, Incident, list[ExposureRow], list[ExposureRow] | str]]:
+    """(position, target, rows, the target's rows or reason) of each priced incident with a Duplicate-of target."""
+    position = {id(inc): i for i, inc in enumerate(incidents)}
+    for n, inc in enumerate(incidents):
+        result = priced[n]
+        target = _duplicate_target(inc, known_ids)
+        if isinstance(result, str) or target is None:
+            continue
+        yield n, target, result, priced[position[id(target)]]
+
+
 def _check_duplicates(
     incidents: Sequence[Incident], known_ids: dict[tuple[str, str], Incident], priced: list[list[ExposureRow] | str]
 ) -> None:
     """A duplicate of an invalid row is invalid (it must not silently add $0); a duplicate whose days
     are not covered by its target's days gets a warning (the figures do not change)."""
-    position = {id(inc): i for i, inc in enumerate(incidents)}
     changed = True
     while changed:  # a chain of duplicates: repeat until no new row turns invalid
         changed = False
-        for n, inc in enumerate(incidents):
-            result = priced[n]
-            target = _duplicate_target(inc, known_ids)
-            if isinstance(result, str) or target is None:
-                continue
-            target_result = priced[position[id(target)]]
+        for n, target, _, target_result in _priced_links(incidents, known_ids, priced):
             if isinstance(target_result, str):
                 priced[n] = (
                     f"Duplicate of names incident {target.id.strip()}, which is invalid ({target_result}); "
                     "fix that row, or count this one"
                 )
                 changed = True
-    for n, inc in enumerate(incidents):
-        result = priced[n]
-        target = _duplicate_target(inc, known_ids)
-        if isinstance(result, str) or target is None:
-            continue
-        target_result = priced[position[id(target)]]
+    for _, target, result, target_result in _priced_links(incidents, known_ids, priced):
         assert not isinstance(target_result, str)
         missing = _uncovered(_intervals(result), _intervals(target_result))
         if missing:
