@@ -76,8 +76,7 @@ def summary_lines(summary: dict[GroupKey, dict[str, Any]], agg: Aggregation) -> 
         sections.append(("\n" + entity, rows))
     every = list(summary.values())
     totals = [money(_sum_rows(every, k)) for k in ("minimum", "maximum", "ag")]
-    sections.append(("\nAll entities", [["Total", "", "", "", *totals, ""]]))
-    lines = sectioned_table(COLUMNS, sections)
+    lines = sectioned_table(COLUMNS, sections, total=["Total, all entities", "", "", "", *totals, ""])
     lines.append("")
     lines += paragraph("Barred: time-barred violations (six years, 42 U.S.C. 1320a-7a(c)(1)). AG dmg.: State "
                        "attorney general damages, a maximum (42 U.S.C. 1320d-5(d)).")

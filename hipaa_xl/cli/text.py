@@ -55,10 +55,12 @@ def sectioned_table(
     sections: Sequence[tuple[str, Sequence[Sequence[str]]]],
     indent: int = 2,
     width: int = WIDTH,
+    total: Sequence[str] | None = None,
 ) -> list[str]:
     """One table in sections (e.g. one per entity): each section's title on a line of its own, its
-    rows below, the columns aligned across every section; laid out as ``table`` describes."""
-    rows = [r for _, section_rows in sections for r in section_rows]
+    rows below, the columns aligned across every section, then ``total`` (a row with no headings)
+    after a blank line; laid out as ``table`` describes."""
+    rows = [r for _, section_rows in sections for r in section_rows] + ([list(total)] if total else [])
     widths = [max([len(c.heading), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
     pad = " " * indent
 
@@ -78,6 +80,12 @@ def sectioned_table(
             if r[0]:
                 out.append(pad + r[0])
             out.append(line(r[1:], columns[1:], widths[1:], pad + "  "))
+    if total:
+        out.append("")
+        if flat:
+            out.append(line(total, columns, widths, pad))
+        else:
+            out += [pad + total[0], line(total[1:], columns[1:], widths[1:], pad + "  ")]
     return out
 
 
