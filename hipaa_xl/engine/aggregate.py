@@ -405,6 +405,18 @@ def _liable_keys(inc: Incident) -> tuple[str, ...]:
     return (group_key(inc.entity), group_key(ace)) if ace else (group_key(inc.entity),)
 
 
+def _known_ids(incidents: Sequence[Incident]) -> dict[tuple[str, str], Incident]:
+    """Each incident by (entity key, ID casefolded), and by its affiliated covered entity's key too;
+    the first of a repeated ID wins."""
+    known_ids: dict[tuple[str, str], Incident] = {}
+    for i in incidents:
+        ident = i.id.strip().casefold()
+        known_ids.setdefault((group_key(i.entity), ident), i)
+        if i.affiliated_covered_entity:
+            known_ids.setdefault((group_key(i.affiliated_covered_entity.strip()), ident), i)
+    return known_ids
+
+
 def _duplicate_target(inc: Incident, known_ids: dict[tuple[str, str], Incident]) -> Incident | None:
     """The incident named in ``inc``'s Duplicate of, when it exists (same entity); None otherwise."""
     if inc.duplicate_of in (None, ""):
@@ -584,14 +596,9 @@ def _aggregate(
             f"{day.isoformat()}: the assessment follows the notice of proposed determination (45 CFR 160.420)"
         )
     pricer = _Pricer(schedule, day, commenced)
-    known_ids: dict[tuple[str, str], Incident] = {}
-    duplicates = False
-    for i in incidents:
-        ident = i.id.strip().casefold()
-        known_ids.setdefault((group_key(i.entity), ident), i)
-        if i.affiliated_covered_entity:
-            known_ids.setdefault((group_key(i.affiliated_covered_entity.strip()), ident), i)
-        duplicates = duplicates or i.duplicate_of not in (None, "")
+    # the IDs are looked up only to follow Duplicate-of links: without one, nothing to index
+    duplicates = any(i.duplicate_of not in (None, "") for i in incidents)
+    known_ids = _known_ids(incidents) if duplicates else {}
     cycles = _duplicate_problems(incidents, known_ids) if duplicates else {}
     priced: list[list[ExposureRow] | str] = []
     for n, inc in enumerate(incidents):
