@@ -79,6 +79,14 @@ def error_from_text(text: str) -> ExcelError:
     return ExcelError("#VALUE!", text)
 
 
+class Unsupported(Exception):
+    """Raised while evaluating a cell whose input is outside what this evaluator implements.
+
+    The cell is reported (``Sheet!Cell: unsupported: detail``) and holds ``#NAME?``, never a guess:
+    for example a TEXT format code with a construct not implemented (fractions, DBNum).
+    """
+
+
 def is_number(value: object) -> bool:
     """True for int and float, never for bool."""
     t = type(value)
