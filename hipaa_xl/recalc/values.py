@@ -137,18 +137,84 @@ def text_to_number(text: str) -> float | int | None:
     if core and _NUMBER_TEXT.match(core) and core[0] not in "+-":
         number = float(core) / (100 if percent else 1)
         return _int_if_whole(-number if negative else number)
+    return _date_time_text(s)
+
+
+_TIME: Final = re.compile(r"^(\d{1,5}):(\d{1,5})(?::(\d{1,5}(?:\.\d*)?)|\.?)?\s*(am|pm|a|p)?$", re.I)
+_MINUTE_SECOND: Final = re.compile(r"^(\d{1,5}):(\d{1,5}\.\d+)$")
+_DAY_MONTH: Final = re.compile(r"^(\d{1,2})/(\d{1,2})$")
+
+
+def _date_time_text(s: str) -> float | int | None:
+    """Dates and times written as text, the forms Excel reads in an English locale.
+
+    ``2024-01-31``, ``1/31/2024`` (``31/1/2024`` when the first number cannot be a month),
+    ``26/08`` (this year), times ``13:30``, ``1:30 PM``, ``0:59:99`` (parts may overflow) and
+    ``23:59.5`` (minutes and seconds), and a date followed by a time.
+    """
+    date_text, _, time_text = s.partition(" ")
+    date: float | int | None = None
+    for candidate in (s, date_text):
+        date = _date_text(candidate)
+        if date is not None:
+            if candidate == s:
+                return date
+            break
+    if date is None:
+        return _time_text(s)
+    time = _time_text(time_text.strip())
+    return None if time is None else date + time
+
+
+def _date_text(s: str) -> int | None:
     match = _ISO_DATE.match(s)
     if match:
         return _date_serial_or_none(int(match[1]), int(match[2]), int(match[3]))
     match = _US_DATE.match(s)
+    year: int | None = None
     if match:
         year = int(match[3])
         year += 2000 if year < 30 else (1900 if year < 100 else 0)
-        return _date_serial_or_none(year, int(match[1]), int(match[2]))
-    return None
+        first, second = int(match[1]), int(match[2])
+    else:
+        match = _DAY_MONTH.match(s)
+        if match is None:
+            return None
+        first, second = int(match[1]), int(match[2])
+    if year is None:
+        from hipaa_xl import clock
+
+        year = clock.today().year
+    if first > 12 and second <= 12:
+        first, second = second, first
+    return _date_serial_or_none(year, first, second)
+
+
+def _time_text(s: str) -> float | None:
+    match = _MINUTE_SECOND.match(s)
+    if match:
+        if int(match[1]) > 59 or float(match[2]) >= 10000:
+            return None
+        return (int(match[1]) * 60 + float(match[2])) / 86400
+    match = _TIME.match(s)
+    if match is None:
+        return None
+    hours, minutes = int(match[1]), int(match[2])
+    seconds = float(match[3]) if match[3] else 0.0
+    # the largest parts Excel accepts: 23 hours; 9999 minutes (59 before seconds); 9999 seconds
+    if hours > 23 or minutes > (59 if match[3] else 9999) or seconds >= 10000:
+        return None
+    suffix = (match[4] or "").lower()
+    if suffix:
+        if hours > 12:
+            return None
+        hours = hours % 12 + (12 if suffix.startswith("p") else 0)
+    return (hours * 3600 + minutes * 60 + seconds) / 86400
 
 
 def _date_serial_or_none(year: int, month: int, day: int) -> int | None:
+    if (year, month, day) == (1900, 2, 29):
+        return 60  # Excel's fictitious day
     try:
         return int(date_to_serial(dt.date(year, month, day)))
     except ValueError:
