@@ -137,6 +137,8 @@ def text_to_number(text: str) -> float | int | None:
     if core and _NUMBER_TEXT.match(core) and core[0] not in "+-":
         number = float(core) / (100 if percent else 1)
         return _int_if_whole(-number if negative else number)
+    if s != text:
+        return None  # " 2024-01-10 ": Excel reads no date or time with spaces around it
     return _date_time_text(s)
 
 
@@ -215,6 +217,8 @@ def _time_text(s: str) -> float | None:
 def _date_serial_or_none(year: int, month: int, day: int) -> int | None:
     if (year, month, day) == (1900, 2, 29):
         return 60  # Excel's fictitious day
+    if year < 1900:
+        return None  # before Excel's calendar: not a date ("7/5/1800" is #VALUE!)
     try:
         return int(date_to_serial(dt.date(year, month, day)))
     except ValueError:
@@ -349,11 +353,17 @@ def _blank_like(other: Any) -> Any:
 
 
 def excel_round(x: float, digits: int, mode: str = "half_up") -> float | int:
-    """ROUND / ROUNDUP / ROUNDDOWN on the decimal form of ``x`` (modes half_up, up, down)."""
+    """ROUND / ROUNDUP / ROUNDDOWN on the value as Excel holds it: its 15 significant digits.
+
+    ``ROUND(1.05*(0.0284+0.0046)-0.0284, 4)`` is 0.0063 because the product is 0.00625 to 15
+    digits, although the binary double is just below the half.
+    """
     rounding = {"half_up": ROUND_HALF_UP, "up": ROUND_UP, "down": ROUND_DOWN}[mode]
+    if not math.isfinite(x):
+        return x
     try:
         quantum = Decimal(1).scaleb(-digits)
-        result = Decimal(repr(float(x))).quantize(quantum, rounding=rounding)
+        result = Decimal(f"{float(x):.15g}").quantize(quantum, rounding=rounding)
     except InvalidOperation:
         return x
     value = float(result)

@@ -22,11 +22,14 @@ from hipaa_xl.recalc.values import (
 
 
 def _serial(value: Any) -> Any:
-    """A date argument as a serial number (text dates are read), or an error."""
+    """A date argument as a serial number (text dates are read), or an error.
+
+    Serials run from 0 (1900-01-00) to 2958465.99999 (9999-12-31 23:59:59); beyond is #NUM!.
+    """
     n = to_number(value)
     if type(n) is ExcelError:
         return n
-    if n < 0 or n > 2958465:
+    if n < 0 or n >= 2958466:
         return NUM
     return n
 
@@ -90,6 +93,9 @@ def date(year_: Any, month_: Any, day_: Any) -> Any:
 
 
 def _shift_months(value: Any, months: Any) -> Any:
+    """(year, month, day) of ``value`` moved by ``months``; booleans are #VALUE! (EDATE, EOMONTH)."""
+    if type(value) is bool or type(months) is bool:
+        return VALUE
     start = _serial(value)
     if type(start) is ExcelError:
         return start

@@ -59,8 +59,9 @@ def textjoin(ctx: Ctx, delimiter: Any, ignore_empty: Any, *args: Any) -> Any:
     return parts if type(parts) is ExcelError else sep.join(parts)
 
 
-def _count_arg(value: Any, default: int) -> Any:
-    if value is None:
+def _count_arg(value: Any, default: int, omitted: bool = False) -> Any:
+    """A character count: ``default`` when the argument is left out, a blank cell counts as 0."""
+    if omitted:
         return default
     n = as_int(value)
     if type(n) is ExcelError:
@@ -68,9 +69,12 @@ def _count_arg(value: Any, default: int) -> Any:
     return VALUE if n < 0 else n
 
 
+_OMITTED: Any = object()
+
+
 @excel_function("LEFT", 1, 2, "v")
-def left(value: Any, count: Any = 1) -> Any:
-    s, n = _text(value), _count_arg(count, 1)
+def left(value: Any, count: Any = _OMITTED) -> Any:
+    s, n = _text(value), _count_arg(count, 1, count is _OMITTED)
     for v in (s, n):
         if type(v) is ExcelError:
             return v
@@ -78,8 +82,8 @@ def left(value: Any, count: Any = 1) -> Any:
 
 
 @excel_function("RIGHT", 1, 2, "v")
-def right(value: Any, count: Any = 1) -> Any:
-    s, n = _text(value), _count_arg(count, 1)
+def right(value: Any, count: Any = _OMITTED) -> Any:
+    s, n = _text(value), _count_arg(count, 1, count is _OMITTED)
     for v in (s, n):
         if type(v) is ExcelError:
             return v
