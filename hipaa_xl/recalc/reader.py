@@ -274,8 +274,8 @@ def _read_cells(part: SheetPart, ns: str, shared: list[str], warnings: list[str]
                             bounds = parse_range(f_el.get("ref") or f"{ref}")
                         except ValueError:
                             bounds = (row, col, row, col)
+                        fc.array_ref = bounds  # one cell or many: evaluated as an array formula
                         if bounds != (row, col, row, col):
-                            fc.array_ref = bounds
                             for rr in range(bounds[0], bounds[2] + 1):
                                 for cc in range(bounds[1], bounds[3] + 1):
                                     if (rr, cc) != (row, col):

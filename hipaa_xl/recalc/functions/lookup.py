@@ -6,6 +6,7 @@ VLOOKUP on every row of a 10,000-row table costs a dictionary look-up, not a sca
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -13,7 +14,7 @@ from hipaa_xl.recalc.functions import Ctx, as_int, excel_function
 from hipaa_xl.recalc.functions.text import _wildcard_regex
 from hipaa_xl.recalc.model import Book, Ref
 from hipaa_xl.recalc.operators import operand
-from hipaa_xl.recalc.values import NA, REF, VALUE, ExcelError, compare, round15, to_bool
+from hipaa_xl.recalc.values import NA, REF, VALUE, ExcelError, Unsupported, compare, round15, to_bool
 
 _MISSING = object()
 
@@ -92,29 +93,25 @@ def _kind(value: Any) -> int | None:
     return None
 
 
-def _binary_position(values: list[Any], wanted: Any, descending: bool = False) -> int | None:
-    """Excel's approximate search (MATCH 1, VLOOKUP TRUE, XLOOKUP search mode 2 and -2).
+def _binary_position(values: list[Any], wanted: Any) -> int | None:
+    """Excel's approximate search (MATCH 1, VLOOKUP TRUE): the position of the largest value <=
+    ``wanted``, found by a binary search, so unsorted or mixed data give what Excel gives.
 
-    A binary search, so unsorted data gives what Excel gives rather than what a scan would: the
-    last position whose value is <= ``wanted`` on the path (>= when ``descending``). A probe that
-    lands on a value of another type (or a blank or an error) steps right to the next value of
-    the same type; when there is none, the search goes on to the left.
+    The search is steered by Excel's order of all values (numbers, then text, then booleans) but
+    only a value of the same type as ``wanted`` can be the answer: MATCH(TRUE, {TRUE,4.1,FALSE,1.1})
+    is 3 and MATCH(4.1, {TRUE,4.1,FALSE,1.1}) is 2, as in Excel.
     """
     kind = _kind(wanted)
     lo, hi = 0, len(values) - 1
     found = None
     while lo <= hi:
         mid = (lo + hi) // 2
-        j = mid
-        while j <= hi and _kind(values[j]) != kind:
-            j += 1
-        if j > hi:
-            hi = mid - 1
-            continue
-        c = compare(values[j], wanted)
-        if (c >= 0) if descending else (c <= 0):
-            found = j
-            lo = j + 1
+        v = values[mid]
+        c = compare(v, wanted)
+        if type(c) is not ExcelError and c <= 0:
+            if _kind(v) == kind:
+                found = mid
+            lo = mid + 1
         else:
             hi = mid - 1
     return found
@@ -196,8 +193,10 @@ def _table_lookup(ctx: Ctx, wanted: Any, table: Any, index: Any, approximate: An
         if n > size:
             return REF
         vector = ([row[0] for row in table] if vertical else list(table[0]), None)
+    elif type(table) is str:
+        return VALUE  # a table that is text ("Nothing")
     else:
-        return VALUE  # a table that is neither a range nor an array ("Nothing")
+        return NA  # a single number or boolean as the table: nothing to find in it
     if type(vector) is ExcelError:
         return vector
     values, key = vector  # type: ignore[misc]
@@ -242,9 +241,9 @@ def xlookup(ctx: Ctx, wanted: Any, source: Any, result: Any, if_not_found: Any =
         along = 1
     if along != length:
         return VALUE
-    if wanted is None:
-        wanted = 0
     pos = _xlookup_position(ctx, values, key, wanted, mode, search)
+    if type(pos) is ExcelError:
+        return pos
     if pos is None:
         return NA if if_not_found is _MISSING or if_not_found is None else if_not_found
     if type(result) is Ref:
@@ -258,24 +257,51 @@ def xlookup(ctx: Ctx, wanted: Any, source: Any, result: Any, if_not_found: Any =
     return result
 
 
-def _xlookup_position(ctx: Ctx, values: list[Any], key: Any, wanted: Any, mode: int, search: int) -> int | None:
+def _xlookup_position(ctx: Ctx, values: list[Any], key: Any, wanted: Any, mode: int, search: int) -> Any:
+    if wanted is None:  # an empty lookup value finds an empty cell
+        order = range(len(values) - 1, -1, -1) if search == -1 else range(len(values))
+        return next((i for i in order if values[i] is None), None)
     if search in (2, -2):
         if mode == 2:
-            return None
-        pos = _binary_position(values, wanted, descending=search == -2)
-        if pos is not None and compare(values[pos], wanted) == 0:
-            return pos
-        if mode == 0:
-            return None
-        if (mode == -1) == (search == 2):  # the value the search stopped at is the one wanted
-            return pos
-        after = 0 if pos is None else pos + 1  # the next one in the sorted order
-        return after if after < len(values) else None
+            return VALUE  # wildcards cannot be searched in binary
+        return _sorted_position(values, wanted, mode, descending=search == -2)
     last = search == -1
     pos = _exact_position(ctx.book, values, key, wanted, wildcards=mode == 2, last=last)
     if pos is not None or mode in (0, 2):
         return pos
     return _neighbour(values, wanted, mode, last)
+
+
+def _sorted_position(values: list[Any], wanted: Any, mode: int, descending: bool) -> int | None:
+    """XLOOKUP's binary search (search mode 2 or -2) over data sorted in Excel's order.
+
+    Exact matches give the first of equal values; next smaller/larger the neighbour of where the
+    value would go. On data that is not sorted Excel's answer depends on the steps of its search:
+    reported, not guessed.
+    """
+    end = len(values)
+    while end and values[end - 1] is None:  # blank cells below the data of a whole column
+        end -= 1
+    data = values[:end]
+    sign = -1 if descending else 1
+    for a, b in itertools.pairwise(data):
+        c = compare(a, b)
+        if a is None or b is None or type(c) is ExcelError or c * sign > 0:
+            raise Unsupported("XLOOKUP binary search over data that is not sorted")
+    lo, hi = 0, len(data)
+    while lo < hi:  # the first position whose value is not before ``wanted`` in the sort order
+        mid = (lo + hi) // 2
+        if compare(data[mid], wanted) * sign < 0:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo < len(data) and compare(data[lo], wanted) == 0:
+        return lo
+    if mode == 0:
+        return None
+    before = mode == (1 if descending else -1)  # the neighbour on the near side
+    pos = lo - 1 if before else lo
+    return pos if 0 <= pos < len(data) else None
 
 
 def _neighbour(values: list[Any], wanted: Any, mode: int, last: bool) -> int | None:
