@@ -282,6 +282,7 @@ def _array_constant(node: ast.Node) -> Any:
 def _make_call(book: Book, sheet: Sheet, spec: FunctionSpec, args: list[Thunk], kinds: list[str],
                in_array: bool) -> Thunk:
     impl = spec.impl
+    scalar_only = spec.scalar_only
     lifted = [i for i, k in enumerate(kinds) if k in "ve"]
     checked = [i for i, k in enumerate(kinds) if k == "v"]
     needs_ctx = spec.needs_ctx
@@ -310,6 +311,9 @@ def _make_call(book: Book, sheet: Sheet, spec: FunctionSpec, args: list[Thunk], 
             if type(v) is list:
                 arrays = True
         if arrays:
+            if scalar_only:
+                return VALUE
+
             def element(*items: Any) -> Any:
                 full = list(values)
                 for i, item in zip(lifted, items, strict=True):

@@ -296,8 +296,8 @@ class Evaluator:
         if fc.covered:
             r1, c1 = fc.row, fc.col
             for row, col, _, _ in fc.covered:
-                if fill is None:
-                    values[(row, col)] = NA if fc.array_ref is not None and value is not None else value
+                if fill is None:  # a single value fills the whole range of its array formula
+                    values[(row, col)] = value
                 else:
                     values[(row, col)] = self._finish(element(fill, row - r1, col - c1), row, col)
 

@@ -119,7 +119,7 @@ def _shift_months(value: Any, months: Any) -> Any:
     return y, m + 1, d
 
 
-@excel_function("EDATE", 2, 2, "v")
+@excel_function("EDATE", 2, 2, "v", scalar_only=True)
 def edate(value: Any, months: Any) -> Any:
     shifted = _shift_months(value, months)
     if type(shifted) is ExcelError:
@@ -130,7 +130,7 @@ def edate(value: Any, months: Any) -> Any:
     return date_serial(y, m, min(d, calendar.monthrange(y, m)[1]))
 
 
-@excel_function("EOMONTH", 2, 2, "v")
+@excel_function("EOMONTH", 2, 2, "v", scalar_only=True)
 def eomonth(value: Any, months: Any) -> Any:
     shifted = _shift_months(value, months)
     if type(shifted) is ExcelError:
@@ -329,7 +329,7 @@ def to_bool_arg(value: Any) -> Any:
     return n if type(n) is ExcelError else n != 0
 
 
-@excel_function("YEARFRAC", 2, 3, "v")
+@excel_function("YEARFRAC", 2, 3, "v", scalar_only=True)
 def yearfrac(start: Any, end: Any, basis: Any = 0) -> Any:
     """YEARFRAC: the fraction of a year between two dates; basis 0 US 30/360 (default), 1
     actual/actual, 2 actual/360, 3 actual/365, 4 European 30/360. Basis 1 divides by 366 within
@@ -471,23 +471,23 @@ def _networkdays(ctx: Ctx, start: Any, end: Any, weekend_code: Any, holidays: An
     return sign * count
 
 
-@excel_function("WORKDAY", 2, 3, "vvr", needs_ctx=True)
+@excel_function("WORKDAY", 2, 3, "vvr", needs_ctx=True, scalar_only=True)
 def workday(ctx: Ctx, start: Any, count: Any, holidays: Any = None) -> Any:
     """WORKDAY: the day ``count`` working days (Monday to Friday, not a holiday) from ``start``."""
     return _workday(ctx, start, count, None, holidays)
 
 
-@excel_function("WORKDAY.INTL", 2, 4, "vvvr", needs_ctx=True)
+@excel_function("WORKDAY.INTL", 2, 4, "vvvr", needs_ctx=True, scalar_only=True)
 def workday_intl(ctx: Ctx, start: Any, count: Any, weekend: Any = None, holidays: Any = None) -> Any:
     return _workday(ctx, start, count, weekend, holidays)
 
 
-@excel_function("NETWORKDAYS", 2, 3, "vvr", needs_ctx=True)
+@excel_function("NETWORKDAYS", 2, 3, "vvr", needs_ctx=True, scalar_only=True)
 def networkdays(ctx: Ctx, start: Any, end: Any, holidays: Any = None) -> Any:
     """NETWORKDAYS: working days from ``start`` to ``end``, both counted (negative when reversed)."""
     return _networkdays(ctx, start, end, None, holidays)
 
 
-@excel_function("NETWORKDAYS.INTL", 2, 4, "vvvr", needs_ctx=True)
+@excel_function("NETWORKDAYS.INTL", 2, 4, "vvvr", needs_ctx=True, scalar_only=True)
 def networkdays_intl(ctx: Ctx, start: Any, end: Any, weekend: Any = None, holidays: Any = None) -> Any:
     return _networkdays(ctx, start, end, weekend, holidays)

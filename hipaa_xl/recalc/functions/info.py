@@ -86,13 +86,13 @@ def _parity(value: Any) -> Any:
     return int(n) % 2
 
 
-@excel_function("ISEVEN", 1, 1, "v")
+@excel_function("ISEVEN", 1, 1, "v", scalar_only=True)
 def iseven(value: Any) -> Any:
     parity = _parity(value)
     return parity if type(parity) is ExcelError else parity == 0
 
 
-@excel_function("ISODD", 1, 1, "v")
+@excel_function("ISODD", 1, 1, "v", scalar_only=True)
 def isodd(value: Any) -> Any:
     parity = _parity(value)
     return parity if type(parity) is ExcelError else parity == 1

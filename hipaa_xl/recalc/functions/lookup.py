@@ -94,24 +94,30 @@ def _kind(value: Any) -> int | None:
 
 
 def _binary_position(values: list[Any], wanted: Any) -> int | None:
-    """Excel's approximate search (MATCH 1, VLOOKUP TRUE): the position of the largest value <=
-    ``wanted``, found by a binary search, so unsorted or mixed data give what Excel gives.
+    """Excel's approximate search (MATCH 1, VLOOKUP TRUE): the largest value <= ``wanted``, found by
+    a binary search, so unsorted or mixed data give what Excel gives.
 
-    The search is steered by Excel's order of all values (numbers, then text, then booleans) but
-    only a value of the same type as ``wanted`` can be the answer: MATCH(TRUE, {TRUE,4.1,FALSE,1.1})
-    is 3 and MATCH(4.1, {TRUE,4.1,FALSE,1.1}) is 2, as in Excel.
+    The search stops at an equal value; a probe that lands on a value of another type (or a blank
+    or an error) moves right to the next value of the same type, and when there is none the search
+    goes on to the left: MATCH(TRUE, {TRUE,4.1,FALSE,1.1}) is 3, MATCH(4.1, {"a",2.1,"c",4.1}) 4.
     """
     kind = _kind(wanted)
     lo, hi = 0, len(values) - 1
     found = None
     while lo <= hi:
         mid = (lo + hi) // 2
-        v = values[mid]
-        c = compare(v, wanted)
-        if type(c) is not ExcelError and c <= 0:
-            if _kind(v) == kind:
-                found = mid
-            lo = mid + 1
+        j = mid
+        while j <= hi and _kind(values[j]) != kind:
+            j += 1
+        if j > hi:
+            hi = mid - 1
+            continue
+        c = compare(values[j], wanted)
+        if c == 0:
+            return j
+        if c < 0:
+            found = j
+            lo = j + 1
         else:
             hi = mid - 1
     return found
@@ -336,6 +342,8 @@ def index(ctx: Ctx, source: Any, row: Any, col: Any = None) -> Any:
         height, width = len(source), len(source[0])
     else:
         source, height, width = [[source]], 1, 1
+    if r < 0 or (c is not None and c < 0):
+        return VALUE  # Excel: a negative row or column is #VALUE!, one past the end #REF!
     if c is None:
         if height == 1 and width > 1:  # INDEX(A1:E1, 3): the one index counts along the row
             r, c = 1, r
@@ -343,8 +351,7 @@ def index(ctx: Ctx, source: Any, row: Any, col: Any = None) -> Any:
             return REF  # one index into a range of several rows and columns
         else:
             c = 1 if width == 1 else 0
-    if r < 0 or c < 0:
-        return VALUE  # Excel: a negative row or column is #VALUE!, one past the end #REF!
+
     if r > height or c > width:
         return REF
     if type(source) is Ref:
