@@ -162,6 +162,103 @@ CASES: list[tuple[str, Any]] = [
     ('=TEXT(0.256,"0.0%")', "25.6%"),
     ('=TEXT(DATE(2024,3,5),"mmmm d, yyyy")', "March 5, 2024"),
     ('=ROUNDUP(TEXT(2.5,"0.0")*2,0)', 5),
+    # TEXT format codes ("Number format codes", Microsoft support): "_)" leaves a space as wide as ")"
+    ('=TEXT(12,"#,##0_);(#,##0)")', "12 "),
+    ('=TEXT(-12,"#,##0_);(#,##0)")', "(12)"),  # the second section is for negatives, without sign
+    ('=TEXT(1234.5,"$#,##0.00")', "$1,234.50"),
+    ('=TEXT(1234567,"#,##0,")', "1,235"),  # a comma after the last digit divides by 1,000
+    ('=TEXT(12,"00-00-00-00")', "00-00-00-12"),  # digits fill placeholders from the right
+    ('=TEXT(1,"#.###")', "1."),  # "#" shows no digit for a zero
+    ('=TEXT(12,"0.00E+0")', "1.20E+1"),
+    ('=TEXT(1/3,"General")', "0.333333333"),  # General shows at most 11 characters
+    ('=TEXT(123456789012,"General")', "1.23457E+11"),
+    ('=TEXT(2,"[<=1]a;z")', "z"),  # a condition chooses the section
+    ('=TEXT(-5,"[Red]0.0")', "-5.0"),  # colours do not show in text
+    ('=TEXT(DATE(2012,9,29),"m/d/y")', "9/29/12"),  # "y" is a two-digit year
+    ('=TEXT(DATE(2012,9,29),"dddd mmmmm yyy")', "Saturday S 2012"),  # mmmmm: first letter
+    ('=TEXT(1.5,"[h]:mm")', "36:00"),  # elapsed hours: 1.5 days
+    ('=TEXT(0.5,"h AM/PM")', "12 PM"),
+    ('=TEXT("0:59:99","#.#####")', ".04212"),  # text read as a time first: 3639 s / 86400 s
+    ('=TEXT("abc","0.00")', "abc"),  # text that is not a number is returned as it is
+    # criteria (COUNTIF: "<=" followed by nothing matches no cell; a row has 16,384 cells; only "="
+    # treats the text "5" as the number 5; "<=TRUE" compares booleans only)
+    ('=COUNTIF(Data!D1:D6,"<="&Data!A5)', 0),
+    ("=COUNTIF(Data!1:1,\"<>5\")", 16383),  # every cell of row 1 but F1 (5)
+    ('=COUNTIF(Data!F1:F3,"<>5")', 2),  # F2 (the text "5") and F3 ("five")
+    ('=COUNTIF(Data!A1:A6,"<=TRUE")', 1),  # A4 (TRUE)
+    # approximate lookups are binary searches, as Excel's: on unsorted or mixed data they give what
+    # Excel gives, not what a scan would; a blank lookup value is looked up as 0
+    ('=MATCH(4.1,{"a",2.1,"c",4.1})', 4),
+    ("=MATCH(TRUE,{TRUE,4.1,FALSE,1.1})", 3),
+    ("=MATCH(4,{4.1,3.1,2.1,1.1})", 4),
+    ("=MATCH(Data!A5,{-1.1,2.1,3.1})", 1),
+    ("=VLOOKUP(1,\"table\",1)", "#VALUE!"),  # a table that is text
+    # XLOOKUP: an empty if_not_found is #N/A; next larger follows Excel's order (numbers, text,
+    # booleans); binary search (2) on sorted data; arrays of different lengths are #VALUE!
+    ('=XLOOKUP("zz",Data!B1:B6,Data!D1:D6,,0)', "#N/A"),
+    ('=XLOOKUP(10,{2,5,"ala",TRUE},{"a","b","c","d"},,1)', "c"),
+    ("=XLOOKUP(450,Data!D1:D6,Data!B1:B6,,-1,2)", "East"),
+    ("=XLOOKUP(1,Data!D1:D3,Data!B1:B2)", "#VALUE!"),
+    # INDEX: a negative index is #VALUE!, one index into a range of rows and columns #REF!
+    ("=INDEX(Data!A1:A6,-1)", "#VALUE!"),
+    ("=INDEX(Data!A1:D6,2)", "#REF!"),
+    ("=SUM(INDEX(Data!D1:D6,2):INDEX(Data!D1:D6,4))", 900),  # D2:D4 = 200 + 300 + 400
+    # dates written as text are read ("29/02/1900": day first when the first number cannot be a
+    # month, Excel's fictitious 1900-02-29 = 60); before 1900 or with spaces around: #VALUE!
+    ('=AVERAGE(10,"29/02/1900")', 35),
+    ('=YEAR("7/5/1800")', "#VALUE!"),
+    ('=INT(" 2024-01-10 ")', "#VALUE!"),
+    ("=MONTH(2958465.99)", 12),  # 9999-12-31 with a time is still a date
+    ("=EDATE(TRUE,1)", "#VALUE!"),  # EDATE takes no booleans
+    # AND/OR skip text given directly ("" and "0"); the first error wins over #VALUE!
+    ('=AND("",TRUE)', True),
+    ('=OR(TRUE,"0",#REF!)', "#REF!"),
+    ('=AND("0")', "#VALUE!"),
+    # LEFT/RIGHT: a blank cell as num_chars is 0 characters, not the omitted default of 1
+    ('=LEN(LEFT("abc",Data!A5))', 0),
+    ('=LEN(RIGHT("abc",Data!A5))', 0),
+    # ROUND works on the 15 significant digits Excel keeps: 1.05*0.033-0.0284 is 0.00625 to 15 digits
+    ("=ROUND(1.05*(0.0284+0.0046)-0.0284,4)", 0.0063),
+    # SUMPRODUCT: an error in an argument comes before the difference in size (E2 is #N/A)
+    ("=SUMPRODUCT(Data!D1:D2,Data!E1:E3)", "#N/A"),
+    # MOD has the divisor's sign, computed as Excel does: MOD(5,-1E-10) is -1.82E-16, not 0
+    ("=MOD(5,-1E-10)", -1.821609865774887e-16),
+    ("=CEILING(-745,-1E-307)", "#NUM!"),  # a multiple beyond the largest number
+    # information functions
+    ("=ISEVEN(4)", True),
+    ("=ISODD(Data!A5)", False),  # a blank is 0
+    ('=ISEVEN("x")', "#VALUE!"),
+    ("=ISREF(Data!A1)", True),
+    ("=ISREF(1)", False),
+    ("=ISFORMULA(Data!E2)", True),  # =NA()
+    ("=ISFORMULA(Data!E1)", False),
+    # date and time functions (Microsoft's function reference for each)
+    ("=DAYS(DATE(2024,3,1),DATE(2024,2,1))", 29),
+    ('=DATEDIF(DATE(2020,2,29),DATE(2024,2,28),"Y")', 3),
+    ('=DATEDIF(DATE(2011,1,31),DATE(2011,3,1),"MD")', -2),  # Excel's own arithmetic: 1 March - 3 March
+    ('=DATEDIF(DATE(2020,1,15),DATE(2024,3,10),"YM")', 1),  # 49 whole months, 1 past the years
+    ('=DATEDIF(DATE(2020,1,15),DATE(2024,3,10),"YD")', 55),  # 15 Jan to 10 Mar 2024: 16 + 29 + 10
+    ("=EOMONTH(DATE(2024,1,15),1)", serial(dt.date(2024, 2, 29))),
+    ("=WEEKDAY(DATE(2024,5,1))", 4),  # a Wednesday, Sunday = 1
+    ("=WEEKDAY(DATE(2024,5,1),2)", 3),  # Monday = 1
+    ("=WEEKDAY(DATE(2024,5,1),16)", 5),  # Saturday = 1
+    ("=WORKDAY(DATE(2024,5,3),1)", serial(dt.date(2024, 5, 6))),  # Friday + 1 working day = Monday
+    ("=WORKDAY(DATE(2024,5,24),1,DATE(2024,5,27))", serial(dt.date(2024, 5, 28))),  # holiday skipped
+    ("=WORKDAY.INTL(DATE(2024,5,3),1,11)", serial(dt.date(2024, 5, 4))),  # weekend 11: Sunday only
+    ("=NETWORKDAYS(DATE(2024,5,1),DATE(2024,5,31),DATE(2024,5,27))", 22),  # 23 weekdays - 1 holiday
+    ('=NETWORKDAYS.INTL(DATE(2024,5,1),DATE(2024,5,7),"0000011")', 5),
+    ("=YEARFRAC(DATE(2024,1,31),DATE(2024,3,31))", 1 / 6),  # 30/360: both 31sts count as 30ths
+    ("=YEARFRAC(DATE(2024,1,1),DATE(2024,7,1),1)", 182 / 366),  # actual/actual in a leap year
+    ("=YEARFRAC(DATE(2023,1,1),DATE(2024,1,1),3)", 1),
+    ("=DAYS360(DATE(2024,1,31),DATE(2024,3,31))", 60),
+    ("=DAYS360(DATE(2024,2,29),DATE(2024,3,31))", 30),  # US: last of February and 31st are 30ths
+    ("=DAYS360(DATE(2024,2,29),DATE(2024,3,31),TRUE)", 31),  # European: 29 Feb stays the 29th
+    ("=TIME(12,30,0)", 0.5208333333333334),
+    ("=TIME(25,0,0)", 1 / 24),  # hours past 24 wrap round
+    ("=TIME(0,0,-1)", "#NUM!"),
+    ('=HOUR("1:30 PM")', 13),
+    ("=MINUTE(0.75+1/1440)", 1),
+    ("=SECOND(TIME(1,2,3))", 3),
 ]
 
 

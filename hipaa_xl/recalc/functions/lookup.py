@@ -351,7 +351,6 @@ def index(ctx: Ctx, source: Any, row: Any, col: Any = None) -> Any:
             return REF  # one index into a range of several rows and columns
         else:
             c = 1 if width == 1 else 0
-
     if r > height or c > width:
         return REF
     if type(source) is Ref:

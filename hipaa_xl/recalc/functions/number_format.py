@@ -81,11 +81,12 @@ def format_value(value: Any, code: str) -> Any:
     if type(value) is str:
         if text_section is None:
             return value
-        return _render_text(text_section, value)
+        return _render_text(_check(text_section), value)
     x = float(value) if value is not None else 0.0
     if not numeric:
         return _general(x)
     section, x, sign = _choose(numeric, x)
+    _check(section)
     if section.is_date:
         return _format_date(section, x, sign)
     return _format_number(section, x, sign)
@@ -226,8 +227,9 @@ def _parse_section(text: str) -> _Section | ExcelError:
                 j += 1
             tokens.append(_Token("date", low * (j - i)))
             i = j
-        elif low in "egb":
-            raise Unsupported(f"TEXT format {text!r}: the letter {ch!r} is not implemented")
+        elif low in "egb":  # era and Buddhist years: only a problem if this section is used
+            tokens.append(_Token("unsupported", f"TEXT format {text!r}: the letter {ch!r} is not implemented"))
+            i += 1
         elif ch == "/" and _fraction(tokens, text[i + 1 :]):
             raise Unsupported(f"TEXT format {text!r}: fractions are not implemented")
         else:
@@ -242,6 +244,13 @@ def _parse_section(text: str) -> _Section | ExcelError:
 
 def _fraction(before: list[_Token], after: str) -> bool:
     return any(t.kind == "ph" for t in before[-3:]) and bool(re.match(r"\s*[0-9#?]", after))
+
+
+def _check(section: _Section) -> _Section:
+    for t in section.tokens:
+        if t.kind == "unsupported":
+            raise Unsupported(t.value)
+    return section
 
 
 def _choose(sections: list[_Section], x: float) -> tuple[_Section, float, str]:
