@@ -66,7 +66,7 @@ def _compare_book(tool: Any, path: Path, tmp: Path) -> tuple[int, int, list[str]
             matched += 1
             continue
         address = f"{tool.col_letter(col)}{row}"
-        funcs, flags = deep[(sheet, row, col)]
+        flags = deep[(sheet, row, col)][1]
         if (sheet, address) in reported or got == "#NAME?" or flags & tool.LIMITS:
             continue  # reported, or a limit the README documents
         silent.append(f"{path.name} {sheet}!{address} {book.formulas.get((sheet, row, col), '?')[:80]}: "
