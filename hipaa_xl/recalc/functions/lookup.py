@@ -97,9 +97,10 @@ def _binary_position(values: list[Any], wanted: Any) -> int | None:
     """Excel's approximate search (MATCH 1, VLOOKUP TRUE): the largest value <= ``wanted``, found by
     a binary search, so unsorted or mixed data give what Excel gives.
 
-    The search stops at an equal value; a probe that lands on a value of another type (or a blank
-    or an error) moves right to the next value of the same type, and when there is none the search
-    goes on to the left: MATCH(TRUE, {TRUE,4.1,FALSE,1.1}) is 3, MATCH(4.1, {"a",2.1,"c",4.1}) 4.
+    The search stops at an equal value (taking the last of a run of equal values); a probe that
+    lands on a value of another type (or a blank or an error) moves right to the next value of the
+    same type, and when there is none the search goes on to the left: MATCH(TRUE,
+    {TRUE,4.1,FALSE,1.1}) is 3, MATCH(4.1, {"a",2.1,"c",4.1}) 4.
     """
     kind = _kind(wanted)
     lo, hi = 0, len(values) - 1
@@ -113,7 +114,9 @@ def _binary_position(values: list[Any], wanted: Any) -> int | None:
             hi = mid - 1
             continue
         c = compare(values[j], wanted)
-        if c == 0:
+        if c == 0:  # an equal value: the last of the equal values that follow it
+            while j + 1 < len(values) and _kind(values[j + 1]) == kind and compare(values[j + 1], wanted) == 0:
+                j += 1
             return j
         if c < 0:
             found = j
@@ -288,26 +291,29 @@ def _sorted_position(values: list[Any], wanted: Any, mode: int, descending: bool
     end = len(values)
     while end and values[end - 1] is None:  # blank cells below the data of a whole column
         end -= 1
-    data = values[:end]
-    sign = -1 if descending else 1
+    # descending data is searched as the same data read from the end (so an exact match is the
+    # last of equal values, as in Excel)
+    data = values[:end][::-1] if descending else values[:end]
     for a, b in itertools.pairwise(data):
         c = compare(a, b)
-        if a is None or b is None or type(c) is ExcelError or c * sign > 0:
+        if a is None or b is None or type(c) is ExcelError or c > 0:
             raise Unsupported("XLOOKUP binary search over data that is not sorted")
     lo, hi = 0, len(data)
-    while lo < hi:  # the first position whose value is not before ``wanted`` in the sort order
+    while lo < hi:  # the first position whose value is not below ``wanted``
         mid = (lo + hi) // 2
-        if compare(data[mid], wanted) * sign < 0:
+        if compare(data[mid], wanted) < 0:
             lo = mid + 1
         else:
             hi = mid
     if lo < len(data) and compare(data[lo], wanted) == 0:
-        return lo
-    if mode == 0:
+        pos = lo
+    elif mode == 0:
         return None
-    before = mode == (1 if descending else -1)  # the neighbour on the near side
-    pos = lo - 1 if before else lo
-    return pos if 0 <= pos < len(data) else None
+    else:
+        pos = lo - 1 if mode == -1 else lo
+        if not 0 <= pos < len(data):
+            return None
+    return end - 1 - pos if descending else pos
 
 
 def _neighbour(values: list[Any], wanted: Any, mode: int, last: bool) -> int | None:
@@ -329,13 +335,18 @@ def _neighbour(values: list[Any], wanted: Any, mode: int, last: bool) -> int | N
     return best
 
 
-@excel_function("INDEX", 2, 3, "rvv", needs_ctx=True)
-def index(ctx: Ctx, source: Any, row: Any, col: Any = None) -> Any:
+@excel_function("INDEX", 2, 4, "rvvv", needs_ctx=True)
+def index(ctx: Ctx, source: Any, row: Any, col: Any = None, area: Any = None) -> Any:
+    """INDEX(array, row, [column], [area]): the evaluator has no multi-area references (unions), so
+    area 1 is the reference itself and any other area is #REF!, as Excel gives for a missing area."""
     r = as_int(0 if row is None else row)
     c = None if col is None else as_int(col)
-    for v in (r, c):
+    a = 1 if area is None else as_int(area)
+    for v in (r, c, a):
         if type(v) is ExcelError:
             return v
+    if a != 1:
+        return VALUE if a < 1 else REF
     if type(source) is Ref:
         height, width = source.height, source.width
     elif type(source) is list:
