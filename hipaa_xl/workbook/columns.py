@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-ColumnKind = Literal["text", "date", "count", "yesno", "tier", "culpability", "requirement"]
+ColumnKind = Literal["text", "date", "count", "yesno", "criminal", "tier", "culpability", "requirement", "event"]
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,48 @@ INCIDENT_COLUMNS: tuple[IncidentColumn, ...] = (
     IncidentColumn("Corrected", "corrected", "date", 11, "Day the violation was corrected"),
     IncidentColumn("Duplicate of", "duplicate_of", "text", 11, "ID of the incident counted instead (160.404(b)(3))"),
     IncidentColumn("Federal action pending", "federal_action_pending", "yesno", 10, "1320d-5(d)(7)"),
-    IncidentColumn("Criminal penalty imposed", "criminal_penalty_imposed", "yesno", 10, "1320d-5(b)(1)"),
+    IncidentColumn(
+        "Criminal penalty imposed", "criminal_penalty_imposed", "criminal", 10,
+        "Yes: imposed, 160.410(a)(2). Punishable: bars a CMP before 2011-02-18, (a)(1)",
+    ),
     IncidentColumn("Factors", "factors", "text", 36, "160.408 aggravating / mitigating factors"),
+    # added later, at the end so that existing workbooks' and tests' column letters stay put
+    IncidentColumn(
+        "Cure period ends", "cure_period_ends", "date", 12,
+        "Last day of an extended cure period, 1320d-5(b)(2)(B); blank: Known + 29",
+    ),
+    IncidentColumn(
+        "Affiliated covered entity", "affiliated_covered_entity", "text", 20,
+        "The affiliated covered entity whose act this is: capped once under it, members jointly and "
+        "severally liable (160.402(b)(2))",
+    ),
 )
 
+MATTER_COLUMNS: tuple[IncidentColumn, ...] = (
+    IncidentColumn("ID", "id", "text", 8, "A short name, e.g. EV-1"),
+    IncidentColumn("Event", "event", "event", 36, "What happened: choose from the list"),
+    IncidentColumn("Date", "date", "date", 11, "The day it happened: discovered, received, served, became final"),
+    IncidentColumn("Count", "count", "count", 10, "Breach: individuals affected; Residents of a State: residents"),
+    IncidentColumn("State", "state", "text", 8, "Residents of a State: which State or jurisdiction"),
+    IncidentColumn("Other date", "other_date", "date", 11,
+                   "Written delay's last day; extension's promised date; receipt shown"),
+    IncidentColumn("By mail", "by_mail", "yesno", 8, "Served by mail: +5 days (160.526(c))"),
+    IncidentColumn("Delay days", "delay_days", "count", 9, "Law-enforcement delay, days (164.412)"),
+    IncidentColumn("Done", "done", "date", 11, "When the deadline was met (notice sent, appeal filed)"),
+    IncidentColumn("Notes", "notes", "text", 36, "Anything else: who, how, where the papers are"),
+)
+"""The Matter sheet's table of events; the rules each event triggers are in engine.matter_deadlines."""
+
+MORE_GENERAL_HEADER = "More general form (a suggestion; 160.404(b)(3))"
+"""The Requirements column naming a provision that repeats the requirement in a more general form.
+It drives no figure: refresh warns when one group has counted incidents under both."""
+
 INCIDENTS_SHEET = "Incidents"
+MATTER_SHEET = "Matter"
+DEADLINES_SHEET = "Deadlines"
+MATTER_TABLE = "MatterEvents"
+DEADLINES_TABLE = "Deadlines"
+"""The Deadlines sheet's table; the memo (report) shows the Excel table of this name."""
 EXPOSURE_SHEET = "Exposure"
 SUMMARY_SHEET = "Summary"
 SETTINGS_SHEET = "Settings"
@@ -50,6 +87,8 @@ HEADER_ROW = 4
 
 NAME_SCHEDULE = "Schedule"
 NAME_AS_OF = "AsOf"
+NAME_COMMENCED = "Commenced"
+"""Settings: the date the action commenced (160.414, 160.420); blank means the as-of date."""
 NAME_AS_OF_USED = "HXL_AS_OF_USED"
 NAME_MATTER = "MatterName"
 NAME_CLIENT = "Client"
@@ -62,3 +101,6 @@ DEFAULT_WORKBOOK_SCHEDULE = "current"
 
 CONFIDENTIAL = "Privileged & Confidential - Attorney Work Product"
 YES_NO = ("Yes", "No")
+PUNISHABLE = "Punishable"
+"""The criminal column's third state: an offense punishable under 1320d-6, no penalty imposed."""
+CRIMINAL_CHOICES = (*YES_NO, PUNISHABLE)

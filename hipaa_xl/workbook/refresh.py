@@ -17,27 +17,21 @@ from pathlib import Path
 
 from hipaa_xl import __version__, clock
 from hipaa_xl.engine import aggregate
+from hipaa_xl.engine.matter_deadlines import limitation_groups, matter_deadlines, upcoming
 from hipaa_xl.errors import HipaaInputError
 from hipaa_xl.law.loader import law_data_version
 from hipaa_xl.law.schedules import check_schedule
 from hipaa_xl.workbook import columns as C
-from hipaa_xl.workbook.generate import (
-    EXPOSURE_HEADER_ROW,
-    LAST_VISIBLE_EXPOSURE_COL,
-    SUMMARY_HEADER_ROW,
-    Context,
-    chart_xml,
-    drawing_xml,
-    exposure_sheet,
-    summary_sheet,
-    table_xml,
-)
+from hipaa_xl.workbook.deadlines_sheet import DEADLINES_HEADER_ROW, deadlines_sheet
+from hipaa_xl.workbook.exposure import EXPOSURE_HEADER_ROW, LAST_VISIBLE_EXPOSURE_COL, Context, exposure_sheet
 from hipaa_xl.workbook.inputs import IncidentRow, Inputs, LayoutError, read_inputs
 from hipaa_xl.workbook.layout import build_layout, display_key
 from hipaa_xl.workbook.package import sheets
+from hipaa_xl.workbook.parts import chart_xml, drawing_xml, table_xml
 from hipaa_xl.workbook.sheetxml import PageSetup, ref, serial
 from hipaa_xl.workbook.splice import GeneratedSheet, foreign_objects, splice, styles_part
 from hipaa_xl.workbook.styles import StyleBook
+from hipaa_xl.workbook.summary import SUMMARY_HEADER_ROW, summary_sheet
 from hipaa_xl.xlsxio import Package, WorkbookFileError, package_from_bytes, read_checked_bytes, write_package_atomic
 
 STAMP_TOKEN = "@@HXL-GENERATED@@"
@@ -66,6 +60,7 @@ class RefreshReport:
     groups: int = 0
     invalid: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    deadlines: int = 0
     changed: bool = True
     evaluator: str = ""
 
@@ -73,13 +68,30 @@ class RefreshReport:
         """The report as lines of text."""
         out = [
             f"as-of date used: {self.as_of.isoformat()} (from {self.as_of_source}); schedule: {self.schedule}",
-            f"{self.incidents} incident(s), {self.exposure_rows} Exposure row(s), {self.groups} group(s)",
+            f"{self.incidents} incident(s), {self.exposure_rows} Exposure row(s), {self.groups} group(s), "
+            f"{self.deadlines} deadline(s)",
         ]
         out += [f"invalid: {text}" for text in self.invalid]
         out += [f"warning: {text}" for text in self.warnings]
         if not self.changed:
             out.append("up to date: nothing written")
         return out
+
+
+def _commenced(inputs: Inputs, as_of: dt.date, warnings: list[str]) -> dt.date | None:
+    """Settings' "Action commenced on" for the engine's layout pass (160.414), or None (the as-of
+    date serves). A value the formulas cannot use is warned about: every Exposure row then shows
+    the error in its Check column, so no figure is silently wrong."""
+    if inputs.commenced_error:
+        warnings.append(f"Settings: {inputs.commenced_error}; the Exposure rows show an error until it is fixed")
+        return None
+    if inputs.commenced is not None and inputs.commenced > as_of:
+        warnings.append(
+            f"Settings: Action commenced on {inputs.commenced.isoformat()} is after the as-of (assessment) date "
+            f"{as_of.isoformat()}; the Exposure rows show an error until it is fixed"
+        )
+        return None
+    return inputs.commenced
 
 
 def resolve_as_of(inputs: Inputs, cli_as_of: dt.date | None) -> tuple[dt.date, str, list[str]]:
@@ -159,10 +171,11 @@ def refresh_package(
     step("reading the workbook")
     original = package_from_bytes(data)
     pkg = original.copy()
-    foreign = foreign_objects(pkg, (C.SUMMARY_SHEET, C.EXPOSURE_SHEET), {C.SUMMARY_SHEET: C.SUMMARY_TABLE})
+    foreign = foreign_objects(pkg, (C.SUMMARY_SHEET, C.EXPOSURE_SHEET, C.DEADLINES_SHEET),
+                              {C.SUMMARY_SHEET: C.SUMMARY_TABLE, C.DEADLINES_SHEET: C.DEADLINES_TABLE})
     if foreign:
         raise RefreshError(
-            f"refresh rebuilds the Exposure and Summary sheets and would delete what a user put there "
+            f"refresh rebuilds the Exposure, Summary and Deadlines sheets and would delete what a user put there "
             f"({'; '.join(foreign)}); move it to another sheet, then run Refresh again"
         )
     try:
@@ -174,10 +187,11 @@ def refresh_package(
     except HipaaInputError as exc:
         raise RefreshError(f"Settings: {exc.message}") from None
     as_of, source, warnings = resolve_as_of(inputs, cli_as_of)
+    commenced = _commenced(inputs, as_of, warnings)
     _mark_duplicate_ids(inputs.rows)
     incidents = [ir.incident for ir in inputs.rows if ir.incident is not None]
     step("pricing", f" {len(incidents):,} incident(s)")
-    agg = aggregate(incidents, schedule, as_of)
+    agg = aggregate(incidents, schedule, as_of, commenced, inputs.general_forms)
     first = EXPOSURE_HEADER_ROW + 1
     layout = build_layout(inputs.rows, agg, first)
     report = RefreshReport(as_of, source, schedule, incidents=len(inputs.rows),
@@ -192,6 +206,12 @@ def refresh_package(
             if text not in report.warnings:
                 report.warnings.append(text)
 
+    matter_rows = inputs.matter_table.rows if inputs.matter_table is not None else []
+    items = matter_deadlines(mr.event for mr in matter_rows if mr.event is not None)
+    matter_invalid = [f"row {mr.row}: {mr.reason}" for mr in matter_rows if mr.event is None]
+    report.invalid += [f"{C.MATTER_SHEET}!{text}" for text in matter_invalid]
+    report.deadlines = len(items)
+
     step("laying out Exposure and Summary")
     styles = StyleBook(pkg[styles_part(pkg)])
     id_col = inputs.columns["id"]
@@ -205,11 +225,12 @@ def refresh_package(
         id_range=f"{inc_sheet}!{ref(inputs.header_row + 1, id_col, True)}:{ref(id_last, id_col, True)}",
         exposure_first=first,
         exposure_last=max(first, first + len(layout.lines) - 1),
+        commenced_name=C.NAME_COMMENCED if inputs.has_commenced else None,
     )
     exp = exposure_sheet(styles, layout, ctx, _page("Exposure", inputs, as_of))
     comparison = []
     for name in COMPARED_SCHEDULES:
-        other = agg if name == schedule else aggregate(incidents, name, as_of)
+        other = agg if name == schedule else aggregate(incidents, name, as_of, commenced)
         lo, hi, ag = other.grand_total()
         note = "the schedule chosen on Settings" if name == schedule else ""
         if name == "current-tiered":
@@ -219,9 +240,18 @@ def refresh_package(
         f"Generated by hipaa-xl {__version__}; law data {law_data_version()}; schedule {schedule}; "
         f"as of {as_of.isoformat()}; {STAMP_TOKEN}"
     )
+    dl = deadlines_sheet(
+        styles, _page("Deadlines", inputs, as_of), items,
+        inputs.matter_table.columns if inputs.matter_table is not None else None,
+        limitation_groups(agg), matter_invalid,
+        commenced_name=C.NAME_COMMENCED if inputs.has_commenced else None,
+    )
+    dl.sheet.table_rids = ["rId1"]
+    position = {id(item): i for i, item in enumerate(items)}
     summ = summary_sheet(
         styles, layout, ctx, _page("Summary", inputs, as_of), inputs.chosen, comparison, stamp,
         has_matter=bool(inputs.matter), key=display_key,
+        upcoming=[dl.rows[position[id(item)]] for item in upcoming(items)],
     )
     summ.sheet.drawing_rid = "rId2"
     summ.sheet.table_rids = ["rId1"]
@@ -233,6 +263,8 @@ def refresh_package(
                        drawing=drawing_xml(summ.chart_anchor),
                        chart=chart_xml(summ.chart_categories, summ.chart_values, "Maximum exposure by calendar year")),
         GeneratedSheet(C.EXPOSURE_SHEET, exp_xml),
+        GeneratedSheet(C.DEADLINES_SHEET, dl.sheet.to_xml(),
+                       table=table_xml(0, C.DEADLINES_TABLE, dl.table_ref, dl.table_headers)),
     ]
     exp_last = max(EXPOSURE_HEADER_ROW + 1, ctx.exposure_last)
     names: dict[tuple[str, str | None], str] = {
@@ -241,6 +273,10 @@ def refresh_package(
         ("_xlnm.Print_Area", C.EXPOSURE_SHEET):
             f"{C.EXPOSURE_SHEET}!$A$1:{ref(exp_last, LAST_VISIBLE_EXPOSURE_COL, True)}",
         ("_xlnm.Print_Titles", C.EXPOSURE_SHEET): f"{C.EXPOSURE_SHEET}!${EXPOSURE_HEADER_ROW}:${EXPOSURE_HEADER_ROW}",
+        ("_xlnm.Print_Area", C.DEADLINES_SHEET):
+            f"{C.DEADLINES_SHEET}!$A$1:{ref(dl.last_row, dl.last_col, True)}",
+        ("_xlnm.Print_Titles", C.DEADLINES_SHEET):
+            f"{C.DEADLINES_SHEET}!${DEADLINES_HEADER_ROW}:${DEADLINES_HEADER_ROW}",
     }
     if len(layout.groups) > SUMMARY_GROUPS_ON_FIRST_PAGE:  # the table runs over several pages
         names[("_xlnm.Print_Titles", C.SUMMARY_SHEET)] = (

@@ -1,9 +1,10 @@
 """The first build of the template workbook with openpyxl: the sheets a user owns.
 
-Incidents (an Excel table with dropdowns), Requirements (the catalogue of identical requirements,
-160.404(b)(3)), Settings (schedule, as-of date, matter block; decisions 14, 24) and Schedules (every
-shipped schedule's amounts with citations, issue 8). Exposure and Summary start empty: refresh lays
-them out (``hipaa_xl.workbook.refresh``), so ``new`` and ``refresh`` share one code path.
+Incidents (an Excel table with dropdowns), Matter (the matter's events, issue 15), Requirements (the
+catalogue of identical requirements, 160.404(b)(3)), Settings (schedule, as-of date, matter block;
+decisions 14, 24) and Schedules (every shipped schedule's amounts with citations, issue 8). Exposure,
+Summary and Deadlines start empty: refresh lays them out (``hipaa_xl.workbook.refresh``), so ``new``
+and ``refresh`` share one code path.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from hipaa_xl.engine.matter_deadlines import EVENT_KINDS
 from hipaa_xl.engine.tiers import CULPABILITY_CHOICES
 from hipaa_xl.law.loader import load_fixed, load_series
 from hipaa_xl.law.models import TIERS
@@ -148,8 +150,14 @@ def _incident_validations(ws: Worksheet) -> None:
             dv.error = "Choose a requirement from the Requirements sheet (add it there first)."
             dv.errorStyle = "warning"
         elif col.kind == "yesno":
-            dv = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True)
+            dv = DataValidation(type="list", formula1='"' + ",".join(C.YES_NO) + '"', allow_blank=True)
             dv.error = "Yes or No."
+        elif col.kind == "criminal":
+            dv = DataValidation(type="list", formula1='"' + ",".join(C.CRIMINAL_CHOICES) + '"', allow_blank=True)
+            dv.error = (
+                "Yes (a 1320d-6 penalty imposed, 160.410(a)(2)), No, or Punishable (an offense punishable "
+                "under 1320d-6: bars a CMP assessed before 2011-02-18, 160.410(a)(1))."
+            )
         elif col.kind == "date":
             dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
             dv.error = "A date, e.g. 2024-03-01."
@@ -165,19 +173,117 @@ def _incident_validations(ws: Worksheet) -> None:
         ws.add_data_validation(dv)
 
 
+MATTER_LEGEND_COL = 12
+"""Column L of the Matter sheet: the list of events (the Event dropdown) and the rules each starts."""
+
+
+def _matter(ws: Worksheet, matter: str, as_of: dt.date | None, events: list[dict[str, Any]]) -> None:
+    """Issue 15: the user's table of the matter's events; refresh lists the deadlines they start."""
+    _title(
+        ws,
+        "Matter",
+        "The matter's events, one per row: each starts the deadlines listed on the right. Then run Refresh: "
+        "the Deadlines sheet shows each due date, the days left and the citation.",
+    )
+    h = C.HEADER_ROW
+    for i, col in enumerate(C.MATTER_COLUMNS, start=1):
+        cell = ws.cell(row=h, column=i, value=col.header)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        ws.cell(row=h - 1, column=i, value=col.help).font = Font(size=8, italic=True, color="595959")
+        ws.cell(row=h - 1, column=i).alignment = Alignment(wrap_text=True, vertical="bottom")
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+    ws.row_dimensions[h - 1].height = 56
+    ws.row_dimensions[h].height = 30
+    for r, ev in enumerate(events, start=h + 1):
+        for i, col in enumerate(C.MATTER_COLUMNS, start=1):
+            value = ev.get(col.field)
+            if col.kind == "date" and isinstance(value, str):
+                value = dt.date.fromisoformat(value)
+            if col.kind == "yesno":
+                value = "Yes" if value else None
+            cell = ws.cell(row=r, column=i, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            cell.alignment = _WRAP_TOP if col.field == "notes" else Alignment(vertical="top")
+    for r in range(h + 1, h + 1 + max(1, len(events))):
+        for i, col in enumerate(C.MATTER_COLUMNS, start=1):
+            if col.kind == "date":
+                ws.cell(row=r, column=i).number_format = _DATE
+            elif col.kind == "count":
+                ws.cell(row=r, column=i).number_format = "#,##0"
+    last = get_column_letter(len(C.MATTER_COLUMNS))
+    table = Table(displayName=C.MATTER_TABLE, ref=f"A{h}:{last}{h + max(1, len(events))}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    ws.add_table(table)
+    ws.freeze_panes = f"C{h + 1}"
+    lc = MATTER_LEGEND_COL
+    for i, text in enumerate(("Event (the list)", "Deadlines it starts"), start=lc):
+        cell = ws.cell(row=h, column=i, value=text)
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+    for r, kind in enumerate(EVENT_KINDS, start=h + 1):
+        ws.cell(row=r, column=lc, value=kind.label).font = _BODY
+        rules = ", ".join(rule for rule, _ in kind.rules)
+        if kind.label == "Breach discovered":
+            rules += " (fewer than 500 individuals: breach-hhs-log)"
+        if kind.label == "Access request received":
+            rules += " (Other date given: access-extended)"
+        notes = "; ".join(x for x in (kind.count_means and "Count: " + kind.count_means,
+                                       kind.other_date_means and "Other date: " + kind.other_date_means) if x)
+        cell = ws.cell(row=r, column=lc + 1, value=rules + (f". {notes}" if notes else ""))
+        cell.font = Font(size=9)
+        cell.alignment = _WRAP_TOP
+        ws.row_dimensions[r].height = 26
+    ws.column_dimensions[get_column_letter(lc - 1)].width = 3
+    ws.column_dimensions[get_column_letter(lc)].width = 34
+    ws.column_dimensions[get_column_letter(lc + 1)].width = 60
+    _matter_validations(ws)
+    _print_setup(ws, h, matter, as_of)
+
+
+def _matter_validations(ws: Worksheet) -> None:
+    first, last_row = C.HEADER_ROW + 1, C.HEADER_ROW + _VALIDATION_ROWS
+    legend = get_column_letter(MATTER_LEGEND_COL)
+    kinds = f"{C.MATTER_SHEET}!${legend}${C.HEADER_ROW + 1}:${legend}${C.HEADER_ROW + len(EVENT_KINDS)}"
+    for i, col in enumerate(C.MATTER_COLUMNS, start=1):
+        letter = get_column_letter(i)
+        dv: DataValidation | None = None
+        if col.kind == "event":
+            dv = DataValidation(type="list", formula1=kinds, allow_blank=True)
+            dv.error = "Choose an event from the list on the right."
+        elif col.kind == "yesno":
+            dv = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True)
+            dv.error = "Yes or No."
+        elif col.kind == "date":
+            dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
+            dv.error = "A date, e.g. 2026-03-01."
+        elif col.kind == "count":
+            dv = DataValidation(type="whole", operator="between", formula1="0", formula2="1000000000",
+                                allow_blank=True)
+            dv.error = "A whole number, 0 or more."
+        if dv is None:
+            continue
+        dv.showErrorMessage = True
+        dv.errorTitle = col.header
+        dv.add(f"{letter}{first}:{letter}{last_row}")
+        ws.add_data_validation(dv)
+
+
 def _requirements(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
     data = load_json("requirements.json")
     _title(ws, "Requirements", data["about"])
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells("A2:E2")
     ws.row_dimensions[2].height = 54
-    headers = ("Requirement", "Rule", "Title", "Citation", "More general form (160.404(b)(3))")
+    headers = ("Requirement", "Rule", "Title", "Citation", C.MORE_GENERAL_HEADER)
     h = C.HEADER_ROW
     for i, text in enumerate(headers, start=1):
         cell = ws.cell(row=h, column=i, value=text)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
+    ws.row_dimensions[h].height = 30  # the two-line "More general form" header
     for r, req in enumerate(data["requirements"], start=h + 1):
         for i, key in enumerate(("requirement", "rule", "title", "citation", "more_general"), start=1):
             cell = ws.cell(row=r, column=i, value=req[key] or None)
@@ -192,14 +298,20 @@ def _requirements(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
     _print_setup(ws, h, matter, as_of)
 
 
-def _settings(ws: Worksheet, schedule: str, as_of: dt.date | None, matter: dict[str, str]) -> None:
-    _title(ws, "Settings", "Every formula in the workbook uses the schedule and the as-of date below.")
+def _settings(
+    ws: Worksheet, schedule: str, as_of: dt.date | None, matter: dict[str, str], commenced: dt.date | None = None
+) -> None:
+    _title(ws, "Settings", "Every formula in the workbook uses the schedule and the dates below.")
     rows: list[tuple[str, Any, str, str]] = [
         ("Schedule", schedule, C.NAME_SCHEDULE,
          "Which reading of the law prices the violations: see the Schedules sheet."),
         ("Assessment (as-of) date", as_of if as_of is not None else "=TODAY()", C.NAME_AS_OF,
-         "The date the penalty is assessed: picks the 45 CFR 102.3 table and the six-year limitation. "
-         "=TODAY() follows the calendar; type a date to freeze it."),
+         "The date the penalty is assessed: picks the 45 CFR 102.3 table; violations run at the latest "
+         "to it. =TODAY() follows the calendar; type a date to freeze it."),
+        ("Action commenced on", commenced, C.NAME_COMMENCED,
+         "The six-year limitation (45 CFR 160.414) runs to the commencement of the action: the notice of "
+         "proposed determination (45 CFR 160.420), or a State AG's filing (1320d-5(d)(8)). Blank: the "
+         "assessment date, which bars more days."),
     ]
     matter_rows: list[tuple[str, Any, str, str]] = [
         ("Client", matter.get("client", ""), C.NAME_CLIENT, ""),
@@ -213,9 +325,12 @@ def _settings(ws: Worksheet, schedule: str, as_of: dt.date | None, matter: dict[
     wb = ws.parent
     for label, value, name, note in rows:
         _setting_row(ws, r, label, value, note)
+        if len(note) > 90:  # the wrapped note (column C, about 90 characters a line) printed in full
+            ws.row_dimensions[r].height = 12.5 * -(-len(note) // 90)
         wb.defined_names[name] = DefinedName(name, attr_text=f"{C.SETTINGS_SHEET}!$B${r}")
         r += 1
     ws["B5"].number_format = _DATE
+    ws["B6"].number_format = _DATE
     r += 1
     ws.cell(row=r, column=1, value="Matter").font = Font(size=12, bold=True, color=_NAVY)
     r += 1
@@ -231,6 +346,10 @@ def _settings(ws: Worksheet, schedule: str, as_of: dt.date | None, matter: dict[
     dv_date.error, dv_date.showErrorMessage = "A date, e.g. 2026-03-31, or =TODAY().", True
     dv_date.add("B5")
     ws.add_data_validation(dv_date)
+    dv_commenced = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
+    dv_commenced.error, dv_commenced.showErrorMessage = "A date, e.g. 2026-01-15, or blank.", True
+    dv_commenced.add("B6")
+    ws.add_data_validation(dv_commenced)
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 40
     ws.column_dimensions["C"].width = 80
@@ -371,6 +490,8 @@ def build_static_workbook(
     as_of: dt.date | None = None,
     matter: dict[str, str] | None = None,
     incidents: list[dict[str, Any]] | None = None,
+    events: list[dict[str, Any]] | None = None,
+    commenced: dt.date | None = None,
 ) -> bytes:
     """The template before its first refresh: user sheets filled, Exposure and Summary empty.
 
@@ -383,20 +504,24 @@ def build_static_workbook(
     ws_inc.title = C.INCIDENTS_SHEET
     ws_sum = wb.create_sheet(C.SUMMARY_SHEET)
     ws_exp = wb.create_sheet(C.EXPOSURE_SHEET)
+    ws_mat = wb.create_sheet(C.MATTER_SHEET)
+    ws_dl = wb.create_sheet(C.DEADLINES_SHEET)
     ws_set = wb.create_sheet(C.SETTINGS_SHEET)
     ws_req = wb.create_sheet(C.REQUIREMENTS_SHEET)
     ws_sch = wb.create_sheet(C.SCHEDULES_SHEET)
-    del ws_sum, ws_exp
+    del ws_sum, ws_exp, ws_dl
     matter = matter or {}
     matter_name = matter.get("matter_name", "")
     _incidents(ws_inc, matter_name, as_of)
     if incidents:
         _fill_incidents(ws_inc, incidents)
+    _matter(ws_mat, matter_name, as_of, events or [])
     _requirements(ws_req, matter_name, as_of)
-    _settings(ws_set, schedule, as_of, matter)
+    _settings(ws_set, schedule, as_of, matter, commenced)
     _schedules(ws_sch, matter_name, as_of)
     ws_inc.sheet_properties.tabColor = "FFC000"
     ws_set.sheet_properties.tabColor = "FFC000"
+    ws_mat.sheet_properties.tabColor = "FFC000"
     wb.properties.creator = "hipaa-xl"
     wb.properties.title = "HIPAA civil money penalty exposure"
     wb.properties.created = FIXED_TIME
@@ -417,6 +542,8 @@ def _fill_incidents(ws: Worksheet, incidents: list[dict[str, Any]]) -> None:
                 value = dt.date.fromisoformat(value)
             if col.kind == "yesno":
                 value = "Yes" if value else None
+            if col.kind == "criminal":
+                value = "Yes" if value else C.PUNISHABLE if inc.get("criminal_offense_punishable") else None
             cell = ws.cell(row=r, column=i, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # text stays text, even when it begins with "="
