@@ -3,8 +3,8 @@
 The order comes from each compiled formula's static precedents (the cells and ranges it names, see
 :data:`~hipaa_xl.recalc.compiler.Precedent`): a depth-first walk on an explicit stack (no Python
 recursion, so 100,000-cell chains are fine) computes a formula's precedents before the formula, so
-each formula normally runs once. References computed while evaluating (INDEX, OFFSET, INDIRECT
-results) are not known in advance: a formula that meets a cell not computed yet raises
+each formula normally runs once. References computed while evaluating (results of INDEX and
+XLOOKUP, ranges such as ``A1:INDEX(...)``) are not known in advance: a formula that meets a cell not computed yet raises
 :class:`~hipaa_xl.recalc.model.NeedCells`, those cells are computed first and the formula runs again.
 
 Circular references are found and reported exactly as by evaluating on demand, which is what the
