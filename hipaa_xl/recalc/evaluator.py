@@ -147,7 +147,7 @@ class Evaluator:
                     if dep is not None:
                         out.append(dep)
                 continue
-            ref = precedent(row, col)  # type: ignore[operator]
+            ref = precedent(row, col) if callable(precedent) else None
             if type(ref) is Ref:
                 self._pending_in(ref, out)
         return out

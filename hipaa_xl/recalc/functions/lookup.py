@@ -150,9 +150,9 @@ def _descending_position(values: list[Any], wanted: Any) -> int | None:
 @excel_function("MATCH", 2, 3, "vrv", needs_ctx=True)
 def match(ctx: Ctx, wanted: Any, source: Any, match_type: Any = 1) -> Any:
     vector = _vector(ctx.book, source)
-    if type(vector) is ExcelError:
+    if isinstance(vector, ExcelError):
         return vector
-    values, key = vector  # type: ignore[misc]
+    values, key = vector
     kind = as_int(1 if match_type is None else match_type)
     if type(kind) is ExcelError:
         return kind
@@ -206,9 +206,9 @@ def _table_lookup(ctx: Ctx, wanted: Any, table: Any, index: Any, approximate: An
         return VALUE  # a table that is text ("Nothing")
     else:
         return NA  # a single number or boolean as the table: nothing to find in it
-    if type(vector) is ExcelError:
+    if isinstance(vector, ExcelError):
         return vector
-    values, key = vector  # type: ignore[misc]
+    values, key = vector
     if wanted is None:
         wanted = 0  # a blank lookup value is looked up as 0
     pos = (_binary_position(values, wanted) if approx
@@ -230,9 +230,9 @@ def xlookup(ctx: Ctx, wanted: Any, source: Any, result: Any, if_not_found: Any =
     ``if_not_found`` gives #N/A. Next smaller/larger follow Excel's order of all values: numbers,
     then text, then booleans."""
     vector = _vector(ctx.book, source)
-    if type(vector) is ExcelError:
+    if isinstance(vector, ExcelError):
         return VALUE
-    values, key = vector  # type: ignore[misc]
+    values, key = vector
     mode = as_int(0 if match_mode is None else match_mode)
     search = as_int(1 if search_mode is None else search_mode)
     for v in (mode, search):
