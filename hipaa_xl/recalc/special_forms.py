@@ -122,6 +122,8 @@ def _switch(count: int, arg: Arg, value_of: ValueOf) -> Thunk:
         pairs_end = count if count % 2 == 1 else count - 1
         for i in range(1, pairs_end, 2):
             candidate = value_of(arg(i, r, c), r, c)
+            if type(candidate) is ExcelError:
+                return candidate  # a value to compare with that is an error is the result
             if SCALAR_BINARY["="](subject, candidate) is True:
                 return arg(i + 1, r, c)
         return arg(count - 1, r, c) if count % 2 == 0 else NA

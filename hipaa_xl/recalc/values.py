@@ -17,7 +17,9 @@ from typing import Any, Final
 
 from hipaa_xl import excel_dates
 
-ERROR_CODES: Final = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
+ERROR_CODES: Final = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                      "#SPILL!", "#CONNECT!", "#BLOCKED!", "#UNKNOWN!", "#FIELD!", "#CALC!")
+"""Excel's error values in the order ERROR.TYPE numbers them (1 to 14)."""
 
 
 class ExcelError:
@@ -54,7 +56,8 @@ NA: Final = ExcelError("#N/A")
 NUM: Final = ExcelError("#NUM!")
 NULL: Final = ExcelError("#NULL!")
 
-_BY_CODE: Final = {e.code: e for e in (DIV0, VALUE, NAME, REF, NA, NUM, NULL)}
+_BY_CODE: Final = {e.code: e for e in (DIV0, VALUE, NAME, REF, NA, NUM, NULL)} | {
+    code: ExcelError(code) for code in ERROR_CODES[7:]}
 
 
 def error_from_code(code: str) -> ExcelError:
@@ -131,7 +134,11 @@ def text_to_number(text: str) -> float | int | None:
     negative = core.startswith("(") and core.endswith(")")
     if negative:
         core = core[1:-1]
-    core = core.replace(",", "").replace("$", "").strip()
+    core = core.replace(",", "").strip()
+    for symbol in _CURRENCIES:  # "$5", "23€", " €100 ": a currency symbol before or after
+        if core.startswith(symbol) or core.endswith(symbol):
+            core = core.replace(symbol, "", 1).strip()
+            break
     if core.startswith("-"):
         negative, core = not negative, core[1:].strip()
     if core and _NUMBER_TEXT.match(core) and core[0] not in "+-":
@@ -142,6 +149,11 @@ def text_to_number(text: str) -> float | int | None:
     return _date_time_text(s)
 
 
+_CURRENCIES: Final = ("$", "€", "£", "¥")
+_MONTH_NAMES: Final = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DASH_DATE: Final = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{2,4})$")
+_NAMED_DATE: Final = re.compile(
+    r"^(\d{1,2})[- ]([A-Za-z]{3,9})[- ,]+(\d{2,4})$|^([A-Za-z]{3,9})[- ](\d{1,2}),?[- ](\d{2,4})$")
 _TIME: Final = re.compile(r"^(\d{1,5}):(\d{1,5})(?::(\d{1,5}(?:\.\d*)?)|\.?)?\s*(am|pm|a|p)?$", re.I)
 _MINUTE_SECOND: Final = re.compile(r"^(\d{1,5}):(\d{1,5}\.\d+)$")
 _DAY_MONTH: Final = re.compile(r"^(\d{1,2})/(\d{1,2})$")
@@ -168,11 +180,33 @@ def _date_time_text(s: str) -> float | int | None:
     return None if time is None else date + time
 
 
+def _month_number(name: str) -> int | None:
+    low = name.lower()
+    for i, short in enumerate(_MONTH_NAMES, start=1):
+        full = dt.date(2000, i, 1).strftime("%B").lower()
+        if low in (short, full):
+            return i
+    return None
+
+
 def _date_text(s: str) -> int | None:
     match = _ISO_DATE.match(s)
     if match:
         return _date_serial_or_none(int(match[1]), int(match[2]), int(match[3]))
-    match = _US_DATE.match(s)
+    match = _NAMED_DATE.match(s)
+    if match:  # "2-Feb-2026", "2 February 2026", "Feb 2, 2026"
+        day, name, year_text = (match[1], match[2], match[3]) if match[1] else (match[5], match[4], match[6])
+        month = _month_number(name)
+        if month is None:
+            return None
+        named_year = int(year_text)
+        named_year += 2000 if named_year < 30 else (1900 if named_year < 100 else 0)
+        return _date_serial_or_none(named_year, month, int(day))
+    match = _DASH_DATE.match(s)
+    if match and int(match[1]) <= 12 and int(match[2]) <= 12 and match[1] != match[2]:
+        # "10-12-1999": Excel reads it by the computer's regional settings (day or month first)
+        raise Unsupported(f"the date {s!r} reads differently by regional settings")
+    match = match or _US_DATE.match(s)
     year: int | None = None
     if match:
         year = int(match[3])

@@ -224,15 +224,15 @@ def datedif(start: Any, end: Any, unit: Any) -> Any:
             return db - da
         anchor = date_serial(yb, mb - 1, da)
         return NUM if type(anchor) is ExcelError else b - anchor
-    if kind == "YD":
-        anchor = date_serial(yb, ma, da)
-        if type(anchor) is ExcelError:
+    if kind == "YD":  # the end moved into the start's year (Excel's 1900 has a 29 February)
+        moved = date_serial(ya, mb, db)
+        if type(moved) is ExcelError:
             return NUM
-        if anchor > b:
-            anchor = date_serial(yb - 1, ma, da)
-            if type(anchor) is ExcelError:
+        if moved < a:
+            moved = date_serial(ya + 1, mb, db)
+            if type(moved) is ExcelError:
                 return NUM
-        return b - anchor
+        return moved - a
     return NUM
 
 
@@ -302,7 +302,8 @@ def days360(start: Any, end: Any, european: Any = False) -> Any:
     method = to_bool_arg(european)
     if type(method) is ExcelError:
         return method
-    pa, pb = serial_parts(math.floor(a)), serial_parts(math.floor(b))
+    # the dates to the nearest second first: 46000.999999 is the next day
+    pa, pb = serial_parts(math.floor(round(a * 86400) / 86400)), serial_parts(math.floor(round(b * 86400) / 86400))
     if pa is None or pb is None:
         return NUM
     (y1, m1, d1), (y2, m2, d2) = pa, pb
@@ -325,24 +326,35 @@ def to_bool_arg(value: Any) -> Any:
         return False
     if type(value) is bool:
         return value
-    n = to_number(value) if type(value) is not str else VALUE
+    if type(value) is str:
+        upper = value.strip().upper()
+        return upper == "TRUE" if upper in ("TRUE", "FALSE") else VALUE
+    n = to_number(value)
     return n if type(n) is ExcelError else n != 0
 
 
-@excel_function("YEARFRAC", 2, 3, "v", scalar_only=True)
+@excel_function("YEARFRAC", 2, 3, "e", scalar_only=True)
 def yearfrac(start: Any, end: Any, basis: Any = 0) -> Any:
     """YEARFRAC: the fraction of a year between two dates; basis 0 US 30/360 (default), 1
     actual/actual, 2 actual/360, 3 actual/365, 4 European 30/360. Basis 1 divides by 366 within
     one year that holds a 29 February, else by the average length of the years spanned."""
-    a, b = _serial(start), _serial(end)
-    for v in (a, b):
-        if type(v) is ExcelError:
-            return v
+    # Excel checks the basis first (its error, a boolean, a basis outside 0-4), then the dates
+    if type(basis) is bool:
+        return VALUE
     kind = as_int(0 if basis is None else basis)
     if type(kind) is ExcelError:
         return kind
     if kind not in (0, 1, 2, 3, 4):
         return NUM
+    for v in (start, end):
+        if type(v) is ExcelError:
+            return v
+        if type(v) is bool:
+            return VALUE
+    a, b = _serial(start), _serial(end)
+    for v in (a, b):
+        if type(v) is ExcelError:
+            return v
     a, b = math.floor(a), math.floor(b)
     if a > b:
         a, b = b, a
@@ -375,7 +387,7 @@ def yearfrac(start: Any, end: Any, basis: Any = 0) -> Any:
         length = 366 if leap else 365
         return (b - a) / length
     years = y2 - y1 + 1
-    span = _serial_of(y2 + 1, 1, 1) - _serial_of(y1, 1, 1)
+    span = (dt.date(y2 + 1, 1, 1) - dt.date(y1, 1, 1)).days  # the real calendar's days
     return (b - a) / (span / years)
 
 

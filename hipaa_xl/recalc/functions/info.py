@@ -10,7 +10,7 @@ from typing import Any
 
 from hipaa_xl.recalc.functions import Ctx, excel_function
 from hipaa_xl.recalc.model import Ref
-from hipaa_xl.recalc.values import NA, VALUE, ExcelError, to_number
+from hipaa_xl.recalc.values import ERROR_CODES, NA, VALUE, ExcelError, to_number
 
 
 @excel_function("ISERROR", 1, 1, "e")
@@ -70,9 +70,9 @@ def n(value: Any) -> Any:
 
 @excel_function("ERROR.TYPE", 1, 1, "e")
 def error_type(value: Any) -> Any:
-    codes = ["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"]
-    if type(value) is ExcelError and value.code in codes:
-        return codes.index(value.code) + 1
+    """ERROR.TYPE: 1 for #NULL! ... 7 for #N/A, 8 #GETTING_DATA, 9 #SPILL! ... 14 #CALC!; #N/A otherwise."""
+    if type(value) is ExcelError and value.code in ERROR_CODES:
+        return ERROR_CODES.index(value.code) + 1
     return NA
 
 

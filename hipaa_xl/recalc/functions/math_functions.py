@@ -15,6 +15,7 @@ from hipaa_xl.recalc.values import (
     ExcelError,
     clean_number,
     excel_round,
+    round15,
     to_number,
 )
 
@@ -241,13 +242,13 @@ def _multiple(x: Any, significance: Any, fn: Any) -> Any:
         if type(v) is ExcelError:
             return v
     if s == 0:
-        return 0
+        return DIV0 if fn is math.floor else 0  # FLOOR(x, 0) is #DIV/0!, CEILING(x, 0) is 0
     if n > 0 > s:
         return NUM
     quotient = n / s
     if not math.isfinite(quotient):
         return NUM  # CEILING(-745, -1E-307): a multiple beyond the largest number
-    result = fn(round(quotient, 12)) * s
+    result = round15(fn(round15(quotient)) * s)  # at Excel's 15 digits: FLOOR(0.3, 0.1) is 0.3
     if not math.isfinite(result):
         return NUM
     return int(result) if type(result) is float and result.is_integer() and abs(result) < 1e15 else result

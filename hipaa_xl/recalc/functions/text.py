@@ -133,6 +133,8 @@ def trim(value: Any) -> Any:
 
 @excel_function("VALUE", 1, 1, "v")
 def value_(value: Any) -> Any:
+    if value is None:
+        return 0  # VALUE of a blank cell is 0
     if type(value) in (int, float):
         return value
     if type(value) is bool:
@@ -187,7 +189,7 @@ def _find(needle: Any, haystack: Any, start: Any, fold: bool) -> Any:
     for v in (n, h):
         if type(v) is ExcelError:
             return v
-    a = 1 if start is None else as_int(start)
+    a = 1 if start is _OMITTED else as_int(start)  # a blank start_num is 0: #VALUE!
     if type(a) is ExcelError:
         return a
     if a < 1 or a > len(h) + 1:
@@ -215,12 +217,12 @@ def _wildcard_regex(pattern: str) -> str:
 
 
 @excel_function("FIND", 2, 3, "v")
-def find(needle: Any, haystack: Any, start: Any = None) -> Any:
+def find(needle: Any, haystack: Any, start: Any = _OMITTED) -> Any:
     return _find(needle, haystack, start, fold=False)
 
 
 @excel_function("SEARCH", 2, 3, "v")
-def search(needle: Any, haystack: Any, start: Any = None) -> Any:
+def search(needle: Any, haystack: Any, start: Any = _OMITTED) -> Any:
     return _find(needle, haystack, start, fold=True)
 
 
