@@ -117,6 +117,9 @@ def _ifs(count: int, arg: Arg, value_of: ValueOf) -> Thunk:
 def _switch(count: int, arg: Arg, value_of: ValueOf) -> Thunk:
     def switch(r: int, c: int) -> Any:
         subject = value_of(arg(0, r, c), r, c)
+        if type(subject) is list:  # an array to switch on: every argument, element by element
+            values = [value_of(arg(k, r, c), r, c) for k in range(count)]
+            return broadcast(values, _switch_one)
         if type(subject) is ExcelError:
             return subject
         pairs_end = count if count % 2 == 1 else count - 1
@@ -133,11 +136,13 @@ def _switch(count: int, arg: Arg, value_of: ValueOf) -> Thunk:
 
 def _choose(count: int, arg: Arg, value_of: ValueOf) -> Thunk:
     def choose(r: int, c: int) -> Any:
-        index = to_number(value_of(arg(0, r, c), r, c))
+        index = value_of(arg(0, r, c), r, c)
+        if type(index) is list:  # an array of indexes: every option, element by element
+            options = [value_of(arg(k, r, c), r, c) for k in range(1, count)]
+            return broadcast([index, *options], _choose_one)
+        index = to_number(index)
         if type(index) is ExcelError:
             return index
-        if type(index) is list:
-            return VALUE
         i = int(index)
         if not 1 <= i < count:
             return VALUE
@@ -155,6 +160,14 @@ def _pick(condition: Any, yes: Any, no: Any) -> Any:
     return yes if b else no
 
 
+def _choose_one(index: Any, *options: Any) -> Any:
+    n = to_number(index)
+    if type(n) is ExcelError:
+        return n
+    i = int(n)
+    return options[i - 1] if 1 <= i <= len(options) else VALUE
+
+
 def _first_true(*items: Any) -> Any:
     for i in range(0, len(items), 2):
         b = to_bool(items[i])
@@ -163,3 +176,15 @@ def _first_true(*items: Any) -> Any:
         if b:
             return items[i + 1]
     return NA
+
+
+def _switch_one(subject: Any, *rest: Any) -> Any:
+    if type(subject) is ExcelError:
+        return subject
+    pairs_end = len(rest) - (len(rest) % 2)
+    for i in range(0, pairs_end, 2):
+        if type(rest[i]) is ExcelError:
+            return rest[i]
+        if SCALAR_BINARY["="](subject, rest[i]) is True:
+            return rest[i + 1]
+    return rest[-1] if len(rest) % 2 else NA
