@@ -127,7 +127,7 @@ def _switch(count: int, arg: Arg, value_of: ValueOf) -> Thunk:
             candidate = value_of(arg(i, r, c), r, c)
             if type(candidate) is ExcelError:
                 return candidate  # a value to compare with that is an error is the result
-            if SCALAR_BINARY["="](subject, candidate) is True:
+            if _same(subject, candidate):
                 return arg(i + 1, r, c)
         return arg(count - 1, r, c) if count % 2 == 0 else NA
 
@@ -185,6 +185,11 @@ def _switch_one(subject: Any, *rest: Any) -> Any:
     for i in range(0, pairs_end, 2):
         if type(rest[i]) is ExcelError:
             return rest[i]
-        if SCALAR_BINARY["="](subject, rest[i]) is True:
+        if _same(subject, rest[i]):
             return rest[i + 1]
     return rest[-1] if len(rest) % 2 else NA
+
+
+def _same(subject: Any, candidate: Any) -> bool:
+    """SWITCH's match: a blank is the number 0 on either side (it matches neither "" nor FALSE)."""
+    return SCALAR_BINARY["="](0 if subject is None else subject, 0 if candidate is None else candidate) is True

@@ -202,11 +202,12 @@ def _date_text(s: str) -> int | None:
         named_year = int(year_text)
         named_year += 2000 if named_year < 30 else (1900 if named_year < 100 else 0)
         return _date_serial_or_none(named_year, month, int(day))
-    match = _DASH_DATE.match(s)
-    if match and int(match[1]) <= 12 and int(match[2]) <= 12 and match[1] != match[2]:
-        # "10-12-1999": Excel reads it by the computer's regional settings (day or month first)
+    match = _DASH_DATE.match(s) or _US_DATE.match(s)
+    if match and int(match[1]) <= 12 and int(match[2]) <= 12 and int(match[1]) != int(match[2]) and not (
+            len(match[3]) == 4 and int(match[3]) < 1900):  # before 1900 it is no date either way
+        # "10-12-1999", "2/3/2023": Excel reads them by the computer's regional settings (day or
+        # month first), so the value is not known here
         raise Unsupported(f"the date {s!r} reads differently by regional settings")
-    match = match or _US_DATE.match(s)
     year: int | None = None
     if match:
         year = int(match[3])

@@ -242,7 +242,7 @@ def _multiple(x: Any, significance: Any, fn: Any) -> Any:
         if type(v) is ExcelError:
             return v
     if s == 0:
-        return DIV0 if fn is math.floor else 0  # FLOOR(x, 0) is #DIV/0!, CEILING(x, 0) is 0
+        return DIV0 if fn is math.floor and n != 0 else 0  # FLOOR(x, 0) is #DIV/0!, CEILING(x, 0) is 0
     if n > 0 > s:
         return NUM
     quotient = n / s
