@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hipaa_xl.recalc.compiler import Compiled, Compiler, constant
-from hipaa_xl.recalc.model import PENDING, Book, CellKey, NeedCells, Ref
+from hipaa_xl.recalc.model import PENDING, Book, CellKey, NeedCells, RangeTooLarge, Ref
 from hipaa_xl.recalc.operators import element, intersect
 from hipaa_xl.recalc.reader import NO_CACHE, FormulaCell
 from hipaa_xl.recalc.refs import RowTemplate, cell_address, render_rows, shape_parts
@@ -56,11 +56,14 @@ class Evaluator:
     """Computes every formula cell of a book."""
 
     def __init__(self, book: Book, formulas: list[FormulaCell], compiler: Compiler,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, keep_cached: bool = False) -> None:
         self.book = book
         self.formulas = formulas
         self.compiler = compiler
         self.progress = progress
+        self.keep_cached = keep_cached
+        """A cell that cannot be evaluated keeps the value cached in the file (refresh), not #NAME?."""
+        self.kept: set[FormulaCell] = set()
         self.problems: list[CellProblem] = []
         self.warnings: list[str] = []
         self.evaluated = 0
@@ -250,7 +253,7 @@ class Evaluator:
             for kind, detail in compiled.problems:
                 self.problems.append(CellProblem(fc.sheet.name, cell_address(fc.row, fc.col), kind, detail))
             self.unevaluated += 1
-            return NAME, None
+            return self._held(fc, NAME), None
         try:
             raw = compiled.thunk(fc.row, fc.col)
             fill = None
@@ -269,13 +272,22 @@ class Evaluator:
             return self._unevaluated(fc, "unsupported", str(exc))
         except RecursionError:
             return self._unevaluated(fc, "unsupported syntax", "formula nested too deeply")
+        except RangeTooLarge as exc:
+            return self._unevaluated(fc, "too large", str(exc))
         except Exception as exc:
             return self._unevaluated(fc, "internal error", f"{type(exc).__name__}: {exc}")
 
     def _unevaluated(self, fc: FormulaCell, kind: str, detail: str) -> tuple[Any, None]:
         self.problems.append(CellProblem(fc.sheet.name, cell_address(fc.row, fc.col), kind, detail))
         self.unevaluated += 1
-        return NAME, None
+        return self._held(fc, NAME), None
+
+    def _held(self, fc: FormulaCell, error: ExcelError) -> Any:
+        """What a cell that cannot be evaluated holds: ``error``, or with ``keep_cached`` its value in the file."""
+        if self.keep_cached and fc.cached is not NO_CACHE:
+            self.kept.add(fc)
+            return fc.cached
+        return error
 
     def _finish(self, value: Any, row: int, col: int) -> Any:
         """A cell's final value: a scalar (a range or array inside an array is resolved the same way)."""
@@ -295,8 +307,11 @@ class Evaluator:
         self.evaluated += 1
         if fc.covered:
             r1, c1 = fc.row, fc.col
-            for row, col, _, _ in fc.covered:
-                if fill is None:  # a single value fills the whole range of its array formula
+            kept = fc in self.kept
+            for row, col, _, cached in fc.covered:
+                if kept:
+                    values[(row, col)] = None if cached is NO_CACHE else cached
+                elif fill is None:  # a single value fills the whole range of its array formula
                     values[(row, col)] = value
                 else:
                     values[(row, col)] = self._finish(element(fill, row - r1, col - c1), row, col)

@@ -1,37 +1,37 @@
 """Reading a workbook package into a :class:`~hipaa_xl.recalc.model.Book` (one lxml pass per part).
 
-Keeps, for every formula cell, its ``<c>`` element so the writer can put the computed value beside
-the formula. Shared formulas (``<f t="shared" si=..>``) take their master's text and anchor; array
-formulas keep their ``ref`` so all the cells they cover are filled.
+Sheets are read as a stream, row by row (``lxml.etree.iterparse``, each row dropped once read), so
+memory holds the values and formulas, not the XML tree: a 76 MB Exposure sheet would take about
+700 MB as a tree. For every formula cell the reader keeps where it is, its text, its ``t`` attribute
+and its cached value; :mod:`~hipaa_xl.recalc.writer` patches the part's bytes from those. Shared
+formulas (``<f t="shared" si=..>``) take their master's text and anchor; array formulas keep their
+``ref`` so the cells they cover are filled: a ``ref`` is kept as bounds, never expanded cell by cell
+(one formula may cover the whole grid, 17 billion cells), and only the cells present in the file
+are filled.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
+import io
 import re
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from lxml import etree
 
+from hipaa_xl.ooxml import opc
 from hipaa_xl.recalc.model import PENDING, Book, DefinedName, Sheet, Table
 from hipaa_xl.recalc.refs import column_index, parse_range
 from hipaa_xl.recalc.values import date_to_serial, error_from_code
 from hipaa_xl.xlsxio import Package, WorkbookFileError, parse_xml
 
-MAIN_NS: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-STRICT_NS: Final = "http://purl.oclc.org/ooxml/spreadsheetml/main"
-REL_NS: Final = "http://schemas.openxmlformats.org/package/2006/relationships"
-DOC_REL_NS: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-STRICT_DOC_REL_NS: Final = "http://purl.oclc.org/ooxml/officeDocument/relationships"
-
 NO_CACHE: Final[Any] = type("NoCache", (), {"__repr__": lambda self: "NO_CACHE"})()
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class FormulaCell:
-    """A formula cell: where it is, its text, its ``<c>`` element and the value cached in the file."""
+    """A formula cell: where it is, its text, its ``t`` attribute and the value cached in the file."""
 
     sheet: Sheet
     row: int
@@ -39,21 +39,20 @@ class FormulaCell:
     text: str
     anchor_row: int
     anchor_col: int
-    element: Any
+    kind: str | None
     cached: Any = NO_CACHE
     array_ref: tuple[int, int, int, int] | None = None
-    covered: list[tuple[int, int, Any, Any]] = field(default_factory=list)  # (row, col, element, cached)
+    covered: list[tuple[int, int, str | None, Any]] = field(default_factory=list)  # (row, col, t, cached)
     compiled: Any = None
 
 
 @dataclass(eq=False)
 class SheetPart:
-    """One worksheet part: its name in the package, parsed tree and formula cells."""
+    """One worksheet part: its name in the package, its namespace and its formula cells."""
 
     part: str
     sheet: Sheet
-    root: Any
-    declaration: bytes
+    namespace: str
     formulas: list[FormulaCell] = field(default_factory=list)
 
 
@@ -69,23 +68,6 @@ class WorkbookPackage:
     formula_count: int
     date1904: bool
     warnings: list[str] = field(default_factory=list)
-
-
-def _rels(package: Package, part: str) -> dict[str, tuple[str, str]]:
-    """rId -> (type, absolute part name) for the relationships of ``part``."""
-    folder, name = posixpath.split(part)
-    rels_name = posixpath.join(folder, "_rels", name + ".rels")
-    if rels_name not in package:
-        return {}
-    root = parse_xml(package[rels_name], rels_name)
-    out: dict[str, tuple[str, str]] = {}
-    for rel in root:
-        if etree.QName(rel).localname != "Relationship" or rel.get("TargetMode") == "External":
-            continue
-        target = rel.get("Target", "")
-        full = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        out[rel.get("Id", "")] = (rel.get("Type", ""), full)
-    return out
 
 
 def _declaration(data: bytes) -> bytes:
@@ -122,15 +104,12 @@ def _text_of(element: Any, ns: str) -> str:
 
 def read_workbook(package: Package) -> WorkbookPackage:
     """Parse the workbook, its sheets, shared strings, defined names and tables."""
-    root_rels = _rels(package, "")
-    workbook_part = next((target for kind, target in root_rels.values() if kind.endswith("/officeDocument")),
-                         "xl/workbook.xml")
+    workbook_part = opc.workbook_part(package)
     if workbook_part not in package:
         raise WorkbookFileError("the file is not an Excel workbook (no workbook part)")
     workbook_root = parse_xml(package[workbook_part], workbook_part)
-    ns = etree.QName(workbook_root).namespace or MAIN_NS
-    rel_ns = STRICT_DOC_REL_NS if ns == STRICT_NS else DOC_REL_NS
-    rels = _rels(package, workbook_part)
+    ns = opc.spreadsheet_namespace(workbook_root)
+    rels = opc.read_rels(package, workbook_part)
     book = Book()
     warnings: list[str] = []
 
@@ -140,20 +119,16 @@ def read_workbook(package: Package) -> WorkbookPackage:
         warnings.append("the workbook uses the 1904 date system; dates are computed in the 1900 system")
 
     shared: list[str] = []
-    for kind, target in rels.values():
-        if kind.endswith("/sharedStrings") and target in package:
-            sst = parse_xml(package[target], target)
+    for rel in rels:
+        target = rel.part(workbook_part)
+        if opc.is_type(rel.type, "sharedStrings") and target in package:
             si_tag = f"{{{ns}}}si"
-            shared = [_text_of(si, ns) for si in sst if si.tag == si_tag]
+            for si in _stream(package[target], target, si_tag):
+                shared.append(_text_of(si, ns))
 
     sheet_specs: list[tuple[Sheet, str | None]] = []
-    sheets_el = workbook_root.find(f"{{{ns}}}sheets")
-    for sheet_el in sheets_el if sheets_el is not None else []:
-        name = sheet_el.get("name", "")
-        rid = sheet_el.get(f"{{{rel_ns}}}id", "")
-        kind, target = rels.get(rid, ("", ""))
-        sheet = book.add_sheet(name)
-        sheet_specs.append((sheet, target if kind.endswith("/worksheet") and target in package else None))
+    for entry in opc.sheets(package):  # every sheet has its part, or the workbook is refused as damaged
+        sheet_specs.append((book.add_sheet(entry.name), entry.part if entry.is_worksheet else None))
 
     names_el = workbook_root.find(f"{{{ns}}}definedNames")
     for name_el in names_el if names_el is not None else []:
@@ -167,14 +142,13 @@ def read_workbook(package: Package) -> WorkbookPackage:
     for sheet, sheet_target in sheet_specs:
         if sheet_target is None:
             continue
-        data = package[sheet_target]
-        root = parse_xml(data, sheet_target)
-        part = SheetPart(sheet_target, sheet, root, _declaration(data))
-        _read_cells(part, ns, shared, warnings)
+        part = SheetPart(sheet_target, sheet, ns)
+        _read_cells(part, package[sheet_target], shared, warnings)
         count += len(part.formulas)
         sheet_parts.append(part)
-        for kind, table_target in _rels(package, sheet_target).values():
-            if kind.endswith("/table") and table_target in package:
+        for rel in opc.read_rels(package, sheet_target):
+            table_target = rel.part(sheet_target)
+            if opc.is_type(rel.type, "table") and table_target in package:
                 table = _read_table(package[table_target], table_target, sheet)
                 if table is not None:
                     book.tables[table.name.lower()] = table
@@ -205,23 +179,42 @@ def _read_table(data: bytes, part: str, sheet: Sheet) -> Table | None:
 _ADDRESS: Final = re.compile(r"([A-Z]+)(\d+)$")
 
 
-def _read_cells(part: SheetPart, ns: str, shared: list[str], warnings: list[str]) -> None:
+_STREAM_OPTIONS: Final = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": True}
+ARRAY_EXPANDED_CELLS: Final = 4096
+"""An array formula covering at most this many cells is looked up cell by cell; a bigger one by its bounds."""
+
+
+def _stream(data: bytes, part: str, tag: str) -> Any:
+    """Each ``tag`` element of a part, parsed safely and dropped after use (bounded memory)."""
+    from hipaa_xl.xlsxio import has_dtd
+
+    if has_dtd(data):
+        raise WorkbookFileError(f"the workbook part {part} carries a DTD; refusing to read it")
+    try:
+        for _, element in etree.iterparse(io.BytesIO(data), events=("end",), tag=tag, **_STREAM_OPTIONS):
+            yield element
+            element.clear(keep_tail=False)
+            parent = element.getparent()
+            while element.getprevious() is not None and parent is not None:
+                del parent[0]
+    except etree.XMLSyntaxError as exc:
+        raise WorkbookFileError(f"the workbook part {part} is damaged ({exc})") from exc
+
+
+def _read_cells(part: SheetPart, data: bytes, shared: list[str], warnings: list[str]) -> None:
     sheet = part.sheet
+    ns = part.namespace
     values = sheet.values
     formula_rows = sheet.formula_rows
     c_tag, f_tag, v_tag, is_tag, row_tag = (f"{{{ns}}}{t}" for t in ("c", "f", "v", "is", "row"))
-    sheet_data = part.root.find(f"{{{ns}}}sheetData")
-    if sheet_data is None:
-        return
     masters: dict[str, tuple[str, int, int]] = {}
     followers: list[tuple[FormulaCell, str]] = []
     covered: dict[tuple[int, int], FormulaCell] = {}
+    big_arrays: list[FormulaCell] = []  # array formulas too large to expand, found by their bounds
     max_row = max_col = 0
     row = 0
     address = _ADDRESS.match
-    for row_el in sheet_data:
-        if row_el.tag != row_tag:
-            continue
+    for row_el in _stream(data, part.part, row_tag):
         r_attr = row_el.get("r")
         row = int(r_attr) if r_attr else row + 1
         col = 0
@@ -261,13 +254,13 @@ def _read_cells(part: SheetPart, ns: str, shared: list[str], warnings: list[str]
                     si = f_el.get("si", "")
                     if text:
                         masters[si] = (text, row, col)
-                    fc = FormulaCell(sheet, row, col, text, row, col, c_el,
+                    fc = FormulaCell(sheet, row, col, text, row, col, kind,
                                      value if v_el is not None else NO_CACHE)
                     if not text:
                         followers.append((fc, si))
                     _add_formula(part, fc, values, formula_rows)
                 elif text.strip():
-                    fc = FormulaCell(sheet, row, col, text, row, col, c_el,
+                    fc = FormulaCell(sheet, row, col, text, row, col, kind,
                                      value if v_el is not None else NO_CACHE)
                     if f_kind == "array":
                         try:
@@ -276,17 +269,24 @@ def _read_cells(part: SheetPart, ns: str, shared: list[str], warnings: list[str]
                             bounds = (row, col, row, col)
                         fc.array_ref = bounds  # one cell or many: evaluated as an array formula
                         if bounds != (row, col, row, col):
-                            for rr in range(bounds[0], bounds[2] + 1):
-                                for cc in range(bounds[1], bounds[3] + 1):
-                                    if (rr, cc) != (row, col):
-                                        covered[(rr, cc)] = fc
+                            area = (bounds[2] - bounds[0] + 1) * (bounds[3] - bounds[1] + 1)
+                            if area > ARRAY_EXPANDED_CELLS:
+                                big_arrays.append(fc)
+                            else:
+                                for rr in range(bounds[0], bounds[2] + 1):
+                                    for cc in range(bounds[1], bounds[3] + 1):
+                                        if (rr, cc) != (row, col):
+                                            covered[(rr, cc)] = fc
                     _add_formula(part, fc, values, formula_rows)
                 else:
                     f_el = None
             if f_el is None:
                 anchor = covered.get((row, col)) if covered else None
+                if anchor is None and big_arrays:
+                    anchor = next((a for a in big_arrays if a.array_ref is not None and a.array_ref[0] <= row
+                                   <= a.array_ref[2] and a.array_ref[1] <= col <= a.array_ref[3]), None)
                 if anchor is not None:
-                    anchor.covered.append((row, col, c_el, value if v_el is not None else NO_CACHE))
+                    anchor.covered.append((row, col, kind, value if v_el is not None else NO_CACHE))
                     values[(row, col)] = PENDING
                     formula_rows.setdefault(col, []).append(row)
                 elif value is not None:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hipaa_xl import __version__, clock
 from hipaa_xl.engine import aggregate
@@ -21,18 +22,24 @@ from hipaa_xl.engine.matter_deadlines import limitation_groups, matter_deadlines
 from hipaa_xl.errors import HipaaInputError
 from hipaa_xl.law.loader import law_data_version
 from hipaa_xl.law.schedules import check_schedule
+from hipaa_xl.ooxml.a1 import quote_sheet
+from hipaa_xl.ooxml.opc import sheets
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook.deadlines_sheet import DEADLINES_HEADER_ROW, deadlines_sheet
 from hipaa_xl.workbook.exposure import EXPOSURE_HEADER_ROW, LAST_VISIBLE_EXPOSURE_COL, Context, exposure_sheet
 from hipaa_xl.workbook.inputs import IncidentRow, Inputs, LayoutError, read_inputs
 from hipaa_xl.workbook.layout import build_layout, display_key
-from hipaa_xl.workbook.package import sheets
 from hipaa_xl.workbook.parts import chart_xml, drawing_xml, table_xml
-from hipaa_xl.workbook.sheetxml import PageSetup, ref, serial
+from hipaa_xl.workbook.scenario_summary import STALE_CELL, scenario_section
+from hipaa_xl.workbook.scenarios import price_workbook_scenarios, snapshot
+from hipaa_xl.workbook.sheetxml import PageSetup, SheetWriter, ref, serial
 from hipaa_xl.workbook.splice import GeneratedSheet, foreign_objects, splice, styles_part
 from hipaa_xl.workbook.styles import StyleBook
 from hipaa_xl.workbook.summary import SUMMARY_HEADER_ROW, summary_sheet
-from hipaa_xl.xlsxio import Package, WorkbookFileError, package_from_bytes, read_checked_bytes, write_package_atomic
+from hipaa_xl.xlsxio import Package, WorkbookFileError, editing, package_from_bytes
+
+if TYPE_CHECKING:
+    from hipaa_xl.recalc.evaluator import CellProblem
 
 STAMP_TOKEN = "@@HXL-GENERATED@@"
 _STAMP_TIME = re.compile(r"generated \d{4}-\d\d-\d\d \d\d:\d\d UTC")
@@ -62,7 +69,6 @@ class RefreshReport:
     warnings: list[str] = field(default_factory=list)
     deadlines: int = 0
     changed: bool = True
-    evaluator: str = ""
 
     def lines(self) -> list[str]:
         """The report as lines of text."""
@@ -78,7 +84,7 @@ class RefreshReport:
         return out
 
 
-def _commenced(inputs: Inputs, as_of: dt.date, warnings: list[str]) -> dt.date | None:
+def commenced_date(inputs: Inputs, as_of: dt.date, warnings: list[str]) -> dt.date | None:
     """Settings' "Action commenced on" for the engine's layout pass (160.414), or None (the as-of
     date serves). A value the formulas cannot use is warned about: every Exposure row then shows
     the error in its Check column, so no figure is silently wrong."""
@@ -112,7 +118,8 @@ def resolve_as_of(inputs: Inputs, cli_as_of: dt.date | None) -> tuple[dt.date, s
     return clock.today(), "system date", warnings
 
 
-def _mark_duplicate_ids(rows: list[IncidentRow]) -> None:
+def mark_duplicate_ids(rows: list[IncidentRow]) -> None:
+    """A second row with an ID already used is invalid (its reason names the first row)."""
     seen: dict[str, int] = {}
     for ir in rows:
         if ir.incident is None:
@@ -123,12 +130,6 @@ def _mark_duplicate_ids(rows: list[IncidentRow]) -> None:
             ir.incident = None
         else:
             seen[key] = ir.row
-
-
-def _quoted(sheet: str) -> str:
-    if sheet.replace("_", "").isalnum() and not sheet[0].isdigit():
-        return sheet
-    return "'" + sheet.replace("'", "''") + "'"
 
 
 def _page(title: str, inputs: Inputs, as_of: dt.date) -> PageSetup:
@@ -187,8 +188,8 @@ def refresh_package(
     except HipaaInputError as exc:
         raise RefreshError(f"Settings: {exc.message}") from None
     as_of, source, warnings = resolve_as_of(inputs, cli_as_of)
-    commenced = _commenced(inputs, as_of, warnings)
-    _mark_duplicate_ids(inputs.rows)
+    commenced = commenced_date(inputs, as_of, warnings)
+    mark_duplicate_ids(inputs.rows)
     incidents = [ir.incident for ir in inputs.rows if ir.incident is not None]
     step("pricing", f" {len(incidents):,} incident(s)")
     agg = aggregate(incidents, schedule, as_of, commenced, inputs.general_forms)
@@ -196,7 +197,7 @@ def refresh_package(
     layout = build_layout(inputs.rows, agg, first)
     report = RefreshReport(as_of, source, schedule, incidents=len(inputs.rows),
                            exposure_rows=len(layout.lines), groups=len(layout.groups))
-    report.warnings = warnings + list(agg.warnings)
+    report.warnings = warnings + inputs.warnings + list(agg.warnings)
     for ln in layout.lines:
         if ln.kind == "invalid" and ln.first_of_incident:
             report.invalid.append(f"{C.INCIDENTS_SHEET}!row {ln.incident.row}: {ln.incident.reason}")
@@ -217,7 +218,7 @@ def refresh_package(
     id_col = inputs.columns["id"]
     last_inc = max([ir.row for ir in inputs.rows] + [inputs.header_row + 1])
     id_last = max(inputs.header_row + 5000, last_inc * 2)
-    inc_sheet = _quoted(C.INCIDENTS_SHEET)
+    inc_sheet = quote_sheet(C.INCIDENTS_SHEET)
     ctx = Context(
         incidents_sheet=inc_sheet,
         incident_cols=inputs.columns,
@@ -240,6 +241,17 @@ def refresh_package(
         f"Generated by hipaa-xl {__version__}; law data {law_data_version()}; schedule {schedule}; "
         f"as of {as_of.isoformat()}; {STAMP_TOKEN}"
     )
+    found = price_workbook_scenarios(data, pkg, inputs, schedule, as_of, base=agg, commenced=commenced)
+    report.invalid += found.problems()
+    snap = snapshot(found, inputs, layout, schedule, as_of, C.INCIDENTS_SHEET)
+    scenario_names: dict[tuple[str, str | None], str] = {}
+
+    def scenarios(ws: SheetWriter, r: int) -> int:
+        last, more = scenario_section(ws, r, found.result, found.tables, snap)
+        if found.tables is not None:
+            scenario_names.update(more)
+        return last
+
     dl = deadlines_sheet(
         styles, _page("Deadlines", inputs, as_of), items,
         inputs.matter_table.columns if inputs.matter_table is not None else None,
@@ -252,6 +264,7 @@ def refresh_package(
         styles, layout, ctx, _page("Summary", inputs, as_of), inputs.chosen, comparison, stamp,
         has_matter=bool(inputs.matter), key=display_key,
         upcoming=[dl.rows[position[id(item)]] for item in upcoming(items)],
+        section=scenarios, section_stale=f"{STALE_CELL}=1",
     )
     summ.sheet.drawing_rid = "rId2"
     summ.sheet.table_rids = ["rId1"]
@@ -282,13 +295,15 @@ def refresh_package(
         names[("_xlnm.Print_Titles", C.SUMMARY_SHEET)] = (
             f"{C.SUMMARY_SHEET}!${SUMMARY_HEADER_ROW}:${SUMMARY_HEADER_ROW}"
         )
+    names.update(scenario_names)
     splice(pkg, generated, styles.to_bytes() if styles.changed else None, names, C.SUMMARY_TABLE)
+    del generated, exp, exp_xml, summ, sum_xml, layout, agg, inputs, incidents  # memory for the evaluator
 
     step("computing values")
-    computed, evaluator = compute_values(
+    computed, problems = compute_values(
         pkg, as_of, lambda done, total: step("computing values", f" ({done:,} of {total:,} cells)",
                                              done / total if total else 1.0))
-    report.evaluator = evaluator
+    report.warnings += [f"{problem.line()}: not evaluated; the value in the file is kept" for problem in problems]
     summary_part = next(s.part for s in sheets(computed) if s.name == C.SUMMARY_SHEET)
     old = original
     old_summary = next((s.part for s in sheets(old) if s.name == C.SUMMARY_SHEET), None)
@@ -305,13 +320,18 @@ def refresh_package(
 
 def compute_values(
     pkg: Package, as_of: dt.date, progress: Callable[[int, int], None] | None = None
-) -> tuple[Package, str]:
-    """Formulas' cached values written into the sheet XML by the headless evaluator (one code path)."""
+) -> tuple[Package, list[CellProblem]]:
+    """Formulas' cached values written into the sheet XML by the headless evaluator (one code path).
+
+    A cell the evaluator cannot compute (an unknown function, a cycle) keeps the value the file holds
+    for it, so refresh never writes ``#NAME?`` over a user's figure (the user's parts of the file are
+    theirs, decisions 16); the cells are returned so the report names them.
+    """
     from hipaa_xl.recalc import recalc_package
 
     with clock.override_today(as_of):
-        computed, _ = recalc_package(pkg, as_of=as_of, progress=progress)
-    return computed, "hipaa_xl.recalc"
+        computed, report = recalc_package(pkg, as_of=as_of, progress=progress, keep_unevaluated=True)
+    return computed, report.problems
 
 
 def refresh_file(
@@ -320,17 +340,22 @@ def refresh_file(
     progress: Progress | None = None,
     backup: bool = True,
 ) -> RefreshReport:
-    """``hipaa-xl refresh PATH``: refresh in place, atomically, keeping ``PATH.bak``."""
-    data = read_checked_bytes(path, for_writing=True)
-    try:
-        refreshed, report = refresh_package(data, as_of, progress=progress)
-    except WorkbookFileError as exc:
-        text = exc.message if exc.message.startswith(path.name) else f"{path.name}: {exc.message}"
-        raise WorkbookFileError(text) from None
-    except RefreshError as exc:
-        raise WorkbookFileError(f"{path.name}: {exc}") from None
-    except Exception as exc:  # no traceback for a workbook we cannot read (decisions 17); file untouched
-        raise WorkbookFileError(f"{path.name}: cannot be refreshed ({type(exc).__name__}: {exc})") from None
-    if refreshed is not None:
-        write_package_atomic(path, refreshed, backup=backup)
+    """``hipaa-xl refresh PATH``: refresh in place, atomically, keeping ``PATH.bak``.
+
+    A symbolic link is followed; hipaa-xl's lock keeps a second run off the file; a save made by
+    another program while this runs is never overwritten (see :func:`hipaa_xl.xlsxio.editing`).
+    """
+    with editing(path) as edit:
+        try:
+            refreshed, report = refresh_package(edit.data, as_of, progress=progress)
+        except WorkbookFileError as exc:
+            text = exc.message if exc.message.startswith(path.name) else f"{path.name}: {exc.message}"
+            raise WorkbookFileError(text) from None
+        except RefreshError as exc:
+            raise WorkbookFileError(f"{path.name}: {exc}") from None
+        except Exception as exc:  # no traceback for a workbook we cannot read (decisions 17); file untouched
+            raise WorkbookFileError(f"{path.name}: cannot be refreshed ({type(exc).__name__}: {exc})") from None
+        report.warnings[:0] = edit.notes()
+        if refreshed is not None:
+            edit.write(refreshed, backup=backup, label="refreshed")
     return report
