@@ -22,10 +22,11 @@ from openpyxl import load_workbook
 from hipaa_xl.engine import Aggregation, aggregate
 from hipaa_xl.engine.incidents import Incident, group_key
 from hipaa_xl.workbook import columns as C
-from hipaa_xl.workbook.generate import OUT_OF_DATE, SUMMARY_COLUMNS, SUMMARY_HEADER_ROW, UP_TO_DATE
+from hipaa_xl.workbook.exposure import OUT_OF_DATE, UP_TO_DATE
 from hipaa_xl.workbook.inputs import IncidentRow, LayoutError, read_inputs
 from hipaa_xl.workbook.package import defined_names, read_rels, resolve_target, sheets
 from hipaa_xl.workbook.refresh import COMPARED_SCHEDULES
+from hipaa_xl.workbook.summary import SUMMARY_COLUMNS, SUMMARY_HEADER_ROW
 from hipaa_xl.xlsxio import Package, package_from_bytes, parse_xml
 
 FIGURE_KEYS = ("violations", "barred", "minimum", "maximum", "barred_max", "ag", "ag_deferred")
@@ -368,8 +369,9 @@ def engine_mismatch(figures: BookFigures) -> str | None:
     if grand is not None and (grand.values.get("minimum"), grand.values.get("maximum"), grand.values.get("ag")) != (
             lo, hi, ag):
         return "the Summary's grand total differs from the engine's aggregation"
-    for line in figures.comparison:
-        other = agg if line.schedule == agg.schedule else aggregate(figures.incidents, line.schedule, agg.as_of)
-        if (line.minimum, line.maximum, line.ag) != other.grand_total():
-            return f"the Summary's figures under the {line.schedule} schedule differ from the engine's"
+    for compared in figures.comparison:
+        name = compared.schedule
+        other = agg if name == agg.schedule else aggregate(figures.incidents, name, agg.as_of)
+        if (compared.minimum, compared.maximum, compared.ag) != other.grand_total():
+            return f"the Summary's figures under the {name} schedule differ from the engine's"
     return None

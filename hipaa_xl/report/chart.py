@@ -43,6 +43,7 @@ def range_chart_png(ranges: Sequence[YearRange], title: str, width_in: float = 6
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
+    from matplotlib.artist import Artist
     from matplotlib.patches import Patch
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -76,7 +77,7 @@ def range_chart_png(ranges: Sequence[YearRange], title: str, width_in: float = 6
     last.set_xticks(list(range(len(years))))
     last.set_xticklabels([str(y) for y in years])
     last.set_xlabel("Calendar year of the violations")
-    handles = [Patch(color=LIGHT, label="up to the statutory minimum"),
+    handles: list[Artist] = [Patch(color=LIGHT, label="up to the statutory minimum"),
                Patch(color=NAVY, label="minimum to maximum (the range)")]
     if any(r.chosen is not None for r in ranges):
         from matplotlib.lines import Line2D

@@ -25,7 +25,7 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
@@ -122,7 +122,7 @@ def _date(value: dt.date | None) -> str:
 
 
 def _heading(doc: DocumentObject, text: str, level: int = 1) -> Paragraph:
-    p = doc.add_heading(text, level=level)
+    p: Paragraph = doc.add_heading(text, level=level)
     for run in p.runs:
         run.font.color.rgb = NAVY
         run.font.name = BODY_FONT
@@ -144,7 +144,7 @@ def _para(doc: DocumentObject, text: str = "", bold: bool = False, size: float |
 def _table(doc: DocumentObject, headers: Sequence[str], rows: Sequence[Sequence[str]],
            widths: Sequence[float] | None = None, right: Sequence[int] = (), bold_rows: Sequence[int] = (),
            font_pt: float = TABLE_FONT_PT) -> Table:
-    table = doc.add_table(rows=1, cols=len(headers))
+    table: Table = doc.add_table(rows=1 + len(rows), cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for i, text in enumerate(headers):
@@ -157,7 +157,7 @@ def _table(doc: DocumentObject, headers: Sequence[str], rows: Sequence[Sequence[
         _shade(cell, "1F3864")
     _repeat_header(table.rows[0])
     for r_index, row in enumerate(rows):
-        cells = table.add_row().cells
+        cells = table.rows[r_index + 1].cells
         for i, text in enumerate(row):
             cells[i].text = ""
             para = cells[i].paragraphs[0]
@@ -226,10 +226,10 @@ def _field(paragraph: Paragraph, code: str, size: float) -> None:
 def _page_setup(doc: DocumentObject, memo: Memo) -> None:
     """Letter portrait, 1-inch margins; the privilege legend (and the draft mark) on every page."""
     style = doc.styles["Normal"]
-    style.font.name = BODY_FONT  # type: ignore[attr-defined]
-    style.font.size = Pt(11)  # type: ignore[attr-defined]
+    style.font.name = BODY_FONT
+    style.font.size = Pt(11)
     for name in ("Header", "Footer"):
-        doc.styles[name].font.size = Pt(8)  # type: ignore[attr-defined]
+        doc.styles[name].font.size = Pt(8)
     for section in doc.sections:
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Inches(8.5), Inches(11)
@@ -560,7 +560,7 @@ def factors_section(doc: DocumentObject, memo: Memo) -> None:
     for g in chosen:
         lo, hi, c = g.values.get("minimum"), g.values.get("maximum"), g.values.get("chosen")
         where = ""
-        if _number(lo) and _number(hi) and _number(c) and hi > lo:
+        if isinstance(lo, int | float) and isinstance(hi, int | float) and isinstance(c, int | float) and hi > lo:
             where = f"{(c - lo) / (hi - lo):.0%} of the way from minimum to maximum"
         reasons = "; ".join(
             f"{i.id}: {i.factors}" for i in f.incidents
@@ -633,7 +633,7 @@ def _cell_text(value: Any) -> str:
 def appendix_section(doc: DocumentObject, memo: Memo) -> None:
     """Appendix A: every incident; Appendix B: every citation used."""
     f = memo.figures
-    doc.add_page_break()
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     _heading(doc, "Appendix A - Incidents")
     status: dict[str, set[str]] = {}
     for r in f.aggregation.rows if f.aggregation else ():

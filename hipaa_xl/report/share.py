@@ -181,7 +181,7 @@ class _WithDefaults(dict[str, str]):
         super().__init__(overrides)
         self.defaults = defaults
 
-    def get(self, key: str, default: Any = "") -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = "") -> Any:
         if key in self:
             return self[key]
         ext = key.rsplit(".", 1)[-1].casefold() if "." in key else ""
@@ -215,6 +215,9 @@ def _values_only_sheet(pkg: Package, name: str, part: str, figures: BookFigures,
             text = value.text if value is not None and value.text else ""
             if value is not None:
                 cell.remove(value)
+            if not text:  # a formula's "" shows as a blank cell: keep it blank (style only)
+                cell.attrib.pop("t", None)
+                continue
             cell.set("t", "inlineStr")
             inline = etree.SubElement(cell, f"{_M}is")
             etree.SubElement(inline, f"{_M}t").text = text
@@ -276,7 +279,8 @@ def _put_values_line(root: Any, text: str) -> None:
     inline = etree.SubElement(cell, f"{_M}is")
     etree.SubElement(inline, f"{_M}t").text = text
     row.insert(0, cell)
-    row.attrib.pop("spans", None)
+    if "spans" in row.attrib:
+        del row.attrib["spans"]
 
 
 def _no_macros(xml: bytes) -> bytes:
