@@ -130,8 +130,10 @@ def _heading(doc: DocumentObject, text: str, level: int = 1) -> Paragraph:
 
 
 def _para(doc: DocumentObject, text: str = "", bold: bool = False, size: float | None = None,
-          italic: bool = False) -> Paragraph:
+          italic: bool = False, tight: bool = False) -> Paragraph:
     p = doc.add_paragraph()
+    if tight:
+        p.paragraph_format.space_after = Pt(1)
     if text:
         run = p.add_run(text)
         run.bold = bold
@@ -244,7 +246,7 @@ def _page_setup(doc: DocumentObject, memo: Memo) -> None:
         run.font.size = Pt(8)
         run.font.color.rgb = GREY
         if memo.draft_reason is not None:
-            mark = section.header.add_paragraph()
+            mark = section.header.add_paragraph(style="Header")
             mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
             draft = mark.add_run(DRAFT_MARK)
             draft.bold = True
@@ -255,7 +257,7 @@ def _page_setup(doc: DocumentObject, memo: Memo) -> None:
         run = footer.add_run(legend)
         run.font.size = Pt(8)
         run.font.color.rgb = GREY
-        pages = section.footer.add_paragraph()
+        pages = section.footer.add_paragraph(style="Footer")
         pages.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if memo.draft_reason is not None:
             d = pages.add_run(DRAFT_MARK + " - ")
@@ -419,7 +421,7 @@ def range_section(doc: DocumentObject, memo: Memo) -> None:
                "45 CFR 160.412).", size=9, italic=True)
     _para(doc, "Authorities for the tables above:", bold=True, size=10)
     for text, number in memo.citations.numbers.items():
-        _para(doc, f"[{number}] {text}", size=9)
+        _para(doc, f"[{number}] {text}", size=9, tight=True)
 
 
 def schedules_section(doc: DocumentObject, memo: Memo) -> None:
@@ -442,8 +444,7 @@ def schedules_section(doc: DocumentObject, memo: Memo) -> None:
                    f"after {series.applicability.violations_after.isoformat()} (45 CFR 102.2); older "
                    "violations keep the unadjusted amounts.",
         "current-tiered": f"'current' with the 2019 tiered caps carried through the 102.3 multipliers: "
-                          f"{series.tiered_caps_estimate.method}. An estimate: "
-                          f"{series.tiered_caps_estimate.source_quality}.",
+                          f"{series.tiered_caps_estimate.method} ({series.tiered_caps_estimate.source_quality}).",
     }
     doc.add_paragraph("Why they differ:")
     for line in f.comparison:
@@ -487,7 +488,8 @@ def readings() -> tuple[Reading, ...]:
         Reading("Mixed tiers or regimes in one group",
                 "Where one (entity, requirement, year) mixes tiers or regimes, each part is capped by its own "
                 "cap and the total by the largest of them; a literal reading could allow the sum of the caps.",
-                "45 CFR 160.404(b)(2); project decision 8", _groups_where(lambda g: len(g.parts) > 1)),
+                "45 CFR 160.404(b)(2); hipaa-xl reading (docs/decisions.md, item 8)",
+                _groups_where(lambda g: len(g.parts) > 1)),
         Reading("current-tiered is an estimate",
                 "HHS has published no table of inflation-adjusted tiered caps; the tier A-C caps of "
                 "'current-tiered' are carried through the 102.3 multipliers by hipaa-xl.",
@@ -636,14 +638,17 @@ def appendix_section(doc: DocumentObject, memo: Memo) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     _heading(doc, "Appendix A - Incidents")
     status: dict[str, set[str]] = {}
+    barred: dict[str, int] = {}
     for r in f.aggregation.rows if f.aggregation else ():
         notes = status.setdefault(r.incident_id, set())
         if r.status != "counted":
             notes.add(r.status_reason)
-        if r.time_barred_violations:
-            notes.add(f"{r.time_barred_violations:,} violation(s) time-barred")
+        barred[r.incident_id] = barred.get(r.incident_id, 0) + r.time_barred_violations
         if r.ag_status == "deferred":
             notes.add("AG damages deferred")
+    for incident_id, days in barred.items():
+        if days:
+            status[incident_id].add(f"{days:,} violation(s) time-barred")
     rows = []
     for ir in f.rows:
         i = ir.incident
@@ -663,7 +668,7 @@ def appendix_section(doc: DocumentObject, memo: Memo) -> None:
             memo.citations.ref(r.limitation_citation)
     _heading(doc, "Appendix B - Citations")
     for text, number in memo.citations.numbers.items():
-        _para(doc, f"[{number}] {text}", size=9)
+        _para(doc, f"[{number}] {text}", size=9, tight=True)
 
 
 def provenance_section(doc: DocumentObject, memo: Memo) -> None:
