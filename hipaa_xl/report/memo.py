@@ -488,7 +488,7 @@ def readings() -> tuple[Reading, ...]:
         Reading("Mixed tiers or regimes in one group",
                 "Where one (entity, requirement, year) mixes tiers or regimes, each part is capped by its own "
                 "cap and the total by the largest of them; a literal reading could allow the sum of the caps.",
-                "45 CFR 160.404(b)(2); hipaa-xl reading (docs/decisions.md, item 8)",
+                "45 CFR 160.404(b)(2); hipaa-xl decisions 8 (docs/decisions.md)",
                 _groups_where(lambda g: len(g.parts) > 1)),
         Reading("current-tiered is an estimate",
                 "HHS has published no table of inflation-adjusted tiered caps; the tier A-C caps of "
