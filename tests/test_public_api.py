@@ -29,13 +29,13 @@ FUNCTIONS = {
     "CMP_EXPLAIN": "tier, violations, [violation_date], [schedule], [as_of]",
     "CMP_MAX": "tier, violations, [violation_date], [schedule], [as_of]",
     "CMP_MIN": "tier, violations, [violation_date], [schedule], [as_of]",
-    "CMP_TIER": "culpability, [known_date], [corrected_date]",
+    "CMP_TIER": "culpability, [known_date], [corrected_date], [cure_period_ends]",
     "CRIMINAL_FINE": "offense",
     "CRIMINAL_YEARS": "offense",
-    "CURED": "tier, [known_date], [corrected_date]",
+    "CURED": "tier, [known_date], [corrected_date], [cure_period_ends]",
     "SCHEDULE_SOURCE": "[schedule], [as_of]",
-    "TIME_BARRED": "violation_date, [as_of]",
-    "VIOLATION_DAYS": "start_date, end_date, [year], [as_of]",
+    "TIME_BARRED": "violation_date, [as_of], [commenced]",
+    "VIOLATION_DAYS": "start_date, end_date, [year], [as_of], [commenced]",
 }
 FIXED_SCHEDULES = ("regulation", "statute", "current", "current-tiered")
 COMMANDS = ("explain", "schedules", "criminal", "new", "refresh", "recalc", "report", "share", "demo")

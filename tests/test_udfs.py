@@ -158,7 +158,12 @@ def test_criminal_maxima_of_1320d_6() -> None:
 def test_explain_is_one_sentence_with_citations() -> None:
     text = CMP_EXPLAIN("B", 10, "2020-05-01")
     assert isinstance(text, str)
-    assert "160.404(b)(2)(ii)" in text and "$10,000 to $500,000" in text
+    # 10 x $1,000 = $10,000 and 10 x $50,000 = $500,000 (under the $1,500,000 cap); the floor is named
+    # "statutory minimum (if a CMP is imposed)", and tier B's waiver cites 160.412 and 1320d-5(b)(3)
+    assert "160.404(b)(2)(ii)" in text
+    assert "statutory minimum (if a CMP is imposed) $10,000, maximum $500,000" in text
+    assert "at least" not in text
+    assert "45 CFR 160.412; 42 U.S.C. 1320d-5(b)(3)" in text
 
 
 def test_as_of_defaults_to_today_for_current_and_time_barred() -> None:
@@ -187,7 +192,8 @@ def test_ranges_of_different_lengths_give_na_beyond_the_shorter() -> None:
 
 
 def test_a_row_and_a_column_broadcast_to_a_grid() -> None:
+    # 2008, tier A: no penalty at all (former 1320d-5(b)(2)), so no cap: 0; tier B: $25,000 (160.404(b)(1))
     assert ANNUAL_CAP([["A", "B"]], [["2008-01-01"], ["2020-01-01"]], "statute") == [
-        [25_000, 25_000],
+        [0, 25_000],
         [25_000, 100_000],
     ]
