@@ -332,3 +332,18 @@ def test_a_real_scenarios_table_in_the_workbook_reaches_the_memo(tmp_path: Path)
     pkg, _ = recalc_package(package_from_bytes(buf.getvalue()), use_recorded_as_of=True)
     figures = read_book(pkg.to_bytes(), "x.xlsx", ("Scenarios",))
     assert figures.extra_tables["Scenarios"].rows == (("Everything tier B", 1000), ("Total", 2000))
+
+
+def test_the_example_deadlines_table_is_in_the_memo(example_memo: tuple[bytes, Path]) -> None:
+    data, docx = example_memo
+    ws_rows = [r for r in openpyxl.load_workbook(io.BytesIO(data), data_only=True)["Deadlines"].iter_rows(
+        values_only=True)]
+    figures = read_book(data, "x.xlsx", ("Deadlines",))
+    deadlines = figures.extra_tables["Deadlines"]
+    assert deadlines.rows and deadlines.headers[0] in [c for r in ws_rows for c in r if isinstance(c, str)]
+    table = rows(table_after(body(docx), "Deadlines"))
+    assert tuple(table[0]) == deadlines.headers and len(table) == 1 + len(deadlines.rows)
+    for shown, stored in zip(table[1:], deadlines.rows, strict=True):
+        assert shown[0] == str(stored[0])
+    doc = Document(str(docx))
+    assert any(s.page_width > s.page_height for s in doc.sections)  # the wide table's landscape page

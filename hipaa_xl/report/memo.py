@@ -23,9 +23,9 @@ from typing import Any
 
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
@@ -44,6 +44,8 @@ RED = RGBColor(0xC0, 0x00, 0x00)
 GREY = RGBColor(0x59, 0x59, 0x59)
 BODY_FONT = "Times New Roman"
 TABLE_FONT_PT = 8.5
+WIDE_TABLE_COLUMNS = 6
+"""An optional table with more columns than this gets a landscape page."""
 FACTORS_160_408 = (
     "(a) the nature and extent of the violation; (b) the nature and extent of the resulting harm; "
     "(c) the history of prior compliance; (d) the financial condition of the entity; (e) such other "
@@ -611,13 +613,39 @@ def optional_tables_section(doc: DocumentObject, memo: Memo) -> None:
 
 
 def _extra_table(doc: DocumentObject, spec: OptionalTable, table: ExtraTable) -> None:
-    _heading(doc, spec.heading)
-    doc.add_paragraph(f"{spec.intro} (workbook table {table.name}, sheet {table.sheet}).")
     money_cols = {i for i, h in enumerate(table.headers)
                   if any(w in h.casefold() for w in ("minimum", "maximum", "damages", "chosen", "$", "amount"))}
     rows = [[money(v) if i in money_cols and _number(v) else _cell_text(v) for i, v in enumerate(r)]
             for r in table.rows]
-    _table(doc, table.headers, rows, font_pt=8, right=tuple(sorted(money_cols)))
+    wide = len(table.headers) > WIDE_TABLE_COLUMNS
+    if wide:  # landscape pages of their own; the header and footer carry over (linked to the previous)
+        _orient(doc.add_section(WD_SECTION.NEW_PAGE), landscape=True)
+    _heading(doc, spec.heading).paragraph_format.keep_with_next = True
+    doc.add_paragraph(f"{spec.intro} Workbook table {table.name} on sheet {table.sheet}.").paragraph_format \
+        .keep_with_next = True
+    _table(doc, table.headers, rows, _fitted_widths(table.headers, rows, 9.0 if wide else 6.5), font_pt=7.5,
+           right=tuple(sorted(money_cols)))
+
+
+def _orient(section: Any, landscape: bool) -> None:
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    long_side, short_side = Inches(11), Inches(8.5)
+    section.page_width, section.page_height = (long_side, short_side) if landscape else (short_side, long_side)
+
+
+def _fitted_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], total: float = 6.5) -> list[float]:
+    """Column widths (inches): wide enough for each column's longest word (a date stays on one line),
+    the rest shared in proportion to the longest text of each column."""
+    floors, weights = [], []
+    for i, header in enumerate(headers):
+        texts = [header] + [r[i] for r in rows if i < len(r)]
+        word = max(len(w) for t in texts for w in (t.split() or [""]))
+        floors.append(max(0.4, 0.06 * min(word, 14) + 0.12))
+        weights.append(min(max(len(t) for t in texts), 150))
+    spare = total - sum(floors)
+    if spare <= 0:
+        return [total * f / sum(floors) for f in floors]
+    return [f + spare * w / sum(weights) for f, w in zip(floors, weights, strict=True)]
 
 
 def _cell_text(value: Any) -> str:
@@ -635,7 +663,7 @@ def _cell_text(value: Any) -> str:
 def appendix_section(doc: DocumentObject, memo: Memo) -> None:
     """Appendix A: every incident; Appendix B: every citation used."""
     f = memo.figures
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _orient(doc.add_section(WD_SECTION.NEW_PAGE), landscape=False)  # a new page, portrait again
     _heading(doc, "Appendix A - Incidents")
     status: dict[str, set[str]] = {}
     barred: dict[str, int] = {}
