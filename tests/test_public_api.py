@@ -42,7 +42,7 @@ FUNCTIONS = {
 }
 FIXED_SCHEDULES = ("regulation", "statute", "current", "current-tiered")
 COMMANDS = ("explain", "schedules", "criminal", "new", "refresh", "recalc", "report", "share", "demo", "deadline",
-            "deadlines")
+            "deadlines", "scenarios")
 EXIT_CODES = {"EXIT_OK": 0, "EXIT_PROBLEMS": 1, "EXIT_BAD_INPUT": 2, "EXIT_STALE": 3, "EXIT_INTERNAL": 4,
               "EXIT_INTERRUPTED": 130}
 

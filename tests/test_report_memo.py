@@ -26,7 +26,7 @@ from workbook_helpers import engine_aggregation, example_bytes, set_incident_cel
 from hipaa_xl.engine.incidents import group_key
 from hipaa_xl.report.book import ExtraTable, read_book
 from hipaa_xl.report.commands import NotCurrentError, make_memo
-from hipaa_xl.report.memo import DRAFT_MARK, build_memo
+from hipaa_xl.report.memo import DRAFT_MARK, OPTIONAL_TABLES, build_memo
 from hipaa_xl.workbook import columns as C
 
 
@@ -307,15 +307,17 @@ def test_optional_tables_are_shown_when_the_workbook_has_them(tmp_path: Path) ->
     out = tmp_path / "plain.docx"
     out.write_bytes(build_memo(figures, MEMO_DATE))
     assert "Scenarios" not in [getattr(i, "text", "") for i in body(out)]
-    figures.extra_tables["Scenarios"] = ExtraTable("Scenarios", "Scenarios", ("Scenario", "Maximum"),
-                                                   (("No willful neglect", 1234567), ("As recorded", 26575572)))
+    key = next(t.table for t in OPTIONAL_TABLES if t.heading == "Scenarios")
+    figures.extra_tables[key] = ExtraTable("Scenarios", "Summary", ("Scenario", "Maximum", "vs base"),
+                                           (("No willful neglect", 1234567, -25341005), ("As recorded", 26575572, 0)))
     out.write_bytes(build_memo(figures, MEMO_DATE))
     table = rows(table_after(body(out), "Scenarios"))
-    assert table == [["Scenario", "Maximum"], ["No willful neglect", "$1,234,567"], ["As recorded", "$26,575,572"]]
+    assert table == [["Scenario", "Maximum", "vs base"], ["No willful neglect", "$1,234,567", "-25,341,005"],
+                     ["As recorded", "$26,575,572", "0"]]
 
 
-def test_a_real_scenarios_table_in_the_workbook_reaches_the_memo(tmp_path: Path) -> None:
-    """A table named Scenarios on a sheet of the workbook is read with its stored values."""
+def test_a_table_added_to_the_workbook_is_read_with_its_stored_values(tmp_path: Path) -> None:
+    """An Excel table on a sheet of the user's is read by its name, with the values stored for formulas."""
     from hipaa_xl.recalc import recalc_package
     from hipaa_xl.xlsxio import package_from_bytes
 
@@ -326,12 +328,12 @@ def test_a_real_scenarios_table_in_the_workbook_reaches_the_memo(tmp_path: Path)
     ws.append(["Total", "=B2*2"])
     from openpyxl.worksheet.table import Table
 
-    ws.add_table(Table(displayName="Scenarios", ref="A1:B3"))
+    ws.add_table(Table(displayName="WhatIf", ref="A1:B3"))
     buf = io.BytesIO()
     wb.save(buf)
     pkg, _ = recalc_package(package_from_bytes(buf.getvalue()), use_recorded_as_of=True)
-    figures = read_book(pkg.to_bytes(), "x.xlsx", ("Scenarios",))
-    assert figures.extra_tables["Scenarios"].rows == (("Everything tier B", 1000), ("Total", 2000))
+    figures = read_book(pkg.to_bytes(), "x.xlsx", ("WhatIf",))
+    assert figures.extra_tables["WhatIf"].rows == (("Everything tier B", 1000), ("Total", 2000))
 
 
 def test_the_example_deadlines_table_is_in_the_memo(example_memo: tuple[bytes, Path]) -> None:
@@ -347,3 +349,21 @@ def test_the_example_deadlines_table_is_in_the_memo(example_memo: tuple[bytes, P
         assert shown[0] == str(stored[0])
     doc = Document(str(docx))
     assert any(s.page_width > s.page_height for s in doc.sections)  # the wide table's landscape page
+
+
+def test_the_example_scenarios_table_is_in_the_memo(example_memo: tuple[bytes, Path]) -> None:
+    """The Summary's scenario block (refresh's values) appears with each scenario's figures."""
+    data, docx = example_memo
+    block = _summary_block(data, "Scenarios (computed by hipaa-xl")
+    header = next(r for r in block if r[0] == "Scenario / entity")
+    scenarios = [r for r in block[block.index(header) + 1:] if r[1] is not None]  # scenario rows name a schedule
+    assert len(scenarios) >= 2
+    table = rows(table_after(body(docx), "Scenarios"))
+    assert table[0][0] == "Scenario / entity"
+    max_col = header.index("Maximum")
+    shown_max = table[0].index("Maximum")
+    for scenario in scenarios:
+        line = next(r for r in table[1:] if r[0] == scenario[0])
+        assert line[shown_max] == money(scenario[max_col])
+    changes = rows(table_after(body(docx), "What each scenario changes"))
+    assert changes[0][:3] == ["Scenario", "Incident ID", "Field"] and len(changes) > 1

@@ -68,9 +68,14 @@ def parse_rule(value: object) -> str:
     """A rule name, trimmed and case-insensitive; unknown names are #VALUE!."""
     text = str(cells.parse_text(value, "rule")).strip().casefold().replace("_", "-").replace(" ", "-")
     if text not in load_deadline_law().rules:
-        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
-        raise InvalidValue(f"unknown deadline rule {shown}; DEADLINE_RULES() lists the rules")
+        raise InvalidValue(f"unknown deadline rule {_shown(value)}; DEADLINE_RULES() lists the rules")
     return text
+
+
+def _shown(value: object) -> str:
+    """A typed value for an error text, cut to 40 characters so the text fits one cell."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _show(day: dt.date) -> str:
@@ -115,7 +120,7 @@ def _option(name: str, rule: DeadlineRule, event: dt.date, value: object) -> int
         if cells.is_error_text(value):
             raise cells.CellError(str(value))
         if not _blank(value):
-            raise InvalidValue(f"{name} takes no option (got {value!r})")
+            raise InvalidValue(f"{name} takes no option (got {_shown(value)})")
         return None
     if kind in ("delay-days", "residents", "individuals"):
         what = {"delay-days": "law-enforcement delay (days)", "residents": "residents of the State",

@@ -128,10 +128,13 @@ def _date(value: Any) -> dt.date | None:
     return None
 
 
-def read_book(data: bytes, file_name: str = "workbook.xlsx", extra_tables: tuple[str, ...] = ()) -> BookFigures:
+def read_book(data: bytes, file_name: str = "workbook.xlsx", extra_tables: tuple[str, ...] = (),
+              summary_blocks: tuple[str, ...] = ()) -> BookFigures:
     """The cached values of ``data``'s Settings, Summary and Incidents, and the engine's aggregation.
 
-    Raises :class:`BookError` for a workbook without a Summary laid out by hipaa-xl.
+    ``extra_tables`` names Excel tables and ``summary_blocks`` the titles (their first words) of blocks
+    on the Summary to read as well, when the workbook has them (``BookFigures.extra_tables``). Raises
+    :class:`BookError` for a workbook without a Summary laid out by hipaa-xl.
     """
     pkg = package_from_bytes(data)
     try:
@@ -149,6 +152,10 @@ def read_book(data: bytes, file_name: str = "workbook.xlsx", extra_tables: tuple
         tables = {name: t for name in extra_tables if (t := _table(wb, pkg, name)) is not None}
     finally:
         wb.close()
+    for title in summary_blocks:
+        block = _summary_block(grid, title)
+        if block is not None:
+            tables[title] = block
     groups, after = _groups(grid)
     entity_totals, grand, after = _totals(grid, after)
     comparison = _comparison(grid, after)
@@ -256,6 +263,33 @@ def _comparison(grid: list[tuple[Any, ...]], start: int) -> list[ScheduleLine]:
         out.append(ScheduleLine(_text(row[0]), row[1], row[2], row[3], _text(row[4])))
         r += 1
     return out
+
+
+def _summary_block(grid: list[tuple[Any, ...]], title: str) -> ExtraTable | None:
+    """A block on the Summary: the row whose first cell starts with ``title``, then the first row with
+    two or more texts (its header), then the rows up to the first blank one; empty columns dropped."""
+    start = next((r for r, row in enumerate(grid) if row and _text(row[0]).startswith(title)), None)
+    if start is None:
+        return None
+    r = start + 1
+    while r < len(grid) and sum(1 for v in grid[r] if isinstance(v, str) and v.strip()) < 2:
+        r += 1
+    if r >= len(grid):
+        return None
+    header = grid[r]
+    body: list[tuple[Any, ...]] = []
+    r += 1
+    while r < len(grid) and any(v is not None and _text(v) for v in grid[r]):
+        body.append(grid[r])
+        r += 1
+    width = max(len(header), *(len(b) for b in body)) if body else len(header)
+    keep = [c for c in range(width)
+            if (c < len(header) and header[c] is not None) or any(c < len(b) and b[c] is not None for b in body)]
+    return ExtraTable(
+        _text(grid[start][0]), C.SUMMARY_SHEET,
+        tuple(_text(header[c]) if c < len(header) else "" for c in keep),
+        tuple(tuple(b[c] if c < len(b) else None for c in keep) for b in body),
+    )
 
 
 def _requirements(wb: Any) -> dict[str, dict[str, str]]:

@@ -31,11 +31,12 @@ class MemoResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def optional_table_names() -> tuple[str, ...]:
-    """The Excel tables the memo shows when the workbook has them."""
+def optional_table_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The Excel tables and the Summary blocks the memo shows when the workbook has them."""
     from hipaa_xl.report.memo import OPTIONAL_TABLES
 
-    return tuple(t.table for t in OPTIONAL_TABLES)
+    return (tuple(t.table for t in OPTIONAL_TABLES if not t.on_summary),
+            tuple(t.table for t in OPTIONAL_TABLES if t.on_summary))
 
 
 def load_current(path: Path, allow_stale: bool = False) -> tuple[bytes, BookFigures, str | None]:
@@ -46,7 +47,8 @@ def load_current(path: Path, allow_stale: bool = False) -> tuple[bytes, BookFigu
     """
     data = read_checked_bytes(path, for_writing=False)
     try:
-        figures = read_book(data, path.name, optional_table_names())
+        tables, blocks = optional_table_names()
+        figures = read_book(data, path.name, tables, blocks)
     except BookError as exc:
         raise NotCurrentError(f"{path.name}: {exc}; run: hipaa-xl refresh {path}") from None
     except WorkbookFileError:

@@ -55,20 +55,29 @@ FACTORS_160_408 = (
 
 @dataclass(frozen=True)
 class OptionalTable:
-    """A table another feature adds to the workbook; the memo shows it when the workbook has it."""
+    """A table another feature adds to the workbook; the memo shows it when the workbook has it.
+
+    ``table`` is an Excel table's name, or with ``on_summary`` the first words of a block's title on
+    the Summary sheet (a block of values refresh writes there).
+    """
 
     table: str
     heading: str
     intro: str
+    on_summary: bool = False
 
 
 OPTIONAL_TABLES: tuple[OptionalTable, ...] = (
-    OptionalTable("Scenarios", "Scenarios",
-                  "The scenarios recorded in the workbook, each priced by the workbook at the same as-of date."),
+    OptionalTable("Scenarios (computed by hipaa-xl", "Scenarios",
+                  "Each scenario recorded on the workbook's Scenarios sheet, priced by hipaa-xl at refresh beside "
+                  "the base (the Incidents as entered), per entity, with the difference from the base.",
+                  on_summary=True),
+    OptionalTable("ScenarioChanges", "What each scenario changes",
+                  "The changes to the Incidents each scenario makes, with the reason recorded for each."),
     OptionalTable("Deadlines", "Deadlines",
                   "The deadlines recorded in the workbook (limitation and notification dates)."),
 )
-"""Excel table name, heading and introduction of each optional section, in the order shown."""
+"""The optional sections in the order shown: an Excel table or a Summary block, its heading and intro."""
 
 
 @dataclass
@@ -104,11 +113,11 @@ Section = Callable[[DocumentObject, Memo], None]
 
 
 def money(value: Any) -> str:
-    """$1,234 for a number; an error text (``#N/A``) or a blank as it is."""
+    """$1,234 (-$1,234) for a number; an error text (``#N/A``) or a blank as it is."""
     if isinstance(value, bool) or value is None:
         return "" if value is None else str(value)
     if isinstance(value, int | float):
-        return f"${value:,.0f}"
+        return f"-${-value:,.0f}" if value < 0 else f"${value:,.0f}"
     return str(value)
 
 
@@ -615,14 +624,17 @@ def optional_tables_section(doc: DocumentObject, memo: Memo) -> None:
 def _extra_table(doc: DocumentObject, spec: OptionalTable, table: ExtraTable) -> None:
     money_cols = {i for i, h in enumerate(table.headers)
                   if any(w in h.casefold() for w in ("minimum", "maximum", "damages", "chosen", "$", "amount"))}
-    rows = [[money(v) if i in money_cols and _number(v) else _cell_text(v) for i, v in enumerate(r)]
+    percent_cols = {i for i, h in enumerate(table.headers) if "probability" in h.casefold()}
+    rows = [[money(v) if i in money_cols and _number(v) else
+             f"{v:.0%}" if i in percent_cols and _number(v) else _cell_text(v) for i, v in enumerate(r)]
             for r in table.rows]
     wide = len(table.headers) > WIDE_TABLE_COLUMNS
     if wide:  # landscape pages of their own; the header and footer carry over (linked to the previous)
         _orient(doc.add_section(WD_SECTION.NEW_PAGE), landscape=True)
     _heading(doc, spec.heading).paragraph_format.keep_with_next = True
-    doc.add_paragraph(f"{spec.intro} Workbook table {table.name} on sheet {table.sheet}.").paragraph_format \
-        .keep_with_next = True
+    where = (f"The Summary's table \u201c{table.name}\u201d." if spec.on_summary
+             else f"Workbook table {table.name} on sheet {table.sheet}.")
+    doc.add_paragraph(f"{spec.intro} {where}").paragraph_format.keep_with_next = True
     _table(doc, table.headers, rows, _fitted_widths(table.headers, rows, 9.0 if wide else 6.5), font_pt=7.5,
            right=tuple(sorted(money_cols)))
 

@@ -21,7 +21,7 @@ from hipaa_xl.engine import Incident
 from hipaa_xl.engine.matter_deadlines import MatterEvent, event_kind
 from hipaa_xl.errors import HipaaInputError
 from hipaa_xl.workbook import columns as C
-from hipaa_xl.workbook.package import NS_MAIN, Package, defined_names, parse_xml, sheets
+from hipaa_xl.workbook.package import NS_MAIN, Package, defined_names, parse_xml, read_rels, resolve_target, sheets
 
 _HEADER_SEARCH_ROWS = 30
 
@@ -75,6 +75,7 @@ class Inputs:
     as_of_value: dt.date | None
     matter: dict[str, str] = field(default_factory=dict)
     chosen: dict[tuple[str, str, int], Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
     matter_table: MatterTable | None = None
     """None when the workbook has no Matter sheet (made before issue 15)."""
     commenced: dt.date | None = None
@@ -263,6 +264,7 @@ def read_inputs(data: bytes, pkg: Package) -> Inputs:
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     try:
         ws = wb[C.INCIDENTS_SHEET]
+        ws.reset_dimensions()  # read every row present, not only those a stale <dimension> admits
         header_row, columns = _find_header(ws)
         rows: list[IncidentRow] = []
         for r_index, row in enumerate(
@@ -273,6 +275,7 @@ def read_inputs(data: bytes, pkg: Package) -> Inputs:
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
                 continue
             rows.append(parse_incident(values, r_index))
+        warnings = _below_the_table(pkg, rows)
 
         def cell_value(name: str) -> tuple[tuple[str, int, int], Any]:
             sheet, r, c = split_ref(names[(name.casefold(), None)])
@@ -317,12 +320,48 @@ def read_inputs(data: bytes, pkg: Package) -> Inputs:
         as_of_value=as_of_date,
         matter=matter,
         chosen=chosen,
+        warnings=warnings,
         matter_table=matter_table,
         commenced=commenced,
         has_commenced=has_commenced,
         commenced_error=commenced_error,
         general_forms=general_forms,
     )
+
+
+def _below_the_table(pkg: Package, rows: list[IncidentRow]) -> list[str]:
+    """A warning for incidents typed below the Excel table ``Incidents`` (they are priced all the same).
+
+    Excel grows a table when a row is typed right below it, but not when it is pasted further down or
+    written by another program; such a row is outside the table's filters, sorting and totals.
+    """
+    bounds = _table_rows(pkg)
+    if bounds is None:
+        return []
+    below = [ir.row for ir in rows if ir.row > bounds[1]]
+    if not below:
+        return []
+    shown = ", ".join(str(r) for r in below[:5]) + (f" and {len(below) - 5} more" if len(below) > 5 else "")
+    return [f"{C.INCIDENTS_SHEET}!row(s) {shown} lie below the table {C.INCIDENTS_TABLE} (rows {bounds[0]}-{bounds[1]}): "
+            "priced, but extend the table in Excel so its filters and sorting include them"]
+
+
+def _table_rows(pkg: Package) -> tuple[int, int] | None:
+    """First and last row of the Incidents table, read from its table part."""
+    entry = next((s for s in sheets(pkg) if s.name == C.INCIDENTS_SHEET), None)
+    if entry is None:
+        return None
+    for rel in read_rels(pkg, entry.part):
+        target = resolve_target(entry.part, rel.target)
+        if not rel.type.endswith("/table") or target not in pkg:
+            continue
+        root = parse_xml(pkg[target], target)
+        if (root.get("displayName") or root.get("name") or "").casefold() != C.INCIDENTS_TABLE.casefold():
+            continue
+        match = re.fullmatch(r"\$?[A-Z]+\$?(\d+):\$?[A-Z]+\$?(\d+)", (root.get("ref") or "").upper())
+        if match:
+            return int(match[1]), int(match[2])
+    return None
 
 
 def _read_general_forms(wb: Any) -> dict[str, str]:
