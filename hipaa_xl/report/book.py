@@ -21,10 +21,10 @@ from openpyxl import load_workbook
 
 from hipaa_xl.engine import Aggregation, aggregate
 from hipaa_xl.engine.incidents import Incident, group_key
+from hipaa_xl.ooxml.opc import defined_names, read_rels, resolve_target, sheets
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook.exposure import OUT_OF_DATE, UP_TO_DATE
 from hipaa_xl.workbook.inputs import IncidentRow, LayoutError, read_inputs
-from hipaa_xl.workbook.package import defined_names, read_rels, resolve_target, sheets
 from hipaa_xl.workbook.refresh import COMPARED_SCHEDULES
 from hipaa_xl.workbook.summary import SUMMARY_COLUMNS, SUMMARY_HEADER_ROW
 from hipaa_xl.xlsxio import Package, package_from_bytes, parse_xml

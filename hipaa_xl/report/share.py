@@ -22,9 +22,7 @@ from typing import Any
 from lxml import etree
 
 from hipaa_xl.excel_calc import declare_current_engine
-from hipaa_xl.report.book import BookFigures
-from hipaa_xl.workbook import columns as C
-from hipaa_xl.workbook.package import (
+from hipaa_xl.ooxml.opc import (
     NS_CT,
     NS_MAIN,
     NS_R,
@@ -36,6 +34,8 @@ from hipaa_xl.workbook.package import (
     workbook_part,
     write_rels,
 )
+from hipaa_xl.report.book import BookFigures
+from hipaa_xl.workbook import columns as C
 from hipaa_xl.xlsxio import Package, package_from_bytes, parse_xml
 
 _M = f"{{{NS_MAIN}}}"

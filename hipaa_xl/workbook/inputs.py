@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from hipaa_xl import cells
 from hipaa_xl.engine import Incident
 from hipaa_xl.engine.matter_deadlines import MatterEvent, event_kind
 from hipaa_xl.errors import HipaaInputError
+from hipaa_xl.ooxml.a1 import cell_address, split_sheet_ref
+from hipaa_xl.ooxml.opc import NS_MAIN, defined_names, read_rels, resolve_target, sheets
 from hipaa_xl.workbook import columns as C
-from hipaa_xl.workbook.package import NS_MAIN, Package, defined_names, parse_xml, read_rels, resolve_target, sheets
+from hipaa_xl.xlsxio import Package, parse_xml
 
 _HEADER_SEARCH_ROWS = 30
 
@@ -94,14 +95,10 @@ def _norm(text: object) -> str:
 
 def split_ref(text: str) -> tuple[str, int, int]:
     """``Settings!$B$5`` -> ("Settings", 5, 2)."""
-    if "!" not in text:
-        raise LayoutError(f"defined name points to {text!r}, not a cell")
-    sheet, cell = text.rsplit("!", 1)
-    sheet = sheet.strip()
-    if sheet.startswith("'") and sheet.endswith("'"):
-        sheet = sheet[1:-1].replace("''", "'")
-    col_letters, row = coordinate_from_string(cell.replace("$", ""))
-    return sheet, row, column_index_from_string(col_letters)
+    try:
+        return split_sheet_ref(text)
+    except ValueError:
+        raise LayoutError(f"defined name points to {text!r}, not a cell") from None
 
 
 def _to_date(value: Any, what: str) -> dt.date | None:
@@ -423,9 +420,7 @@ def _cell_formula(pkg: Package, where: tuple[str, int, int]) -> str | None:
     entry = next((s for s in sheets(pkg) if s.name == sheet), None)
     if entry is None or entry.part not in pkg:
         return None
-    from openpyxl.utils.cell import get_column_letter
-
-    target = f"{get_column_letter(c)}{r}"
+    target = cell_address(r, c)
     root = parse_xml(pkg[entry.part])
     for cell in root.iter(f"{{{NS_MAIN}}}c"):
         if cell.get("r") == target:

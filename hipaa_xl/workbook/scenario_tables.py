@@ -16,8 +16,9 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
 from hipaa_xl.engine.scenarios import CHANGEABLE_FIELDS, EXCLUDED, ChangeInput, ScenarioInput
+from hipaa_xl.ooxml.opc import REL_TABLE, read_rels, resolve_target, sheets
 from hipaa_xl.workbook import columns as C
-from hipaa_xl.workbook.package import REL_TABLE, Package, parse_xml, read_rels, resolve_target, sheets
+from hipaa_xl.xlsxio import Package, parse_xml
 
 SCENARIOS_SHEET = "Scenarios"
 SCENARIOS_TABLE = "Scenarios"

@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-from openpyxl.utils.cell import get_column_letter
-
+from hipaa_xl.excel_dates import date_to_serial
+from hipaa_xl.ooxml.a1 import column_letters
+from hipaa_xl.ooxml.opc import NS_MAIN, NS_R
 from hipaa_xl.workbook.styles import Dxf, Style, StyleBook
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_EPOCH = dt.date(1899, 12, 30)
 _ATTR = {'"': "&quot;"}
 
 
@@ -48,13 +48,12 @@ def excel_string(text: str) -> str:
 
 def serial(day: dt.date) -> int:
     """The Excel serial number of a date (1900 date system)."""
-    return (day - _EPOCH).days
+    return int(date_to_serial(day))
 
 
 def column_letter(col: int) -> str:
     """The letters of a 1-based column number: A for 1, AA for 27."""
-    letters: str = get_column_letter(col)
-    return letters
+    return column_letters(col)
 
 
 def ref(row: int, col: int, absolute: bool = False) -> str:
@@ -134,8 +133,7 @@ class SheetWriter:
         """The worksheet part."""
         out: list[str] = [
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_R}">'
         ]
         tab = f'<tabColor rgb="{self.tab_color}"/>' if self.tab_color else ""
         fit = '<pageSetUpPr fitToPage="1"/>' if self.page.fit_width else ""

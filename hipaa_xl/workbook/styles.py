@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+from hipaa_xl.ooxml.opc import NS_MAIN
+
+NS = NS_MAIN
 _N = f"{{{NS}}}"
 
 # Colours of the house style (ARGB).
