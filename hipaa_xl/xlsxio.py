@@ -206,14 +206,15 @@ def _check_zip(p: Path) -> None:
                 raise WorkbookFileError(f"{shown} is damaged or not an Excel workbook ([Content_Types].xml missing)")
             if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
                 raise WorkbookFileError(f"{shown} is not an Excel workbook (xl/workbook.xml missing)")
-            cells, formulas = _count_cells(archive, infos, shown)
-            need = estimated_memory(cells, formulas, unpacked)
             budget = memory_budget()
+            cells, formulas, complete = _count_cells(archive, infos, shown, budget, unpacked)
+            need = estimated_memory(cells, formulas, unpacked)
             if need > budget:
+                at_least = "" if complete else "at least "
                 raise WorkbookFileError(
-                    f"{shown} is too large to work on within the memory budget: {cells:,} cells ({formulas:,} "
-                    f"formulas) would need about {_size(need)}, over the {_size(budget)} budget "
-                    f"(set {BUDGET_VARIABLE} to a number of MiB to change it)")
+                    f"{shown} is too large to work on within the memory budget: {_size(unpacked)} unpacked and "
+                    f"{at_least}{cells:,} cells ({formulas:,} formulas) need {at_least or 'about '}{_size(need)}, "
+                    f"over the {_size(budget)} budget (set {BUDGET_VARIABLE} to a number of MiB to change it)")
     except zipfile.BadZipFile as exc:
         raise WorkbookFileError(f"{shown} is damaged or truncated ({exc})") from exc
     except (EOFError, OSError, zlib.error, zipfile.LargeZipFile, NotImplementedError, ValueError) as exc:
@@ -246,9 +247,14 @@ def estimated_memory(cells: int, formulas: int, unpacked: int) -> int:
     return 64 * 1024**2 + cells * BYTES_PER_CELL + formulas * BYTES_PER_FORMULA + 2 * unpacked
 
 
-def _count_cells(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], shown: str) -> tuple[int, int]:
+def _count_cells(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], shown: str, budget: int,
+                 unpacked: int) -> tuple[int, int, bool]:
     """Read every part once (the CRC of each is checked at its end) and count the worksheets' cells and
-    formulas (``<c`` and ``<f`` tags, namespace prefix or not), in 1 MiB chunks: memory stays small."""
+    formulas (``<c`` and ``<f`` tags, namespace prefix or not), in 1 MiB chunks: memory stays small.
+
+    Stops as soon as the count alone is over ``budget`` (then False: the count is a lower bound), so a
+    huge workbook is refused after reading what the budget allows, not all of it.
+    """
     cells = formulas = 0
     for info in infos:
         counting = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
@@ -259,9 +265,11 @@ def _count_cells(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], shown: 
                         cells += chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b":c ")
                         formulas += chunk.count(b"<f>") + chunk.count(b"<f ") + chunk.count(b":f>") + chunk.count(
                             b":f ")
+                        if estimated_memory(cells, formulas, unpacked) > budget:
+                            return cells, formulas, False
         except zipfile.BadZipFile as exc:
             raise WorkbookFileError(f"{shown} is damaged (part {info.filename}: {exc})") from exc
-    return cells, formulas
+    return cells, formulas, True
 
 
 class Package(MutableMapping[str, bytes]):
