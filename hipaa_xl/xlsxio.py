@@ -430,14 +430,6 @@ class FileState:
         st = path.stat()
         return cls(st.st_size, st.st_mtime_ns, (st.st_dev, st.st_ino), hashlib.sha256(data).hexdigest())
 
-    def same_stat(self, path: Path) -> bool:
-        """Whether ``path`` still has this size, modification time and inode (no hashing)."""
-        try:
-            st = path.stat()
-        except OSError:
-            return False
-        return (st.st_size, st.st_mtime_ns, (st.st_dev, st.st_ino)) == (self.size, self.mtime_ns, self.inode)
-
 
 def write_package_atomic(
     path: str | os.PathLike[str],
@@ -472,9 +464,11 @@ def write_package_atomic(
                 handle.flush()
                 os.fsync(handle.fileno())
             _take_ownership(temp, original)
+            checked: tuple[int, int, tuple[int, int]] | None = None
             if original is not None and (backup or expected is not None):
                 copy = _temp_beside(target, ".bak")
                 made.append(copy)
+                checked = _stat_key(target)  # the file whose content is hashed below
                 digest = _copy_hashing(target, copy)
                 if expected is not None and digest != expected.sha256:
                     raise _changed(target, temp, label)
@@ -486,8 +480,8 @@ def write_package_atomic(
                 else:
                     _remove_quietly(copy)
                     made.remove(copy)
-            if expected is not None and not expected.same_stat(target):
-                raise _changed(target, temp, label)
+            if expected is not None and (checked is None or _stat_key(target) != checked):
+                raise _changed(target, temp, label)  # replaced or rewritten since its content was checked
             os.replace(temp, target)
             made.remove(temp)
             _fsync_folder(folder)
@@ -499,6 +493,15 @@ def write_package_atomic(
             for leftover in made:
                 _remove_quietly(leftover)
     return kept
+
+
+def _stat_key(path: Path) -> tuple[int, int, tuple[int, int]] | None:
+    """Size, modification time and inode: what changes when anyone saves the file."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, (st.st_dev, st.st_ino)
 
 
 def _changed(target: Path, temp: Path, label: str) -> WorkbookChangedError:
