@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from hipaa_xl import __version__, clock
 from hipaa_xl.engine import aggregate
 from hipaa_xl.engine.matter_deadlines import limitation_groups, matter_deadlines, upcoming
-from hipaa_xl.errors import HipaaInputError
+from hipaa_xl.errors import HipaaInputError, WorkbookError
 from hipaa_xl.law.loader import law_data_version
 from hipaa_xl.law.schedules import check_schedule
 from hipaa_xl.ooxml.a1 import quote_sheet
@@ -27,7 +27,7 @@ from hipaa_xl.ooxml.opc import sheets
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook.deadlines_sheet import DEADLINES_HEADER_ROW, deadlines_sheet
 from hipaa_xl.workbook.exposure import EXPOSURE_HEADER_ROW, LAST_VISIBLE_EXPOSURE_COL, Context, exposure_sheet
-from hipaa_xl.workbook.inputs import IncidentRow, Inputs, LayoutError, read_inputs
+from hipaa_xl.workbook.inputs import IncidentRow, Inputs, read_inputs
 from hipaa_xl.workbook.layout import build_layout, display_key
 from hipaa_xl.workbook.parts import chart_xml, drawing_xml, table_xml
 from hipaa_xl.workbook.scenario_summary import STALE_CELL, scenario_section
@@ -36,7 +36,7 @@ from hipaa_xl.workbook.sheetxml import PageSetup, SheetWriter, ref, serial
 from hipaa_xl.workbook.splice import GeneratedSheet, foreign_objects, splice, styles_part
 from hipaa_xl.workbook.styles import StyleBook
 from hipaa_xl.workbook.summary import SUMMARY_HEADER_ROW, summary_sheet
-from hipaa_xl.xlsxio import Package, WorkbookFileError, editing, package_from_bytes
+from hipaa_xl.xlsxio import Package, editing, package_from_bytes
 
 if TYPE_CHECKING:
     from hipaa_xl.recalc.evaluator import CellProblem
@@ -51,8 +51,8 @@ _STAGES = {"reading the workbook": 0.0, "pricing": 0.05, "laying out Exposure an
            "computing values": 0.2, "writing": 0.97}
 
 
-class RefreshError(ValueError):
-    """A workbook refresh cannot lay out; the message is one line for the user."""
+RefreshError = WorkbookError
+"""A workbook refresh cannot lay out: the name ``hipaa_xl.workbook`` exports for ``WorkbookError``."""
 
 
 @dataclass
@@ -175,18 +175,15 @@ def refresh_package(
     foreign = foreign_objects(pkg, (C.SUMMARY_SHEET, C.EXPOSURE_SHEET, C.DEADLINES_SHEET),
                               {C.SUMMARY_SHEET: C.SUMMARY_TABLE, C.DEADLINES_SHEET: C.DEADLINES_TABLE})
     if foreign:
-        raise RefreshError(
+        raise WorkbookError(
             f"refresh rebuilds the Exposure, Summary and Deadlines sheets and would delete what a user put there "
             f"({'; '.join(foreign)}); move it to another sheet, then run Refresh again"
         )
-    try:
-        inputs = read_inputs(data, pkg)
-    except LayoutError as exc:
-        raise RefreshError(str(exc)) from None
+    inputs = read_inputs(data, pkg)
     try:
         schedule = check_schedule(inputs.schedule)
     except HipaaInputError as exc:
-        raise RefreshError(f"Settings: {exc.message}") from None
+        raise WorkbookError(f"Settings: {exc.message}") from None
     as_of, source, warnings = resolve_as_of(inputs, cli_as_of)
     commenced = commenced_date(inputs, as_of, warnings)
     mark_duplicate_ids(inputs.rows)
@@ -348,13 +345,10 @@ def refresh_file(
     with editing(path) as edit:
         try:
             refreshed, report = refresh_package(edit.data, as_of, progress=progress)
-        except WorkbookFileError as exc:
-            text = exc.message if exc.message.startswith(path.name) else f"{path.name}: {exc.message}"
-            raise WorkbookFileError(text) from None
-        except RefreshError as exc:
-            raise WorkbookFileError(f"{path.name}: {exc}") from None
+        except WorkbookError as exc:
+            raise WorkbookError(exc.message, path) from None
         except Exception as exc:  # no traceback for a workbook we cannot read (decisions 17); file untouched
-            raise WorkbookFileError(f"{path.name}: cannot be refreshed ({type(exc).__name__}: {exc})") from None
+            raise WorkbookError(f"cannot be refreshed ({type(exc).__name__}: {exc})", path) from None
         report.warnings[:0] = edit.notes()
         if refreshed is not None:
             edit.write(refreshed, backup=backup, label="refreshed")

@@ -136,7 +136,8 @@ def _stale_block(ws: SheetWriter, tables: ScenarioTables | None, snap: Snapshot)
         sched = f"TRIM({C.NAME_SCHEDULE}&\"\")"
         live = f'IF({sched}="","{C.DEFAULT_WORKBOOK_SCHEDULE}",LOWER({sched}))'
         w.line("Settings", [(live, snap.schedule), (C.NAME_AS_OF, _text(snap.as_of))])
-    ws.set(1, SNAP_COL, Formula(f"IF(SUM({ref(2, SNAP_COL)}:{ref(w.row, SNAP_COL)})>0,1,0)"), _SNAP)
+    flags = Formula(f"IF(SUM({ref(2, SNAP_COL)}:{ref(w.row, SNAP_COL)})>0,1,0)") if w.flags else 0
+    ws.set(1, SNAP_COL, flags, _SNAP)  # no line to compare (no Scenarios sheet): never out of date
     ws.set(1, SNAP_COL + 1, "scenario inputs changed since refresh (1)", _SNAP)
     for col in range(PROBLEM_COL, SNAP_COL + 2 + _SNAP_WIDTH + 16):
         ws.width(col, 10, hidden=True)
@@ -282,7 +283,7 @@ def _problems(ws: SheetWriter, r: int, result: ScenarioSet) -> int:
         lines.append((where, (f"{p.scenario}: " if p.scenario else "") + p.reason))
     for s in result.all:
         for problem in s.problems:
-            if not problem.startswith("ScenarioChanges row"):
+            if not problem.startswith(("ScenarioChanges row", "Scenarios row")):  # listed above
                 lines.append((s.name, problem))
     notes = [(s.name, n) for s in result.scenarios for n in s.notes]
     if lines:
