@@ -5,6 +5,7 @@ One module per group of commands, each with a ``register(app)`` function:
 * :mod:`~hipaa_xl.cli.engine` - ``explain``, ``schedules``, ``criminal``: cited figures;
 * :mod:`~hipaa_xl.cli.workbook` - ``new``, ``refresh``: the template workbook;
 * :mod:`~hipaa_xl.cli.recalc` - ``recalc``: headless recalculation;
+* :mod:`~hipaa_xl.cli.report` - ``report``, ``share``: the exposure memo and the values-only copy;
 * :mod:`~hipaa_xl.cli.scenarios` - ``scenarios``: every scenario of a workbook beside the base;
 * :mod:`~hipaa_xl.cli.demo` - ``demo``: the main job on the built-in example;
 * :mod:`~hipaa_xl.cli.deadlines` - ``deadline``, ``deadlines``: the matter's clock;
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import typer
 
-from hipaa_xl.cli import deadlines, demo, engine, recalc, scenarios, workbook
+from hipaa_xl.cli import deadlines, demo, engine, recalc, report, scenarios, workbook
 from hipaa_xl.cli.common import OneLineErrors
 
 app = typer.Typer(
@@ -33,7 +34,7 @@ app = typer.Typer(
     cls=OneLineErrors,
 )
 
-for _module in (engine, workbook, recalc, demo, deadlines, scenarios):
+for _module in (engine, workbook, recalc, report, demo, deadlines, scenarios):
     _module.register(app)
 
 
