@@ -30,7 +30,7 @@ from hipaa_xl.workbook.exposure import EXPOSURE_HEADER_ROW, LAST_VISIBLE_EXPOSUR
 from hipaa_xl.workbook.inputs import IncidentRow, Inputs, read_inputs
 from hipaa_xl.workbook.layout import build_layout, display_key
 from hipaa_xl.workbook.parts import chart_xml, drawing_xml, table_xml
-from hipaa_xl.workbook.scenario_summary import STALE_CELL, scenario_section
+from hipaa_xl.workbook.scenario_summary import NAME_STALE, hidden_block, scenario_section
 from hipaa_xl.workbook.scenarios import price_workbook_scenarios, snapshot
 from hipaa_xl.workbook.sheetxml import PageSetup, SheetWriter, ref, serial
 from hipaa_xl.workbook.splice import GeneratedSheet, foreign_objects, splice, styles_part
@@ -244,10 +244,10 @@ def refresh_package(
     scenario_names: dict[tuple[str, str | None], str] = {}
 
     def scenarios(ws: SheetWriter, r: int) -> int:
-        last, more = scenario_section(ws, r, found.result, found.tables, snap)
-        if found.tables is not None:
-            scenario_names.update(more)
-        return last
+        return scenario_section(ws, r, found.result, found.tables)
+
+    def scenarios_hidden(ws: SheetWriter, r: int) -> None:
+        scenario_names.update(hidden_block(ws, r, found.result, found.tables, snap))
 
     dl = deadlines_sheet(
         styles, _page("Deadlines", inputs, as_of), items,
@@ -261,7 +261,7 @@ def refresh_package(
         styles, layout, ctx, _page("Summary", inputs, as_of), inputs.chosen, comparison, stamp,
         has_matter=bool(inputs.matter), key=display_key,
         upcoming=[dl.rows[position[id(item)]] for item in upcoming(items)],
-        section=scenarios, section_stale=f"{STALE_CELL}=1",
+        section=scenarios, section_stale=f"{NAME_STALE}=1", hidden=scenarios_hidden,
     )
     summ.sheet.drawing_rid = "rId2"
     summ.sheet.table_rids = ["rId1"]
