@@ -155,10 +155,12 @@ def test_criminal_maxima_of_1320d_6() -> None:
         assert (CRIMINAL_FINE(words), CRIMINAL_YEARS(words)) == (250_000, 10)
 
 
-def test_explain_is_one_sentence_with_citations() -> None:
+def test_explain_is_one_short_sentence_naming_the_table() -> None:
+    # 45 CFR 160.404(b)(2)(ii): tier B $1,000-$50,000 a violation, cap $1,500,000; 10 x 1,000 = 10,000 and
+    # 10 x 50,000 = 500,000 (under the cap); each figure's own citation is in CMP_EXPLAIN_ROWS
     text = CMP_EXPLAIN("B", 10, "2020-05-01")
-    assert isinstance(text, str)
-    assert "160.404(b)(2)(ii)" in text and "$10,000 to $500,000" in text
+    assert isinstance(text, str) and len(text) <= 255
+    assert "$10,000 to $500,000" in text and "45 CFR 160.404(b)(2)" in text and "CMP_EXPLAIN_ROWS" in text
 
 
 def test_as_of_defaults_to_today_for_current_and_time_barred() -> None:
