@@ -191,6 +191,11 @@ def bind(pkg: Package, main_py: str, requirements: str) -> bool:
         if found.properties.get(MAIN_PY) == main_py and found.properties.get(REQUIREMENTS_TXT) == requirements:
             return False
         root = parse_xml(pkg[found.webextension_part], found.webextension_part)
+        guid = root.get("id") or _guid(pkg)
+        if pkg[found.webextension_part] == webextension_xml(guid, found.properties):  # written by us
+            merged = {**found.properties, MAIN_PY: main_py, REQUIREMENTS_TXT: requirements}
+            pkg[found.webextension_part] = webextension_xml(guid, merged)
+            return True
         props = root.find(f"{{{NS_WE}}}properties")
         if props is None:
             props = etree.SubElement(root, f"{{{NS_WE}}}properties")
