@@ -17,7 +17,7 @@ from hipaa_xl.engine import ag, criminal, days, penalties, tiers
 from hipaa_xl.errors import InvalidValue
 from hipaa_xl.excel_declare import declare_for_excel
 from hipaa_xl.law.models import Tier
-from hipaa_xl.udfs_workbook import SCHEDULE_SOURCE
+from hipaa_xl.law.schedules import resolve_amounts
 
 __all__ = [
     "AG_DAMAGES",
@@ -124,6 +124,14 @@ def _violation_days(start: Any, end: Any, year: int | None, as_of: Any) -> int:
 
 def _time_barred(day: Any, as_of: Any) -> bool:
     return days.is_time_barred(day, as_of or clock.today())
+
+
+def _schedule_source(schedule: str, as_of: Any) -> str:
+    amounts = resolve_amounts("B", None, schedule, as_of)
+    text = amounts.source
+    if amounts.schedule == "current-tiered":
+        text += "; tier A-C caps are ESTIMATES carried through the 102.3 multipliers (84 FR 18151)"
+    return text
 
 
 # ---------------------------------------------------------------- the Excel functions
@@ -246,3 +254,15 @@ def CRIMINAL_YEARS(offense: Any) -> Result:
 def TIME_BARRED(violation_date: Any, as_of: Any = None) -> Result:
     """TRUE when more than six years have passed since the violation (42 U.S.C. 1320a-7a(c)(1))."""
     return cells.broadcast(_time_barred, (_required_date("violation date"), _AS_OF), violation_date, as_of)
+
+
+@declare_for_excel(
+    schedule="Schedule: regulation, statute, current, current-tiered, cfr102-YYYY",
+    as_of=_DOC_AS_OF,
+)
+def SCHEDULE_SOURCE(schedule: Any = None, as_of: Any = None) -> Result:
+    """The table a schedule applies to a violation after 2015-11-02 assessed on as_of, with its citation.
+
+    The Summary heading states the schedule, the assessment date and this table's citation.
+    """
+    return cells.broadcast(_schedule_source, (cells.parse_schedule, _AS_OF), schedule, as_of)

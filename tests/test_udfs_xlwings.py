@@ -40,11 +40,11 @@ def windows_udfs(monkeypatch: pytest.MonkeyPatch) -> Iterator[types.ModuleType]:
     monkeypatch.setattr(xw, "func", xl_udfs.xlfunc)
     monkeypatch.setattr(xw, "arg", xl_udfs.xlarg)
     monkeypatch.setattr(xw, "ret", xl_udfs.xlret)
-    for name in ("hipaa_xl.udfs", "hipaa_xl.udfs_workbook"):
+    for name in ("hipaa_xl.udfs",):
         monkeypatch.delitem(sys.modules, name, raising=False)
     module = importlib.import_module("hipaa_xl.udfs")
     yield module
-    for name in ("hipaa_xl.udfs", "hipaa_xl.udfs_workbook", "xlwings.udfs"):
+    for name in ("hipaa_xl.udfs", "xlwings.udfs"):
         sys.modules.pop(name, None)
 
 

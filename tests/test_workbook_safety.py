@@ -184,7 +184,7 @@ def test_user_object_on_a_generated_sheet_is_refused_not_dropped(tmp_path: Path,
     path = tmp_path / "matter.xlsx"
     path.write_bytes(data)
     result = CliRunner().invoke(app, ["refresh", str(path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # an unusable file: bad input (hipaa_xl.cli.common)
     assert what in result.output and "move it to another sheet" in result.output
     assert result.output.strip().count("\n") == 0 and "Traceback" not in result.output
     assert path.read_bytes() == data and not (tmp_path / "matter.xlsx.bak").exists()

@@ -21,23 +21,15 @@ from hipaa_xl.errors import HipaaInputError
 from hipaa_xl.law.loader import law_data_version
 from hipaa_xl.law.schedules import check_schedule
 from hipaa_xl.workbook import columns as C
-from hipaa_xl.workbook.generate import (
-    EXPOSURE_HEADER_ROW,
-    LAST_VISIBLE_EXPOSURE_COL,
-    SUMMARY_HEADER_ROW,
-    Context,
-    chart_xml,
-    drawing_xml,
-    exposure_sheet,
-    summary_sheet,
-    table_xml,
-)
+from hipaa_xl.workbook.exposure import EXPOSURE_HEADER_ROW, LAST_VISIBLE_EXPOSURE_COL, Context, exposure_sheet
 from hipaa_xl.workbook.inputs import IncidentRow, Inputs, LayoutError, read_inputs
 from hipaa_xl.workbook.layout import build_layout, display_key
 from hipaa_xl.workbook.package import sheets
+from hipaa_xl.workbook.parts import chart_xml, drawing_xml, table_xml
 from hipaa_xl.workbook.sheetxml import PageSetup, ref, serial
 from hipaa_xl.workbook.splice import GeneratedSheet, foreign_objects, splice, styles_part
 from hipaa_xl.workbook.styles import StyleBook
+from hipaa_xl.workbook.summary import SUMMARY_HEADER_ROW, summary_sheet
 from hipaa_xl.xlsxio import Package, WorkbookFileError, package_from_bytes, read_checked_bytes, write_package_atomic
 
 STAMP_TOKEN = "@@HXL-GENERATED@@"

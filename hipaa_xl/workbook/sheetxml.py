@@ -51,9 +51,15 @@ def serial(day: dt.date) -> int:
     return (day - _EPOCH).days
 
 
+def column_letter(col: int) -> str:
+    """The letters of a 1-based column number: A for 1, AA for 27."""
+    letters: str = get_column_letter(col)
+    return letters
+
+
 def ref(row: int, col: int, absolute: bool = False) -> str:
     """A1 reference of (row, col), 1-based."""
-    letter = get_column_letter(col)
+    letter = column_letter(col)
     return f"${letter}${row}" if absolute else f"{letter}{row}"
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from hipaa_xl.cli.common import EXIT_BAD_INPUT, EXIT_PROBLEMS, fail, parse_as_of
 from hipaa_xl.engine import aggregate
 from hipaa_xl.engine.incidents import GroupTotal, group_key
 from hipaa_xl.errors import HipaaInputError
@@ -75,13 +75,8 @@ def demo(
     from hipaa_xl.workbook import new_workbook
     from hipaa_xl.xlsxio import WorkbookFileError
 
-    err = Console(stderr=True, soft_wrap=True)
     console = Console()
-    try:
-        day = dt.date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        err.print(f"error: --as-of must be a date like 2026-03-31 (got {as_of!r})", highlight=False)
-        raise typer.Exit(2) from None
+    day = parse_as_of(as_of)
     try:
         out.mkdir(parents=True, exist_ok=True)
         path = out / "example_exposure.xlsx"
@@ -90,8 +85,7 @@ def demo(
         backup.unlink(missing_ok=True)
         recalc = recalc_file(path, as_of=day, backup=False)
     except (WorkbookFileError, HipaaInputError, OSError, ValueError) as exc:
-        err.print(f"error: {exc}", highlight=False)
-        raise typer.Exit(2) from None
+        fail(str(exc), EXIT_BAD_INPUT)
 
     console.print(f"[bold]Example matter[/] written to {path} (refreshed and recalculated without Excel)")
     for line in report.lines():
@@ -121,8 +115,7 @@ def demo(
     table.add_row("[bold]Total[/]", "", "", "", "", *(f"[bold]{_money(v)}[/]" for v in total), "")
     console.print(table)
     if mismatches or len(rows) != len(engine):
-        err.print(f"error: {mismatches} Summary row(s) differ from the engine's aggregation", highlight=False)
-        raise typer.Exit(1)
+        fail(f"{mismatches} Summary row(s) differ from the engine's aggregation", EXIT_PROBLEMS)
     console.print("Barred: time-barred violations (six years, 1320a-7a(c)(1)). AG dmg.: State AG damages, a maximum.",
                   highlight=False)
     console.print("* the statutory minimum if a CMP is imposed: OCR may resolve tier A by corrective action "
@@ -133,8 +126,5 @@ def demo(
 
 
 def register(app: typer.Typer) -> None:
+    """Add ``demo``."""
     app.command()(demo)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(0)

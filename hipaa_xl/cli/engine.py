@@ -10,15 +10,11 @@ from rich.console import Console
 from rich.table import Table
 
 from hipaa_xl import cells, clock
+from hipaa_xl.cli.common import EXIT_BAD_INPUT, fail, parse_as_of
 from hipaa_xl.engine import ag_damages, criminal_explanation, explain_cmp, parse_tier
 from hipaa_xl.errors import HipaaInputError
 from hipaa_xl.law.loader import load_series
 from hipaa_xl.law.schedules import resolve_amounts, schedule_names, tiered_cap_estimates
-
-
-def _fail(message: str) -> None:
-    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {message}", highlight=False)
-    raise typer.Exit(2)
 
 
 def _date(text: str | None, what: str) -> dt.date | None:
@@ -33,14 +29,13 @@ def explain(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Assessment date, YYYY-MM-DD (default today)")] = None,
 ) -> None:
     """Print the penalty range for one tier and count, with every figure's citation."""
+    asof = parse_as_of(as_of)
     try:
         vdate = _date(date, "violation date")
-        asof = _date(as_of, "as-of date")
         result = explain_cmp(parse_tier(tier), violations, vdate, cells.parse_schedule(schedule), asof)
         ag = ag_damages(violations, None, False, vdate)
     except HipaaInputError as exc:
-        _fail(exc.message)
-        return
+        fail(exc.message, EXIT_BAD_INPUT)
     console = Console()
     table = Table(title=f"Civil money penalty, tier {result.tier}, {violations:,} violation(s)")
     table.add_column("Figure")
@@ -97,10 +92,11 @@ def criminal(
     try:
         Console().print(criminal_explanation(offense), highlight=False)
     except HipaaInputError as exc:
-        _fail(exc.message)
+        fail(exc.message, EXIT_BAD_INPUT)
 
 
 def register(app: typer.Typer) -> None:
+    """Add ``explain``, ``schedules`` and ``criminal``."""
     app.command()(explain)
     app.command()(schedules)
     app.command()(criminal)

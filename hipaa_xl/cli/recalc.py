@@ -1,38 +1,33 @@
 """``hipaa-xl recalc``: recalculate a workbook without Excel.
 
-Exit codes: 0 every formula evaluated (and, with ``--check``, the file is up to date); 1 some cells
-could not be evaluated (unknown function, unsupported syntax, circular reference); 2 the file or an
-option cannot be used (one line on stderr); 3 ``--check`` found values that differ from the file;
-4 an internal error (reported in one line).
+Exit codes (the table in :mod:`hipaa_xl.cli.common`): 0 every formula evaluated (and, with
+``--check``, the file is up to date); 1 some cells could not be evaluated (unknown function,
+unsupported syntax, circular reference); 2 the file or an option cannot be used (one line on
+stderr); 3 ``--check`` found values that differ from the file; 4 an internal error (one line).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-EXIT_OK = 0
-EXIT_UNEVALUATED = 1
-EXIT_BAD_INPUT = 2
-EXIT_STALE = 3
+from hipaa_xl.cli.common import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_PROBLEMS,
+    EXIT_STALE,
+    ProgressBar,
+    fail,
+    parse_as_of,
+    progress_bar,
+)
+
 MAX_LINES = 20
 PROGRESS_THRESHOLD = 5000
-
-
-def _fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
-    typer.echo(f"hipaa-xl recalc: {message}", err=True)
-    return typer.Exit(code)
-
-
-def _parse_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise _fail(f"--as-of must be a date written YYYY-MM-DD (got {text!r})") from None
+"""Fewer formula cells than this show no progress bar (TTY only)."""
 
 
 def recalc(
@@ -54,20 +49,20 @@ def recalc(
     from hipaa_xl.recalc import recalc_file
     from hipaa_xl.xlsxio import WorkbookFileError
 
-    day = _parse_date(as_of) if as_of is not None else None
+    day = parse_as_of(as_of)
     try:
-        with _progress_bar() as progress:
+        with progress_bar("recalculating") as bar:
             report = recalc_file(path, out=out, as_of=day, check=check, allow_errors=allow_errors,
-                                 progress=progress)
+                                 progress=None if bar is None else _counter(bar))
     except WorkbookFileError as exc:
-        raise _fail(exc.message) from None
+        fail(exc.message)
     except MemoryError:
-        raise _fail(f"{path.name} is too large to recalculate in memory") from None
+        fail(f"{path.name} is too large to recalculate in memory")
     except KeyboardInterrupt:
-        raise _fail("interrupted; the workbook was not changed", 130) from None
+        fail("interrupted; the workbook was not changed", EXIT_INTERRUPTED)
     except Exception as exc:  # a bug: still one line, never a traceback for the lawyer
-        raise _fail(f"internal error while recalculating {path.name} ({type(exc).__name__}: {exc}); "
-                    "the workbook was not changed; please report this", 4) from None
+        fail(f"internal error while recalculating {path.name} ({type(exc).__name__}: {exc}); "
+             "the workbook was not changed; please report this", EXIT_INTERNAL)
 
     for warning in report.warnings[:MAX_LINES]:
         typer.echo(f"warning: {warning}", err=True)
@@ -92,7 +87,7 @@ def recalc(
                 typer.echo(f"  {difference.line()}", err=True)
             raise typer.Exit(EXIT_STALE)
         if report.problems:
-            raise typer.Exit(EXIT_UNEVALUATED)
+            raise typer.Exit(EXIT_PROBLEMS)
         typer.echo("values are up to date")
         return
     if report.written is not None:
@@ -103,41 +98,17 @@ def recalc(
     if report.problems:
         if report.written is None:
             typer.echo("nothing written; use --allow-errors to write anyway", err=True)
-        raise typer.Exit(EXIT_UNEVALUATED)
+        raise typer.Exit(EXIT_PROBLEMS)
 
 
-class _progress_bar:
-    """A rich progress bar on stderr for large books when stderr is a terminal."""
+def _counter(bar: ProgressBar) -> Callable[[int, int], None]:
+    """Recalc's progress (cells done, cells in all) on ``bar``, for books of PROGRESS_THRESHOLD cells or more."""
 
-    def __init__(self) -> None:
-        self._progress: object | None = None
-        self._task: object | None = None
+    def show(done: int, total: int) -> None:
+        if total >= PROGRESS_THRESHOLD:
+            bar.update(done, total)
 
-    def __enter__(self) -> _progress_bar | None:
-        if not sys.stderr.isatty():
-            return None
-        return self
-
-    def __call__(self, done: int, total: int) -> None:
-        if total < PROGRESS_THRESHOLD:
-            return
-        from rich.console import Console
-        from rich.progress import Progress
-
-        if self._progress is None:
-            progress = Progress(console=Console(stderr=True), transient=True)
-            progress.start()
-            self._progress = progress
-            self._task = progress.add_task("recalculating", total=total)
-        current = self._progress
-        assert isinstance(current, Progress)
-        current.update(self._task, completed=done)  # type: ignore[arg-type]
-
-    def __exit__(self, *exc: object) -> None:
-        from rich.progress import Progress
-
-        if isinstance(self._progress, Progress):
-            self._progress.stop()
+    return show
 
 
 def register(app: typer.Typer) -> None:

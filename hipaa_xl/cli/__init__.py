@@ -1,0 +1,42 @@
+"""The ``hipaa-xl`` command line (entry point ``hipaa_xl.cli:main``).
+
+One module per group of commands, each with a ``register(app)`` function:
+
+* :mod:`~hipaa_xl.cli.engine` - ``explain``, ``schedules``, ``criminal``: cited figures;
+* :mod:`~hipaa_xl.cli.workbook` - ``new``, ``refresh``: the template workbook;
+* :mod:`~hipaa_xl.cli.recalc` - ``recalc``: headless recalculation;
+* :mod:`~hipaa_xl.cli.demo` - ``demo``: the main job on the built-in example;
+* :mod:`~hipaa_xl.cli.common` - what they share: the exit-code table, ``fail(message, code)`` (one
+  line on stderr), the one ``--as-of`` parser and the progress bar.
+
+To add a command: write ``hipaa_xl/cli/<name>.py`` with ``register(app: typer.Typer) -> None`` that
+adds it (using :mod:`~hipaa_xl.cli.common` for failures, exit codes and ``--as-of``), then name the
+module in the import line and the tuple below. Nothing is imported by name at run time, so a broken import fails
+loudly.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from hipaa_xl.cli import demo, engine, recalc, workbook
+
+app = typer.Typer(
+    name="hipaa-xl",
+    help="HIPAA civil money penalty exposure: cited figures, template workbooks, headless recalculation.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+for _module in (engine, workbook, recalc, demo):
+    _module.register(app)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

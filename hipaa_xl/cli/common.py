@@ -1,0 +1,104 @@
+"""What every ``hipaa-xl`` command shares: the exit codes, the one way to fail, ``--as-of``, progress.
+
+Exit codes (the same fault gives the same code in every command; README "Command line"):
+
+====  =========================================================================================
+code  meaning
+====  =========================================================================================
+0     done (``recalc --check``: the values in the file are up to date)
+1     the command ran and reports problems: cells ``recalc`` could not evaluate; a Summary
+      row ``demo`` found different from the engine's own aggregation
+2     bad input, nothing written: a bad option or argument (typer's usage errors too), an
+      invalid value, or a file that cannot be used (missing, locked, damaged, too large, of
+      the wrong kind, or with a user's object on a generated sheet)
+3     ``recalc --check``: the values stored in the file are out of date
+4     an internal error (a bug), reported in one line; the workbook was not changed
+130   interrupted (Ctrl-C); the workbook was not changed
+====  =========================================================================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_BAD_INPUT = 2
+EXIT_STALE = 3
+EXIT_INTERNAL = 4
+EXIT_INTERRUPTED = 130
+
+EXIT_CODES: dict[int, str] = {
+    EXIT_OK: "done",
+    EXIT_PROBLEMS: "the command ran and reports problems (cells not evaluated, Summary differs from the engine)",
+    EXIT_BAD_INPUT: "bad input or an unusable file; nothing written",
+    EXIT_STALE: "recalc --check: the stored values are out of date",
+    EXIT_INTERNAL: "internal error; the workbook was not changed",
+    EXIT_INTERRUPTED: "interrupted; the workbook was not changed",
+}
+"""The exit-code table above, as data (pinned by tests/test_public_api.py)."""
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """Print ``error: message`` as one line on stderr and exit with ``code``."""
+    typer.echo("error: " + " ".join(str(message).split()), err=True)
+    raise typer.Exit(code)
+
+
+def parse_as_of(text: str | None) -> dt.date | None:
+    """The ``--as-of`` option: None when absent, else an ISO date; anything else fails with exit 2."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        fail(f"--as-of must be a date written YYYY-MM-DD, e.g. 2026-03-31 (got {text!r})")
+
+
+class ProgressBar:
+    """A transient rich progress bar on stderr, started on its first update."""
+
+    def __init__(self, description: str) -> None:
+        self._description = description
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+
+    def update(self, completed: float, total: float, description: str | None = None) -> None:
+        """Show ``completed`` out of ``total``, with a new description when given."""
+        if self._progress is None:
+            columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn())
+            self._progress = Progress(*columns, console=Console(stderr=True), transient=True)
+            self._progress.start()
+            self._task = self._progress.add_task(self._description, total=total)
+        assert self._task is not None
+        self._progress.update(self._task, completed=completed, total=total,
+                              description=description or self._description)
+
+    def stage(self, description: str, done: float) -> None:
+        """Show a stage of work and the fraction (0 to 1) done so far."""
+        self.update(done, 1.0, description)
+
+    def stop(self) -> None:
+        """Remove the bar (it is transient) if it was shown."""
+        if self._progress is not None:
+            self._progress.stop()
+
+
+@contextmanager
+def progress_bar(description: str, show: bool = True) -> Iterator[ProgressBar | None]:
+    """A :class:`ProgressBar`, or None when ``show`` is false or stderr is not a terminal."""
+    if not show or not sys.stderr.isatty():
+        yield None
+        return
+    bar = ProgressBar(description)
+    try:
+        yield bar
+    finally:
+        bar.stop()

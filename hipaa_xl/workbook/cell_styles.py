@@ -1,0 +1,34 @@
+"""The cell styles of the generated sheets (Exposure and Summary), in the house palette of ``styles``."""
+
+from __future__ import annotations
+
+from hipaa_xl.workbook import styles as S
+from hipaa_xl.workbook.styles import Dxf, Style
+
+TITLE = Style(bold=True, size=16, color=S.NAVY, valign=None)
+SUBTITLE = Style(italic=True, size=9, color="FF595959", valign=None)
+HEADER = Style(bold=True, color=S.WHITE, fill=S.NAVY, halign="center", valign="center", wrap=True, border=True)
+TEXT = Style(border=True)
+TEXT_WRAP = Style(border=True, wrap=True, size=9)
+INT = Style(num_fmt=S.INTEGER, border=True)
+MONEY = Style(num_fmt=S.CURRENCY, border=True)
+DATE = Style(num_fmt=S.DATE, border=True, halign="center")
+CENTER = Style(border=True, halign="center")
+CHECK = Style(border=True, wrap=True, size=9, color=S.RED_TEXT)
+LABEL = Style(bold=True, valign=None)
+VALUE = Style(valign=None, halign="left")
+VALUE_DATE = Style(num_fmt=S.DATE, valign=None, halign="left")
+TOTAL_TEXT = Style(bold=True, border=True, fill=S.GREY_FILL)
+TOTAL_INT = Style(num_fmt=S.INTEGER, bold=True, border=True, fill=S.GREY_FILL)
+TOTAL_MONEY = Style(num_fmt=S.CURRENCY, bold=True, border=True, fill=S.GREY_FILL)
+GRAND_TEXT = Style(bold=True, border=True, fill=S.BAND_FILL)
+GRAND_INT = Style(num_fmt=S.INTEGER, bold=True, border=True, fill=S.BAND_FILL)
+GRAND_MONEY = Style(num_fmt=S.CURRENCY, bold=True, border=True, fill=S.BAND_FILL)
+CHOSEN = Style(num_fmt=S.CURRENCY, border=True, fill=S.INPUT_FILL, locked=False)
+SECTION = Style(bold=True, size=12, color=S.NAVY, valign=None)
+NOTE = Style(size=9, wrap=True, valign="top")
+STAMP = Style(size=8, italic=True, color="FF7F7F7F", valign=None)
+STATUS = Style(bold=True, valign=None)
+WARNING = Style(color=S.RED_TEXT, bold=True, valign=None)
+RED = Dxf(color=S.RED_TEXT, fill=S.RED_FILL, bold=True)
+GREEN = Dxf(color=S.GREEN_TEXT, fill=S.GREEN_FILL)
