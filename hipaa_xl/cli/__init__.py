@@ -6,6 +6,7 @@ One module per group of commands, each with a ``register(app)`` function:
 * :mod:`~hipaa_xl.cli.workbook` - ``new``, ``refresh``: the template workbook;
 * :mod:`~hipaa_xl.cli.recalc` - ``recalc``: headless recalculation;
 * :mod:`~hipaa_xl.cli.demo` - ``demo``: the main job on the built-in example;
+* :mod:`~hipaa_xl.cli.lite` - ``lite add|remove|show|check``: the xlwings Lite binding of a workbook;
 * :mod:`~hipaa_xl.cli.common` - what they share: the exit-code table, ``fail(message, code)`` (one
   line on stderr), the one ``--as-of`` parser and the progress bar.
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import typer
 
-from hipaa_xl.cli import demo, engine, recalc, workbook
+from hipaa_xl.cli import demo, engine, lite, recalc, workbook
 
 app = typer.Typer(
     name="hipaa-xl",
@@ -29,7 +30,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (engine, workbook, recalc, demo):
+for _module in (engine, workbook, recalc, demo, lite):
     _module.register(app)
 
 

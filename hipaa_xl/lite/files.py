@@ -20,6 +20,10 @@ from hipaa_xl.workbook.package import read_rels, rels_name
 from hipaa_xl.xlsxio import Package, WorkbookFileError, package_from_bytes, read_checked_bytes, write_package_atomic
 
 
+class LiteOutOfDate(WorkbookFileError):
+    """The workbook's embedded code is older than, or differs from, the installed hipaa-xl."""
+
+
 def lite_code(pin: str | None = None) -> tuple[str, str]:
     """(main.py, requirements.txt) for a new binding: the bundled runtime, or a pinned published version."""
     if pin is None:
@@ -180,14 +184,14 @@ def check_file(path: Path) -> str:
             raise WorkbookFileError(f"{path.name}: main.py pins hipaa-xl but requirements.txt does not name one version")
         version = pins[0].split("==", 1)[1].strip()
         if _version(version) < _version(installed):
-            raise WorkbookFileError(f"{path.name}: pins hipaa-xl {version}, older than the installed {installed}")
+            raise LiteOutOfDate(f"{path.name}: pins hipaa-xl {version}, older than the installed {installed}")
         return f"{path.name}: bound to xlwings Lite, pinned to the published hipaa-xl {version}"
     if _version(h.version) < _version(installed):
-        raise WorkbookFileError(f"{path.name}: carries hipaa-xl {h.version}, older than the installed {installed} "
+        raise LiteOutOfDate(f"{path.name}: carries hipaa-xl {h.version}, older than the installed {installed} "
                                 "(run `hipaa-xl lite add`)")
     current = hashlib.sha256(bundle.bundle_zip()).hexdigest()
     if h.version == installed and h.sha256 != current:
-        raise WorkbookFileError(f"{path.name}: carries code that differs from the installed hipaa-xl {installed} "
+        raise LiteOutOfDate(f"{path.name}: carries code that differs from the installed hipaa-xl {installed} "
                                 f"(law data {h.law_data}; run `hipaa-xl lite add`)")
     newer = " (newer than the installed one)" if _version(h.version) > _version(installed) else ""
     return f"{path.name}: bound to xlwings Lite with hipaa-xl {h.version}{newer}, law data {h.law_data}, bundle intact"
