@@ -73,9 +73,9 @@ for (const name of readdirSync(opts.golden).filter((n) => n.endsWith(".json")).s
 }
 pyodide.globals.set("GOLDEN_FILES", pyodide.toPy(golden));
 pyodide.globals.set("XLWINGS_MODE", opts.xlwings);
-pyodide.globals.set("LITE_MAIN", opts.lite ? readFileSync(join(opts.lite, "main.py"), "utf8") : null);
-pyodide.globals.set("LITE_REQUIREMENTS", opts.lite ? readFileSync(join(opts.lite, "requirements.txt"), "utf8") : null);
-pyodide.globals.set("EXTRA_CHECKS", opts.extra ? readFileSync(opts.extra, "utf8") : null);
+pyodide.globals.set("LITE_MAIN", opts.lite ? readFileSync(join(opts.lite, "main.py"), "utf8") : undefined);
+pyodide.globals.set("LITE_REQUIREMENTS", opts.lite ? readFileSync(join(opts.lite, "requirements.txt"), "utf8") : undefined);
+pyodide.globals.set("EXTRA_CHECKS", opts.extra ? readFileSync(opts.extra, "utf8") : undefined);
 
 const t2 = performance.now();
 let failed;
@@ -220,6 +220,12 @@ if failed is None:
         reqs = [line.split("#")[0].strip() for line in LITE_REQUIREMENTS.splitlines() if line.split("#")[0].strip()]
         names_req = sorted(re.split(r"[<>=!~ ]", r)[0].lower() for r in reqs)
         report(names_req == ["pydantic", "xlwings"], "lite: requirements.txt names only xlwings and pydantic", f"{reqs}")
+        # Lite's script decorator finds the book by the parameter's type hint (an xw.Book)
+        import typing
+        script = getattr(udfs, "refresh_exposure", None)
+        hints = typing.get_type_hints(script) if callable(script) else {}
+        report(hints.get("book") is xlwings.Book, "lite: main.py offers the script refresh_exposure(book: xw.Book)",
+               repr(hints))
     else:
         NAMES = list(udfs.__all__)
 

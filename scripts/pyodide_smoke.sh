@@ -103,7 +103,10 @@ if [ "$MODE" = lite ]; then
   echo "== main.py and requirements.txt of $BOOK"
   rm -rf "$WORK/lite" && mkdir -p "$WORK/lite"
   (cd "$ROOT" && "$PY" -c 'import sys; from pathlib import Path; from hipaa_xl.lite.files import extract
-extract(Path(sys.argv[1]), Path(sys.argv[2]))' "$BOOK" "$WORK/lite")
+try:
+    extract(Path(sys.argv[1]), Path(sys.argv[2]))
+except Exception as exc:
+    sys.exit(f"cannot take the code out of the workbook: {exc}")' "$BOOK" "$WORK/lite") || exit 2
   echo "== node scripts/pyodide_smoke.mjs --lite"
   exec node "$ROOT/scripts/pyodide_smoke.mjs" --lite "$WORK/lite" ${EXTRA:+--extra "$EXTRA"} \
     --pyodide "$WORK/node_modules/pyodide" --golden "$GOLDEN" --xlwings "$XLWINGS_MODE" "${WHEELS[@]}"

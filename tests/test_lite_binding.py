@@ -189,6 +189,15 @@ def _main_py_edited(data: bytes, old: str, new: str) -> bytes:
     return pkg.to_bytes()
 
 
+def _sha_swapped(data: bytes) -> bytes:
+    pkg = package_from_bytes(data)
+    found = B.find_binding(pkg)
+    assert found is not None
+    sha = bundle.read_header(found.properties["main.py"]).sha256
+    assert sha is not None
+    return _main_py_edited(data, f"# bundle sha256: {sha}", "# bundle sha256: " + "0" * 64)
+
+
 def test_lite_check_passes_a_fresh_binding_and_names_versions(tmp_path: Path) -> None:
     line = files.check_file(_write(tmp_path, bound_example()))
     assert f"hipaa-xl {hipaa_xl.__version__}" in line and "bundle intact" in line
@@ -200,7 +209,9 @@ def test_lite_check_passes_a_fresh_binding_and_names_versions(tmp_path: Path) ->
                                          f'<Override PartName="/{B.WEBEXTENSION_PART}" ContentType="x"/></Types>'),
      "declared 2 times"),
     ("not JSON", lambda d: _edited(d, B.WEBEXTENSION_PART, 'value="&quot;xlwings', 'value="xlwings'), "not JSON"),
-    ("bundle edited", lambda d: _main_py_edited(d, '_BUNDLE = """\n', '_BUNDLE = """\nAAAA'), "sha256"),
+    ("bundle edited", lambda d: _main_py_edited(d, '_BUNDLE = """\n', '_BUNDLE = """\nAAAA'), "damaged"),
+    ("checksum edited", lambda d: _main_py_edited(d, "# bundle sha256: ", "# bundle sha256: 0"), "header"),
+    ("checksum differs", _sha_swapped, "does not match"),
     ("header gone", lambda d: _main_py_edited(d, "# hipaa-xl ", "# something "), "header"),
     ("older", lambda d: _main_py_edited(d, f"# hipaa-xl {hipaa_xl.__version__} ", "# hipaa-xl 0.0.9 "), "older"),
 ])

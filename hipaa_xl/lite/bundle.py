@@ -2,8 +2,9 @@
 
 The runtime part of the package (law data, engine, cell parsing, the Excel functions and the Lite
 refresh script; not the CLI, the package writer or headless recalculation) is the import closure of
-:data:`ENTRY_MODULES`. It is packed as a deterministic zip (sorted names, fixed timestamps), written
-into ``main.py`` as base64 under a short readable header, and put on ``sys.path`` when Lite runs
+:data:`ENTRY_MODULES`. It is packed as a deterministic zip (sorted names, fixed timestamps, stored),
+compressed as one stream (zlib: about a third of per-file deflate), written into ``main.py`` as base64
+under a short readable header, and put on ``sys.path`` when Lite runs
 ``main.py``; Python's zip importer then loads it and ``importlib.resources`` reads the law data from
 it. So a matter workbook keeps the exact law data that produced its figures and needs no package of
 ours from any index. ``pinned_main_py`` is the alternative for firms that install hipaa-xl from a
@@ -19,6 +20,7 @@ import io
 import re
 import textwrap
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,9 +73,30 @@ def _module_file(root: Path, module: str) -> Path | None:
     return None
 
 
-def _imported(tree: ast.AST, root: Path) -> set[str]:
+def _module_level(tree: ast.Module) -> list[ast.stmt]:
+    """The statements run when the module is imported: not function bodies, not ``if TYPE_CHECKING``."""
+    out: list[ast.stmt] = []
+    todo = list(tree.body)
+    while todo:
+        node = todo.pop(0)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            todo.extend(node.orelse)
+            continue
+        out.append(node)
+        if isinstance(node, ast.If | ast.Try | ast.With):
+            for part in ("body", "orelse", "finalbody", "handlers"):
+                for child in getattr(node, part, []):
+                    todo.extend(child.body if isinstance(child, ast.ExceptHandler) else [child])
+    return out
+
+
+def _imported(tree: ast.Module, root: Path) -> set[str]:
+    """The hipaa_xl modules an import of ``tree`` runs (imports inside functions run later, if ever:
+    the Pyodide test runs the Lite paths to prove they need nothing outside the bundle)."""
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in _module_level(tree):
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.split(".")[0] == "hipaa_xl")
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -124,14 +147,13 @@ def bundle_files() -> list[tuple[str, bytes]]:
 
 
 def bundle_zip() -> bytes:
-    """The runtime as zip bytes, the same bytes for the same sources (sorted, fixed times, deflated)."""
+    """The runtime as zip bytes, the same bytes for the same sources (sorted, fixed times, stored)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for name, data in bundle_files():
             info = zipfile.ZipInfo(name, _ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, data, compresslevel=9)
+            archive.writestr(info, data)
     return buffer.getvalue()
 
 
@@ -145,13 +167,14 @@ import hashlib as _hashlib
 import os as _os
 import sys as _sys
 import tempfile as _tempfile
+import zlib as _zlib
 
 _SHA256 = "{sha}"
 
 
 def _hipaa_xl_on_path() -> None:
     """Put the bundle below on sys.path (a zip file in Pyodide's in-memory file system)."""
-    data = _base64.b64decode(_BUNDLE)
+    data = _zlib.decompress(_base64.b64decode(_BUNDLE))
     if _hashlib.sha256(data).hexdigest() != _SHA256:
         raise ImportError("hipaa-xl: the code embedded in main.py was changed; run `hipaa-xl lite add` again")
     path = _os.path.join(_tempfile.gettempdir(), "hipaa_xl-" + _SHA256[:16] + ".zip")
@@ -181,7 +204,7 @@ def bundled_main_py() -> str:
     """``main.py`` with the runtime bundled: header, loader, base64 zip, the functions and the script."""
     data = bundle_zip()
     sha = hashlib.sha256(data).hexdigest()
-    text = base64.b64encode(data).decode("ascii")
+    text = base64.b64encode(zlib.compress(data, 9)).decode("ascii")
     lines = "\n".join(textwrap.wrap(text, 100))
     return (_header(hipaa_xl.__version__, law_data_version(), sha) + GENERATED_LINE + "\n"
             + _LOADER.format(sha=sha, data=lines))
@@ -225,8 +248,8 @@ def embedded_zip(main_py: str) -> bytes:
     if match is None:
         raise BundleError("main.py: the bundle is missing")
     try:
-        data = base64.b64decode(match.group(1))
-    except ValueError as exc:
+        data = zlib.decompress(base64.b64decode(match.group(1)))
+    except (ValueError, zlib.error) as exc:
         raise BundleError(f"main.py: the bundle is damaged ({exc})") from None
     if hashlib.sha256(data).hexdigest() != header.sha256:
         raise BundleError("main.py: the bundle does not match the sha256 in its header (edited or damaged)")

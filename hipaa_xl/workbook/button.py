@@ -1,21 +1,20 @@
 """The Excel Refresh button: RunPython calls ``refresh_book(xw.Book.caller())`` (decisions 18).
 
-The open book is saved, refreshed by the same code as ``hipaa-xl refresh`` (``build_refreshed``), and
-the generated Exposure and Summary cells (formulas, values, number formats, column widths) are written
-back into the open book through xlwings, since Excel holds the file open. Works with any object that
-quacks like an ``xw.Book`` (``fullname``, ``save()``, ``sheets[name]`` with ``clear()``, ``range()``).
+Excel holds the file open, so the button refreshes the open book through the object model, on the
+same path as xlwings Lite's script (:mod:`hipaa_xl.workbook.objectmodel`): the values of Incidents
+and Settings in, the cells laid out by the same code as ``hipaa-xl refresh`` and written back
+(formulas, values, number formats, column widths); then the book is saved. :func:`sheet_grid` reads
+the same grid out of a package refreshed by ``hipaa-xl refresh``, to compare the two.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook.objectmodel import refresh_open_book
 from hipaa_xl.workbook.package import NS_MAIN, parse_xml, sheets
-from hipaa_xl.workbook.refresh import RefreshError, build_refreshed
 from hipaa_xl.workbook.splice import styles_part
-from hipaa_xl.xlsxio import Package, WorkbookFileError, package_from_bytes, read_checked_bytes
+from hipaa_xl.xlsxio import Package
 
 _M = f"{{{NS_MAIN}}}"
 _BUILTIN = {0: "General", 1: "0", 3: "#,##0", 14: "yyyy-mm-dd"}
@@ -76,40 +75,19 @@ def sheet_grid(pkg: Package, name: str) -> tuple[list[list[Any]], dict[tuple[int
 
 
 def refresh_book(book: Any) -> list[str]:
-    """Refresh the open workbook in Excel; returns the report lines (also shown in the status bar)."""
-    path = Path(book.fullname)
-    book.save()
+    """Refresh the open workbook in Excel; returns the report lines (also shown in the status bar).
+
+    The same path as xlwings Lite's "Refresh exposure" (:func:`refresh_open_book`): the open book's
+    values in, the cells written through the object model; then the book is saved.
+    """
     try:
-        data = read_checked_bytes(path)
-        new, report = build_refreshed(data)
-    except (WorkbookFileError, RefreshError) as exc:  # one line in the status bar, no traceback
-        line = f"error: {path.name}: {exc}"
-        _status(book, "hipaa-xl " + line)
-        return [line]
-    except Exception as exc:
-        line = f"error: {path.name}: cannot be refreshed ({type(exc).__name__}: {exc})"
-        _status(book, "hipaa-xl " + line)
-        return [line]
-    lines = report.lines()
-    if report.changed:
-        pkg = package_from_bytes(new)
-        book_package = pkg
-        names = [s.name for s in sheets(book_package)]
-        for name in (C.EXPOSURE_SHEET, C.SUMMARY_SHEET):
-            if name not in names:
-                continue
-            grid, fmt = sheet_grid(book_package, name)
-            sht = book.sheets[name]
-            api = getattr(sht, "api", None)
-            if api is not None and hasattr(api, "Unprotect"):
-                api.Unprotect()
-            sht.clear()
-            sht.range((1, 1)).formula = grid
-            for (r, c), code in fmt.items():
-                sht.range((r, c)).number_format = code
-            if api is not None and hasattr(api, "Protect"):
-                api.Protect()
-        book.save()
+        lines = refresh_open_book(book)
+    except Exception as exc:  # one line in the status bar, no traceback
+        lines = [f"error: cannot be refreshed ({type(exc).__name__}: {exc})"]
+    if lines[0].startswith("error: "):
+        _status(book, "hipaa-xl " + lines[0])
+        return lines[:1]
+    book.save()
     _status(book, "hipaa-xl: " + lines[0])
     return lines
 

@@ -2,7 +2,9 @@
 
 Incidents columns are found by their header text, so a user may reorder them or add columns of their
 own. A cell that cannot be read as its column's kind makes its row invalid, with the sheet, row and
-reason (issue 5); the other rows go on.
+reason (issue 5); the other rows go on. Two readers share these rules: ``read_inputs`` reads the
+package (openpyxl, for ``hipaa-xl refresh``) and ``inputs_from_values`` takes the cell values an open
+workbook gives through Excel's object model (the Refresh button and xlwings Lite's script).
 """
 
 from __future__ import annotations
@@ -10,17 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-from openpyxl import load_workbook
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from typing import TYPE_CHECKING, Any
 
 from hipaa_xl import cells
 from hipaa_xl.engine import Incident
 from hipaa_xl.errors import HipaaInputError
 from hipaa_xl.workbook import columns as C
-from hipaa_xl.workbook.package import NS_MAIN, Package, defined_names, parse_xml, sheets
+
+if TYPE_CHECKING:  # the package reader needs lxml and openpyxl; the object-model reader neither
+    from hipaa_xl.workbook.package import Package
 
 _HEADER_SEARCH_ROWS = 30
 
@@ -69,8 +71,13 @@ def split_ref(text: str) -> tuple[str, int, int]:
     sheet = sheet.strip()
     if sheet.startswith("'") and sheet.endswith("'"):
         sheet = sheet[1:-1].replace("''", "'")
-    col_letters, row = coordinate_from_string(cell.replace("$", ""))
-    return sheet, row, column_index_from_string(col_letters)
+    match = re.fullmatch(r"([A-Za-z]{1,3})(\d+)", cell.replace("$", "").strip())
+    if match is None:
+        raise LayoutError(f"defined name points to {text!r}, not a cell")
+    col = 0
+    for ch in match.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return sheet, int(match.group(2)), col
 
 
 def _to_date(value: Any, what: str) -> dt.date | None:
@@ -148,45 +155,78 @@ def parse_incident(values: dict[str, Any], row: int) -> IncidentRow:
 
 def read_inputs(data: bytes, pkg: Package) -> Inputs:
     """Read Incidents, Settings and the old Summary's Chosen cells from the workbook bytes."""
-    names = {(k[0].casefold(), k[1]): v for k, v in defined_names(pkg).items()}
+    from openpyxl import load_workbook
+
+    from hipaa_xl.workbook.package import defined_names, sheets
+
+    names = {k[0]: v for k, v in defined_names(pkg).items() if k[1] is None}
     sheet_names = [s.name for s in sheets(pkg)]
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    try:
+        _check_sheets_and_names(sheet_names, names)
+
+        def rows_of(sheet: str, max_col: int | None = None) -> Iterable[Sequence[Any]]:
+            rows: Iterable[Sequence[Any]] = wb[sheet].iter_rows(values_only=True, max_col=max_col)
+            return rows
+
+        def cell_at(sheet: str, r: int, c: int) -> Any:
+            return wb[sheet].cell(row=r, column=c).value if sheet in wb.sheetnames else None
+
+        inputs = inputs_from_values(rows_of, cell_at, sheet_names, names)
+    finally:
+        wb.close()
+    inputs.as_of_formula = _cell_formula(pkg, inputs.as_of_cell)
+    return inputs
+
+
+def _check_sheets_and_names(sheet_names: Sequence[str], names: dict[str, str]) -> None:
+    folded = {n.casefold() for n in names}
     for required in (C.INCIDENTS_SHEET, C.SETTINGS_SHEET):
         if required not in sheet_names:
             raise LayoutError(f"the workbook has no {required!r} sheet (run 'hipaa-xl new' to see the layout)")
     for required in (C.NAME_SCHEDULE, C.NAME_AS_OF):
-        if (required.casefold(), None) not in names:
+        if required.casefold() not in folded:
             raise LayoutError(f"the workbook has no defined name {required!r} (Settings)")
-    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
-    try:
-        ws = wb[C.INCIDENTS_SHEET]
-        header_row, columns = _find_header(ws)
-        rows: list[IncidentRow] = []
-        for r_index, row in enumerate(
-            ws.iter_rows(min_row=header_row + 1, max_col=max(columns.values()), values_only=True),
-            start=header_row + 1,
-        ):
-            values = {f: row[c - 1] if c - 1 < len(row) else None for f, c in columns.items()}
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
-                continue
-            rows.append(parse_incident(values, r_index))
 
-        def cell_value(name: str) -> tuple[tuple[str, int, int], Any]:
-            sheet, r, c = split_ref(names[(name.casefold(), None)])
-            return (sheet, r, c), wb[sheet].cell(row=r, column=c).value if sheet in wb.sheetnames else None
 
-        _, schedule = cell_value(C.NAME_SCHEDULE)
-        as_of_cell, as_of_value = cell_value(C.NAME_AS_OF)
-        matter = {}
-        for key, name in (("matter_name", C.NAME_MATTER), ("client", C.NAME_CLIENT),
-                          ("matter_number", C.NAME_MATTER_NUMBER), ("prepared_by", C.NAME_PREPARED_BY)):
-            if (name.casefold(), None) in names:
-                try:
-                    matter[key] = _text(cell_value(name)[1])
-                except LayoutError:
-                    matter[key] = ""
-        chosen = _read_chosen(wb) if C.SUMMARY_SHEET in wb.sheetnames else {}
-    finally:
-        wb.close()
+RowsOf = Callable[[str, "int | None"], Iterable[Sequence[Any]]]
+"""The rows of values of a sheet from row 1 (at most ``max_col`` columns when given)."""
+CellAt = Callable[[str, int, int], Any]
+"""The value of one cell: sheet, row, column (1-based)."""
+
+
+def inputs_from_values(rows_of: RowsOf, cell_at: CellAt, sheet_names: Sequence[str], names: dict[str, str],
+                       as_of_formula: str | None = None) -> Inputs:
+    """Incidents, Settings and Chosen from cell values; ``names`` maps each workbook-level defined name to
+    what it refers to (``Settings!$B$5``); ``as_of_formula`` is the formula in the AsOf cell, if any."""
+    _check_sheets_and_names(sheet_names, names)
+    folded = {k.casefold(): v for k, v in names.items()}
+    header_row, columns = _find_header(rows_of(C.INCIDENTS_SHEET, None))
+    rows: list[IncidentRow] = []
+    width = max(columns.values())
+    for r_index, row in enumerate(rows_of(C.INCIDENTS_SHEET, width), start=1):
+        if r_index <= header_row:
+            continue
+        values = {f: row[c - 1] if c - 1 < len(row) else None for f, c in columns.items()}
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+            continue
+        rows.append(parse_incident(values, r_index))
+
+    def cell_value(name: str) -> tuple[tuple[str, int, int], Any]:
+        sheet, r, c = split_ref(folded[name.casefold()].lstrip("="))
+        return (sheet, r, c), cell_at(sheet, r, c) if sheet in sheet_names else None
+
+    _, schedule = cell_value(C.NAME_SCHEDULE)
+    as_of_cell, as_of_value = cell_value(C.NAME_AS_OF)
+    matter = {}
+    for key, name in (("matter_name", C.NAME_MATTER), ("client", C.NAME_CLIENT),
+                      ("matter_number", C.NAME_MATTER_NUMBER), ("prepared_by", C.NAME_PREPARED_BY)):
+        if name.casefold() in folded:
+            try:
+                matter[key] = _text(cell_value(name)[1])
+            except LayoutError:
+                matter[key] = ""
+    chosen = _read_chosen(rows_of(C.SUMMARY_SHEET, None)) if C.SUMMARY_SHEET in sheet_names else {}
     as_of_date = None
     try:
         as_of_date = _to_date(as_of_value, "as-of date")
@@ -198,16 +238,18 @@ def read_inputs(data: bytes, pkg: Package) -> Inputs:
         rows=rows,
         schedule=_text(schedule) or C.DEFAULT_WORKBOOK_SCHEDULE,
         as_of_cell=as_of_cell,
-        as_of_formula=_cell_formula(pkg, as_of_cell),
+        as_of_formula=as_of_formula,
         as_of_value=as_of_date,
         matter=matter,
         chosen=chosen,
     )
 
 
-def _find_header(ws: Any) -> tuple[int, dict[str, int]]:
+def _find_header(rows: Iterable[Sequence[Any]]) -> tuple[int, dict[str, int]]:
     wanted = {_norm(c.header): c.field for c in C.INCIDENT_COLUMNS}
-    for r_index, row in enumerate(ws.iter_rows(min_row=1, max_row=_HEADER_SEARCH_ROWS, values_only=True), 1):
+    for r_index, row in enumerate(rows, 1):
+        if r_index > _HEADER_SEARCH_ROWS:
+            break
         found = {wanted[_norm(v)]: i for i, v in enumerate(row, start=1) if _norm(v) in wanted}
         if "id" in found and "entity" in found and "requirement" in found:
             missing = [c.header for c in C.INCIDENT_COLUMNS if c.field not in found and c.field in
@@ -218,12 +260,11 @@ def _find_header(ws: Any) -> tuple[int, dict[str, int]]:
     raise LayoutError("Incidents: no header row with ID, Entity and Requirement in the first 30 rows")
 
 
-def _read_chosen(wb: Any) -> dict[tuple[str, str, int], Any]:
+def _read_chosen(rows: Iterable[Sequence[Any]]) -> dict[tuple[str, str, int], Any]:
     """The lawyer's Chosen amounts on the old Summary, by (entity key, requirement key, year)."""
-    ws = wb[C.SUMMARY_SHEET]
     out: dict[tuple[str, str, int], Any] = {}
     cols: dict[str, int] | None = None
-    for row in ws.iter_rows(values_only=True):
+    for row in rows:
         if cols is None:
             normed = [_norm(v) for v in row]
             if "chosen" in normed and "entity" in normed and "year" in normed:
@@ -241,13 +282,15 @@ def _read_chosen(wb: Any) -> dict[tuple[str, str, int], Any]:
 
 def _cell_formula(pkg: Package, where: tuple[str, int, int]) -> str | None:
     """The formula in a cell, read from the sheet XML (openpyxl's data_only view hides it)."""
+    from hipaa_xl.workbook.package import NS_MAIN, parse_xml, sheets
+
     sheet, r, c = where
     entry = next((s for s in sheets(pkg) if s.name == sheet), None)
     if entry is None or entry.part not in pkg:
         return None
-    from openpyxl.utils.cell import get_column_letter
+    from hipaa_xl.workbook.sheetxml import column_letter
 
-    target = f"{get_column_letter(c)}{r}"
+    target = f"{column_letter(c)}{r}"
     root = parse_xml(pkg[entry.part])
     for cell in root.iter(f"{{{NS_MAIN}}}c"):
         if cell.get("r") == target:

@@ -10,11 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 from xml.sax.saxutils import escape
 
-from openpyxl.utils.cell import get_column_letter
-
-from hipaa_xl.workbook.styles import Dxf, Style, StyleBook
+from hipaa_xl.workbook.styles import Dxf, Style
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EPOCH = dt.date(1899, 12, 30)
@@ -53,8 +52,21 @@ def serial(day: dt.date) -> int:
 
 def column_letter(col: int) -> str:
     """The letters of a 1-based column number: A for 1, AA for 27."""
-    letters: str = get_column_letter(col)
+    if not 1 <= col <= 18278:
+        raise ValueError(f"column {col} is outside A to ZZZ")
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
     return letters
+
+
+class StyleSink(Protocol):
+    """Where a sheet's styles go: ``StyleBook`` (styles.xml) or ``StyleList`` (the object model)."""
+
+    def xf(self, s: Style) -> int: ...
+
+    def dxf(self, d: Dxf) -> int: ...
 
 
 def ref(row: int, col: int, absolute: bool = False) -> str:
@@ -77,7 +89,7 @@ class PageSetup:
 class SheetWriter:
     """Cells, columns and sheet features of one generated worksheet."""
 
-    styles: StyleBook
+    styles: StyleSink
     rows: dict[int, dict[int, tuple[CellValue, int | None]]] = field(default_factory=dict)
     widths: dict[int, tuple[float, bool]] = field(default_factory=dict)
     row_heights: dict[int, float] = field(default_factory=dict)
