@@ -76,6 +76,8 @@ _VDATE = _date("violation date")
 _AS_OF = _date("as-of date")
 _KNOWN = _date("known date")
 _CORRECTED = _date("corrected date")
+_CURE_ENDS = _date("cure period ends date")
+_COMMENCED = _date("commenced date")
 _PENALTY = (_tier, _COUNT, _VDATE, cells.parse_schedule, _AS_OF)
 _CAP = (_tier, _VDATE, cells.parse_schedule, _AS_OF)
 _AG = (_COUNT, cells.parse_rate, lambda v: cells.parse_bool(v, "federal_action_pending"), _VDATE)
@@ -104,12 +106,26 @@ def _single(value: object) -> object:
     return value
 
 
-def _cmp_tier(culpability: object, known: Any, corrected: Any) -> str:
-    return tiers.derive_tier(culpability, known, corrected).tier
+def _cmp_tier(culpability: object, known: Any, corrected: Any, cure_ends: Any) -> str:
+    return tiers.derive_tier(culpability, known, corrected, cure_ends).tier
 
 
-def _violation_days(start: Any, end: Any, year: int | None, as_of: Any) -> int:
+def _limitation_date(as_of: Any, commenced: Any) -> Any:
+    """The date the six-year limitation is measured to: the commencement of the action (160.414),
+    by default the as-of date; a commencement after the as-of (assessment) date is an error."""
+    if commenced is None:
+        return as_of
+    if as_of is not None and commenced > as_of:
+        raise InvalidValue(
+            f"the action commenced on {commenced.isoformat()} is after the as-of (assessment) date "
+            f"{as_of.isoformat()}"
+        )
+    return commenced
+
+
+def _violation_days(start: Any, end: Any, year: int | None, as_of: Any, commenced: Any) -> int:
     days.check_order(start, end)
+    as_of = _limitation_date(as_of, commenced)
     if as_of is not None and as_of < start:
         raise InvalidValue(f"the as-of date {as_of.isoformat()} is before the start date {start.isoformat()}")
     if year is not None:
@@ -122,8 +138,8 @@ def _violation_days(start: Any, end: Any, year: int | None, as_of: Any) -> int:
     return 0 if in_time is None else days.count_days(*in_time)
 
 
-def _time_barred(day: Any, as_of: Any) -> bool:
-    return days.is_time_barred(day, as_of or clock.today())
+def _time_barred(day: Any, as_of: Any, commenced: Any) -> bool:
+    return days.is_time_barred(day, _limitation_date(as_of or clock.today(), commenced))
 
 
 def _schedule_source(schedule: str, as_of: Any) -> str:
@@ -173,38 +189,56 @@ def AG_DAMAGES(
     return cells.broadcast(ag.ag_damages, _AG, violations, per_violation, federal_action_pending, violation_date)
 
 
+_DOC_CURE_ENDS = "Last day of the cure period as the Secretary extended it (optional; default known + 29)"
+_DOC_COMMENCED = (
+    "Date the action commenced (notice of proposed determination; optional; default as_of): the "
+    "six-year limitation runs to it"
+)
+
+
 @declare_for_excel(
     culpability="did not know / reasonable cause / willful neglect (- corrected / - not corrected)",
     known_date="First day the entity knew or should have known",
     corrected_date="Day the violation was corrected",
+    cure_period_ends=_DOC_CURE_ENDS,
 )
-def CMP_TIER(culpability: Any, known_date: Any = None, corrected_date: Any = None) -> Result:
-    """Tier A-D; willful neglect corrected within the 30-day period beginning on known_date is C, else D."""
-    return cells.broadcast(_cmp_tier, (_text("culpability"), _KNOWN, _CORRECTED), culpability, known_date, corrected_date)
+def CMP_TIER(culpability: Any, known_date: Any = None, corrected_date: Any = None, cure_period_ends: Any = None) -> Result:
+    """Tier A-D; willful neglect corrected within the 30-day period beginning on known_date (or the
+    period as extended, 1320d-5(b)(2)(B)(i)) is C, else D."""
+    return cells.broadcast(
+        _cmp_tier, (_text("culpability"), _KNOWN, _CORRECTED, _CURE_ENDS),
+        culpability, known_date, corrected_date, cure_period_ends)
 
 
 @declare_for_excel(
     tier=_DOC_TIER,
     known_date="First day the entity knew or should have known",
     corrected_date="Day the violation was corrected",
+    cure_period_ends=_DOC_CURE_ENDS,
 )
-def CURED(tier: Any, known_date: Any = None, corrected_date: Any = None) -> Result:
-    """TRUE when the 30-day cure bars any penalty: tier A or B corrected in time (1320d-5(b)(2)(A))."""
-    return cells.broadcast(tiers.is_cured, (_text("tier"), _KNOWN, _CORRECTED), tier, known_date, corrected_date)
+def CURED(tier: Any, known_date: Any = None, corrected_date: Any = None, cure_period_ends: Any = None) -> Result:
+    """TRUE when the cure bars any penalty: tier A or B corrected within the 30-day period, or the
+    period as the Secretary extended it (1320d-5(b)(2)(A)-(B))."""
+    return cells.broadcast(
+        tiers.is_cured, (_text("tier"), _KNOWN, _CORRECTED, _CURE_ENDS),
+        tier, known_date, corrected_date, cure_period_ends)
 
 
 @declare_for_excel(
     start_date="First day in violation",
     end_date="Last day in violation (counted)",
     year="Count only the days in this calendar year (optional)",
-    as_of="Count only the days not time-barred at this date (optional)",
+    as_of="Drop the days time-barred at this date (optional); days after it are not cut",
+    commenced=_DOC_COMMENCED,
 )
-def VIOLATION_DAYS(start_date: Any, end_date: Any, year: Any = None, as_of: Any = None) -> Result:
+def VIOLATION_DAYS(
+    start_date: Any, end_date: Any, year: Any = None, as_of: Any = None, commenced: Any = None
+) -> Result:
     """Days of a continuing violation, start through end inclusive: one violation a day (160.406)."""
     return cells.broadcast(
         _violation_days,
-        (_required_date("start date"), _required_date("end date"), cells.parse_year, _AS_OF),
-        start_date, end_date, year, as_of)
+        (_required_date("start date"), _required_date("end date"), cells.parse_year, _AS_OF, _COMMENCED),
+        start_date, end_date, year, as_of, commenced)
 
 
 @declare_for_excel(**_PENALTY_DOCS)
@@ -250,10 +284,13 @@ def CRIMINAL_YEARS(offense: Any) -> Result:
 @declare_for_excel(
     violation_date="Date of the violation",
     as_of=_DOC_AS_OF,
+    commenced=_DOC_COMMENCED,
 )
-def TIME_BARRED(violation_date: Any, as_of: Any = None) -> Result:
-    """TRUE when more than six years have passed since the violation (42 U.S.C. 1320a-7a(c)(1))."""
-    return cells.broadcast(_time_barred, (_required_date("violation date"), _AS_OF), violation_date, as_of)
+def TIME_BARRED(violation_date: Any, as_of: Any = None, commenced: Any = None) -> Result:
+    """TRUE when the action commenced more than six years after the violation (42 U.S.C. 1320a-7a(c)(1);
+    45 CFR 160.414); the commencement date defaults to the as-of date."""
+    return cells.broadcast(
+        _time_barred, (_required_date("violation date"), _AS_OF, _COMMENCED), violation_date, as_of, commenced)
 
 
 @declare_for_excel(

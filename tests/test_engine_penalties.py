@@ -105,5 +105,5 @@ def test_explanation_cites_every_figure() -> None:
     result = explain_cmp("B", 10, AFTER_2009, "regulation")
     assert "160.404(b)(2)(ii)(A)" in result.explanation
     assert "160.404(b)(2)(ii)(B)" in result.explanation
-    assert "$10,000 to $500,000" in result.explanation
+    assert "statutory minimum (if a CMP is imposed) $10,000, maximum $500,000" in result.explanation
     assert result.minimum == 10_000 and result.maximum == 500_000

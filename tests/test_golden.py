@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import GOLDEN, SHARED_GOLDEN, golden_cases
+from helpers import GOLDEN, SHARED_GOLDEN, golden_cases
 
 from hipaa_xl import udfs
 

@@ -50,7 +50,7 @@ def _engine_groups(path: Path, schedule: str, as_of: dt.date) -> tuple[dict[Key,
 
     data = path.read_bytes()
     inputs = read_inputs(data, package_from_bytes(data))
-    agg = aggregate([r.incident for r in inputs.rows if r.incident], schedule, as_of)
+    agg = aggregate([r.incident for r in inputs.rows if r.incident], schedule, as_of, inputs.commenced)
     notes: dict[Key, set[str]] = {}
     for r in agg.rows:
         found = notes.setdefault((r.entity_key, r.requirement_key, r.year), set())

@@ -11,9 +11,10 @@ from rich.table import Table
 
 from hipaa_xl import cells, clock
 from hipaa_xl.cli.common import EXIT_BAD_INPUT, fail, parse_as_of
-from hipaa_xl.engine import ag_damages, criminal_explanation, explain_cmp, parse_tier
-from hipaa_xl.errors import HipaaInputError
-from hipaa_xl.law.loader import load_series
+from hipaa_xl.engine import ag_damages, criminal_explanation, explain_cmp, is_time_barred, parse_tier
+from hipaa_xl.engine.penalties import MINIMUM_LABEL, minimum_note
+from hipaa_xl.errors import HipaaInputError, InvalidValue
+from hipaa_xl.law.loader import load_rules, load_series
 from hipaa_xl.law.schedules import resolve_amounts, schedule_names, tiered_cap_estimates
 
 
@@ -27,13 +28,23 @@ def explain(
     date: Annotated[str | None, typer.Option("--date", help="Violation date, YYYY-MM-DD")] = None,
     schedule: Annotated[str, typer.Option(help="Schedule: " + ", ".join(schedule_names()))] = "regulation",
     as_of: Annotated[str | None, typer.Option("--as-of", help="Assessment date, YYYY-MM-DD (default today)")] = None,
+    commenced: Annotated[
+        str | None,
+        typer.Option(
+            "--commenced",
+            help="Date the action commenced (notice of proposed determination), YYYY-MM-DD; the six-year "
+            "limitation runs to it (default: the assessment date)",
+        ),
+    ] = None,
 ) -> None:
     """Print the penalty range for one tier and count, with every figure's citation."""
     asof = parse_as_of(as_of)
     try:
         vdate = _date(date, "violation date")
+        started = _date(commenced, "--commenced date")
         result = explain_cmp(parse_tier(tier), violations, vdate, cells.parse_schedule(schedule), asof)
         ag = ag_damages(violations, None, False, vdate)
+        limitation = _limitation_row(vdate, asof, started)
     except HipaaInputError as exc:
         fail(exc.message, EXIT_BAD_INPUT)
     console = Console()
@@ -49,13 +60,41 @@ def explain(
         a.maximum_citation,
     )
     table.add_row("Calendar-year cap" + (" (estimate)" if a.cap_is_estimate else ""), f"${a.cap:,}", a.cap_citation)
-    table.add_row("[bold]Minimum exposure[/]", f"[bold]${result.minimum:,}[/]", "min(n x minimum, cap)")
-    table.add_row("[bold]Maximum exposure[/]", f"[bold]${result.maximum:,}[/]", "min(n x maximum, cap)")
-    table.add_row("State AG damages (maximum)", f"${ag:,}", "42 U.S.C. 1320d-5(d)(2)")
+    minimum_label = MINIMUM_LABEL[0].upper() + MINIMUM_LABEL[1:]
+    table.add_row(f"[bold]{minimum_label}[/]", f"[bold]${result.minimum:,}[/]", "min(n x minimum, cap) (1)")
+    table.add_row("[bold]Maximum[/]", f"[bold]${result.maximum:,}[/]", "min(n x maximum, cap)")
+    all_states = load_rules().ag_damages.all_states_note
+    table.add_row("State AG damages (maximum)", f"${ag:,}", "42 U.S.C. 1320d-5(d)(2) (2)")
+    notes = [f"(1) {minimum_label}: {minimum_note(result.tier)}.", f"(2) AG damages: {all_states.text}."]
+    if limitation is not None:
+        status, cite = limitation
+        table.add_row("Six-year limitation", status, "(3)")
+        notes.append(f"(3) {cite}.")
     console.print(table)
+    for note in notes:
+        console.print(note, highlight=False)
     console.print(result.explanation, highlight=False)
     if asof is None and schedule in ("current", "current-tiered"):
         console.print(f"(assessment date: system date {clock.today().isoformat()})", style="dim")
+
+
+def _limitation_row(
+    vdate: dt.date | None, as_of: dt.date | None, commenced: dt.date | None
+) -> tuple[str, str] | None:
+    """The six-year limitation for the violation date, measured to the commencement (160.414)."""
+    if commenced is not None and as_of is not None and commenced > as_of:
+        raise InvalidValue(
+            f"--commenced {commenced.isoformat()} is after the assessment (as-of) date {as_of.isoformat()}"
+        )
+    if vdate is None:
+        return None
+    to = commenced or as_of or clock.today()
+    rules = load_rules()
+    cite = rules.limitation_years.citation
+    if commenced is not None:
+        cite += f"; measured to the action commenced on {to.isoformat()} ({rules.limitation_commencement.citation})"
+    status = "time-barred" if is_time_barred(vdate, to) else "in time"
+    return status, f"Six-year limitation to {to.isoformat()}: {cite}"
 
 
 def schedules() -> None:
@@ -75,6 +114,8 @@ def schedules() -> None:
             top = "-" if a.maximum is None else f"{a.maximum:,}"
             cells_out.append(f"{a.minimum:,} / {top}; {a.cap:,}{'*' if a.cap_is_estimate else ''}")
             source = a.source
+            if name == "statute":  # decisions 31: the tiered caps as HHS printed them, not adjusted
+                source += "; unadjusted (current-tiered: the adjusted estimate)"
         table.add_row(name, *cells_out, source)
     console.print(table)
     label, caps = list(tiered_cap_estimates().items())[-1]

@@ -3,8 +3,12 @@
 Rules applied (decisions.md 1-4, 7-10): continuing violations one per day through the effective end;
 the six-year limitation day by day; the 30-day cure bars every day of an incident; no CMP or AG
 damages after a criminal penalty (1320d-5(b)(1)); a duplicate of a more general requirement adds
-nothing (160.404(b)(3)); each (tier, regime) part of a group is capped by its own calendar-year cap
-and the group's total by the largest of those caps; AG damages are capped once per group.
+nothing (160.404(b)(3)), and a cycle of Duplicate-of links or a duplicate of an invalid row is
+itself invalid; each (tier, regime) part of a group is capped by its own calendar-year cap and the
+group's total by the largest of those caps; AG damages are capped once per group. Incidents of the
+members of an affiliated covered entity entered for its act are grouped and capped once under it
+(160.402(b)(2)). The six-year limitation runs to the commencement of the action (160.414), which
+defaults to the as-of (assessment) date.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import difflib
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
 from hipaa_xl import clock
@@ -33,11 +37,18 @@ from hipaa_xl.engine.incidents import (
     group_key,
 )
 from hipaa_xl.engine.penalties import check_count, range_for
-from hipaa_xl.engine.tiers import derive_tier, is_cured, parse_tier
+from hipaa_xl.engine.tiers import cure_period_end, derive_tier, is_cured, parse_tier
 from hipaa_xl.errors import HipaaInputError, InvalidValue
 from hipaa_xl.law.loader import load_rules, load_series
 from hipaa_xl.law.models import Tier
-from hipaa_xl.law.schedules import Amounts, Regime, check_schedule, newer_table_warning, resolve_amounts
+from hipaa_xl.law.schedules import (
+    Amounts,
+    Regime,
+    check_schedule,
+    fixed_table_too_new_warning,
+    newer_table_warning,
+    resolve_amounts,
+)
 
 ONE_DAY = dt.timedelta(days=1)
 SPLIT_WARNING = "one cap applies; split the row by year for exact caps"
@@ -91,7 +102,7 @@ def _effective_end(incident: Incident, as_of: dt.date) -> tuple[dt.date, str, li
 def _tier(incident: Incident) -> tuple[Tier, str, list[str]]:
     derived = None
     if incident.culpability not in (None, ""):
-        derived = derive_tier(incident.culpability, incident.known, incident.corrected)
+        derived = derive_tier(incident.culpability, incident.known, incident.corrected, incident.cure_period_ends)
     if incident.tier not in (None, ""):
         tier = parse_tier(incident.tier)
         warnings = []
@@ -107,13 +118,24 @@ def _tier(incident: Incident) -> tuple[Tier, str, list[str]]:
 
 
 class _Pricer:
-    """Prices the rows of one matter: one schedule, one as-of date."""
+    """Prices the rows of one matter: one schedule, one as-of date, one commencement date."""
 
-    def __init__(self, schedule: str, as_of: dt.date) -> None:
+    def __init__(self, schedule: str, as_of: dt.date, commenced: dt.date | None = None) -> None:
         self.schedule = schedule
         self.as_of = as_of
-        self.first_in_time = first_day_in_time(as_of)
-        self.limitation = load_rules().limitation_years.citation
+        rules = load_rules()
+        # 160.414: the limitation is measured to the commencement of the action (160.420), not to
+        # the final assessment; without a commencement date, the as-of date serves both
+        self.first_in_time = first_day_in_time(commenced or as_of)
+        self.limitation = rules.limitation_years.citation
+        if commenced is not None and commenced != as_of:
+            self.limitation += (
+                f"; measured to the action commenced on {commenced.isoformat()} "
+                f"({rules.limitation_commencement.citation})"
+            )
+        bar = rules.criminal_bar
+        self.punishable_bars = as_of < bar.imposed_rule_from.value
+        self.criminal_bar = bar
         self.boundaries = _regime_boundaries(schedule)
         self._amounts: dict[tuple[Tier, int], Amounts] = {}
         ag = load_rules().ag_damages
@@ -133,7 +155,8 @@ class _Pricer:
             raise InvalidValue("Entity is required")
         if not requirement:
             raise InvalidValue("Requirement is required")
-        names = (entity, requirement, group_key(entity), group_key(requirement))
+        ace = (inc.affiliated_covered_entity or "").strip()
+        names = (entity, requirement, group_key(ace or entity), group_key(requirement), ace)
         if inc.start is None:
             raise InvalidValue("Start date is required")
         if inc.start > self.as_of:
@@ -141,7 +164,14 @@ class _Pricer:
                 f"Start {inc.start.isoformat()} is after the as-of date {self.as_of.isoformat()}"
             )
         tier, tier_reason, warnings = _tier(inc)
-        status, status_reason = self._status(inc, tier, known_ids)
+        status, status_reason, status_warnings = self._status(inc, tier, known_ids)
+        warnings += status_warnings
+        if ace and not _is_part_164(requirement):
+            warnings.append(
+                f"Affiliated covered entity {ace!r}: joint and several liability covers violations of part "
+                f"164 ({load_rules().affiliated_covered_entity.citation}); {requirement!r} does not look "
+                "like one"
+            )
         if inc.violations is not None:
             return [self._count_row(inc, tier, tier_reason, status, status_reason, warnings, names)]
         end, end_reason, end_warnings = _effective_end(inc, self.as_of)
@@ -167,30 +197,58 @@ class _Pricer:
 
     def _status(
         self, inc: Incident, tier: Tier, known_ids: dict[tuple[str, str], Incident]
-    ) -> tuple[Status, str]:
+    ) -> tuple[Status, str, list[str]]:
         if inc.duplicate_of not in (None, ""):
             target = str(inc.duplicate_of).strip()
-            if (group_key(inc.entity), target.casefold()) not in known_ids:
+            if not any((key, target.casefold()) in known_ids for key in _liable_keys(inc)):
                 raise InvalidValue(
                     f"Duplicate of names incident {target!r}, which is not an incident of the same entity"
                 )
             if target.casefold() == inc.id.strip().casefold():
                 raise InvalidValue("an incident cannot be a duplicate of itself")
-            return "duplicate", f"160.404(b)(3): counted under incident {target}"
+            return "duplicate", f"160.404(b)(3): counted under incident {target}", []
+        bar = self.criminal_bar
         if inc.criminal_penalty_imposed:
-            return "criminal", (
-                "criminal penalty imposed for the act: no CMP and no AG damages (42 U.S.C. 1320d-5(b)(1))"
+            return "criminal", f"{bar.imposed.citation} (no CMP and no AG damages)", []
+        if inc.criminal_offense_punishable:
+            if self.punishable_bars:
+                return "criminal", (
+                    f"{bar.punishable.citation}: assessed {self.as_of.isoformat()}, before "
+                    f"{bar.imposed_rule_from.value.isoformat()} (no CMP and no AG damages)"
+                ), []
+            warning = (
+                f"criminal offense punishable but no criminal penalty imposed: from "
+                f"{bar.imposed_rule_from.value.isoformat()} only an imposed penalty bars a CMP "
+                f"({bar.imposed_rule_from.citation}); the incident is priced"
             )
-        if is_cured(tier, inc.known, inc.corrected):
+            return self._cure_status(inc, tier, [warning])
+        return self._cure_status(inc, tier, [])
+
+    def _cure_status(self, inc: Incident, tier: Tier, warnings: list[str]) -> tuple[Status, str, list[str]]:
+        if is_cured(tier, inc.known, inc.corrected, inc.cure_period_ends):
+            last, extended, _ = cure_period_end(inc.known, inc.cure_period_ends)
+            if not extended:
+                return "cured", (
+                    "corrected within the 30-day period beginning on the known date, not willful neglect: "
+                    "no penalty and no AG damages (42 U.S.C. 1320d-5(b)(2)(A))"
+                ), warnings
+            assert last is not None
+            ext = load_rules().cure_period_extension
+            ag_too = is_cured(tier, inc.known, inc.corrected)
             return "cured", (
-                "corrected within the 30-day period beginning on the known date, not willful neglect: "
-                "no penalty and no AG damages (42 U.S.C. 1320d-5(b)(2)(A))"
-            )
-        return "counted", "counted"
+                f"corrected within the cure period as extended by the Secretary to {last.isoformat()}, not "
+                f"willful neglect: no penalty ({ext.citation}); "
+                + (
+                    "corrected within the 30-day period as well: no AG damages (42 U.S.C. 1320d-5(b)(2)(A))"
+                    if ag_too
+                    else f"AG damages not barred by the cure: {ext.scope}"
+                )
+            ), warnings
+        return "counted", "counted", warnings
 
     def _count_row(
         self, inc: Incident, tier: Tier, tier_reason: str, status: Status, status_reason: str,
-        warnings: list[str], names: tuple[str, str, str, str],
+        warnings: list[str], names: tuple[str, str, str, str, str],
     ) -> ExposureRow:
         assert inc.start is not None and inc.violations is not None
         n = check_count(inc.violations)
@@ -213,7 +271,7 @@ class _Pricer:
 
     def _row(  # called positionally on the hot path: keywords cost more than the work
         self, inc: Incident, tier: Tier, tier_reason: str, status: Status, status_reason: str,
-        warnings: list[str], names: tuple[str, str, str, str], kind: Literal["continuing", "count"],
+        warnings: list[str], names: tuple[str, str, str, str, str], kind: Literal["continuing", "count"],
         year: int, first: dt.date, last: dt.date,
         effective_end: dt.date | None, end_reason: str, in_time: int, barred: int,
     ) -> ExposureRow:
@@ -225,14 +283,15 @@ class _Pricer:
         low, high = range_for(amounts, in_time) if counted else (0, 0)
         barred_high = range_for(amounts, barred)[1] if counted else 0
         ag_status: AgStatus
-        if status in ("cured", "criminal", "duplicate"):
+        if status in ("criminal", "duplicate") or (status == "cured" and self._ag_cured(inc, tier)):
             ag_status = status
         elif first < self.ag_from:  # 1320d-5(d) reaches violations after 2009-02-17 only
             ag_status = "pre-2009"
+        elif in_time == 0:
+            # (d)(8) bars these days for good, a pending federal action or not; only days in time wait
+            ag_status = "time-barred" if barred else "no violations"
         elif inc.federal_action_pending:
             ag_status = "deferred"
-        elif in_time == 0:
-            ag_status = "time-barred"
         else:
             ag_status = "eligible"
         ag = min(in_time * self.ag_rate, self.ag_cap) if ag_status == "eligible" else 0
@@ -266,7 +325,16 @@ class _Pricer:
             amounts.source,  # source
             self.limitation,  # limitation_citation
             tuple(warnings),  # warnings
+            names[4],  # affiliated_covered_entity
         )
+
+    @staticmethod
+    def _ag_cured(inc: Incident, tier: Tier) -> bool:
+        """The cure bars AG damages only within the 30-day period: the Secretary's extension is for
+        the CMP alone (1320d-5(b)(2)(B)(i))."""
+        if inc.cure_period_ends is None:
+            return True
+        return is_cured(tier, inc.known, inc.corrected)
 
 
 def _group(rows: Sequence[ExposureRow], display: tuple[str, str], ag_limit: int) -> GroupTotal:
@@ -358,41 +426,263 @@ def _near_duplicates(kind: str, names: dict[str, str]) -> list[str]:
     return out
 
 
+def _is_part_164(requirement: str) -> bool:
+    """Whether a requirement names a provision of 45 CFR part 164 (160.402(b)(2) covers only those)."""
+    text = re.sub(r"^(45\s*c\.?f\.?r\.?\s*|§+\s*)", "", requirement.strip(), flags=re.IGNORECASE)
+    return text.startswith("164")
+
+
+def _liable_keys(inc: Incident) -> tuple[str, ...]:
+    """The keys an incident's Duplicate-of target may carry: its entity's and its affiliated
+    covered entity's (members of one affiliated covered entity answer for one act)."""
+    ace = (inc.affiliated_covered_entity or "").strip()
+    return (group_key(inc.entity), group_key(ace)) if ace else (group_key(inc.entity),)
+
+
+def _duplicate_target(inc: Incident, known_ids: dict[tuple[str, str], Incident]) -> Incident | None:
+    """The incident named in ``inc``'s Duplicate of, when it exists (same entity); None otherwise."""
+    if inc.duplicate_of in (None, ""):
+        return None
+    target = str(inc.duplicate_of).strip().casefold()
+    for key in _liable_keys(inc):
+        found = known_ids.get((key, target))
+        if found is not None:
+            return found
+    return None
+
+
+def _duplicate_problems(
+    incidents: Sequence[Incident], known_ids: dict[tuple[str, str], Incident]
+) -> dict[int, str]:
+    """Incidents (by position) whose Duplicate-of chain never reaches a counted incident.
+
+    160.404(b)(3) allows a penalty for one of the provisions: a cycle of Duplicate-of links (two or
+    more incidents marking each other) would price every one of them at $0, so each incident on the
+    cycle is invalid, with the cycle named; an incident whose chain runs into a cycle is invalid too.
+    """
+    position = {id(inc): i for i, inc in enumerate(incidents)}
+    problems: dict[int, str] = {}
+    for start in incidents:
+        if start.duplicate_of in (None, ""):
+            continue  # the common case: no link to follow
+        chain: list[Incident] = []
+        seen: set[int] = set()
+        inc: Incident | None = start
+        while inc is not None and id(inc) not in seen:
+            seen.add(id(inc))
+            chain.append(inc)
+            inc = _duplicate_target(inc, known_ids)
+        if inc is None:
+            continue  # the chain ends in a counted incident (or a missing one, reported by the pricer)
+        loop = chain[chain.index(inc):]
+        if len(loop) < 2:
+            continue  # a self-reference, reported by the pricer
+        names = " -> ".join(i.id.strip() for i in [*loop, loop[0]])
+        reason = (
+            f"Duplicate of links form a cycle ({names}): 160.404(b)(3) allows a penalty for one of them, so "
+            "clear 'Duplicate of' on the incident to be counted"
+        )
+        if start in loop:
+            problems[position[id(start)]] = reason
+        else:
+            problems[position[id(start)]] = (
+                f"Duplicate of leads into a cycle of Duplicate-of links ({names}), so no incident is counted "
+                "for it; 160.404(b)(3) allows a penalty for one of them"
+            )
+    return problems
+
+
+def _intervals(rows: Sequence[ExposureRow]) -> list[tuple[dt.date, dt.date]]:
+    """The days an incident's rows cover, merged into sorted intervals."""
+    spans = sorted((r.segment_start, r.segment_end) for r in rows)
+    merged: list[tuple[dt.date, dt.date]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1] + ONE_DAY:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _uncovered(days: list[tuple[dt.date, dt.date]], cover: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
+    """The parts of ``days`` outside ``cover`` (both sorted, merged interval lists)."""
+    out: list[tuple[dt.date, dt.date]] = []
+    for a, b in days:
+        cursor = a
+        for c, d in cover:
+            if d < cursor or c > b:
+                continue
+            if c > cursor:
+                out.append((cursor, c - ONE_DAY))
+            cursor = max(cursor, d + ONE_DAY)
+            if cursor > b:
+                break
+        if cursor <= b:
+            out.append((cursor, b))
+    return out
+
+
+def _coverage_warning(target_id: str, uncovered: list[tuple[dt.date, dt.date]]) -> str:
+    spans = ", ".join(a.isoformat() if a == b else f"{a.isoformat()}..{b.isoformat()}" for a, b in uncovered[:3])
+    more = f" and {len(uncovered) - 3} more span(s)" if len(uncovered) > 3 else ""
+    return (
+        f"Duplicate of {target_id}: this incident's days {spans}{more} are not covered by incident "
+        f"{target_id}'s days, so nothing is counted for them (160.404(b)(3)); check the dates or the link"
+    )
+
+
+def _general_form_warnings(
+    rows: Sequence[ExposureRow], general_forms: Mapping[str, str]
+) -> list[str]:
+    """160.404(b)(3): incidents under a requirement and under its more general form, same group.
+
+    ``general_forms`` maps a requirement to the provision that repeats it in a more general form (the
+    Requirements sheet's suggestion). The figures are unchanged: the lawyer decides whether the facts
+    are one violation (mark one incident Duplicate of the other) or separate ones (OCR has penalised
+    164.312(a) and 164.502(a) separately, e.g. MD Anderson).
+    """
+    forms = {group_key(k): group_key(v) for k, v in general_forms.items() if k.strip() and v.strip()}
+    if not forms:
+        return []
+    counted: dict[tuple[str, int, str], list[ExposureRow]] = defaultdict(list)
+    for r in rows:
+        if r.status == "counted" and r.violations + r.time_barred_violations > 0:
+            counted[(r.entity_key, r.year, r.requirement_key)].append(r)
+    cite = load_rules().more_general_form.citation
+    out: list[str] = []
+    for (entity, year, req), specific in counted.items():
+        general = forms.get(req)
+        if general is None or (entity, year, general) not in counted:
+            continue
+        broad = counted[(entity, year, general)]
+        a = ", ".join(dict.fromkeys(r.incident_id for r in specific))
+        b = ", ".join(dict.fromkeys(r.incident_id for r in broad))
+        out.append(
+            f"{specific[0].entity}, {year}: incident(s) {a} under {specific[0].requirement} and {b} under "
+            f"{broad[0].requirement}, which repeats it in a more general form; {cite}. If the facts are one "
+            f"violation, mark {b} 'Duplicate of' {specific[0].incident_id} (the specific provision is "
+            "counted); if they are separate violations, keep both"
+        )
+    return out
+
+
 def aggregate(
-    incidents: Iterable[Incident], schedule: str = "regulation", as_of: dt.date | None = None
+    incidents: Iterable[Incident],
+    schedule: str = "regulation",
+    as_of: dt.date | None = None,
+    commenced: dt.date | None = None,
+    general_forms: Mapping[str, str] | None = None,
 ) -> Aggregation:
-    """Every incident priced and grouped by (entity, identical requirement, calendar year)."""
+    """Every incident priced and grouped by (entity, identical requirement, calendar year).
+
+    ``as_of`` is the assessment date (which 45 CFR 102.3 table applies; default today). ``commenced``
+    is the date the action commenced (the notice of proposed determination, 160.420; for a State AG,
+    the filing, 1320d-5(d)(8)): the six-year limitation is measured to it (160.414); default the as-of
+    date; later than the as-of date is an error. ``general_forms`` maps a requirement to its more
+    general form (160.404(b)(3)): an incident under each in one group is warned about.
+    """
     schedule = check_schedule(schedule)
     day = as_of if as_of is not None else clock.today()
+    if commenced is not None and commenced > day:
+        raise InvalidValue(
+            f"the action commenced on {commenced.isoformat()} is after the as-of (assessment) date "
+            f"{day.isoformat()}: the assessment follows the notice of proposed determination (45 CFR 160.420)"
+        )
     incidents = list(incidents)
-    pricer = _Pricer(schedule, day)
-    known_ids = {(group_key(i.entity), i.id.strip().casefold()): i for i in incidents}
+    pricer = _Pricer(schedule, day, commenced)
+    known_ids: dict[tuple[str, str], Incident] = {}
+    duplicates = False
+    for i in incidents:
+        ident = i.id.strip().casefold()
+        known_ids.setdefault((group_key(i.entity), ident), i)
+        if i.affiliated_covered_entity:
+            known_ids.setdefault((group_key(i.affiliated_covered_entity.strip()), ident), i)
+        duplicates = duplicates or i.duplicate_of not in (None, "")
+    cycles = _duplicate_problems(incidents, known_ids) if duplicates else {}
+    priced: list[list[ExposureRow] | str] = []
+    for n, inc in enumerate(incidents):
+        if n in cycles:
+            priced.append(cycles[n])
+            continue
+        try:
+            priced.append(pricer.rows(inc, known_ids))
+        except HipaaInputError as exc:
+            priced.append(exc.message)
+    if duplicates:
+        _check_duplicates(incidents, known_ids, priced)
     rows: list[ExposureRow] = []
     invalid: list[InvalidIncident] = []
-    warnings: list[str] = []
-    for inc in incidents:
-        try:
-            rows.extend(pricer.rows(inc, known_ids))
-        except HipaaInputError as exc:
-            invalid.append(InvalidIncident(incident_id=inc.id, row=inc.row, reason=exc.message))
+    for inc, result in zip(incidents, priced, strict=True):
+        if isinstance(result, str):
+            invalid.append(InvalidIncident(incident_id=inc.id, row=inc.row, reason=result))
+        else:
+            rows.extend(result)
     display_entity: dict[str, str] = {}
     display_req: dict[str, str] = {}
+    members: dict[str, dict[str, None]] = {}
     grouped: dict[tuple[str, str, int], list[ExposureRow]] = defaultdict(list)
     for r in rows:
-        display_entity.setdefault(r.entity_key, r.entity)
+        display_entity.setdefault(r.entity_key, r.affiliated_covered_entity or r.entity)
         display_req.setdefault(r.requirement_key, r.requirement)
+        if r.affiliated_covered_entity:
+            members.setdefault(r.entity_key, {})[" ".join(r.entity.split())] = None
         grouped[(r.entity_key, r.requirement_key, r.year)].append(r)
     limit = ag_cap()
     groups = tuple(
-        _group(members, (display_entity[k[0]], display_req[k[1]]), limit) for k, members in grouped.items()
+        _group(members_rows, (display_entity[k[0]], display_req[k[1]]), limit) for k, members_rows in grouped.items()
     )
+    for g in groups:
+        if g.entity_key in members:
+            g.members = tuple(members[g.entity_key])
+    warnings: list[str] = []
     warnings += _near_duplicates("Entity", display_entity)
     warnings += _near_duplicates("Requirement", display_req)
+    if general_forms:
+        warnings += _general_form_warnings(rows, general_forms)
     if schedule in ("current", "current-tiered"):
         newer = newer_table_warning(day)
         if newer:
             warnings.append(newer)
+    else:
+        early = fixed_table_too_new_warning(schedule, day)
+        if early:
+            warnings.append(early)
     return Aggregation(
         schedule=schedule, as_of=day, rows=tuple(rows), groups=groups, invalid=tuple(invalid),
         warnings=tuple(warnings),
     )
+
+
+def _check_duplicates(
+    incidents: Sequence[Incident], known_ids: dict[tuple[str, str], Incident], priced: list[list[ExposureRow] | str]
+) -> None:
+    """A duplicate of an invalid row is invalid (it must not silently add $0); a duplicate whose days
+    are not covered by its target's days gets a warning (the figures do not change)."""
+    position = {id(inc): i for i, inc in enumerate(incidents)}
+    changed = True
+    while changed:  # a chain of duplicates: repeat until no new row turns invalid
+        changed = False
+        for n, inc in enumerate(incidents):
+            result = priced[n]
+            target = _duplicate_target(inc, known_ids)
+            if isinstance(result, str) or target is None:
+                continue
+            target_result = priced[position[id(target)]]
+            if isinstance(target_result, str):
+                priced[n] = (
+                    f"Duplicate of names incident {target.id.strip()}, which is invalid ({target_result}); "
+                    "fix that row, or count this one"
+                )
+                changed = True
+    for n, inc in enumerate(incidents):
+        result = priced[n]
+        target = _duplicate_target(inc, known_ids)
+        if isinstance(result, str) or target is None:
+            continue
+        target_result = priced[position[id(target)]]
+        assert not isinstance(target_result, str)
+        missing = _uncovered(_intervals(result), _intervals(target_result))
+        if missing:
+            warning = _coverage_warning(target.id.strip(), missing)
+            for r in result:
+                r.warnings = (*r.warnings, warning)

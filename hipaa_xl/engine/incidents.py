@@ -44,16 +44,28 @@ class Incident(BaseModel):
     violations: int | None = Field(default=None)
     known: dt.date | None = None
     corrected: dt.date | None = None
+    cure_period_ends: dt.date | None = None
+    """The last day of the cure period as the Secretary extended it (1320d-5(b)(2)(B)(i)); blank:
+    known + 29."""
     duplicate_of: str | None = None
     federal_action_pending: bool = False
     criminal_penalty_imposed: bool = False
+    """A penalty under 1320d-6 has been imposed for the act (160.410(a)(2); 1320d-5(b)(1))."""
+    criminal_offense_punishable: bool = False
+    """The act is an offense punishable under 1320d-6 (no penalty imposed yet): bars a CMP assessed
+    before 2011-02-18 (160.410(a)(1)), nothing after."""
+    affiliated_covered_entity: str | None = None
+    """The affiliated covered entity whose act this is (160.402(b)(2)): the incident is grouped and
+    capped under it, its members jointly and severally liable for one amount."""
     factors: str = ""
     row: int | None = None
     """Where the incident came from (a sheet row), for messages."""
 
 
 Status = Literal["counted", "cured", "criminal", "duplicate", "no penalty"]
-AgStatus = Literal["eligible", "cured", "criminal", "duplicate", "pre-2009", "deferred", "time-barred"]
+AgStatus = Literal[
+    "eligible", "cured", "criminal", "duplicate", "pre-2009", "deferred", "time-barred", "no violations"
+]
 
 
 @dataclasses.dataclass(slots=True)
@@ -64,6 +76,7 @@ class ExposureRow:
     entity: str
     requirement: str
     entity_key: str
+    """The key of the person the caps apply to: the affiliated covered entity's when one is given."""
     requirement_key: str
     year: int
     kind: Literal["continuing", "count"]
@@ -90,16 +103,38 @@ class ExposureRow:
     """The table the amounts come from."""
     limitation_citation: str
     warnings: tuple[str, ...] = ()
+    affiliated_covered_entity: str = ""
+    """The affiliated covered entity the row is capped under (160.402(b)(2)); "" when none."""
+
+    @property
+    def ag_explanation(self) -> str:
+        """The AG status in words: only days still in time are deferred; barred days stay barred."""
+        if self.ag_status == "deferred" and self.time_barred_violations:
+            return (
+                f"{self.violations} day(s) deferred while the federal action is pending (1320d-5(d)(7)), "
+                f"{self.time_barred_violations} time-barred for good (1320d-5(d)(8))"
+            )
+        if self.ag_status == "deferred":
+            return "deferred while the federal action is pending (1320d-5(d)(7))"
+        if self.ag_status == "time-barred":
+            return "time-barred (1320d-5(d)(8)), whether or not a federal action is pending"
+        return self.ag_status
 
     @property
     def explanation(self) -> str:
         """The row's figures in words, with the rules that produced them."""
+        ace = (
+            f"; capped under the affiliated covered entity {self.affiliated_covered_entity}"
+            if self.affiliated_covered_entity
+            else ""
+        )
         return (
             f"{self.incident_id} {self.year} {self.segment_start.isoformat()}..{self.segment_end.isoformat()}: "
             f"{self.violations} violation(s) in time, {self.time_barred_violations} time-barred "
             f"[{self.limitation_citation}]; {self.tier_reason}; {self.status_reason}; {self.regime} amounts "
-            f"({self.source}); minimum ${self.minimum:,}, maximum ${self.maximum:,}, cap ${self.cap:,} "
-            f"[{self.cap_citation}]; AG damages ${self.ag_damages:,} ({self.ag_status})"
+            f"({self.source}); statutory minimum (if a CMP is imposed) ${self.minimum:,}, maximum "
+            f"${self.maximum:,}, cap ${self.cap:,} [{self.cap_citation}]{ace}; AG damages "
+            f"${self.ag_damages:,} ({self.ag_explanation})"
         )
 
 
@@ -145,10 +180,29 @@ class GroupTotal:
     parts: tuple[GroupPart, ...]
     largest_cap: int
     ag_cap: int
+    members: tuple[str, ...] = ()
+    """For an affiliated covered entity (``entity``): its members, jointly and severally liable for
+    this one amount (160.402(b)(2)); empty otherwise."""
+
+    @property
+    def largest_part(self) -> GroupPart:
+        """The part whose cap bounds the group's total (the largest cap; the first such part)."""
+        return max(self.parts, key=lambda p: p.cap)
+
+    @property
+    def liable(self) -> str:
+        """Who owes the group's amount: the entity, or the members of the affiliated covered entity
+        jointly and severally (160.402(b)(2))."""
+        if not self.members:
+            return self.entity
+        return (
+            f"{self.entity} (affiliated covered entity): {', '.join(self.members)} jointly and severally "
+            "liable for one amount, 45 CFR 160.402(b)(2)"
+        )
 
     @property
     def explanation(self) -> str:
-        """How the caps were applied to this group, with citations."""
+        """How the caps were applied to this group, citing the cap that actually bounds it."""
         mixed = (
             f" Parts ({', '.join(f'tier {p.tier} {p.regime}' for p in self.parts)}) are each capped by their "
             f"own cap and the total by the largest, ${self.largest_cap:,}."
@@ -156,9 +210,9 @@ class GroupTotal:
             else ""
         )
         return (
-            f"{self.entity}, {self.requirement}, {self.year}: minimum ${self.minimum:,}, maximum "
-            f"${self.maximum:,} after the calendar-year cap for identical violations "
-            f"[{self.parts[0].cap_citation}].{mixed} AG damages ${self.ag_damages:,} (at most "
+            f"{self.liable}, {self.requirement}, {self.year}: statutory minimum (if a CMP is imposed) "
+            f"${self.minimum:,}, maximum ${self.maximum:,} after the calendar-year cap for identical "
+            f"violations [{self.largest_part.cap_citation}].{mixed} AG damages ${self.ag_damages:,} (at most "
             f"${self.ag_cap:,} a year for the group, 42 U.S.C. 1320d-5(d)(2))."
         )
 

@@ -1,7 +1,10 @@
 """Civil money penalty ranges for violations of one identical requirement in one calendar year.
 
-Minimum exposure = min(n x per-violation minimum, cap); maximum = min(n x per-violation maximum, cap),
-where tier D's per-violation maximum is the cap (45 CFR 160.404(b); 42 U.S.C. 1320d-5(a)(3)).
+Statutory minimum (if a CMP is imposed) = min(n x per-violation minimum, cap); maximum = min(n x
+per-violation maximum, cap), where tier D's per-violation maximum is the cap (45 CFR 160.404(b);
+42 U.S.C. 1320d-5(a)(3)). The minimum binds only if a penalty is imposed: OCR may resolve a tier A
+violation by corrective action (1320d-5(e)) and waive a tier A or B penalty to the extent it would be
+excessive (45 CFR 160.412; 1320d-5(b)(3)); willful neglect requires a penalty (1320d-5(c)(1)).
 """
 
 from __future__ import annotations
@@ -57,7 +60,8 @@ def annual_cap(
     schedule: str = DEFAULT_SCHEDULE,
     as_of: dt.date | None = None,
 ) -> int:
-    """The calendar-year cap for identical violations (160.404(b)(1)(ii), (b)(2)(i)-(iv)(B))."""
+    """The calendar-year cap for identical violations (160.404(b)(1)(ii), (b)(2)(i)-(iv)(B)); 0 where
+    no penalty can be imposed at all (tier A facts before 2009-02-18, former 1320d-5(b)(2))."""
     return resolve_amounts(tier, violation_date, schedule, as_of).cap
 
 
@@ -76,8 +80,24 @@ class CmpResult(BaseModel):
     warnings: tuple[str, ...]
 
 
+MINIMUM_LABEL = "statutory minimum (if a CMP is imposed)"
+"""How every floor is named: the minimum binds only if a penalty is imposed (decisions 21)."""
+
+
 def _money(value: int) -> str:
     return f"${value:,}"
+
+
+def minimum_note(tier: Tier) -> str:
+    """Why the statutory minimum binds only if a CMP is imposed, for this tier, cited."""
+    rules = load_rules()
+    if tier in ("A", "B"):
+        corrective = (
+            f"{rules.corrective_action.text} ({rules.corrective_action.citation}); " if tier == "A" else ""
+        )
+        return f"{corrective}{rules.waiver.text} ({rules.waiver.citation})"
+    required = rules.willful_neglect_penalty_required
+    return f"{required.text} ({required.citation})"
 
 
 def explain_cmp(
@@ -87,7 +107,8 @@ def explain_cmp(
     schedule: str = DEFAULT_SCHEDULE,
     as_of: dt.date | None = None,
 ) -> CmpResult:
-    """The penalty range with one readable explanation: tier, per-violation range, cap, result."""
+    """The penalty range with one readable explanation: tier, per-violation range, cap, result,
+    the readings the figures rest on and why the minimum binds only if a CMP is imposed."""
     check_count(violations)
     amounts = resolve_amounts(tier, violation_date, schedule, as_of)
     low, high = range_for(amounts, violations)
@@ -97,7 +118,7 @@ def explain_cmp(
             f"Tier {tier}, {violations:,} violation(s): no penalty at all for a violation before "
             f"{load_rules().hitech_violations_from.value.isoformat()} where the person did not know and "
             f"with reasonable diligence would not have "
-            f"known [{amounts.maximum_citation}]"
+            f"known, so no calendar-year cap applies either [{amounts.maximum_citation}]"
         )
     else:
         same = amounts.minimum_citation == amounts.maximum_citation == amounts.cap_citation
@@ -112,12 +133,15 @@ def explain_cmp(
         )
         body = (
             f"Tier {tier}, {violations:,} violation(s) of one identical requirement in one calendar "
-            f"year: at least {_money(amounts.minimum)} a violation{cite(amounts.minimum_citation)}, "
+            f"year: {MINIMUM_LABEL} {_money(amounts.minimum)} a violation{cite(amounts.minimum_citation)}, "
             f"{per_max}; calendar-year cap {cap_text}{cite(amounts.cap_citation)}"
-            f"{f' [{amounts.cap_citation}]' if same else ''}; range {_money(low)} to {_money(high)}"
+            f"{f' [{amounts.cap_citation}]' if same else ''}; {MINIMUM_LABEL} {_money(low)}, maximum "
+            f"{_money(high)} ({minimum_note(tier)})"
         )
     dated = f"violation dated {violation_date.isoformat()}; " if violation_date is not None else ""
     text = f"{body}. Amounts: {amounts.source}; {dated}{amounts.why}."
+    for reading in amounts.readings:
+        text += f" {reading[0].upper()}{reading[1:]}."
     for warning in amounts.warnings:
         text += f" Warning: {warning}."
     citations = tuple(dict.fromkeys((amounts.minimum_citation, amounts.maximum_citation, amounts.cap_citation)))

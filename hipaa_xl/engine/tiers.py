@@ -106,63 +106,111 @@ def last_day_of_cure_period(known: dt.date) -> dt.date:
     return known + dt.timedelta(days=days - 1)
 
 
-def corrected_within_period(known: dt.date | None, corrected: dt.date | None) -> tuple[bool, list[str]]:
-    """Whether the correction falls in the 30-day period beginning on the known date.
+def cure_period_end(
+    known: dt.date | None, cure_period_ends: dt.date | None = None
+) -> tuple[dt.date | None, bool, list[str]]:
+    """The last day of the cure period: (day, extended by the Secretary?, warnings).
 
-    1320d-5(b)(2)(A); 160.404(b)(2)(iii). A correction dated before the known date counts as
+    Known + 29 (the 30-day period of 1320d-5(b)(2)(A), day 1 being the known date), or the date the
+    Secretary extended it to (1320d-5(b)(2)(B)(i); 45 CFR 160.410(b)(2)(ii)(B), (c)(2)(ii)). An
+    extension cannot shorten the period: an earlier date is ignored with a warning. No known date and
+    no extension: None (the period is not established).
+    """
+    thirty = last_day_of_cure_period(known) if known is not None else None
+    if cure_period_ends is None:
+        return thirty, False, []
+    if thirty is not None and cure_period_ends < thirty:
+        return thirty, False, [
+            f"the cure period ends date ({cure_period_ends.isoformat()}) is before the last day of the "
+            f"30-day period ({thirty.isoformat()}); an extension cannot shorten the period, so the 30-day "
+            "period is used"
+        ]
+    return cure_period_ends, thirty is None or cure_period_ends > thirty, []
+
+
+def corrected_within_period(
+    known: dt.date | None, corrected: dt.date | None, cure_period_ends: dt.date | None = None
+) -> tuple[bool, list[str]]:
+    """Whether the correction falls in the cure period: the 30-day period beginning on the known
+    date, or the period as the Secretary extended it (``cure_period_ends``).
+
+    1320d-5(b)(2)(A)-(B); 160.404(b)(2)(iii). A correction dated before the known date counts as
     within the period (with a warning); a missing date means the correction is not established.
     """
-    if known is None or corrected is None:
-        return False, []
-    warnings: list[str] = []
-    if corrected < known:
+    last, _extended, warnings = cure_period_end(known, cure_period_ends)
+    if last is None or corrected is None:
+        return False, warnings
+    if known is not None and corrected < known:
         warnings.append(
             f"the correction ({corrected.isoformat()}) is dated before the known date "
             f"({known.isoformat()}); treated as within the 30-day period"
         )
-    return corrected <= last_day_of_cure_period(known), warnings
+    return corrected <= last, warnings
 
 
-def derive_tier(culpability: object, known: dt.date | None, corrected: dt.date | None) -> TierFinding:
+def _period_words(known: dt.date | None, last: dt.date, extended: bool) -> str:
+    """How the period is described in a reason: the 30-day period, or the extended one, cited."""
+    ext = load_rules().cure_period_extension
+    begins = f" beginning {known.isoformat()}" if known is not None else ""
+    if extended:
+        return (
+            f"the cure period{begins} as extended by the Secretary to {last.isoformat()} "
+            f"({ext.citation}; {ext.reading})"
+        )
+    return f"the 30-day period{begins} (last day {last.isoformat()})"
+
+
+def derive_tier(
+    culpability: object,
+    known: dt.date | None,
+    corrected: dt.date | None,
+    cure_period_ends: dt.date | None = None,
+) -> TierFinding:
     """The tier from culpability and dates: willful neglect corrected within the 30-day period
-    beginning on the known date is C, otherwise D (160.404(b)(2)(iii)-(iv))."""
+    beginning on the known date (or the period as the Secretary extended it) is C, otherwise D
+    (160.404(b)(2)(iii)-(iv); 1320d-5(a)(1)(C), (b)(2)(B)(i))."""
     tier = _tier_or_bare(culpability)
     cite = load_rules().cure_period_days.citation
     if tier is not None:
         return TierFinding(tier=tier, reason=f"tier {tier} as given ({culpability!r})")
-    within, warnings = corrected_within_period(known, corrected)
+    last, extended, _ = cure_period_end(known, cure_period_ends)
+    within, warnings = corrected_within_period(known, corrected, cure_period_ends)
     if within:
-        assert known is not None and corrected is not None
+        assert last is not None and corrected is not None
         return TierFinding(
             tier="C",
             reason=(
-                f"willful neglect corrected on {corrected.isoformat()}, within the 30-day period "
-                f"beginning {known.isoformat()} (last day {last_day_of_cure_period(known).isoformat()}): "
-                f"tier C, 45 CFR 160.404(b)(2)(iii); {cite}"
+                f"willful neglect corrected on {corrected.isoformat()}, within "
+                f"{_period_words(known, last, extended)}: tier C, 45 CFR 160.404(b)(2)(iii); {cite}"
             ),
             warnings=tuple(warnings),
         )
-    if known is None or corrected is None:
+    if last is None or corrected is None:
         reason = (
             "willful neglect with no known date or no correction date: correction within the 30-day "
             "period is not established, so tier D (45 CFR 160.404(b)(2)(iv))"
         )
     else:
         reason = (
-            f"willful neglect corrected on {corrected.isoformat()}, after the 30-day period beginning "
-            f"{known.isoformat()} (last day {last_day_of_cure_period(known).isoformat()}): tier D, "
-            "45 CFR 160.404(b)(2)(iv)"
+            f"willful neglect corrected on {corrected.isoformat()}, after "
+            f"{_period_words(known, last, extended)}: tier D, 45 CFR 160.404(b)(2)(iv)"
         )
     return TierFinding(tier="D", reason=reason, warnings=tuple(warnings))
 
 
-def is_cured(tier: object, known: dt.date | None, corrected: dt.date | None) -> bool:
-    """True when the 30-day cure bars any penalty and AG damages (42 U.S.C. 1320d-5(b)(2)(A)):
-    a failure not due to willful neglect (tiers A, B) corrected within the 30-day period."""
-    if known is None or corrected is None:
+def is_cured(
+    tier: object,
+    known: dt.date | None,
+    corrected: dt.date | None,
+    cure_period_ends: dt.date | None = None,
+) -> bool:
+    """True when the cure bars any penalty (42 U.S.C. 1320d-5(b)(2)(A)): a failure not due to
+    willful neglect (tiers A, B) corrected within the 30-day period beginning on the known date, or
+    within the period as the Secretary extended it (``cure_period_ends``, (b)(2)(B)(i))."""
+    if corrected is None or (known is None and cure_period_ends is None):
         _tier_or_bare(tier)  # still reject an unknown tier
         return False
     parsed = _tier_or_bare(tier)
     if parsed not in ("A", "B"):
         return False
-    return corrected_within_period(known, corrected)[0]
+    return corrected_within_period(known, corrected, cure_period_ends)[0]

@@ -59,6 +59,10 @@ class FixedSchedule(_Frozen):
     description: str
     document: str
     source_quality: str
+    note: str | None = None
+    """Shown in every explanation that uses this schedule (e.g. that its amounts are unadjusted)."""
+    tier_readings: dict[Tier, str] = {}
+    """Per tier: the reading a figure rests on, named in the explanations (e.g. tier D under 'statute')."""
     applies: Applies
     tiers: dict[Tier, TierAmounts]
 
@@ -112,6 +116,13 @@ class AdjustedSeries(_Frozen):
     tiered_caps_estimate: TieredCapsEstimate
 
 
+class CitedNote(_Frozen):
+    """A rule stated in words, with its citation."""
+
+    citation: str
+    text: str
+
+
 class AgRules(_Frozen):
     per_violation: CitedNumber
     cap: CitedNumber
@@ -119,6 +130,28 @@ class AgRules(_Frozen):
     federal_action: Citation
     criminal: Citation
     reduction: Citation
+    all_states_note: CitedNote
+
+
+class CureExtension(_Frozen):
+    """The Secretary's extension of the cure period and the reading that it also moves the C/D line."""
+
+    citation: str
+    reading: str
+    scope: str
+
+
+class CriminalBar(_Frozen):
+    """1320d-5(b)(1) / 160.410(a): 'punishable' barred a CMP assessed before ``imposed_rule_from``."""
+
+    imposed: Citation
+    imposed_rule_from: CitedDate
+    punishable: Citation
+
+
+class AffiliatedRules(_Frozen):
+    citation: str
+    several_entities_citation: str
 
 
 class CriminalOffense(_Frozen):
@@ -141,7 +174,15 @@ class Rules(_Frozen):
     title: str
     hitech_violations_from: CitedDate
     cure_period_days: CitedNumber
+    cure_period_extension: CureExtension
     limitation_years: CitedNumber
+    limitation_commencement: Citation
     ag_damages: AgRules
     criminal_offenses: dict[str, CriminalOffense]
     criminal_note: CriminalNote
+    criminal_bar: CriminalBar
+    waiver: CitedNote
+    corrective_action: CitedNote
+    willful_neglect_penalty_required: CitedNote
+    affiliated_covered_entity: AffiliatedRules
+    more_general_form: Citation

@@ -50,7 +50,9 @@ class Amounts(BaseModel):
     """Why this table applies to this violation and assessment date."""
     cap_is_estimate: bool = False
     no_penalty: bool = False
-    """True where the law allows no penalty at all (tier A facts before 2009-02-18)."""
+    """True where the law allows no penalty at all (tier A facts before 2009-02-18); the cap is then 0."""
+    readings: tuple[str, ...] = ()
+    """The readings these figures rest on, named in every explanation (e.g. 'statute' is unadjusted)."""
     warnings: tuple[str, ...] = ()
 
     @property
@@ -125,6 +127,9 @@ def _from_fixed(
 ) -> Amounts:
     t = data.tiers[tier]
     no_penalty = regime == "pre-2009" and t.maximum.value == 0
+    # the schedule's own note (e.g. 'statute' is unadjusted) only where it is the chosen schedule
+    note = data.note if schedule == data.name else None
+    readings = tuple(r for r in (note, data.tier_readings.get(tier)) if r)
     return Amounts(
         tier=tier,
         schedule=schedule,
@@ -133,11 +138,13 @@ def _from_fixed(
         minimum_citation=t.minimum.citation,
         maximum=t.maximum.value,
         maximum_citation=t.maximum.citation,
-        cap=_cap_value(t),
-        cap_citation=t.cap.citation,
+        # no penalty at all: no calendar-year cap either (the 160.404(b)(1)(ii) cap bounds nothing)
+        cap=0 if no_penalty else _cap_value(t),
+        cap_citation=t.maximum.citation if no_penalty else t.cap.citation,
         source=data.document,
         why=why,
         no_penalty=no_penalty,
+        readings=readings,
         warnings=warnings,
     )
 
@@ -230,7 +237,32 @@ def resolve_amounts(
             f"{violation_date.isoformat()}: a penalty cannot be assessed before the violation"
         )
     era = _era(violation_date, schedule)
-    return _resolve(tier, era, schedule, as_of if era in ("adjusted", "undated") and schedule in _CURRENT else None)
+    amounts = _resolve(tier, era, schedule, as_of if era in ("adjusted", "undated") and schedule in _CURRENT else None)
+    if as_of is not None and era in ("adjusted", "undated") and schedule not in _FIXED + _CURRENT:
+        early = fixed_table_too_new_warning(schedule, as_of)
+        if early:
+            return amounts.model_copy(update={"warnings": (*amounts.warnings, early)})
+    return amounts
+
+
+def fixed_table_too_new_warning(schedule: str, as_of: dt.date) -> str | None:
+    """A warning when a fixed ``cfr102-YYYY`` table took effect after the assessment date.
+
+    A 45 CFR 102.3 table applies only to penalties assessed on or after its effective date (and no
+    adjusted table to one assessed on or before 2016-08-01, 45 CFR 102.2): as ``current`` warns for a
+    stale table, a fixed table the assessment date could not yet use is named. None otherwise.
+    """
+    if schedule in _FIXED or schedule in _CURRENT:
+        return None
+    label = schedule.removeprefix("cfr102-")
+    table = next((t for t in load_series().tables if t.label == label), None)
+    if table is None or as_of >= table.effective:
+        return None
+    return (
+        f"schedule '{schedule}' fixes the table effective {table.effective.isoformat()} "
+        f"({table.federal_register}), after the assessment date {as_of.isoformat()}: a penalty assessed "
+        f"then could not use it ({load_series().applicability.assessed_after_citation}; 45 CFR 102.3)"
+    )
 
 
 Era = Literal["pre-2009", "unadjusted", "adjusted", "undated"]

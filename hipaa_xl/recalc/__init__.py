@@ -14,11 +14,11 @@ Every other part of the package stays byte-identical; see :mod:`hipaa_xl.recalc.
 Why a purpose-built evaluator and not a formula library
 -------------------------------------------------------
 The issue asks for a maintained formula library, with a fast path only where measurements show it
-is needed, *and* for a recalculation at least 20 times faster than ``formulas`` and ``pycel``. The
-measurements in ``shared/notes/headless-recalc.md`` (10,000 incident rows, about 200 SUMIFS) settle
-it: ``formulas`` took 57 s and 1.5 GB, ``pycel`` 16 s, ``xlcalculator`` over 240 s, while a small
-evaluator took under 1 s; with whole-column ranges ``formulas`` did not finish a 100-row book in 10
-minutes. Neither library writes formulas and values together either. So the kept library pieces
+is needed, *and* for a recalculation at least 20 times faster than ``formulas`` and ``pycel``.
+Measurements made when choosing (10,000 incident rows, about 200 SUMIFS; ``benchmarks/bench_recalc.py``
+repeats the comparison) settle it: ``formulas`` took 57 s and 1.5 GB, ``pycel`` 16 s, ``xlcalculator``
+over 240 s, while a small evaluator took under 1 s; with whole-column ranges ``formulas`` did not
+finish a 100-row book in 10 minutes. Neither library writes formulas and values together either. So the kept library pieces
 are used where they fit: openpyxl's Excel tokenizer (``openpyxl.formula.Tokenizer``) splits the
 formulas, lxml reads and writes the parts; the rest is small and measured:
 

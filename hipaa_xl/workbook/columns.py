@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-ColumnKind = Literal["text", "date", "count", "yesno", "tier", "culpability", "requirement"]
+ColumnKind = Literal["text", "date", "count", "yesno", "criminal", "tier", "culpability", "requirement"]
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,26 @@ INCIDENT_COLUMNS: tuple[IncidentColumn, ...] = (
     IncidentColumn("Corrected", "corrected", "date", 11, "Day the violation was corrected"),
     IncidentColumn("Duplicate of", "duplicate_of", "text", 11, "ID of the incident counted instead (160.404(b)(3))"),
     IncidentColumn("Federal action pending", "federal_action_pending", "yesno", 10, "1320d-5(d)(7)"),
-    IncidentColumn("Criminal penalty imposed", "criminal_penalty_imposed", "yesno", 10, "1320d-5(b)(1)"),
+    IncidentColumn(
+        "Criminal penalty imposed", "criminal_penalty_imposed", "criminal", 10,
+        "Yes: imposed, 160.410(a)(2). Punishable: bars a CMP before 2011-02-18, (a)(1)",
+    ),
     IncidentColumn("Factors", "factors", "text", 36, "160.408 aggravating / mitigating factors"),
+    # added later, at the end so that existing workbooks' and tests' column letters stay put
+    IncidentColumn(
+        "Cure period ends", "cure_period_ends", "date", 12,
+        "Last day of an extended cure period, 1320d-5(b)(2)(B); blank: Known + 29",
+    ),
+    IncidentColumn(
+        "Affiliated covered entity", "affiliated_covered_entity", "text", 20,
+        "The affiliated covered entity whose act this is: capped once under it, members jointly and "
+        "severally liable (160.402(b)(2))",
+    ),
 )
+
+MORE_GENERAL_HEADER = "More general form (a suggestion; 160.404(b)(3))"
+"""The Requirements column naming a provision that repeats the requirement in a more general form.
+It drives no figure: refresh warns when one group has counted incidents under both."""
 
 INCIDENTS_SHEET = "Incidents"
 EXPOSURE_SHEET = "Exposure"
@@ -50,6 +67,8 @@ HEADER_ROW = 4
 
 NAME_SCHEDULE = "Schedule"
 NAME_AS_OF = "AsOf"
+NAME_COMMENCED = "Commenced"
+"""Settings: the date the action commenced (160.414, 160.420); blank means the as-of date."""
 NAME_AS_OF_USED = "HXL_AS_OF_USED"
 NAME_MATTER = "MatterName"
 NAME_CLIENT = "Client"
@@ -62,3 +81,6 @@ DEFAULT_WORKBOOK_SCHEDULE = "current"
 
 CONFIDENTIAL = "Privileged & Confidential - Attorney Work Product"
 YES_NO = ("Yes", "No")
+PUNISHABLE = "Punishable"
+"""The criminal column's third state: an offense punishable under 1320d-6, no penalty imposed."""
+CRIMINAL_CHOICES = (*YES_NO, PUNISHABLE)

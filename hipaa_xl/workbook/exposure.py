@@ -7,8 +7,10 @@ CMP_MAX, ANNUAL_CAP, AG_DAMAGES, TIME_BARRED) on this row's copy of the Incident
 
 The row formulas are stated once, below, as templates a reviewer can read as Excel formulas: each
 name in braces is a cell of the same row (its column key: ``{from}``, ``{in_time}``), ``{inc.X}`` is
-this incident's value of Incidents field X, ``{col.X}`` the letters of column X, and ``{schedule}``,
-``{as_of}`` the workbook's names. A template starting with "=" is a formula; any other text is
+this incident's value of Incidents field X, ``{col.X}`` the letters of column X, ``{schedule}``,
+``{as_of}`` and ``{commenced}`` the workbook's names (``{commenced}`` is "" in a workbook made before
+Settings had "Action commenced on"), and ``{criminal_rule_from}`` the date from which only an imposed
+criminal penalty bars a CMP (160.410(a), from the law data). A template starting with "=" is a formula; any other text is
 written as it stands; None leaves the cell blank.
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from hipaa_xl.law.loader import load_rules
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook.cell_styles import CENTER, CHECK, DATE, HEADER, INT, MONEY, RED, SUBTITLE, TEXT, TEXT_WRAP, TITLE
 from hipaa_xl.workbook.layout import ExposureLine, Layout
@@ -86,6 +89,7 @@ EXPOSURE_COLUMNS: tuple[XCol, ...] = (
     XCol("exp_tier", "Tier (at refresh)", 6, TEXT, hidden=True),
     XCol("exp_entity", "Entity (at refresh)", 16, TEXT, hidden=True),
     XCol("exp_requirement", "Requirement (at refresh)", 13, TEXT, hidden=True),
+    XCol("exp_ace", "Affiliated covered entity (at refresh)", 13, TEXT, hidden=True),
     # hidden: the Incidents cells of this row, read by row number so that every row's formulas are
     # copies of each other (one shape: fast to recalculate, easy to audit)
     XCol("f_culpability", "Culpability (Incidents)", 12, TEXT, hidden=True, role="incident"),
@@ -95,6 +99,9 @@ EXPOSURE_COLUMNS: tuple[XCol, ...] = (
     XCol("f_violations", "Violations (Incidents)", 8, INT, hidden=True, role="incident"),
     XCol("f_known", "Known (Incidents)", 10, DATE, hidden=True, role="incident"),
     XCol("f_corrected", "Corrected (Incidents)", 10, DATE, hidden=True, role="incident"),
+    XCol("f_cure_period_ends", "Cure period ends (Incidents)", 10, DATE, hidden=True, role="incident"),
+    XCol("f_affiliated_covered_entity", "Affiliated covered entity (Incidents)", 12, TEXT, hidden=True,
+         role="incident"),
     XCol("f_duplicate_of", "Duplicate of (Incidents)", 8, TEXT, hidden=True, role="incident"),
     XCol("f_federal_action_pending", "Federal action pending (Incidents)", 8, TEXT, hidden=True, role="incident"),
     XCol("f_criminal_penalty_imposed", "Criminal penalty imposed (Incidents)", 8, TEXT, hidden=True,
@@ -125,7 +132,8 @@ CONTINUING: dict[str, str | None] = {
     "eff_why": '=IF({inc.end}<>"",IF({inc.end}>{as_of},"cut at the as-of date","End as given"),'
                'IF({inc.corrected}<>"",IF({inc.corrected}>{as_of},"cut at the as-of date",'
                '"no End: the Corrected day"),"no End or Corrected: the as-of date"))',
-    "in_time": '=IF({to}<{from},0,VIOLATION_DAYS({from},{to},"",{as_of}))',
+    # the six-year limitation runs to the commencement of the action (160.414; blank: the as-of date)
+    "in_time": '=IF({to}<{from},0,VIOLATION_DAYS({from},{to},"",{as_of},{commenced}))',
     "barred": "=IF({to}<{from},0,VIOLATION_DAYS({from},{to})-{in_time})",
 }
 
@@ -135,21 +143,30 @@ GIVEN: dict[str, str | None] = {
     "to": "={from}",
     "eff_end": None,
     "eff_why": "Violations given: dated Start",
-    "in_time": "=IF(TIME_BARRED({from},{as_of}),0,{inc.violations})",
-    "barred": "=IF(TIME_BARRED({from},{as_of}),{inc.violations},0)",
+    "in_time": "=IF(TIME_BARRED({from},{as_of},{commenced}),0,{inc.violations})",
+    "barred": "=IF(TIME_BARRED({from},{as_of},{commenced}),{inc.violations},0)",
 }
 
-CRIMINAL_PENALTY_IMPOSED = (
+CRIMINAL_PUNISHABLE = '{inc.criminal_penalty_imposed}="' + C.PUNISHABLE + '"'
+"""The criminal column says the act is an offense punishable under 1320d-6, no penalty imposed."""
+CRIMINAL_BAR = (
     'OR({inc.criminal_penalty_imposed}=TRUE,{inc.criminal_penalty_imposed}=1,'
-    '{inc.criminal_penalty_imposed}="yes",{inc.criminal_penalty_imposed}="y")'
+    '{inc.criminal_penalty_imposed}="yes",{inc.criminal_penalty_imposed}="y",'
+    'AND(' + CRIMINAL_PUNISHABLE + ',{as_of}<{criminal_rule_from}))'
 )
+"""160.410(a): a criminal penalty imposed bars the CMP; before 2011-02-18 an offense punishable did."""
+AG_COUNTED = 'OR({status}="counted",AND({status}="cured",NOT(CURED({tier},{inc.known},{inc.corrected}))))'
+"""Days that may carry AG damages: counted, or cured only by the Secretary's extension, which is for
+the CMP alone (1320d-5(b)(2)(B)(i)); AG damages keep the 30-day period."""
 
 PRICED: dict[str, str | None] = {
     # decisions 6: a typed Tier wins over the one derived from the culpability and the dates
-    "tier": '=CMP_TIER(IF({inc.tier}<>"",{inc.tier},{inc.culpability}),{inc.known},{inc.corrected})',
-    # decisions 4 and 9: a duplicate, a criminal penalty or the 30-day cure leaves a row uncounted
-    "status": '=IF({inc.duplicate_of}<>"","duplicate",IF(' + CRIMINAL_PENALTY_IMPOSED + ',"criminal",'
-              'IF(CURED({tier},{inc.known},{inc.corrected}),"cured",'
+    # the cure period ends known + 29, or on the day the Secretary extended it to (1320d-5(b)(2)(B))
+    "tier": '=CMP_TIER(IF({inc.tier}<>"",{inc.tier},{inc.culpability}),{inc.known},{inc.corrected},'
+            '{inc.cure_period_ends})',
+    # decisions 4 and 9: a duplicate, a criminal bar or the cure leaves a row uncounted
+    "status": '=IF({inc.duplicate_of}<>"","duplicate",IF(' + CRIMINAL_BAR + ',"criminal",'
+              'IF(CURED({tier},{inc.known},{inc.corrected},{inc.cure_period_ends}),"cured",'
               'IF(CMP_MAX({tier},1,{from},{schedule},{as_of})=0,"no penalty","counted"))))',
     "counted": '=IF({status}="counted",{in_time},0)',
     "counted_barred": '=IF({status}="counted",{barred},0)',
@@ -157,16 +174,25 @@ PRICED: dict[str, str | None] = {
     "maximum": '=IF({status}="counted",CMP_MAX({tier},{in_time},{from},{schedule},{as_of}),0)',
     "barred_max": '=IF({status}="counted",CMP_MAX({tier},{barred},{from},{schedule},{as_of}),0)',
     "cap": "=ANNUAL_CAP({tier},{from},{schedule},{as_of})",
-    # decisions 10: AG damages only for eligible days; deferred while the federal action is pending
-    "ag_eligible": '=IF({status}="counted",IF(AG_DAMAGES(1,"",{inc.federal_action_pending},{from})>0,{in_time},0),0)',
-    "ag_deferred": '=IF({status}="counted",IF(AND(AG_DAMAGES(1,"",FALSE,{from})>0,'
+    # decisions 10: AG damages only for eligible days; only days in time are deferred while the
+    # federal action is pending ((d)(7)); time-barred days stay barred ((d)(8))
+    "ag_eligible": '=IF(' + AG_COUNTED + ',IF(AG_DAMAGES(1,"",{inc.federal_action_pending},{from})>0,'
+                   '{in_time},0),0)',
+    "ag_deferred": '=IF(' + AG_COUNTED + ',IF(AND(AG_DAMAGES(1,"",FALSE,{from})>0,'
                    'AG_DAMAGES(1,"",{inc.federal_action_pending},{from})=0),{in_time},0),0)',
     "note": '=IF({status}="duplicate","160.404(b)(3): counted under incident "&{inc.duplicate_of},'
-            'IF({status}="criminal","criminal penalty imposed: no CMP or AG damages (1320d-5(b)(1))",'
-            'IF({status}="cured","corrected within 30 days: no penalty (1320d-5(b)(2)(A))",'
+            'IF({status}="criminal",IF(' + CRIMINAL_PUNISHABLE + ','
+            '"criminal offense punishable, 160.410(a)(1): no CMP or AG damages when assessed before '
+            '{criminal_rule_from_text}","criminal penalty imposed, 160.410(a)(2): no CMP or AG damages '
+            '(1320d-5(b)(1))"),'
+            'IF({status}="cured",IF({ag_eligible}+{ag_deferred}>0,"corrected within the cure period as '
+            'extended: no CMP (1320d-5(b)(2)(B)(i)); AG damages not barred","corrected within the cure '
+            'period: no penalty (1320d-5(b)(2)(A))"),'
             'IF({status}="no penalty","before 2009-02-18, did not know: no penalty (old 1320d-5(b)(2))",'
             'IF({ag_deferred}>0,"AG damages deferred: federal action pending (1320d-5(d)(7))",'
-            'IF({barred}>0,"some days time-barred (six years, 1320a-7a(c)(1))",""))))))',
+            'IF(AND({in_time}=0,{barred}>0),"time-barred (six years, 1320a-7a(c)(1); AG: (d)(8), whether '
+            'or not a federal action is pending)",'
+            'IF({barred}>0,"some days time-barred (six years, 1320a-7a(c)(1))","")))))))',
 }
 
 INCIDENT_DAYS = '=IF({inc.violations}<>"",{inc.violations},VIOLATION_DAYS({inc.start},' + EFFECTIVE_END + "))"
@@ -177,6 +203,7 @@ STALE_TERMS = (
     "{cap}<>INDEX(${col.cap}:${col.cap},{rep_row})",
     "TRIM({entity})<>{exp_entity}",
     "TRIM({requirement})<>{exp_requirement}",
+    'TRIM({inc.affiliated_covered_entity}&"")<>{exp_ace}&""',
 )
 """Decisions 23: the layout is out of date when any of these holds (tier, cap or group changed)."""
 FIRST_ROW_STALE_TERM = "{inc_days}<>SUM({incident_rows})"
@@ -210,6 +237,8 @@ class Context:
     exposure_last: int
     schedule_name: str = C.NAME_SCHEDULE
     as_of_name: str = C.NAME_AS_OF
+    commenced_name: str | None = C.NAME_COMMENCED
+    """None in a workbook made before Settings had "Action commenced on": the as-of date serves."""
 
 
 class _Letters:
@@ -234,9 +263,12 @@ class _RowNames:
 
     def __init__(self, row: int, ctx: Context, **extra: str) -> None:
         self._row = row
+        rule_from = load_rules().criminal_bar.imposed_rule_from.value
         self._names: dict[str, object] = {
             "inc": _IncidentCells(row), "col": _Letters(), "schedule": ctx.schedule_name,
-            "as_of": ctx.as_of_name, "incident_ids": ctx.id_range, **extra,
+            "as_of": ctx.as_of_name, "commenced": ctx.commenced_name or '""', "incident_ids": ctx.id_range,
+            "criminal_rule_from": f"DATE({rule_from.year},{rule_from.month},{rule_from.day})",
+            "criminal_rule_from_text": rule_from.isoformat(), **extra,
         }
 
     def __getitem__(self, name: str) -> object:
@@ -302,6 +334,7 @@ def _exposure_row(ws: SheetWriter, line: ExposureLine, ctx: Context) -> None:
     put("exp_tier", line.tier)
     put("exp_entity", " ".join(line.entity.split())[:200])
     put("exp_requirement", " ".join(line.requirement.split())[:200])
+    put("exp_ace", " ".join(line.affiliated_covered_entity.split())[:200] or None)
     stale_terms = list(STALE_TERMS)
     if line.first_of_incident:
         formulas["inc_days"] = INCIDENT_DAYS

@@ -57,6 +57,14 @@ class Inputs:
     as_of_value: dt.date | None
     matter: dict[str, str] = field(default_factory=dict)
     chosen: dict[tuple[str, str, int], Any] = field(default_factory=dict)
+    commenced: dt.date | None = None
+    """Settings' "Action commenced on" (160.414); None when blank or absent (then the as-of date)."""
+    has_commenced: bool = False
+    """Whether the workbook has the ``Commenced`` name (workbooks made before it have not)."""
+    commenced_error: str = ""
+    """Why the "Action commenced on" cell could not be read as a date ("" when it could)."""
+    general_forms: dict[str, str] = field(default_factory=dict)
+    """Requirements sheet: requirement -> its more general form (160.404(b)(3), a suggestion)."""
 
 
 def _norm(text: object) -> str:
@@ -117,6 +125,18 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _criminal(value: Any) -> tuple[bool, bool]:
+    """The criminal column: (penalty imposed, offense punishable only).
+
+    Yes/No as any yes/no cell (160.410(a)(2); 1320d-5(b)(1)), or "Punishable": an offense punishable
+    under 1320d-6 for which no penalty has been imposed, which barred a CMP assessed before 2011-02-18
+    (160.410(a)(1)).
+    """
+    if isinstance(value, str) and _norm(value) == C.PUNISHABLE.casefold():
+        return False, True
+    return cells.parse_bool(value, "Criminal penalty imposed"), False
+
+
 def parse_incident(values: dict[str, Any], row: int) -> IncidentRow:
     """One Incidents row as an engine ``Incident``, or the reason it cannot be one."""
     raw_id = _text(values.get("id"))
@@ -124,6 +144,7 @@ def parse_incident(values: dict[str, Any], row: int) -> IncidentRow:
         if not raw_id:
             raise HipaaInputError("ID is required")
         tier_value = values.get("tier")
+        imposed, punishable = _criminal(values.get("criminal_penalty_imposed"))
         data: dict[str, Any] = {
             "id": raw_id,
             "entity": _text(values.get("entity")),
@@ -136,11 +157,12 @@ def parse_incident(values: dict[str, Any], row: int) -> IncidentRow:
             "violations": _to_count(values.get("violations")),
             "known": _to_date(values.get("known"), "Known"),
             "corrected": _to_date(values.get("corrected"), "Corrected"),
+            "cure_period_ends": _to_date(values.get("cure_period_ends"), "Cure period ends"),
+            "affiliated_covered_entity": _text(values.get("affiliated_covered_entity")) or None,
             "duplicate_of": _text(values.get("duplicate_of")) or None,
             "federal_action_pending": cells.parse_bool(values.get("federal_action_pending"), "Federal action pending"),
-            "criminal_penalty_imposed": cells.parse_bool(
-                values.get("criminal_penalty_imposed"), "Criminal penalty imposed"
-            ),
+            "criminal_penalty_imposed": imposed,
+            "criminal_offense_punishable": punishable,
             "factors": _text(values.get("factors")),
             "row": row,
         }
@@ -227,11 +249,22 @@ def inputs_from_values(rows_of: RowsOf, cell_at: CellAt, sheet_names: Sequence[s
             except LayoutError:
                 matter[key] = ""
     chosen = _read_chosen(rows_of(C.SUMMARY_SHEET, None)) if C.SUMMARY_SHEET in sheet_names else {}
+    has_commenced = C.NAME_COMMENCED.casefold() in folded
+    commenced_value = cell_value(C.NAME_COMMENCED)[1] if has_commenced else None
+    general_forms = (_read_general_forms(rows_of(C.REQUIREMENTS_SHEET, None))
+                     if C.REQUIREMENTS_SHEET in sheet_names else {})
     as_of_date = None
     try:
         as_of_date = _to_date(as_of_value, "as-of date")
     except (HipaaInputError, cells.CellError):
         as_of_date = None
+    commenced, commenced_error = None, ""
+    try:
+        commenced = _to_date(commenced_value, "Action commenced on")
+    except HipaaInputError as exc:
+        commenced_error = exc.message
+    except cells.CellError as exc:
+        commenced_error = f"Action commenced on holds the error {exc.text}"
     return Inputs(
         header_row=header_row,
         columns=columns,
@@ -242,7 +275,31 @@ def inputs_from_values(rows_of: RowsOf, cell_at: CellAt, sheet_names: Sequence[s
         as_of_value=as_of_date,
         matter=matter,
         chosen=chosen,
+        commenced=commenced,
+        has_commenced=has_commenced,
+        commenced_error=commenced_error,
+        general_forms=general_forms,
     )
+
+
+def _read_general_forms(rows: Iterable[Sequence[Any]]) -> dict[str, str]:
+    """Requirement -> its "More general form" on the Requirements sheet (found by header text)."""
+    out: dict[str, str] = {}
+    cols: tuple[int, int] | None = None
+    for r_index, row in enumerate(rows, 1):
+        if r_index > 5000:
+            break
+        if cols is None:
+            normed = [_norm(v) for v in row]
+            general = next((i for i, n in enumerate(normed) if n.startswith("more general form")), None)
+            if "requirement" in normed and general is not None:
+                cols = (normed.index("requirement"), general)
+            continue
+        req = _text(row[cols[0]]) if cols[0] < len(row) else ""
+        general_form = _text(row[cols[1]]) if cols[1] < len(row) else ""
+        if req and general_form:
+            out[req] = general_form
+    return out
 
 
 def _find_header(rows: Iterable[Sequence[Any]]) -> tuple[int, dict[str, int]]:

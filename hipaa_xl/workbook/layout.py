@@ -62,6 +62,7 @@ class ExposureLine:
     part_rep_row: int = 0
     entity: str = ""
     requirement: str = ""
+    affiliated_covered_entity: str = ""
 
 
 @dataclass
@@ -77,6 +78,9 @@ class SummaryGroup:
     parts: list[int] = field(default_factory=list)
     """Exposure sheet row of each part's representative row (its cap), in part order."""
     sheet_row: int = 0
+    members: tuple[str, ...] = ()
+    """For an affiliated covered entity (``entity``): its members, jointly and severally liable for
+    the group's one amount (160.402(b)(2))."""
 
 
 @dataclass
@@ -132,7 +136,8 @@ def build_layout(rows: list[IncidentRow], agg: Aggregation, first_row: int) -> L
     ordered = sorted(group_keys.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2]))
     numbers = {k: i for i, (k, _) in enumerate(ordered, start=1)}
     groups = [
-        SummaryGroup(numbers[k], shown[k][0], shown[k][1], k[2], g) for k, g in ordered
+        SummaryGroup(numbers[k], shown[k][0], shown[k][1], k[2], g, members=g.members if g is not None else ())
+        for k, g in ordered
     ]
     part_numbers: dict[int, dict[tuple[str, str], int]] = {}
 
@@ -167,6 +172,7 @@ def build_layout(rows: list[IncidentRow], agg: Aggregation, first_row: int) -> L
                     ExposureLine(
                         ir, er.kind, er.year, er.regime, er.tier, lo, hi, number, part,
                         entity=er.entity, requirement=er.requirement,
+                        affiliated_covered_entity=er.affiliated_covered_entity,
                     )
                 )
         inc_lines[0].first_of_incident = True
@@ -204,7 +210,9 @@ def _span_of_invalid(ir: IncidentRow) -> tuple[str, str, int, int]:
     raw = dict(ir.raw)
     if ir.incident is not None:
         raw.update(ir.incident.model_dump())
-    entity, requirement = _as_text(raw.get("entity")).strip(), _as_text(raw.get("requirement")).strip()
+    # the members of an affiliated covered entity are grouped under it (160.402(b)(2))
+    ace = _as_text(raw.get("affiliated_covered_entity")).strip()
+    entity, requirement = ace or _as_text(raw.get("entity")).strip(), _as_text(raw.get("requirement")).strip()
     start, end = _year(raw.get("start")), _year(raw.get("end") or raw.get("corrected"))
     if start is None:
         return entity, requirement, 0, 9999

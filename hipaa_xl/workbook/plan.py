@@ -61,6 +61,22 @@ class RefreshReport:
         return out
 
 
+def _commenced(inputs: Inputs, as_of: dt.date, warnings: list[str]) -> dt.date | None:
+    """Settings' "Action commenced on" for the engine's layout pass (160.414), or None (the as-of
+    date serves). A value the formulas cannot use is warned about: every Exposure row then shows
+    the error in its Check column, so no figure is silently wrong."""
+    if inputs.commenced_error:
+        warnings.append(f"Settings: {inputs.commenced_error}; the Exposure rows show an error until it is fixed")
+        return None
+    if inputs.commenced is not None and inputs.commenced > as_of:
+        warnings.append(
+            f"Settings: Action commenced on {inputs.commenced.isoformat()} is after the as-of (assessment) date "
+            f"{as_of.isoformat()}; the Exposure rows show an error until it is fixed"
+        )
+        return None
+    return inputs.commenced
+
+
 def resolve_as_of(inputs: Inputs, cli_as_of: dt.date | None) -> tuple[dt.date, str, list[str]]:
     """Decisions 14: a typed Settings date wins; =TODAY() or blank takes --as-of, else the system date."""
     warnings: list[str] = []
@@ -128,9 +144,10 @@ def plan_refresh(inputs: Inputs, styles: StyleSink, cli_as_of: dt.date | None = 
     except HipaaInputError as exc:
         raise RefreshError(f"Settings: {exc.message}") from None
     as_of, source, warnings = resolve_as_of(inputs, cli_as_of)
+    commenced = _commenced(inputs, as_of, warnings)
     _mark_duplicate_ids(inputs.rows)
     incidents = [ir.incident for ir in inputs.rows if ir.incident is not None]
-    agg = aggregate(incidents, schedule, as_of)
+    agg = aggregate(incidents, schedule, as_of, commenced, inputs.general_forms)
     first = EXPOSURE_HEADER_ROW + 1
     layout = build_layout(inputs.rows, agg, first)
     report = RefreshReport(as_of, source, schedule, incidents=len(inputs.rows),
@@ -156,11 +173,12 @@ def plan_refresh(inputs: Inputs, styles: StyleSink, cli_as_of: dt.date | None = 
         id_range=f"{inc_sheet}!{ref(inputs.header_row + 1, id_col, True)}:{ref(id_last, id_col, True)}",
         exposure_first=first,
         exposure_last=max(first, first + len(layout.lines) - 1),
+        commenced_name=C.NAME_COMMENCED if inputs.has_commenced else None,
     )
     exp = exposure_sheet(styles, layout, ctx, _page("Exposure", inputs, as_of))
     comparison = []
     for name in COMPARED_SCHEDULES:
-        other = agg if name == schedule else aggregate(incidents, name, as_of)
+        other = agg if name == schedule else aggregate(incidents, name, as_of, commenced)
         lo, hi, ag = other.grand_total()
         note = "the schedule chosen on Settings" if name == schedule else ""
         if name == "current-tiered":

@@ -36,6 +36,7 @@ from hipaa_xl.workbook.cell_styles import (
     TOTAL_INT,
     TOTAL_MONEY,
     TOTAL_TEXT,
+    TOTAL_TEXT_WRAP,
     VALUE,
     VALUE_DATE,
     WARNING,
@@ -177,7 +178,7 @@ def summary_sheet(
     r = chart_top + chart_rows
     ws.row_breaks.append(r)
     r = _comparison(ws, comparison, r + 1)
-    r = _notes(ws, r + 1)
+    r = _notes(ws, r + 1, any(g.members for g in layout.groups))
     ws.set(r + 1, 1, stamp, STAMP)
     last_row = r + 1
     last_col = max(len(SUMMARY_COLUMNS), 2 + years)
@@ -219,9 +220,22 @@ def _summary_row(ws: SheetWriter, g: SummaryGroup, ctx: Context, chosen: object)
     ch, lo, hi = ref(r, SC["chosen"]), ref(r, SC["minimum"]), ref(r, SC["maximum"])
     ws.set(r, SC["chosen_check"], Formula(
         f'IF({ch}="","",IF(OR(ISERROR({lo}),ISERROR({hi})),"",'
-        f'IF(OR({ch}<{lo},{ch}>{hi}),"Outside [minimum, maximum]","Within range")))'
+        f'IF(OR({ch}<{lo},{ch}>{hi}),"{OUTSIDE}","{WITHIN}")))'
     ), styles["chosen_check"])
-    ws.cond(ref(r, SC["chosen_check"]), f'{ref(r, SC["chosen_check"])}="Outside [minimum, maximum]"', RED)
+    ws.cond(ref(r, SC["chosen_check"]), f'{ref(r, SC["chosen_check"])}="{OUTSIDE}"', RED)
+
+
+OUTSIDE = "Outside the statutory range"
+WITHIN = "Within the statutory range"
+"""The Chosen check: real outcomes often fall below the statutory range (see the notes)."""
+
+
+def _entity_label(entity: str, members: tuple[str, ...]) -> str:
+    """The Totals label of an entity; an affiliated covered entity names its members as jointly and
+    severally liable for its one amount (160.402(b)(2))."""
+    if not members:
+        return entity
+    return f"{entity} (affiliated covered entity: {', '.join(members)} jointly and severally liable)"
 
 
 _TOTAL_KEYS = ("violations", "barred", "minimum", "maximum", "barred_max", "ag", "ag_deferred", "chosen")
@@ -237,7 +251,9 @@ def _totals(ws: SheetWriter, layout: Layout, r: int, ctx: Context) -> int:
             ws.set(r, i, "Entity" if k == "entity" else name, HEADER)
     ws.row_heights[r] = 45
     blocks: list[tuple[str, int, int]] = []
+    members: dict[str, dict[str, None]] = {}
     for g in layout.groups:
+        members.setdefault(g.entity, {}).update(dict.fromkeys(g.members))
         if blocks and blocks[-1][0] == g.entity:
             blocks[-1] = (g.entity, blocks[-1][1], g.sheet_row)
         else:
@@ -246,7 +262,15 @@ def _totals(ws: SheetWriter, layout: Layout, r: int, ctx: Context) -> int:
     for entity, a, b in blocks:
         r += 1
         entity_rows.append(r)
-        ws.set(r, 1, entity, TOTAL_TEXT)
+        label = _entity_label(entity, tuple(members.get(entity, {})))
+        if label == entity:
+            ws.set(r, 1, label, TOTAL_TEXT)
+        else:  # an affiliated covered entity: its members named, over the blank Requirement and Year
+            ws.set(r, 1, label, TOTAL_TEXT_WRAP)
+            for col in (2, 3):
+                ws.set(r, col, None, TOTAL_TEXT_WRAP)
+            ws.merges.append(f"A{r}:C{r}")
+            ws.row_heights[r] = 13 * max(2, -(-len(label) // 60))
         for k in _TOTAL_KEYS:
             col = SC[k]
             style = TOTAL_MONEY if k in ("minimum", "maximum", "barred_max", "ag", "chosen") else TOTAL_INT
@@ -323,33 +347,52 @@ def _comparison(ws: SheetWriter, comparison: list[tuple[str, int, int, float | i
     return r
 
 
-def _notes_texts() -> tuple[str, ...]:
-    """The notes printed under the Summary; the AG amounts come from the law data."""
-    ag = load_rules().ag_damages
-    return (
+def _notes_texts(affiliated: bool = False) -> tuple[str, ...]:
+    """The notes printed under the Summary; amounts and citations come from the law data."""
+    rules = load_rules()
+    ag = rules.ag_damages
+    notes = [
         "Caps: each (entity, identical requirement, calendar year) is capped by the calendar-year cap for "
         "identical violations (45 CFR 160.404(b)(2); 42 U.S.C. 1320d-5(a)(3)). Where one group mixes tiers or "
         "regimes (pre-2009, unadjusted, inflation-adjusted) under a schedule with different caps, each tier's "
-        "sum is capped by its own cap and the group's total by the largest of them; a literal reading could "
-        "allow the sum of the caps.",
-        "Statutory minimum (if a CMP is imposed): OCR may resolve a tier A violation by corrective action and "
-        "may waive a tier B penalty to the extent it would be excessive (1320d-5(b)(3)); willful neglect "
-        "requires a penalty (1320d-5(c)). Chosen: the lawyer's point inside [minimum, maximum] (160.408 factors).",
+        "sum is capped by its own cap and the group's total by the largest of them, the cap that bounds it; "
+        "a literal reading could allow the sum of the caps.",
+        f"Statutory minimum (if a CMP is imposed): the floor binds only if a penalty is imposed. "
+        f"{rules.corrective_action.text[0].upper()}{rules.corrective_action.text[1:]} "
+        f"({rules.corrective_action.citation}), and {rules.waiver.text} ({rules.waiver.citation}); "
+        f"{rules.willful_neglect_penalty_required.text} ({rules.willful_neglect_penalty_required.citation}). "
+        f"Chosen: the lawyer's point (160.408 factors); '{OUTSIDE}' flags a point outside "
+        "[minimum, maximum]. Real outcomes often fall below the statutory range (Gums Dental: $70,000 "
+        "proposed against a statutory total of about $7.68 million).",
         f"AG damages (maximum): State attorney general damages, at most ${ag.per_violation.value:,} a violation "
-        f"and ${ag.cap.value:,} per group (1320d-5(d)(2)); the court may reduce them. Not for cured, criminal, "
-        "duplicate, time-barred or pre-2009 violations; deferred while the federal action is pending (d)(7).",
-        "Time-barred: a violation day is barred once the as-of date is past its sixth anniversary "
-        "(42 U.S.C. 1320a-7a(c)(1); 45 CFR 160.414); barred days are shown apart and left out of the figures.",
+        f"and ${ag.cap.value:,} per group (1320d-5(d)(2)); the court may reduce them. {ag.all_states_note.text[0].upper()}"
+        f"{ag.all_states_note.text[1:]} ({ag.all_states_note.citation}). Not for cured, criminal, duplicate, "
+        "time-barred or pre-2009 violations; time-barred days stay barred (d)(8), and only days still in time "
+        "are deferred while the federal action is pending (d)(7).",
+        "Time-barred: a violation day is barred once the action commenced after its sixth anniversary "
+        "(42 U.S.C. 1320a-7a(c)(1); 45 CFR 160.414): 'Action commenced on' on Settings (the notice of proposed "
+        "determination, 45 CFR 160.420), or the as-of date when blank. Barred days are shown apart and left "
+        "out of the figures. Time-barred maximum: what those days would have carried, capped on its own; it "
+        "is not added to the Maximum.",
         "#N/A: a row of this group has a Check on the Exposure sheet (decisions 13); fix the Incidents row "
         "and run Refresh. The figures are live formulas; the layout follows the Incidents at the last Refresh.",
-    )
+    ]
+    if affiliated:
+        notes.insert(1, (
+            f"Affiliated covered entity: its members' incidents for its act are grouped and capped once under it, "
+            f"the members jointly and severally liable for that one amount "
+            f"({rules.affiliated_covered_entity.citation.split(':')[0]}); the totals count it once. "
+            f"Several covered entities responsible for one violation are each penalised "
+            f"({rules.affiliated_covered_entity.several_entities_citation.split(':')[0]})."
+        ))
+    return tuple(notes)
 
 
-def _notes(ws: SheetWriter, r: int) -> int:
+def _notes(ws: SheetWriter, r: int, affiliated: bool = False) -> int:
     ws.set(r, 1, "Notes", SECTION)
-    for note in _notes_texts():
+    for note in _notes_texts(affiliated):
         r += 1
         ws.set(r, 1, note, NOTE)
         ws.merges.append(f"A{r}:M{r}")
-        ws.row_heights[r] = 27
+        ws.row_heights[r] = 13 * max(2, -(-len(note) // 240))  # about 240 characters a line across A:M
     return r

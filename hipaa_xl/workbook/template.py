@@ -148,8 +148,14 @@ def _incident_validations(ws: Worksheet) -> None:
             dv.error = "Choose a requirement from the Requirements sheet (add it there first)."
             dv.errorStyle = "warning"
         elif col.kind == "yesno":
-            dv = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True)
+            dv = DataValidation(type="list", formula1='"' + ",".join(C.YES_NO) + '"', allow_blank=True)
             dv.error = "Yes or No."
+        elif col.kind == "criminal":
+            dv = DataValidation(type="list", formula1='"' + ",".join(C.CRIMINAL_CHOICES) + '"', allow_blank=True)
+            dv.error = (
+                "Yes (a 1320d-6 penalty imposed, 160.410(a)(2)), No, or Punishable (an offense punishable "
+                "under 1320d-6: bars a CMP assessed before 2011-02-18, 160.410(a)(1))."
+            )
         elif col.kind == "date":
             dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
             dv.error = "A date, e.g. 2024-03-01."
@@ -171,13 +177,14 @@ def _requirements(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells("A2:E2")
     ws.row_dimensions[2].height = 54
-    headers = ("Requirement", "Rule", "Title", "Citation", "More general form (160.404(b)(3))")
+    headers = ("Requirement", "Rule", "Title", "Citation", C.MORE_GENERAL_HEADER)
     h = C.HEADER_ROW
     for i, text in enumerate(headers, start=1):
         cell = ws.cell(row=h, column=i, value=text)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
+    ws.row_dimensions[h].height = 30  # the two-line "More general form" header
     for r, req in enumerate(data["requirements"], start=h + 1):
         for i, key in enumerate(("requirement", "rule", "title", "citation", "more_general"), start=1):
             cell = ws.cell(row=r, column=i, value=req[key] or None)
@@ -192,14 +199,20 @@ def _requirements(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
     _print_setup(ws, h, matter, as_of)
 
 
-def _settings(ws: Worksheet, schedule: str, as_of: dt.date | None, matter: dict[str, str]) -> None:
-    _title(ws, "Settings", "Every formula in the workbook uses the schedule and the as-of date below.")
+def _settings(
+    ws: Worksheet, schedule: str, as_of: dt.date | None, matter: dict[str, str], commenced: dt.date | None = None
+) -> None:
+    _title(ws, "Settings", "Every formula in the workbook uses the schedule and the dates below.")
     rows: list[tuple[str, Any, str, str]] = [
         ("Schedule", schedule, C.NAME_SCHEDULE,
          "Which reading of the law prices the violations: see the Schedules sheet."),
         ("Assessment (as-of) date", as_of if as_of is not None else "=TODAY()", C.NAME_AS_OF,
-         "The date the penalty is assessed: picks the 45 CFR 102.3 table and the six-year limitation. "
-         "=TODAY() follows the calendar; type a date to freeze it."),
+         "The date the penalty is assessed: picks the 45 CFR 102.3 table; violations run at the latest "
+         "to it. =TODAY() follows the calendar; type a date to freeze it."),
+        ("Action commenced on", commenced, C.NAME_COMMENCED,
+         "The six-year limitation (45 CFR 160.414) runs to the commencement of the action: the notice of "
+         "proposed determination (45 CFR 160.420), or a State AG's filing (1320d-5(d)(8)). Blank: the "
+         "assessment date, which bars more days."),
     ]
     matter_rows: list[tuple[str, Any, str, str]] = [
         ("Client", matter.get("client", ""), C.NAME_CLIENT, ""),
@@ -213,9 +226,12 @@ def _settings(ws: Worksheet, schedule: str, as_of: dt.date | None, matter: dict[
     wb = ws.parent
     for label, value, name, note in rows:
         _setting_row(ws, r, label, value, note)
+        if len(note) > 90:  # the wrapped note (column C, about 90 characters a line) printed in full
+            ws.row_dimensions[r].height = 12.5 * -(-len(note) // 90)
         wb.defined_names[name] = DefinedName(name, attr_text=f"{C.SETTINGS_SHEET}!$B${r}")
         r += 1
     ws["B5"].number_format = _DATE
+    ws["B6"].number_format = _DATE
     r += 1
     ws.cell(row=r, column=1, value="Matter").font = Font(size=12, bold=True, color=_NAVY)
     r += 1
@@ -231,6 +247,10 @@ def _settings(ws: Worksheet, schedule: str, as_of: dt.date | None, matter: dict[
     dv_date.error, dv_date.showErrorMessage = "A date, e.g. 2026-03-31, or =TODAY().", True
     dv_date.add("B5")
     ws.add_data_validation(dv_date)
+    dv_commenced = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
+    dv_commenced.error, dv_commenced.showErrorMessage = "A date, e.g. 2026-01-15, or blank.", True
+    dv_commenced.add("B6")
+    ws.add_data_validation(dv_commenced)
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 40
     ws.column_dimensions["C"].width = 80
@@ -371,6 +391,7 @@ def build_static_workbook(
     as_of: dt.date | None = None,
     matter: dict[str, str] | None = None,
     incidents: list[dict[str, Any]] | None = None,
+    commenced: dt.date | None = None,
 ) -> bytes:
     """The template before its first refresh: user sheets filled, Exposure and Summary empty.
 
@@ -393,7 +414,7 @@ def build_static_workbook(
     if incidents:
         _fill_incidents(ws_inc, incidents)
     _requirements(ws_req, matter_name, as_of)
-    _settings(ws_set, schedule, as_of, matter)
+    _settings(ws_set, schedule, as_of, matter, commenced)
     _schedules(ws_sch, matter_name, as_of)
     ws_inc.sheet_properties.tabColor = "FFC000"
     ws_set.sheet_properties.tabColor = "FFC000"
@@ -417,6 +438,8 @@ def _fill_incidents(ws: Worksheet, incidents: list[dict[str, Any]]) -> None:
                 value = dt.date.fromisoformat(value)
             if col.kind == "yesno":
                 value = "Yes" if value else None
+            if col.kind == "criminal":
+                value = "Yes" if value else C.PUNISHABLE if inc.get("criminal_offense_punishable") else None
             cell = ws.cell(row=r, column=i, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # text stays text, even when it begins with "="
