@@ -10,7 +10,7 @@ import pytest
 
 from hipaa_xl import udfs
 from hipaa_xl.lite import functions as lite
-from tests.conftest import golden_cases
+from tests.helpers import golden_cases
 
 LITE_CODES = {"#VALUE!", "#NUM!", "#N/A", "#DIV/0!", "#NAME?", "#NULL!", "#REF!"}
 
@@ -69,14 +69,15 @@ def test_error_reason_names_an_unknown_function_or_too_many_arguments() -> None:
 
 
 def test_cmp_explain_rows_spills_rule_amount_citation_for_each_figure() -> None:
-    # 45 CFR 160.404(b)(2)(ii): tier B at least $1,000, at most $50,000 a violation, cap $1,500,000;
-    # 10 violations: minimum 10 x 1,000 = 10,000, maximum 10 x 50,000 = 500,000
+    # 45 CFR 160.404(b)(2)(ii): tier B $1,000 to $50,000 a violation, cap $1,500,000;
+    # 10 violations: statutory minimum 10 x 1,000 = 10,000, maximum 10 x 50,000 = 500,000
     rows = udfs.CMP_EXPLAIN_ROWS("B", 10, "2020-05-01", "regulation")
     assert rows[0] == ["Rule", "Amount", "Citation"] and all(len(r) == 3 for r in rows)
     by_rule = {r[0]: (r[1], r[2]) for r in rows}
-    assert by_rule["Per-violation minimum"] == (1_000, "45 CFR 160.404(b)(2)(ii)(A)")
+    assert by_rule["Per-violation statutory minimum (if a CMP is imposed)"] == (1_000, "45 CFR 160.404(b)(2)(ii)(A)")
     assert by_rule["Calendar-year cap"] == (1_500_000, "45 CFR 160.404(b)(2)(ii)(B)")
-    assert by_rule["Minimum = min(violations x per-violation minimum, cap)"][0] == 10_000
+    assert by_rule["Statutory minimum (if a CMP is imposed) = min(violations x per-violation minimum, cap)"][0] == 10_000
+    assert "45 CFR 160.412" in by_rule["The minimum binds only if a CMP is imposed"][1]
     assert by_rule["Maximum = min(violations x per-violation maximum, cap)"][0] == 500_000
     assert lite.CMP_EXPLAIN_ROWS("E", 10) == [["#VALUE!"]]
 
