@@ -53,7 +53,8 @@ def explanation_rows(result: CmpResult) -> list[Row]:
     rows.append(("Tier", str(result.tier), ""))
     rows.append(("Violations (one identical requirement, one calendar year)", result.violations, ""))
     if a.no_penalty:
-        rows.append(("No penalty: did not know, violation before 2009-02-18", 0, a.maximum_citation))
+        rows.append(("No penalty, so no calendar-year cap applies: did not know, violation before 2009-02-18", 0,
+                     a.maximum_citation))
     else:
         rows.append((f"Per-violation {MINIMUM_LABEL}", a.minimum, a.minimum_citation))
         if a.maximum is None:
@@ -69,7 +70,7 @@ def explanation_rows(result: CmpResult) -> list[Row]:
         rows.append(("The minimum binds only if a CMP is imposed", "", minimum_note(result.tier)))
     rows.append((f"Table used (schedule {a.schedule})", "", a.source))
     rows.append(("Why this table", "", a.why))
-    rows.extend(("Reading", "", r) for r in a.readings)
+    rows.extend(("Reading", "", r[:1].upper() + r[1:]) for r in a.readings)
     rows.extend(("Warning", "", w) for w in result.warnings)
     out: list[Row] = []
     for rule, amount, cite in rows:

@@ -64,3 +64,25 @@ def test_button_reports_one_line_for_a_book_it_cannot_refresh_and_writes_nothing
     assert len(lines) == 1 and lines[0].startswith("error: ") and "AsOf" in lines[0]
     assert book.app.status_bar.startswith("hipaa-xl error:")
     assert book.saved == 0 and all(s.cleared == 0 for s in book.sheets)
+
+
+def test_button_refuses_when_a_user_object_is_on_a_generated_sheet(tmp_path: Path) -> None:
+    from hipaa_xl.workbook.package import read_rels, sheets
+
+    pkg = package_from_bytes(example_bytes())
+    exposure = next(s.part for s in sheets(pkg) if s.name == "Exposure")
+    assert not read_rels(pkg, exposure)
+    # a user's comment on Exposure: a relationship to a comments part
+    rels = exposure.replace("worksheets/", "worksheets/_rels/") + ".rels"
+    pkg[rels] = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
+                 b'openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="http://schemas.'
+                 b'openxmlformats.org/officeDocument/2006/relationships/comments" Target="../comments9.xml"/>'
+                 b"</Relationships>")
+    pkg["xl/comments9.xml"] = b'<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
+    path = tmp_path / "mine.xlsx"
+    path.write_bytes(pkg.to_bytes())
+    book = ButtonBook(snapshot(example_bytes()))
+    book.fullname = str(path)  # type: ignore[attr-defined]
+    lines = refresh_book(book)
+    assert len(lines) == 1 and "would delete what a user put there" in lines[0]
+    assert all(s.cleared == 0 for s in book.sheets)

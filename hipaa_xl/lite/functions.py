@@ -49,7 +49,8 @@ def _lite_version(fn: Callable[..., Any]) -> Callable[..., Any]:
     call.__doc__ = fn.__doc__
     call.__signature__ = inspect.signature(fn)  # type: ignore[attr-defined]
     call.__annotations__ = typing.get_type_hints(fn)
-    return declare_for_excel(**ARGUMENT_DOCS[fn.__name__])(call)
+    docs = ARGUMENT_DOCS.get(fn.__name__) or {p: p.replace("_", " ") for p in inspect.signature(fn).parameters}
+    return declare_for_excel(**docs)(call)
 
 
 def _reason(value: object) -> str:

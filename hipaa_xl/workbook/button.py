@@ -3,18 +3,21 @@
 Excel holds the file open, so the button refreshes the open book through the object model, on the
 same path as xlwings Lite's script (:mod:`hipaa_xl.workbook.objectmodel`): the values of Incidents
 and Settings in, the cells laid out by the same code as ``hipaa-xl refresh`` and written back
-(formulas, values, number formats, column widths); then the book is saved. :func:`sheet_grid` reads
-the same grid out of a package refreshed by ``hipaa-xl refresh``, to compare the two.
+(formulas, values, number formats, column widths); then the book is saved. Before that, the saved
+file is checked for a user's objects on those two sheets: the refresh would clear them, so it
+refuses. :func:`sheet_grid` reads the same grid out of a package refreshed by ``hipaa-xl refresh``.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook.objectmodel import refresh_open_book
 from hipaa_xl.workbook.package import NS_MAIN, parse_xml, sheets
-from hipaa_xl.workbook.splice import styles_part
-from hipaa_xl.xlsxio import Package
+from hipaa_xl.workbook.splice import foreign_objects, styles_part
+from hipaa_xl.xlsxio import Package, package_from_bytes, read_checked_bytes
 
 _M = f"{{{NS_MAIN}}}"
 _BUILTIN = {0: "General", 1: "0", 3: "#,##0", 14: "yyyy-mm-dd"}
@@ -81,7 +84,12 @@ def refresh_book(book: Any) -> list[str]:
     values in, the cells written through the object model; then the book is saved.
     """
     try:
-        lines = refresh_open_book(book)
+        foreign = _foreign_objects_on_disk(book)
+        if foreign:
+            lines = [f"error: refresh rebuilds the Exposure and Summary sheets and would delete what a user put "
+                     f"there ({'; '.join(foreign)}); move it to another sheet, then run Refresh again"]
+        else:
+            lines = refresh_open_book(book)
     except Exception as exc:  # one line in the status bar, no traceback
         lines = [f"error: cannot be refreshed ({type(exc).__name__}: {exc})"]
     if lines[0].startswith("error: "):
@@ -90,6 +98,17 @@ def refresh_book(book: Any) -> list[str]:
     book.save()
     _status(book, "hipaa-xl: " + lines[0])
     return lines
+
+
+def _foreign_objects_on_disk(book: Any) -> list[str]:
+    """What a user put on the generated sheets (pictures, charts, comments, ...), read from the saved
+    file: the object model cannot list all of them, and the refresh would clear them with the sheet."""
+    path = Path(str(getattr(book, "fullname", "")))
+    if not path.is_file():
+        return []
+    book.save()
+    pkg = package_from_bytes(read_checked_bytes(path))
+    return foreign_objects(pkg, (C.SUMMARY_SHEET, C.EXPOSURE_SHEET), {C.SUMMARY_SHEET: C.SUMMARY_TABLE})
 
 
 def _status(book: Any, text: str) -> None:
