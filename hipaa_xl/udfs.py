@@ -13,9 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from hipaa_xl import cell_explain, cells, clock
-from hipaa_xl.engine import ag, criminal, days, penalties, tiers
+from hipaa_xl.engine import ag, criminal, days, deadlines, penalties, tiers
 from hipaa_xl.errors import InvalidValue
 from hipaa_xl.excel_declare import declare_for_excel
+from hipaa_xl.law.deadline_rules import load_deadline_law
 from hipaa_xl.law.models import Tier
 from hipaa_xl.law.schedules import resolve_amounts
 
@@ -30,6 +31,9 @@ __all__ = [
     "CRIMINAL_FINE",
     "CRIMINAL_YEARS",
     "CURED",
+    "DEADLINE",
+    "DEADLINE_EXPLAIN",
+    "DEADLINE_RULES",
     "SCHEDULE_SOURCE",
     "TIME_BARRED",
     "VIOLATION_DAYS",
@@ -303,3 +307,50 @@ def SCHEDULE_SOURCE(schedule: Any = None, as_of: Any = None) -> Result:
     The Summary heading states the schedule, the assessment date and this table's citation.
     """
     return cells.broadcast(_schedule_source, (cells.parse_schedule, _AS_OF), schedule, as_of)
+
+
+# ---------------------------------------------------------------- deadlines (law/data/deadlines.json)
+
+_DOC_RULE = "Deadline rule, e.g. breach-individuals, access, hearing-request (DEADLINE_RULES() lists them)"
+_DOC_EVENT = "Date of the event the rule runs from (discovery, receipt, service...)"
+_DOC_OPTION = (
+    "Optional, per rule: delay days, residents or individuals, a date (written delay end, promised date, "
+    "receipt shown) or TRUE if served by mail"
+)
+
+
+def _option_value(value: object) -> object:
+    """The rule decides how its option is read; an error passed in is passed on."""
+    if cells.is_error_text(value):
+        raise cells.CellError(str(value))
+    return value
+
+
+_DEADLINE = (deadlines.parse_rule, _required_date("event date"), _option_value)
+
+
+def _deadline(rule: str, event: Any, option: object) -> int | float:
+    return cells.date_to_serial(deadlines.due_date(rule, event, option))
+
+
+def _deadline_explain(rule: str, event: Any, option: object) -> str:
+    return deadlines.compute(rule, event, option).explanation()
+
+
+@declare_for_excel(rule=_DOC_RULE, event_date=_DOC_EVENT, option=_DOC_OPTION)
+def DEADLINE(rule: Any, event_date: Any, option: Any = None) -> Result:
+    """Due date (an Excel date) of a breach-notice, access or OCR enforcement deadline, with its kind of days."""
+    return cells.broadcast(_deadline, _DEADLINE, rule, event_date, option)
+
+
+@declare_for_excel(rule=_DOC_RULE, event_date=_DOC_EVENT, option=_DOC_OPTION)
+def DEADLINE_EXPLAIN(rule: Any, event_date: Any, option: Any = None) -> Result:
+    """The deadline's due date, computation, citation and the rule's words, in at most 255 characters."""
+    return cells.broadcast(_deadline_explain, _DEADLINE, rule, event_date, option)
+
+
+@declare_for_excel()
+def DEADLINE_RULES() -> Result:
+    """Spills the deadline rules: name and a one-line description of each."""
+    law = load_deadline_law()
+    return [[name, rule.description] for name, rule in law.rules.items()]

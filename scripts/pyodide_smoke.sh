@@ -31,6 +31,7 @@ WASM_ABI="${WASM_ABI:-cp314}"
 # pydantic 2.12.5 (what Lite loads, from Pyodide's CDN) cannot be fetched with PyPI-only access.
 PYDANTIC_VERSION="${PYDANTIC_VERSION:-2.14.4}"
 XLWINGS_VERSION="${XLWINGS_VERSION:-0.37.8}"     # xlwings ships a wheel for this platform
+HOLIDAYS_VERSION="${HOLIDAYS_VERSION:-0.109}"    # python-holidays (pure Python) for the deadline functions
 XLWINGS_MODE="${XLWINGS_MODE:-real}"             # real | stub
 
 MODE=package; BOOK=""; EXTRA=""
@@ -81,6 +82,13 @@ if [ ! -f "$PYDANTIC_DIR/.done" ]; then
   "${PIP[@]}" download -q "${WASM_PIP[@]}" -d "$PYDANTIC_DIR" "pydantic==$PYDANTIC_VERSION"
   touch "$PYDANTIC_DIR/.done"
 fi
+HOLIDAYS_DIR="$WORK/wheels/holidays-$HOLIDAYS_VERSION"
+if [ ! -f "$HOLIDAYS_DIR/.done" ]; then
+  echo "== pip download holidays==$HOLIDAYS_VERSION and its dependencies for $WASM_PLATFORM"
+  rm -rf "$HOLIDAYS_DIR"
+  "${PIP[@]}" download -q "${WASM_PIP[@]}" -d "$HOLIDAYS_DIR" "holidays==$HOLIDAYS_VERSION"
+  touch "$HOLIDAYS_DIR/.done"
+fi
 XLWINGS_DIR="$WORK/wheels/xlwings-$XLWINGS_VERSION"
 if [ "$XLWINGS_MODE" = real ] && [ ! -f "$XLWINGS_DIR/.done" ]; then
   echo "== pip download xlwings==$XLWINGS_VERSION for $WASM_PLATFORM"
@@ -95,7 +103,7 @@ fi
 
 if [ "$MODE" = prepare ]; then echo "== prepared $WORK"; exit 0; fi
 
-WHEELS=("$PYDANTIC_DIR"/*.whl)
+WHEELS=("$PYDANTIC_DIR"/*.whl "$HOLIDAYS_DIR"/*.whl)
 if [ "$XLWINGS_MODE" = real ]; then WHEELS+=("$XLWINGS_DIR"/*.whl); fi
 
 if [ "$MODE" = lite ]; then

@@ -256,7 +256,7 @@ def test_main_py_header_states_versions_and_the_bundle_sha256() -> None:
     assert bundle.embedded_zip(main_py) == bundle.bundle_zip()
     assert main_py.splitlines()[3] == bundle.GENERATED_LINE
     reqs = bundle.requirements_txt().splitlines()
-    assert [r.split("==")[0].split(">=")[0] for r in reqs] == ["xlwings", "pydantic"]
+    assert [r.split("==")[0].split(">=")[0] for r in reqs] == ["xlwings", "pydantic", "holidays"]
 
 
 def test_main_py_loads_the_functions_from_its_own_bundle(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from hipaa_xl import udfs
 from hipaa_xl.lite.files import bind_package
 from hipaa_xl.xlsxio import package_from_bytes
 from tests.test_lite_refresh import expected, random_matter, snapshot
@@ -33,6 +34,10 @@ def _stamp_free(grid):
     return [[v.split("; generated")[0] if isinstance(v, str) and "; generated" in v else v for v in row]
             for row in normalised(grid)]
 
+
+for name, args, want in DATA["deadlines"]:
+    got = getattr(udfs, name)(*args)
+    report(got == want, f"lite {name}{tuple(args)} (federal holidays from python-holidays)", f"{got!r} != {want!r}")
 
 for case in DATA["cases"]:
     book = RecordingBook(case["book"])
@@ -72,9 +77,12 @@ def test_main_py_of_a_bound_workbook_runs_in_pyodide_functions_and_refresh(tmp_p
     book = tmp_path / "matter.xlsx"
     book.write_bytes(pkg.to_bytes())
     cases = [_case("example", example_bytes()), _case("random 2", random_matter(2)), _case("random 3", random_matter(3))]
+    # 2025-07-03 as an Excel serial: (2025-07-03 - 1899-12-30) = 45841 days
+    deadlines = [[name, args, getattr(udfs, name)(*args)] for name, args in
+                 (("DEADLINE", ["hearing-request", 45841]), ("DEADLINE", ["breach-media", 45841]))]
     extra = tmp_path / "checks.py"
-    extra.write_text((ROOT / "tests" / "lite_book.py").read_text()
-                     + f"\n\nDATA = json.loads({json.dumps(json.dumps({'cases': cases}))})\n" + CHECKS)
+    data = json.dumps(json.dumps({"cases": cases, "deadlines": deadlines}))
+    extra.write_text((ROOT / "tests" / "lite_book.py").read_text() + f"\n\nDATA = json.loads({data})\n" + CHECKS)
     out = _run(["--lite", str(book), "--extra", str(extra)])
     tail = (out.stdout + out.stderr)[-3000:]
     assert out.returncode == 0, tail

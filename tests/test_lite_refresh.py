@@ -22,7 +22,7 @@ from hipaa_xl.xlsxio import package_from_bytes
 from tests.lite_book import RecordingBook, normalised
 from tests.workbook_helpers import example_bytes, set_incident_cell, text_cell
 
-SHEETS = ("Exposure", "Summary")
+SHEETS = ("Exposure", "Summary", "Deadlines")
 
 
 def snapshot(data: bytes, dates: str = "datetime") -> dict[str, Any]:

@@ -34,12 +34,15 @@ FUNCTIONS = {
     "CRIMINAL_FINE": "offense",
     "CRIMINAL_YEARS": "offense",
     "CURED": "tier, [known_date], [corrected_date], [cure_period_ends]",
+    "DEADLINE": "rule, event_date, [option]",
+    "DEADLINE_EXPLAIN": "rule, event_date, [option]",
+    "DEADLINE_RULES": "",
     "SCHEDULE_SOURCE": "[schedule], [as_of]",
     "TIME_BARRED": "violation_date, [as_of], [commenced]",
     "VIOLATION_DAYS": "start_date, end_date, [year], [as_of], [commenced]",
 }
 FIXED_SCHEDULES = ("regulation", "statute", "current", "current-tiered")
-COMMANDS = ("explain", "schedules", "criminal", "new", "refresh", "recalc", "demo")
+COMMANDS = ("explain", "schedules", "criminal", "new", "refresh", "recalc", "demo", "deadline", "deadlines")
 LITE_COMMANDS = ("add", "remove", "show", "check")
 EXIT_CODES = {"EXIT_OK": 0, "EXIT_PROBLEMS": 1, "EXIT_BAD_INPUT": 2, "EXIT_STALE": 3, "EXIT_INTERNAL": 4,
               "EXIT_INTERRUPTED": 130}

@@ -34,6 +34,12 @@ CALLS: dict[str, list[tuple[str, tuple[Any, ...]]]] = {
     "CRIMINAL_FINE": [('"knowingly"', ("knowingly",)), ('"nonsense"', ("nonsense",))],
     "CRIMINAL_YEARS": [('"intent to sell"', ("intent to sell",))],
     "TIME_BARRED": [("40000", (40000,)), ("45000,45100", (45000, 45100))],
+    "DEADLINE": [('"breach-individuals",46023', ("breach-individuals", 46023)),
+                 ('"board-appeal",46058,TRUE', ("board-appeal", 46058, True)),
+                 ('"breach-media",46023,500', ("breach-media", 46023, 500)),
+                 ('"access",E1', ("access", None)), ('"hearing-request",46024,E1', ("hearing-request", 46024, None))],
+    "DEADLINE_EXPLAIN": [('"hearing-request",46024', ("hearing-request", 46024))],
+    "DEADLINE_RULES": [("", ())],
 }
 
 

@@ -23,7 +23,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from typer.testing import CliRunner
 
 from hipaa_xl.cli import app
-from hipaa_xl.workbook.package import Rel, read_rels, rels_name, write_rels
+from hipaa_xl.workbook.package import Rel, read_rels, rels_name, resolve_target, write_rels
 from hipaa_xl.xlsxio import package_from_bytes
 from tests.workbook_helpers import example_bytes, part_of
 
@@ -129,11 +129,12 @@ def test_refresh_keeps_every_user_part_byte_for_byte(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["refresh", str(path), "--no-backup"])
     assert result.exit_code == 0, result.output
     before, after = package_from_bytes(before_bytes), package_from_bytes(path.read_bytes())
-    generated = {part_of(before, "Exposure"), part_of(before, "Summary")}
+    generated = {part_of(before, "Exposure"), part_of(before, "Summary"), part_of(before, "Deadlines")}
     own = generated | {rels_name(p) for p in generated} | {
         "xl/workbook.xml", "xl/styles.xml", "[Content_Types].xml", "xl/_rels/workbook.xml.rels"}
-    own |= {n for n in before if n.startswith(("xl/tables/table", "xl/drawings/", "xl/charts/"))
-            and n not in ("xl/tables/table1.xml",)}
+    own |= {n for n in before if n.startswith(("xl/drawings/", "xl/charts/"))}
+    own |= {resolve_target(p, rel.target) for p in generated for rel in read_rels(before, p)}  # their tables
+    assert part_of(before, "Matter") not in own  # the user's events table stays theirs
     kept = [n for n in before if n not in own]
     assert "xl/vbaProject.bin" in kept and "customXml/item1.xml" in kept and part_of(before, "Incidents") in kept
     assert any(n.startswith("xl/comments") for n in kept) and any("threadedComment" in n for n in kept)

@@ -7,6 +7,7 @@ One module per group of commands, each with a ``register(app)`` function:
 * :mod:`~hipaa_xl.cli.recalc` - ``recalc``: headless recalculation;
 * :mod:`~hipaa_xl.cli.demo` - ``demo``: the main job on the built-in example;
 * :mod:`~hipaa_xl.cli.lite` - ``lite add|remove|show|check``: the xlwings Lite binding of a workbook;
+* :mod:`~hipaa_xl.cli.deadlines` - ``deadline``, ``deadlines``: the matter's clock;
 * :mod:`~hipaa_xl.cli.common` - what they share: the exit-code table, ``fail(message, code)`` (one
   line on stderr), the one ``--as-of`` parser and the progress bar.
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import typer
 
-from hipaa_xl.cli import demo, engine, lite, recalc, workbook
+from hipaa_xl.cli import deadlines, demo, engine, lite, recalc, workbook
 
 app = typer.Typer(
     name="hipaa-xl",
@@ -30,7 +31,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (engine, workbook, recalc, demo, lite):
+for _module in (engine, workbook, recalc, demo, deadlines, lite):
     _module.register(app)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from hipaa_xl.law.models import AdjustedSeries, FixedSchedule, Rules
 
-_DATA_FILES = ("regulation.json", "statute.json", "pre2009.json", "cfr102.json", "rules.json")
+_DATA_FILES = ("regulation.json", "statute.json", "pre2009.json", "cfr102.json", "rules.json", "deadlines.json")
 
 
 def _read(name: str) -> Any:

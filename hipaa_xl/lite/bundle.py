@@ -36,6 +36,8 @@ XLWINGS_VERSION = "0.37.8"
 """The xlwings that ``requirements.txt`` asks Lite for (Lite needs xlwings itself in the file)."""
 PYDANTIC_REQUIREMENT = "pydantic>=2.10,<3"
 """Pyodide ships pydantic (2.12.5 in Pyodide 0.29 and 314): micropip takes it from Pyodide, not an index."""
+HOLIDAYS_REQUIREMENT = "holidays>=0.50"
+"""python-holidays, imported by the deadline functions only (pure Python; micropip installs it from PyPI)."""
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _HEADER = re.compile(
     r"^# hipaa-xl (?P<version>\S+) for xlwings Lite\n"
@@ -222,9 +224,11 @@ def pinned_main_py(version: str) -> str:
 
 
 def requirements_txt(pin: str | None = None) -> str:
-    """What Lite installs: xlwings (Lite requires it), pydantic from Pyodide, and a pinned hipaa-xl if asked."""
+    """What Lite installs: xlwings (Lite requires it), pydantic from Pyodide, python-holidays for the
+    deadline functions' federal holidays, and a pinned hipaa-xl if asked."""
     lines = [f"xlwings=={XLWINGS_VERSION}  # required by xlwings Lite",
-             f"{PYDANTIC_REQUIREMENT}  # ships with Pyodide"]
+             f"{PYDANTIC_REQUIREMENT}  # ships with Pyodide",
+             f"{HOLIDAYS_REQUIREMENT}  # federal holidays for DEADLINE (pure Python)"]
     if pin is not None:
         lines.append(f"hipaa-xl=={pin}  # the published package instead of the code in main.py")
     return "\n".join(lines) + "\n"

@@ -86,7 +86,7 @@ def refresh_book(book: Any) -> list[str]:
     try:
         foreign = _foreign_objects_on_disk(book)
         if foreign:
-            lines = [f"error: refresh rebuilds the Exposure and Summary sheets and would delete what a user put "
+            lines = [f"error: refresh rebuilds the Exposure, Summary and Deadlines sheets and would delete what a user put "
                      f"there ({'; '.join(foreign)}); move it to another sheet, then run Refresh again"]
         else:
             lines = refresh_open_book(book)
@@ -108,7 +108,8 @@ def _foreign_objects_on_disk(book: Any) -> list[str]:
         return []
     book.save()
     pkg = package_from_bytes(read_checked_bytes(path))
-    return foreign_objects(pkg, (C.SUMMARY_SHEET, C.EXPOSURE_SHEET), {C.SUMMARY_SHEET: C.SUMMARY_TABLE})
+    return foreign_objects(pkg, (C.SUMMARY_SHEET, C.EXPOSURE_SHEET, C.DEADLINES_SHEET),
+                           {C.SUMMARY_SHEET: C.SUMMARY_TABLE, C.DEADLINES_SHEET: C.DEADLINES_TABLE})
 
 
 def _status(book: Any, text: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-ColumnKind = Literal["text", "date", "count", "yesno", "criminal", "tier", "culpability", "requirement"]
+ColumnKind = Literal["text", "date", "count", "yesno", "criminal", "tier", "culpability", "requirement", "event"]
 
 
 @dataclass(frozen=True)
@@ -50,11 +50,31 @@ INCIDENT_COLUMNS: tuple[IncidentColumn, ...] = (
     ),
 )
 
+MATTER_COLUMNS: tuple[IncidentColumn, ...] = (
+    IncidentColumn("ID", "id", "text", 8, "A short name, e.g. EV-1"),
+    IncidentColumn("Event", "event", "event", 36, "What happened: choose from the list"),
+    IncidentColumn("Date", "date", "date", 11, "The day it happened: discovered, received, served, became final"),
+    IncidentColumn("Count", "count", "count", 10, "Breach: individuals affected; Residents of a State: residents"),
+    IncidentColumn("State", "state", "text", 8, "Residents of a State: which State or jurisdiction"),
+    IncidentColumn("Other date", "other_date", "date", 11,
+                   "Written delay's last day; extension's promised date; receipt shown"),
+    IncidentColumn("By mail", "by_mail", "yesno", 8, "Served by mail: +5 days (160.526(c))"),
+    IncidentColumn("Delay days", "delay_days", "count", 9, "Law-enforcement delay, days (164.412)"),
+    IncidentColumn("Done", "done", "date", 11, "When the deadline was met (notice sent, appeal filed)"),
+    IncidentColumn("Notes", "notes", "text", 36, "Anything else: who, how, where the papers are"),
+)
+"""The Matter sheet's table of events; the rules each event triggers are in engine.matter_deadlines."""
+
 MORE_GENERAL_HEADER = "More general form (a suggestion; 160.404(b)(3))"
 """The Requirements column naming a provision that repeats the requirement in a more general form.
 It drives no figure: refresh warns when one group has counted incidents under both."""
 
 INCIDENTS_SHEET = "Incidents"
+MATTER_SHEET = "Matter"
+DEADLINES_SHEET = "Deadlines"
+MATTER_TABLE = "MatterEvents"
+DEADLINES_TABLE = "Deadlines"
+"""The Deadlines sheet's table; the memo (report) shows the Excel table of this name."""
 EXPOSURE_SHEET = "Exposure"
 SUMMARY_SHEET = "Summary"
 SETTINGS_SHEET = "Settings"

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from hipaa_xl import cells
 from hipaa_xl.engine import Incident
+from hipaa_xl.engine.matter_deadlines import MatterEvent, event_kind
 from hipaa_xl.errors import HipaaInputError
 from hipaa_xl.workbook import columns as C
 
@@ -44,6 +45,25 @@ class IncidentRow:
 
 
 @dataclass
+class MatterRow:
+    """One Matter row: where it is, its parsed event or the reason it cannot be read."""
+
+    row: int
+    event: MatterEvent | None
+    reason: str = ""
+
+
+@dataclass
+class MatterTable:
+    """The Matter sheet's events table, found by its headers (issue 15)."""
+
+    header_row: int
+    columns: dict[str, int]
+    """Field name -> 1-based column on Matter."""
+    rows: list[MatterRow]
+
+
+@dataclass
 class Inputs:
     """Everything refresh reads before it lays out Exposure and Summary."""
 
@@ -57,6 +77,8 @@ class Inputs:
     as_of_value: dt.date | None
     matter: dict[str, str] = field(default_factory=dict)
     chosen: dict[tuple[str, str, int], Any] = field(default_factory=dict)
+    matter_table: MatterTable | None = None
+    """None when the workbook has no Matter sheet (made before issue 15)."""
     commenced: dt.date | None = None
     """Settings' "Action commenced on" (160.414); None when blank or absent (then the as-of date)."""
     has_commenced: bool = False
@@ -175,6 +197,65 @@ def parse_incident(values: dict[str, Any], row: int) -> IncidentRow:
         return IncidentRow(row, None, str(exc).splitlines()[0], raw_id, values)
 
 
+def _matter_count(value: Any, what: str) -> int | None:
+    """A whole number of 0 or more (typed text with thousands separators too); blank is None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.replace(",", ""))
+        except ValueError:
+            raise HipaaInputError(f"{what} must be a number (got {value!r})") from None
+    return cells.parse_count(value, what)
+
+
+def parse_matter_row(values: dict[str, Any], row: int) -> MatterRow:
+    """One Matter row as a ``MatterEvent``, or the reason it cannot be one."""
+    label = _text(values.get("event"))
+    try:
+        kind = event_kind(label)
+        if kind is None:
+            raise HipaaInputError(f"Event {label!r} is not one of the listed events" if label else "Event is required")
+        day = _to_date(values.get("date"), "Date")
+        if day is None:
+            raise HipaaInputError("Date is required")
+        event = MatterEvent(
+            row=row, id=_text(values.get("id")), kind=kind, date=day,
+            count=_matter_count(values.get("count"), "Count"),
+            state=_text(values.get("state")),
+            other_date=_to_date(values.get("other_date"), "Other date"),
+            by_mail=cells.parse_bool(values.get("by_mail"), "By mail"),
+            delay_days=_matter_count(values.get("delay_days"), "Delay days"),
+            done=_to_date(values.get("done"), "Done"),
+            notes=_text(values.get("notes")),
+        )
+        return MatterRow(row, event)
+    except HipaaInputError as exc:
+        return MatterRow(row, None, exc.message)
+    except cells.CellError as exc:
+        return MatterRow(row, None, f"a cell holds the error {exc.text}")
+
+
+def _read_matter(rows_iter: Iterable[Sequence[Any]]) -> MatterTable | None:
+    all_rows = list(rows_iter)
+    wanted = {_norm(c.header): c.field for c in C.MATTER_COLUMNS}
+    for r_index, row in enumerate(all_rows[:_HEADER_SEARCH_ROWS], 1):
+        found: dict[str, int] = {}
+        for i, v in enumerate(row, start=1):
+            f = wanted.get(_norm(v))
+            if f is not None and f not in found:  # the first "Event" (the legend's header differs)
+                found[f] = i
+        if "event" in found and "date" in found:
+            rows: list[MatterRow] = []
+            for r, values_row in enumerate(all_rows[r_index:], start=r_index + 1):
+                values = {f: values_row[c - 1] if c - 1 < len(values_row) else None for f, c in found.items()}
+                if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+                    continue
+                rows.append(parse_matter_row(values, r))
+            return MatterTable(r_index, found, rows)
+    raise LayoutError("Matter: no header row with Event and Date in the first 30 rows")
+
+
 def read_inputs(data: bytes, pkg: Package) -> Inputs:
     """Read Incidents, Settings and the old Summary's Chosen cells from the workbook bytes."""
     from openpyxl import load_workbook
@@ -253,6 +334,7 @@ def inputs_from_values(rows_of: RowsOf, cell_at: CellAt, sheet_names: Sequence[s
     commenced_value = cell_value(C.NAME_COMMENCED)[1] if has_commenced else None
     general_forms = (_read_general_forms(rows_of(C.REQUIREMENTS_SHEET, None))
                      if C.REQUIREMENTS_SHEET in sheet_names else {})
+    matter_table = _read_matter(rows_of(C.MATTER_SHEET, None)) if C.MATTER_SHEET in sheet_names else None
     as_of_date = None
     try:
         as_of_date = _to_date(as_of_value, "as-of date")
@@ -275,6 +357,7 @@ def inputs_from_values(rows_of: RowsOf, cell_at: CellAt, sheet_names: Sequence[s
         as_of_value=as_of_date,
         matter=matter,
         chosen=chosen,
+        matter_table=matter_table,
         commenced=commenced,
         has_commenced=has_commenced,
         commenced_error=commenced_error,

@@ -149,7 +149,7 @@ def read_open_book(book: Any) -> Inputs:
 
 
 def refresh_open_book(book: Any, cli_as_of: dt.date | None = None, stamp_time: str | None = None) -> list[str]:
-    """Re-lay out Exposure and Summary of an open workbook; the report lines (one "error: ..." line when
+    """Re-lay out Exposure, Summary and Deadlines of an open workbook; the report lines (one "error: ..." line when
     it cannot). ``stamp_time`` replaces the Summary stamp's time (default: now, UTC)."""
     try:
         inputs = read_open_book(book)
@@ -161,7 +161,8 @@ def refresh_open_book(book: Any, cli_as_of: dt.date | None = None, stamp_time: s
     summary = sheet_cells(plan.summary.sheet, styles)
     summary.grid = [[v.replace(STAMP_TOKEN, when) if isinstance(v, str) else v for v in row] for row in summary.grid]
     sheet_names = [s.name for s in book.sheets]
-    for name, cells in ((C.SUMMARY_SHEET, summary), (C.EXPOSURE_SHEET, sheet_cells(plan.exposure, styles))):
+    for name, cells in ((C.SUMMARY_SHEET, summary), (C.EXPOSURE_SHEET, sheet_cells(plan.exposure, styles)),
+                        (C.DEADLINES_SHEET, sheet_cells(plan.deadlines.sheet, styles))):
         if name not in sheet_names:
             book.sheets.add(name, after=book.sheets[len(sheet_names) - 1])
             sheet_names.append(name)

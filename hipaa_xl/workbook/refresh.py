@@ -17,6 +17,7 @@ from pathlib import Path
 
 from hipaa_xl import clock
 from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook.deadlines_sheet import DEADLINES_HEADER_ROW
 from hipaa_xl.workbook.exposure import EXPOSURE_HEADER_ROW, LAST_VISIBLE_EXPOSURE_COL
 from hipaa_xl.workbook.inputs import LayoutError, read_inputs
 from hipaa_xl.workbook.package import sheets
@@ -77,10 +78,11 @@ def refresh_package(
     step("reading the workbook")
     original = package_from_bytes(data)
     pkg = original.copy()
-    foreign = foreign_objects(pkg, (C.SUMMARY_SHEET, C.EXPOSURE_SHEET), {C.SUMMARY_SHEET: C.SUMMARY_TABLE})
+    foreign = foreign_objects(pkg, (C.SUMMARY_SHEET, C.EXPOSURE_SHEET, C.DEADLINES_SHEET),
+                              {C.SUMMARY_SHEET: C.SUMMARY_TABLE, C.DEADLINES_SHEET: C.DEADLINES_TABLE})
     if foreign:
         raise RefreshError(
-            f"refresh rebuilds the Exposure and Summary sheets and would delete what a user put there "
+            f"refresh rebuilds the Exposure, Summary and Deadlines sheets and would delete what a user put there "
             f"({'; '.join(foreign)}); move it to another sheet, then run Refresh again"
         )
     try:
@@ -93,6 +95,8 @@ def refresh_package(
     plan = plan_refresh(inputs, styles, cli_as_of)
     report, layout, ctx, exp, summ, as_of = plan.report, plan.layout, plan.ctx, plan.exposure, plan.summary, \
         plan.report.as_of
+    dl = plan.deadlines
+    dl.sheet.table_rids = ["rId1"]
     summ.sheet.drawing_rid = "rId2"
     summ.sheet.table_rids = ["rId1"]
     exp_xml = exp.to_xml()
@@ -103,6 +107,8 @@ def refresh_package(
                        drawing=drawing_xml(summ.chart_anchor),
                        chart=chart_xml(summ.chart_categories, summ.chart_values, "Maximum exposure by calendar year")),
         GeneratedSheet(C.EXPOSURE_SHEET, exp_xml),
+        GeneratedSheet(C.DEADLINES_SHEET, dl.sheet.to_xml(),
+                       table=table_xml(0, C.DEADLINES_TABLE, dl.table_ref, dl.table_headers)),
     ]
     exp_last = max(EXPOSURE_HEADER_ROW + 1, ctx.exposure_last)
     names: dict[tuple[str, str | None], str] = {
@@ -111,6 +117,10 @@ def refresh_package(
         ("_xlnm.Print_Area", C.EXPOSURE_SHEET):
             f"{C.EXPOSURE_SHEET}!$A$1:{ref(exp_last, LAST_VISIBLE_EXPOSURE_COL, True)}",
         ("_xlnm.Print_Titles", C.EXPOSURE_SHEET): f"{C.EXPOSURE_SHEET}!${EXPOSURE_HEADER_ROW}:${EXPOSURE_HEADER_ROW}",
+        ("_xlnm.Print_Area", C.DEADLINES_SHEET):
+            f"{C.DEADLINES_SHEET}!$A$1:{ref(dl.last_row, dl.last_col, True)}",
+        ("_xlnm.Print_Titles", C.DEADLINES_SHEET):
+            f"{C.DEADLINES_SHEET}!${DEADLINES_HEADER_ROW}:${DEADLINES_HEADER_ROW}",
     }
     if len(layout.groups) > SUMMARY_GROUPS_ON_FIRST_PAGE:  # the table runs over several pages
         names[("_xlnm.Print_Titles", C.SUMMARY_SHEET)] = (

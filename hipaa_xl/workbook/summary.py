@@ -41,6 +41,7 @@ from hipaa_xl.workbook.cell_styles import (
     VALUE_DATE,
     WARNING,
 )
+from hipaa_xl.workbook.deadlines_sheet import upcoming_block
 from hipaa_xl.workbook.exposure import OUT_OF_DATE, UP_TO_DATE, XC, Context
 from hipaa_xl.workbook.layout import Layout, SummaryGroup
 from hipaa_xl.workbook.sheetxml import Formula, PageSetup, SheetWriter, StyleSink, ref
@@ -120,6 +121,7 @@ def summary_sheet(
     stamp: str,
     has_matter: bool,
     key: Callable[[str], str],
+    upcoming: list[int] | None = None,
 ) -> SummaryResult:
     """The Summary sheet (issue 5; decisions 8, 10, 13, 21-24)."""
     ws = SheetWriter(styles, page=page, tab_color="FF1F3864")
@@ -166,6 +168,8 @@ def summary_sheet(
             ws.set(r, i, None, style)
     table_ref = f"A{h}:{ref(r, len(SUMMARY_COLUMNS))}"
     r = _totals(ws, layout, r + 2, ctx)
+    if upcoming is not None:  # issue 15: the next deadlines, live from the Deadlines sheet
+        r = upcoming_block(ws, r + 2, upcoming)
     # Printing: the matrix and the chart start a new page, the comparison and the notes another one,
     # so that no page break cuts the chart (a very long matrix pushes the chart to a page of its own)
     ws.row_breaks.append(r + 1)

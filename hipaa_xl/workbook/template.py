@@ -1,9 +1,10 @@
 """The first build of the template workbook with openpyxl: the sheets a user owns.
 
-Incidents (an Excel table with dropdowns), Requirements (the catalogue of identical requirements,
-160.404(b)(3)), Settings (schedule, as-of date, matter block; decisions 14, 24) and Schedules (every
-shipped schedule's amounts with citations, issue 8). Exposure and Summary start empty: refresh lays
-them out (``hipaa_xl.workbook.refresh``), so ``new`` and ``refresh`` share one code path.
+Incidents (an Excel table with dropdowns), Matter (the matter's events, issue 15), Requirements (the
+catalogue of identical requirements, 160.404(b)(3)), Settings (schedule, as-of date, matter block;
+decisions 14, 24) and Schedules (every shipped schedule's amounts with citations, issue 8). Exposure,
+Summary and Deadlines start empty: refresh lays them out (``hipaa_xl.workbook.refresh``), so ``new``
+and ``refresh`` share one code path.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from hipaa_xl.engine.matter_deadlines import EVENT_KINDS
 from hipaa_xl.engine.tiers import CULPABILITY_CHOICES
 from hipaa_xl.law.loader import load_fixed, load_series
 from hipaa_xl.law.models import TIERS
@@ -168,6 +170,103 @@ def _incident_validations(ws: Worksheet) -> None:
         dv.showErrorMessage = True
         dv.errorTitle = col.header
         dv.add(rng)
+        ws.add_data_validation(dv)
+
+
+MATTER_LEGEND_COL = 12
+"""Column L of the Matter sheet: the list of events (the Event dropdown) and the rules each starts."""
+
+
+def _matter(ws: Worksheet, matter: str, as_of: dt.date | None, events: list[dict[str, Any]]) -> None:
+    """Issue 15: the user's table of the matter's events; refresh lists the deadlines they start."""
+    _title(
+        ws,
+        "Matter",
+        "The matter's events, one per row: each starts the deadlines listed on the right. Then run Refresh: "
+        "the Deadlines sheet shows each due date, the days left and the citation.",
+    )
+    h = C.HEADER_ROW
+    for i, col in enumerate(C.MATTER_COLUMNS, start=1):
+        cell = ws.cell(row=h, column=i, value=col.header)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        ws.cell(row=h - 1, column=i, value=col.help).font = Font(size=8, italic=True, color="595959")
+        ws.cell(row=h - 1, column=i).alignment = Alignment(wrap_text=True, vertical="bottom")
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+    ws.row_dimensions[h - 1].height = 56
+    ws.row_dimensions[h].height = 30
+    for r, ev in enumerate(events, start=h + 1):
+        for i, col in enumerate(C.MATTER_COLUMNS, start=1):
+            value = ev.get(col.field)
+            if col.kind == "date" and isinstance(value, str):
+                value = dt.date.fromisoformat(value)
+            if col.kind == "yesno":
+                value = "Yes" if value else None
+            cell = ws.cell(row=r, column=i, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            cell.alignment = _WRAP_TOP if col.field == "notes" else Alignment(vertical="top")
+    for r in range(h + 1, h + 1 + max(1, len(events))):
+        for i, col in enumerate(C.MATTER_COLUMNS, start=1):
+            if col.kind == "date":
+                ws.cell(row=r, column=i).number_format = _DATE
+            elif col.kind == "count":
+                ws.cell(row=r, column=i).number_format = "#,##0"
+    last = get_column_letter(len(C.MATTER_COLUMNS))
+    table = Table(displayName=C.MATTER_TABLE, ref=f"A{h}:{last}{h + max(1, len(events))}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    ws.add_table(table)
+    ws.freeze_panes = f"C{h + 1}"
+    lc = MATTER_LEGEND_COL
+    for i, text in enumerate(("Event (the list)", "Deadlines it starts"), start=lc):
+        cell = ws.cell(row=h, column=i, value=text)
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+    for r, kind in enumerate(EVENT_KINDS, start=h + 1):
+        ws.cell(row=r, column=lc, value=kind.label).font = _BODY
+        rules = ", ".join(rule for rule, _ in kind.rules)
+        if kind.label == "Breach discovered":
+            rules += " (fewer than 500 individuals: breach-hhs-log)"
+        if kind.label == "Access request received":
+            rules += " (Other date given: access-extended)"
+        notes = "; ".join(x for x in (kind.count_means and "Count: " + kind.count_means,
+                                       kind.other_date_means and "Other date: " + kind.other_date_means) if x)
+        cell = ws.cell(row=r, column=lc + 1, value=rules + (f". {notes}" if notes else ""))
+        cell.font = Font(size=9)
+        cell.alignment = _WRAP_TOP
+        ws.row_dimensions[r].height = 26
+    ws.column_dimensions[get_column_letter(lc - 1)].width = 3
+    ws.column_dimensions[get_column_letter(lc)].width = 34
+    ws.column_dimensions[get_column_letter(lc + 1)].width = 60
+    _matter_validations(ws)
+    _print_setup(ws, h, matter, as_of)
+
+
+def _matter_validations(ws: Worksheet) -> None:
+    first, last_row = C.HEADER_ROW + 1, C.HEADER_ROW + _VALIDATION_ROWS
+    legend = get_column_letter(MATTER_LEGEND_COL)
+    kinds = f"{C.MATTER_SHEET}!${legend}${C.HEADER_ROW + 1}:${legend}${C.HEADER_ROW + len(EVENT_KINDS)}"
+    for i, col in enumerate(C.MATTER_COLUMNS, start=1):
+        letter = get_column_letter(i)
+        dv: DataValidation | None = None
+        if col.kind == "event":
+            dv = DataValidation(type="list", formula1=kinds, allow_blank=True)
+            dv.error = "Choose an event from the list on the right."
+        elif col.kind == "yesno":
+            dv = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True)
+            dv.error = "Yes or No."
+        elif col.kind == "date":
+            dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
+            dv.error = "A date, e.g. 2026-03-01."
+        elif col.kind == "count":
+            dv = DataValidation(type="whole", operator="between", formula1="0", formula2="1000000000",
+                                allow_blank=True)
+            dv.error = "A whole number, 0 or more."
+        if dv is None:
+            continue
+        dv.showErrorMessage = True
+        dv.errorTitle = col.header
+        dv.add(f"{letter}{first}:{letter}{last_row}")
         ws.add_data_validation(dv)
 
 
@@ -391,6 +490,7 @@ def build_static_workbook(
     as_of: dt.date | None = None,
     matter: dict[str, str] | None = None,
     incidents: list[dict[str, Any]] | None = None,
+    events: list[dict[str, Any]] | None = None,
     commenced: dt.date | None = None,
 ) -> bytes:
     """The template before its first refresh: user sheets filled, Exposure and Summary empty.
@@ -404,20 +504,24 @@ def build_static_workbook(
     ws_inc.title = C.INCIDENTS_SHEET
     ws_sum = wb.create_sheet(C.SUMMARY_SHEET)
     ws_exp = wb.create_sheet(C.EXPOSURE_SHEET)
+    ws_mat = wb.create_sheet(C.MATTER_SHEET)
+    ws_dl = wb.create_sheet(C.DEADLINES_SHEET)
     ws_set = wb.create_sheet(C.SETTINGS_SHEET)
     ws_req = wb.create_sheet(C.REQUIREMENTS_SHEET)
     ws_sch = wb.create_sheet(C.SCHEDULES_SHEET)
-    del ws_sum, ws_exp
+    del ws_sum, ws_exp, ws_dl
     matter = matter or {}
     matter_name = matter.get("matter_name", "")
     _incidents(ws_inc, matter_name, as_of)
     if incidents:
         _fill_incidents(ws_inc, incidents)
+    _matter(ws_mat, matter_name, as_of, events or [])
     _requirements(ws_req, matter_name, as_of)
     _settings(ws_set, schedule, as_of, matter, commenced)
     _schedules(ws_sch, matter_name, as_of)
     ws_inc.sheet_properties.tabColor = "FFC000"
     ws_set.sheet_properties.tabColor = "FFC000"
+    ws_mat.sheet_properties.tabColor = "FFC000"
     wb.properties.creator = "hipaa-xl"
     wb.properties.title = "HIPAA civil money penalty exposure"
     wb.properties.created = FIXED_TIME

@@ -1,0 +1,74 @@
+"""A matter's deadlines as an iCalendar file (RFC 5545) that Outlook and Google Calendar import.
+
+One all-day event per deadline on its due date, each with the rule, the computation, the citation and
+the rule's words in its description, and a reminder a week before. Written with the icalendar
+library, which folds long lines at 75 octets and ends every line with CRLF as RFC 5545 requires.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from icalendar import Alarm, Calendar, Event
+
+from hipaa_xl import __version__
+from hipaa_xl.engine.matter_deadlines import MatterDeadline
+from hipaa_xl.law.deadline_rules import load_deadline_law
+
+PRODID = f"-//hipaa-xl//deadlines {__version__}//EN"
+REMINDER = dt.timedelta(days=-7)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "matter"
+
+
+def event_uid(matter: str, item: MatterDeadline) -> str:
+    """Stable across exports, so a re-import updates the event instead of adding a copy."""
+    return f"{_slug(matter)}-{_slug(item.event.id or f'row{item.event.row}')}-{item.rule}@hipaa-xl"
+
+
+def calendar_bytes(items: Iterable[MatterDeadline], matter: str, stamp: dt.datetime) -> bytes:
+    """The .ics file: one all-day VEVENT per deadline that has a due date (done ones included)."""
+    law = load_deadline_law()
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"HIPAA deadlines - {matter}" if matter else "HIPAA deadlines")
+    for item in items:
+        if item.deadline is None:
+            continue
+        rule = law.rules[item.rule]
+        d = item.deadline
+        done = " (done)" if item.event.done is not None else ""
+        ev = Event()
+        ev.add("uid", event_uid(matter, item))
+        ev.add("dtstamp", stamp.astimezone(dt.UTC))
+        ev.add("dtstart", d.due)
+        ev.add("dtend", d.due + dt.timedelta(days=1))
+        ev.add("summary", f"{item.rule}{done}: {rule.description}"[:240])
+        text = [
+            f"{d.explanation()}",
+            f"Event: {item.event.kind.label} on {item.event.date.isoformat()} (Matter row {item.event.row}"
+            f"{', ' + item.event.id if item.event.id else ''}).",
+            f"Citation: {rule.citation}. Words: \"{rule.words}\"",
+            f"Extends or tolls: {rule.extends}",
+        ]
+        if d.label:
+            text.append(law.sources[rule.source].description)
+        ev.add("description", "\n".join(text))
+        ev.add("categories", ["HIPAA deadline"])
+        ev.add("transp", "TRANSPARENT")
+        if item.event.done is None:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", f"Due in 7 days: {item.rule} ({rule.citation})")
+            alarm.add("trigger", REMINDER)
+            ev.add_component(alarm)
+        cal.add_component(ev)
+    data: bytes = cal.to_ical()
+    return data

@@ -1,0 +1,62 @@
+"""A workbook's deadlines read without changing it: for ``hipaa-xl deadlines BOOK`` and the .ics file.
+
+The same inputs refresh reads (the Matter events, the Incidents, Settings' as-of date) and the same
+engine functions, so the command, the calendar and the Deadlines sheet agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hipaa_xl.engine import aggregate
+from hipaa_xl.engine.matter_deadlines import LimitationGroup, MatterDeadline, limitation_groups, matter_deadlines
+from hipaa_xl.errors import HipaaInputError
+from hipaa_xl.law.schedules import check_schedule
+from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook.inputs import LayoutError, read_inputs
+from hipaa_xl.workbook.refresh import resolve_as_of
+from hipaa_xl.xlsxio import WorkbookFileError, package_from_bytes, read_checked_bytes
+
+
+@dataclass
+class MatterDeadlines:
+    """A workbook's deadlines on its as-of date."""
+
+    as_of: dt.date
+    as_of_source: str
+    limitation_on: dt.date
+    """The day the limitation is judged on: Settings' "Action commenced on", else the as-of date."""
+    matter: str
+    items: list[MatterDeadline]
+    limitation: list[LimitationGroup]
+    invalid: list[str] = field(default_factory=list)
+    has_matter_sheet: bool = True
+
+
+def read_matter_deadlines(path: Path, cli_as_of: dt.date | None = None) -> MatterDeadlines:
+    """The deadlines of the workbook at ``path``; unusable files raise WorkbookFileError (one line)."""
+    data = read_checked_bytes(path)
+    try:
+        inputs = read_inputs(data, package_from_bytes(data))
+        schedule = check_schedule(inputs.schedule)
+    except (LayoutError, HipaaInputError) as exc:
+        raise WorkbookFileError(f"{path.name}: {exc}") from None
+    except Exception as exc:  # a damaged workbook: one line, no traceback
+        raise WorkbookFileError(f"{path.name}: cannot be read ({type(exc).__name__}: {exc})") from None
+    as_of, source, _ = resolve_as_of(inputs, cli_as_of)
+    table = inputs.matter_table
+    rows = table.rows if table is not None else []
+    incidents = [r.incident for r in inputs.rows if r.incident is not None]
+    on = inputs.commenced or as_of
+    return MatterDeadlines(
+        as_of=as_of,
+        as_of_source=source,
+        limitation_on=on,
+        matter=inputs.matter.get("matter_name", "") or path.stem,
+        items=matter_deadlines(r.event for r in rows if r.event is not None),
+        limitation=limitation_groups(aggregate(incidents, schedule, as_of, inputs.commenced, inputs.general_forms)),
+        invalid=[f"{C.MATTER_SHEET}!row {r.row}: {r.reason}" for r in rows if r.event is None],
+        has_matter_sheet=table is not None,
+    )
