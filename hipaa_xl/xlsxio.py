@@ -10,22 +10,36 @@
   original zip entry details, so parts nobody changes are written back with identical content.
 * :func:`write_package_atomic` writes to a temporary file in the same folder, flushes it to disk,
   keeps the previous file as ``<name>.bak`` and then swaps the new file in with ``os.replace``. If
-  anything fails the original file is untouched and the temporary file is removed. Output is
-  deterministic: same parts, same order, fixed timestamps for changed parts.
+  anything fails (an error, Ctrl-C, SIGTERM) the original file is untouched and the temporary file
+  is removed. A symbolic link is followed: its target is replaced and the link stays a link. The new
+  file and the ``.bak`` keep the original's owner, group and mode (where the user may set them).
+  Output is deterministic: same parts, same order, fixed timestamps for changed parts.
+* :func:`editing` is an in-place edit (refresh, recalc in place): it refuses a second hipaa-xl run
+  on the same file (an advisory ``flock`` on the workbook), removes temporary files that a killed
+  run left beside it, and remembers the file it read (size, modification time, SHA-256). When the
+  file changed meanwhile (the user saved in Excel), the user's version is kept, ours is written
+  beside it and :class:`WorkbookChangedError` says where; ``.bak`` always holds the file as it was
+  before the write that made it.
 * :func:`parse_xml` parses a part with lxml without DTDs, entity expansion or network access.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import os
+import signal
 import stat
+import struct
 import tempfile
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import Any, Final
 
 from lxml import etree
@@ -54,13 +68,64 @@ class WorkbookFileError(Exception):
         self.message = message
 
 
+class WorkbookChangedError(WorkbookFileError):
+    """The workbook was saved by someone else while we worked: theirs is kept, ours is at ``written``."""
+
+    def __init__(self, message: str, written: Path) -> None:
+        super().__init__(message)
+        self.written = written
+
+
 def lock_files(path: Path) -> list[Path]:
     """Owner/lock files Excel and LibreOffice keep beside an open workbook, if present."""
     name = path.name
-    candidates = [path.with_name("~$" + name), path.with_name(".~lock." + name + "#")]
-    if len(name) > 2:
-        candidates.append(path.with_name("~$" + name[2:]))  # Excel shortens long names
-    return [p for p in candidates if p.exists()]
+    found: list[Path] = []
+    for place in dict.fromkeys([path, real_path(path)]):  # beside a symlink and beside its target
+        name = place.name
+        candidates = [place.with_name("~$" + name), place.with_name(".~lock." + name + "#")]
+        if len(name) > 2:
+            candidates.append(place.with_name("~$" + name[2:]))  # Excel shortens long names
+        found += [p for p in candidates if p.exists() and p not in found]
+    return found
+
+
+def real_path(path: str | os.PathLike[str]) -> Path:
+    """``path`` with every symbolic link followed (an in-place write replaces the link's target)."""
+    return Path(os.path.realpath(path))
+
+
+_OLE_STREAMS: Final = {
+    "EncryptedPackage": "is password-protected (encrypted); remove the password in Excel first",
+    "Workbook": "is an Excel 97-2003 workbook (.xls) named .xlsx: open it in Excel and save it as .xlsx",
+    "Book": "is an Excel 5.0/95 workbook (.xls) named .xlsx: open it in Excel and save it as .xlsx",
+    "WordDocument": "is a Word 97-2003 document, not an Excel workbook",
+    "PowerPoint Document": "is a PowerPoint 97-2003 presentation, not an Excel workbook",
+}
+
+
+def _ole_kind(path: Path) -> str:
+    """What an OLE compound file (the container of .xls files and of encrypted workbooks) holds.
+
+    The directory entries (128 bytes each, at 128-byte boundaries after the 512-byte header) hold
+    each stream's UTF-16 name and its length; an encrypted workbook has ``EncryptedPackage``, an
+    Excel 97-2003 workbook ``Workbook`` (MS-CFB 2.6; MS-OFFCRYPTO 2.3.4.1; MS-XLS 2.1.2).
+    """
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b""
+    names: set[str] = set()
+    for offset in range(512, len(data) - 127, 128):
+        entry = data[offset: offset + 128]
+        (length,) = struct.unpack_from("<H", entry, 64)
+        if 4 <= length <= 64 and length % 2 == 0 and entry[66] in (1, 2, 5):
+            with contextlib.suppress(UnicodeDecodeError):
+                names.add(entry[: length - 2].decode("utf-16-le"))
+    for stream, reason in _OLE_STREAMS.items():
+        if stream in names:
+            return reason
+    return ("is not an Excel workbook but an OLE compound file (password-protected, or an Office 97-2003 "
+            "document); remove the password or save it as .xlsx in Excel first")
 
 
 def check_workbook_path(path: str | os.PathLike[str], *, for_writing: bool = True) -> None:
@@ -84,7 +149,7 @@ def check_workbook_path(path: str | os.PathLike[str], *, for_writing: bool = Tru
     except OSError as exc:
         raise WorkbookFileError(f"{shown} cannot be read: {exc.strerror or exc}") from exc
     if head.startswith(OLE_MAGIC):
-        raise WorkbookFileError(f"{shown} is password-protected (encrypted); remove the password in Excel first")
+        raise WorkbookFileError(f"{shown} {_ole_kind(p)}")
     if not head.startswith(b"PK"):
         raise WorkbookFileError(f"{shown} is damaged or not an Excel workbook (not a zip package)")
     _check_zip(p)
@@ -105,6 +170,12 @@ def check_workbook_path(path: str | os.PathLike[str], *, for_writing: bool = Tru
                                     f"{exc.strerror or exc}") from exc
 
 
+def lost_sheet_part(sheet: str, rid: str, part: str) -> str:
+    """The refusal for a sheet listed in workbook.xml whose part cannot be reached (Excel calls it damaged)."""
+    where = f"its part {part} is missing" if part else f"its relationship {rid or '(none)'} is missing"
+    return f"the workbook is damaged: the sheet {sheet!r} is listed but {where} (Excel would report it as damaged)"
+
+
 def read_checked_bytes(path: str | os.PathLike[str], *, for_writing: bool = False) -> bytes:
     """The bytes of a workbook that passed :func:`check_workbook_path`."""
     check_workbook_path(path, for_writing=for_writing)
@@ -121,6 +192,8 @@ def _check_zip(p: Path) -> None:
         with zipfile.ZipFile(p) as archive:
             infos = archive.infolist()
             names = {info.filename for info in infos}
+            if len(names) != len(infos):
+                raise WorkbookFileError(f"{shown} is damaged: {_repeated(infos)}")
             unpacked = sum(info.file_size for info in infos)
             packed = sum(info.compress_size for info in infos)
             if unpacked > MAX_UNPACKED_BYTES:
@@ -133,13 +206,62 @@ def _check_zip(p: Path) -> None:
                 raise WorkbookFileError(f"{shown} is damaged or not an Excel workbook ([Content_Types].xml missing)")
             if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
                 raise WorkbookFileError(f"{shown} is not an Excel workbook (xl/workbook.xml missing)")
-            bad = archive.testzip()
-            if bad is not None:
-                raise WorkbookFileError(f"{shown} is damaged (part {bad} fails its checksum)")
+            cells, formulas = _count_cells(archive, infos, shown)
+            need = estimated_memory(cells, formulas, unpacked)
+            budget = memory_budget()
+            if need > budget:
+                raise WorkbookFileError(
+                    f"{shown} is too large to work on within the memory budget: {cells:,} cells ({formulas:,} "
+                    f"formulas) would need about {_size(need)}, over the {_size(budget)} budget "
+                    f"(set {BUDGET_VARIABLE} to a number of MiB to change it)")
     except zipfile.BadZipFile as exc:
         raise WorkbookFileError(f"{shown} is damaged or truncated ({exc})") from exc
     except (EOFError, OSError, zlib.error, zipfile.LargeZipFile, NotImplementedError, ValueError) as exc:
         raise WorkbookFileError(f"{shown} is damaged or truncated ({exc})") from exc
+
+
+BUDGET_VARIABLE: Final = "HIPAA_XL_MEMORY_MIB"
+DEFAULT_MEMORY_BUDGET: Final = 2 * 1024**3
+"""Peak memory a refresh or recalc may need, checked before reading (issue 17): 2 GiB by default."""
+BYTES_PER_CELL: Final = 500
+BYTES_PER_FORMULA: Final = 1000
+"""Measured peaks, rounded up: the 10,000-incident benchmark (570,000 cells, 412,747 formulas) needs
+0.53 GB to recalc and 0.80 GB to refresh; 1,000,000 value cells with 2,000 formulas 0.49 GB."""
+
+
+def memory_budget() -> int:
+    """The memory budget in bytes: ``HIPAA_XL_MEMORY_MIB`` when set to a positive number, else 2 GiB."""
+    text = os.environ.get(BUDGET_VARIABLE, "").strip()
+    if text.isdigit() and int(text) > 0:
+        return int(text) * 1024**2
+    return DEFAULT_MEMORY_BUDGET
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**30:.1f} GiB" if n >= 2**30 else f"{n / 2**20:.0f} MiB"
+
+
+def estimated_memory(cells: int, formulas: int, unpacked: int) -> int:
+    """Peak memory to refresh or recalc a package: its cells, formulas and unpacked parts (held twice)."""
+    return 64 * 1024**2 + cells * BYTES_PER_CELL + formulas * BYTES_PER_FORMULA + 2 * unpacked
+
+
+def _count_cells(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], shown: str) -> tuple[int, int]:
+    """Read every part once (the CRC of each is checked at its end) and count the worksheets' cells and
+    formulas (``<c`` and ``<f`` tags, namespace prefix or not), in 1 MiB chunks: memory stays small."""
+    cells = formulas = 0
+    for info in infos:
+        counting = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        try:
+            with archive.open(info) as part:
+                while chunk := part.read(1 << 20):
+                    if counting:
+                        cells += chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b":c ")
+                        formulas += chunk.count(b"<f>") + chunk.count(b"<f ") + chunk.count(b":f>") + chunk.count(
+                            b":f ")
+        except zipfile.BadZipFile as exc:
+            raise WorkbookFileError(f"{shown} is damaged (part {info.filename}: {exc})") from exc
+    return cells, formulas
 
 
 class Package(MutableMapping[str, bytes]):
@@ -244,13 +366,36 @@ def package_from_bytes(data: bytes) -> Package:
         raise WorkbookFileError(f"the workbook is damaged or truncated ({exc})") from exc
 
 
+def _repeated(infos: list[zipfile.ZipInfo]) -> str:
+    seen: set[str] = set()
+    for info in infos:
+        if info.filename in seen:
+            return (f"the part {info.filename} appears twice in the package (two programs could read "
+                    "different contents); refusing to read it")
+        seen.add(info.filename)
+    return "no part appears twice"
+
+
 def _parts_of(archive: zipfile.ZipFile) -> Package:
     package = Package()
-    for info in archive.infolist():
+    infos = archive.infolist()
+    if len({info.filename for info in infos}) != len(infos):
+        raise WorkbookFileError(f"the workbook is damaged: {_repeated(infos)}")
+    for info in infos:
         if not info.is_dir():
-            package._parts[info.filename] = archive.read(info)
+            data = archive.read(info)
+            if info.filename.endswith((".xml", ".rels")) and has_dtd(data):
+                raise WorkbookFileError(f"the workbook part {info.filename} carries a DTD, which Excel files never "
+                                        "do; refusing to read it")
+            package._parts[info.filename] = data
             package._infos[info.filename] = info
     return package
+
+
+def has_dtd(data: bytes) -> bool:
+    """A DTD (``<!DOCTYPE``/``<!ENTITY``) near the start of a part: the Open Packaging Conventions forbid
+    them (ECMA-376 Part 2, 8.1.4), and entities are how XML bombs and file disclosure work."""
+    return b"<!DOCTYPE" in data[:2048] or b"<!ENTITY" in data[:4096]
 
 
 def backup_path(path: Path) -> Path:
@@ -258,37 +403,278 @@ def backup_path(path: Path) -> Path:
     return path.with_name(path.name + ".bak")
 
 
-def write_package_atomic(path: str | os.PathLike[str], package: Package, backup: bool = True) -> Path | None:
-    """Write ``package`` to ``path`` atomically; returns the backup path when one was kept."""
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
+TEMP_MARK: Final = ".hxl-"
+"""Temporary files are ``.<name>.hxl-<pid>-<random>.tmp`` beside the workbook: hidden, and the pid
+tells a later run whether the process that made one is gone (then the file is a leftover)."""
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What identifies the file that was read: size, modification time, inode and SHA-256."""
+
+    size: int
+    mtime_ns: int
+    inode: tuple[int, int]
+    sha256: str
+
+    @classmethod
+    def of(cls, path: Path, data: bytes) -> FileState:
+        st = path.stat()
+        return cls(st.st_size, st.st_mtime_ns, (st.st_dev, st.st_ino), hashlib.sha256(data).hexdigest())
+
+    def same_stat(self, path: Path) -> bool:
+        """Whether ``path`` still has this size, modification time and inode (no hashing)."""
+        try:
+            st = path.stat()
+        except OSError:
+            return False
+        return (st.st_size, st.st_mtime_ns, (st.st_dev, st.st_ino)) == (self.size, self.mtime_ns, self.inode)
+
+
+def write_package_atomic(
+    path: str | os.PathLike[str],
+    package: Package,
+    backup: bool = True,
+    *,
+    expected: FileState | None = None,
+    label: str = "new",
+) -> Path | None:
+    """Write ``package`` to ``path`` atomically; returns the backup path when one was kept.
+
+    A symbolic link is followed (its target is replaced, the link stays). With ``expected`` (the
+    state of the file when it was read), a file changed since is not replaced: ours goes beside it as
+    ``<stem>.<label><suffix>`` and :class:`WorkbookChangedError` is raised.
+    """
+    target = real_path(path)
+    folder = target.parent
     try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, removed on failure
-            dir=folder, prefix="." + target.name + ".", suffix=".tmp", delete=False
-        )
+        original: os.stat_result | None = target.stat()
+    except FileNotFoundError:
+        original = None
     except OSError as exc:
-        raise WorkbookFileError(f"cannot write in {folder}: {exc.strerror or exc}") from exc
-    temp = Path(handle.name)
+        raise WorkbookFileError(f"cannot write {target.name}: {exc.strerror or exc}") from exc
+    made: list[Path] = []
     kept: Path | None = None
-    try:
-        with handle:
-            package._write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(OSError):  # the original's mode, or what a new file would get
-            os.chmod(temp, stat.S_IMODE(target.stat().st_mode) if target.exists() else _new_file_mode())
-        if target.exists() and backup:
-            kept = backup_path(target)
-            _copy_atomic(target, kept)
-        os.replace(temp, target)
-        _fsync_folder(folder)
-    except WorkbookFileError:
-        _remove_quietly(temp)
-        raise
-    except Exception as exc:
-        _remove_quietly(temp)
-        raise WorkbookFileError(f"could not write {target.name}: {exc}; the original file is unchanged") from exc
+    with _signals_interrupt():
+        try:
+            temp = _temp_beside(target)
+            made.append(temp)
+            with temp.open("wb") as handle:
+                package._write(handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            _take_ownership(temp, original)
+            if original is not None and (backup or expected is not None):
+                copy = _temp_beside(target, ".bak")
+                made.append(copy)
+                digest = _copy_hashing(target, copy)
+                if expected is not None and digest != expected.sha256:
+                    raise _changed(target, temp, label)
+                if backup:
+                    _take_ownership(copy, original)
+                    kept = backup_path(target)
+                    os.replace(copy, kept)
+                    made.remove(copy)
+                else:
+                    _remove_quietly(copy)
+                    made.remove(copy)
+            if expected is not None and not expected.same_stat(target):
+                raise _changed(target, temp, label)
+            os.replace(temp, target)
+            made.remove(temp)
+            _fsync_folder(folder)
+        except WorkbookFileError:
+            raise
+        except Exception as exc:
+            raise WorkbookFileError(f"could not write {target.name}: {exc}; the original file is unchanged") from exc
+        finally:  # errors, Ctrl-C and SIGTERM alike: no temporary file stays behind
+            for leftover in made:
+                _remove_quietly(leftover)
     return kept
+
+
+def _changed(target: Path, temp: Path, label: str) -> WorkbookChangedError:
+    """Keep the user's save; put ours beside it (temp is renamed, so it is no longer ours to remove)."""
+    stem, suffix = target.stem, target.suffix
+    beside = target.with_name(f"{stem}.{label}{suffix}")
+    number = 2
+    while beside.exists():
+        beside = target.with_name(f"{stem}.{label}-{number}{suffix}")
+        number += 1
+    os.replace(temp, beside)
+    return WorkbookChangedError(
+        f"{target.name} was saved by another program while hipaa-xl worked on it: your version is kept "
+        f"and the {label} one was written to {beside.name}", beside)
+
+
+def _temp_beside(target: Path, extra: str = "") -> Path:
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed at once; removed by the caller
+            dir=target.parent, prefix=f".{target.name}{extra}{TEMP_MARK}{os.getpid()}-", suffix=".tmp",
+            delete=False)
+    except OSError as exc:
+        raise WorkbookFileError(f"cannot write in {target.parent}: {exc.strerror or exc}") from exc
+    handle.close()
+    return Path(handle.name)
+
+
+def _take_ownership(made: Path, original: os.stat_result | None) -> None:
+    """Give ``made`` the original's owner, group and mode (a new file: the mode open() would give)."""
+    if original is None:
+        with contextlib.suppress(OSError):
+            os.chmod(made, _new_file_mode())
+        return
+    mine = made.stat()
+    if (mine.st_uid, mine.st_gid) != (original.st_uid, original.st_gid):
+        with contextlib.suppress(OSError):  # root may give it back; a user may set a group of theirs
+            os.chown(made, original.st_uid, original.st_gid)
+        if made.stat().st_gid != original.st_gid:
+            with contextlib.suppress(OSError):
+                os.chown(made, -1, original.st_gid)
+    with contextlib.suppress(OSError):  # after chown, which may clear set-id bits
+        os.chmod(made, stat.S_IMODE(original.st_mode))
+
+
+def _copy_hashing(source: Path, destination: Path) -> str:
+    digest = hashlib.sha256()
+    with destination.open("wb") as handle, source.open("rb") as original:
+        while chunk := original.read(1 << 20):
+            digest.update(chunk)
+            handle.write(chunk)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return digest.hexdigest()
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP while a temporary file exists: unwinds like Ctrl-C so it is removed."""
+
+
+@contextlib.contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """While writing, SIGTERM and SIGHUP raise (as Ctrl-C does) instead of killing the process outright."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous: dict[int, Any] = {}
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise _Terminated(signal.Signals(signum).name)
+
+    for signum in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)):
+        if signum is not None and signal.getsignal(signum) is signal.SIG_DFL:
+            previous[signum] = signal.signal(signum, interrupt)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def leftover_temp_files(path: str | os.PathLike[str]) -> list[Path]:
+    """Temporary files that a killed hipaa-xl run left beside the workbook (the process is gone)."""
+    target = real_path(path)
+    prefix = "." + target.name + "."
+    out: list[Path] = []
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return out
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(prefix) and name.endswith(".tmp") and TEMP_MARK in name):
+            continue
+        pid_text = name.rsplit(TEMP_MARK, 1)[1].split("-", 1)[0]
+        if pid_text.isdigit() and int(pid_text) != os.getpid() and not _alive(int(pid_text)) and entry.is_file():
+            out.append(entry)
+    return sorted(out)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+@dataclass
+class Edit:
+    """An in-place edit in progress: the bytes read, their state, and the writer that checks them."""
+
+    path: Path
+    data: bytes
+    state: FileState
+    removed: list[Path] = field(default_factory=list)
+    """Temporary files of earlier killed runs that were removed."""
+
+    def write(self, package: Package, *, backup: bool = True, label: str = "new") -> Path | None:
+        """Replace the file, unless someone saved it since it was read (see :func:`write_package_atomic`)."""
+        return write_package_atomic(self.path, package, backup, expected=self.state, label=label)
+
+    def notes(self) -> list[str]:
+        """One line per leftover temporary file removed."""
+        return [f"removed {p.name}, a temporary file left by an interrupted run" for p in self.removed]
+
+
+@contextlib.contextmanager
+def editing(path: str | os.PathLike[str]) -> Iterator[Edit]:
+    """Read ``path`` for an in-place edit, holding hipaa-xl's lock on it until the block ends.
+
+    Raises :class:`WorkbookFileError` for an unusable file, and when another hipaa-xl run is
+    editing the same file (refusing is safer than waiting: that run's result would be overwritten).
+    """
+    check_workbook_path(path, for_writing=True)
+    target = real_path(path)
+    with _locked(target):
+        removed = []
+        for leftover in leftover_temp_files(target):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+                removed.append(leftover)
+        try:
+            data = target.read_bytes()
+            state = FileState.of(target, data)
+        except OSError as exc:
+            raise WorkbookFileError(f"{target.name} cannot be read: {exc.strerror or exc}") from exc
+        yield Edit(Path(path), data, state, removed)
+
+
+@contextlib.contextmanager
+def _locked(target: Path) -> Iterator[None]:
+    """An exclusive advisory lock (``flock``) on the workbook itself; a no-op where there is none."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: Excel's own sharing lock applies
+        yield
+        return
+    for _ in range(5):
+        try:
+            fd = os.open(target, os.O_RDONLY)
+        except OSError as exc:
+            raise WorkbookFileError(f"{target.name} cannot be read: {exc.strerror or exc}") from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise WorkbookFileError(f"{target.name} is being refreshed or recalculated by another hipaa-xl run; "
+                                    "wait for it to finish and try again") from None
+        except OSError:  # a file system without locks
+            os.close(fd)
+            yield
+            return
+        same = os.fstat(fd).st_ino == target.stat().st_ino
+        if same:
+            break
+        os.close(fd)  # replaced while we waited for the lock: lock the new file
+    else:
+        raise WorkbookFileError(f"{target.name} keeps being replaced by another program; try again")
+    try:
+        yield
+    finally:
+        os.close(fd)
 
 
 def _new_file_mode() -> int:
@@ -296,23 +682,6 @@ def _new_file_mode() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return 0o666 & ~mask
-
-
-def _copy_atomic(source: Path, destination: Path) -> None:
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
-        dir=destination.parent, prefix="." + destination.name + ".", suffix=".tmp", delete=False
-    )
-    temp = Path(handle.name)
-    try:
-        with handle, source.open("rb") as original:
-            while chunk := original.read(1 << 20):
-                handle.write(chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, destination)
-    except Exception:
-        _remove_quietly(temp)
-        raise
 
 
 def _remove_quietly(path: Path) -> None:
@@ -337,7 +706,7 @@ _PARSER: Final = etree.XMLParser(
 
 def parse_xml(data: bytes, part: str = "part") -> Any:
     """Parse one package part safely (no DTD, no entities, no network); WorkbookFileError if broken."""
-    if b"<!DOCTYPE" in data[:2048] or b"<!ENTITY" in data[:4096]:
+    if has_dtd(data):
         raise WorkbookFileError(f"the workbook part {part} carries a DTD; refusing to read it")
     try:
         root = etree.fromstring(data, _PARSER)

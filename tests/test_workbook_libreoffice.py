@@ -61,3 +61,26 @@ def test_libreoffice_summary_figures_equal_the_engine(summary_csv: list[list[str
                        g.ag_damages], (g.entity, g.requirement, g.year)
     grand = next(r for r in summary_csv if r and r[0] == "Grand total")
     assert _money(grand[SC["maximum"] - 1]) == agg.grand_total()[1]
+
+
+def test_libreoffice_shows_the_scenario_table_with_the_engine_figures(summary_csv: list[list[str]]) -> None:
+    # issue 14: every scenario of the example, and each entity's row under it, as the engine prices them
+    from tests.test_workbook_scenarios import engine_scenarios
+
+    result = engine_scenarios(example_bytes())
+    start = next(i for i, r in enumerate(summary_csv) if r and r[0] == "Scenario / entity")
+    rows = summary_csv[start + 1:]
+    status = summary_csv[start - 1][0]
+    assert status == "Scenario figures match the Scenarios sheet and the Incidents"
+    for s in result.all:
+        label = s.name + (" (the Incidents as entered)" if s.name == "Base" else "")
+        i = next(i for i, r in enumerate(rows) if r[0] == label)
+        assert [_money(x) for x in rows[i][5:9]] == [s.total.minimum, s.total.maximum, s.total.time_barred_maximum,
+                                                     s.total.ag_damages], s.name
+        for j, (entity, f) in enumerate(s.entities.items(), start=1):
+            assert rows[i + j][0] == entity
+            assert [_money(x) for x in rows[i + j][5:9]] == [f.minimum, f.maximum, f.time_barred_maximum,
+                                                             f.ag_damages], (s.name, entity)
+    weighted = next(r for r in rows if r[0].startswith("Probability-weighted"))
+    assert result.weighted is not None
+    assert [_money(x) for x in weighted[5:7]] == [result.weighted.minimum, result.weighted.maximum]

@@ -7,7 +7,8 @@ code  meaning
 ====  =========================================================================================
 0     done (``recalc --check``: the values in the file are up to date)
 1     the command ran and reports problems: cells ``recalc`` could not evaluate; a Summary
-      row ``demo`` found different from the engine's own aggregation
+      row ``demo`` found different from the engine's own aggregation; scenario rows
+      ``scenarios`` found that cannot apply
 2     bad input, nothing written: a bad option or argument (typer's usage errors too), an
       invalid value, or a file that cannot be used (missing, locked, damaged, too large, of
       the wrong kind, or with a user's object on a generated sheet)
@@ -23,11 +24,14 @@ import datetime as dt
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
+from typer.core import TyperGroup
+from typer.exceptions import Abort, TyperException
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -38,7 +42,8 @@ EXIT_INTERRUPTED = 130
 
 EXIT_CODES: dict[int, str] = {
     EXIT_OK: "done",
-    EXIT_PROBLEMS: "the command ran and reports problems (cells not evaluated, Summary differs from the engine)",
+    EXIT_PROBLEMS: "the command ran and reports problems (cells not evaluated, Summary differs from the engine, "
+                   "scenario rows that cannot apply)",
     EXIT_BAD_INPUT: "bad input or an unusable file; nothing written",
     EXIT_STALE: "recalc --check: the stored values are out of date",
     EXIT_INTERNAL: "internal error; the workbook was not changed",
@@ -50,6 +55,44 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """Print ``error: message`` as one line on stderr and exit with ``code``."""
     typer.echo("error: " + " ".join(str(message).split()), err=True)
     raise typer.Exit(code)
+
+
+def one_line(message: str) -> str:
+    """``message`` on one line (whitespace, newlines included, collapsed)."""
+    return " ".join(str(message).split())
+
+
+class OneLineErrors(TyperGroup):
+    """The command group, with typer's boxed usage errors turned into one ``error:`` line (exit 2).
+
+    ``hipaa-xl refresh`` without a path, an unknown option, an extra argument or a value of the
+    wrong type print ``error: <what>; see 'hipaa-xl refresh --help'`` on stderr and exit 2, like
+    every other bad input; Ctrl-C prints one line and exits 130.
+    """
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:
+        """Run the command line; returns the exit code when ``standalone_mode`` is false."""
+        try:
+            result = super().main(args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False,
+                                  windows_expand_args=windows_expand_args, **extra)
+            code = result if isinstance(result, int) else EXIT_OK
+        except NoArgsIsHelpError as exc:  # bare ``hipaa-xl``: the help text is the answer
+            typer.echo(exc.format_message())
+            code = EXIT_BAD_INPUT
+        except UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "hipaa-xl"
+            typer.echo(f"error: {one_line(exc.format_message())} (see '{where} --help')", err=True)
+            code = EXIT_BAD_INPUT
+        except TyperException as exc:
+            typer.echo(f"error: {one_line(exc.format_message())}", err=True)
+            code = exc.exit_code or EXIT_BAD_INPUT
+        except Abort:
+            typer.echo("error: interrupted; the workbook was not changed", err=True)
+            code = EXIT_INTERRUPTED
+        if standalone_mode:
+            sys.exit(code)
+        return code
 
 
 def parse_as_of(text: str | None) -> dt.date | None:

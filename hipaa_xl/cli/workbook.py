@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from hipaa_xl.cli.common import EXIT_BAD_INPUT, fail, parse_as_of, progress_bar
+from hipaa_xl.cli.common import EXIT_BAD_INPUT, EXIT_INTERRUPTED, fail, parse_as_of, progress_bar
 from hipaa_xl.errors import HipaaInputError
 from hipaa_xl.xlsxio import WorkbookFileError
 
@@ -66,4 +66,8 @@ def register(app: typer.Typer) -> None:
                 report = refresh_file(path, day, progress=None if bar is None else bar.stage, backup=not no_backup)
         except (WorkbookFileError, HipaaInputError) as exc:
             fail(str(exc), EXIT_BAD_INPUT)
+        except MemoryError:
+            fail(f"{path.name} is too large to refresh in memory; the workbook was not changed", EXIT_BAD_INPUT)
+        except KeyboardInterrupt:
+            fail("interrupted; the workbook was not changed", EXIT_INTERRUPTED)
         _print([f"refreshed {path}" if report.changed else f"{path}: up to date", *report.lines()])

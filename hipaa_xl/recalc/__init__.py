@@ -65,9 +65,12 @@ from hipaa_xl.recalc.values import ExcelError, date_to_serial
 from hipaa_xl.recalc.writer import AS_OF_NAME, CellDifference, update_workbook_xml, write_values
 from hipaa_xl.xlsxio import (
     Package,
+    WorkbookChangedError,
     WorkbookFileError,
     check_workbook_path,
+    editing,
     lock_files,
+    package_from_bytes,
     read_package,
     write_package_atomic,
 )
@@ -138,12 +141,16 @@ def recalc_package(
     *,
     use_recorded_as_of: bool = False,
     progress: Progress | None = None,
+    keep_unevaluated: bool = False,
 ) -> tuple[Package, RecalcReport]:
     """Recalculate a package in memory; returns a new package (the input is not modified) and the report.
 
     ``as_of`` is the ``--as-of`` date (see :mod:`hipaa_xl.recalc.asof` for the order of sources);
     ``use_recorded_as_of`` reuses the date the last recalc recorded (``--check``). Raises
-    :class:`~hipaa_xl.xlsxio.WorkbookFileError` when a part cannot be read.
+    :class:`~hipaa_xl.xlsxio.WorkbookFileError` when a part cannot be read. With ``keep_unevaluated``
+    (refresh) a cell that cannot be evaluated keeps the value cached in the file instead of
+    ``#NAME?``/``#REF!``, and the cells that depend on it are computed from that value; the cell is
+    still listed in ``problems``.
     """
     started = time.perf_counter()
     workbook = read_workbook(package)
@@ -157,7 +164,7 @@ def recalc_package(
     crashes: list[str] = []
     with clock.override_today(choice.date):
         compiler = Compiler(workbook.book, load_builtins(), load_udfs, crashes.append)
-        evaluator = Evaluator(workbook.book, formulas, compiler, progress)
+        evaluator = Evaluator(workbook.book, formulas, compiler, progress, keep_cached=keep_unevaluated)
         evaluator.run()
     report.evaluated = evaluator.evaluated - evaluator.unevaluated
     report.problems = evaluator.problems
@@ -192,8 +199,18 @@ def recalc_file(
     ``as_of`` the date recorded by the last recalc is used. Raises
     :class:`~hipaa_xl.xlsxio.WorkbookFileError` for a file that cannot be used.
     """
-    started = time.perf_counter()
     source = Path(path)
+    try:
+        return _recalc_file(source, out, as_of, check, allow_errors, progress, backup)
+    except WorkbookFileError as exc:
+        if source.name in exc.message or isinstance(exc, WorkbookChangedError):
+            raise
+        raise WorkbookFileError(f"{source.name}: {exc.message}") from None
+
+
+def _recalc_file(source: Path, out: str | os.PathLike[str] | None, as_of: dt.date | None, check: bool,
+                 allow_errors: bool, progress: Progress | None, backup: bool) -> RecalcReport:
+    started = time.perf_counter()
     target = Path(out) if out is not None else source
     in_place = target.resolve() == source.resolve()
     check_workbook_path(source, for_writing=in_place and not check)
@@ -207,11 +224,19 @@ def recalc_file(
         if locks:
             raise WorkbookFileError(f"{target.name} is open in Excel or LibreOffice ({locks[0].name} exists); "
                                     "close it and try again")
-    package = read_package(source)
-    new_package, report = recalc_package(package, as_of, use_recorded_as_of=check and as_of is None,
-                                         progress=progress)
-    if not check and (allow_errors or report.ok) and (report.changed_parts or not in_place):
-        report.backup = write_package_atomic(target, new_package, backup=backup and target.exists())
-        report.written = target
+    if in_place and not check:  # locked, leftovers removed, a save made meanwhile never overwritten
+        with editing(source) as edit:
+            new_package, report = recalc_package(package_from_bytes(edit.data), as_of, progress=progress)
+            report.warnings[:0] = edit.notes()
+            if (allow_errors or report.ok) and report.changed_parts:
+                report.backup = edit.write(new_package, backup=backup, label="recalculated")
+                report.written = target
+    else:
+        package = read_package(source)
+        new_package, report = recalc_package(package, as_of, use_recorded_as_of=check and as_of is None,
+                                             progress=progress)
+        if not check and (allow_errors or report.ok):
+            report.backup = write_package_atomic(target, new_package, backup=backup and target.exists())
+            report.written = target
     report.seconds = time.perf_counter() - started
     return report

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from hipaa_xl.recalc.compiler import Compiled, Compiler
-from hipaa_xl.recalc.model import PENDING, Book, CellKey, NeedCells, Ref
+from hipaa_xl.recalc.model import PENDING, Book, CellKey, NeedCells, RangeTooLarge, Ref
 from hipaa_xl.recalc.operators import element, operand
-from hipaa_xl.recalc.reader import FormulaCell
+from hipaa_xl.recalc.reader import NO_CACHE, FormulaCell
 from hipaa_xl.recalc.refs import RowTemplate, render_rows, shape_parts
 from hipaa_xl.recalc.values import NA, NAME, NUM, ExcelError
 
@@ -51,8 +51,11 @@ class Evaluator:
     """Computes every formula cell of a book."""
 
     def __init__(self, book: Book, formulas: list[FormulaCell], compiler: Compiler,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, keep_cached: bool = False) -> None:
         self.book = book
+        self.keep_cached = keep_cached
+        """A cell that cannot be evaluated keeps the value cached in the file (refresh), not #NAME?/#REF!."""
+        self.kept: set[FormulaCell] = set()
         self.formulas = formulas
         self.compiler = compiler
         self.progress = progress
@@ -239,14 +242,18 @@ class Evaluator:
             for kind, detail in compiled.problems:
                 self.problems.append(CellProblem(fc.sheet.name, _address(fc.row, fc.col), kind, detail))
             self.unevaluated += 1
-            return NAME, None
+            return self._unevaluated(fc, NAME), None
         try:
             raw = compiled.thunk(fc.row, fc.col)
         except RecursionError:
             self.problems.append(CellProblem(fc.sheet.name, _address(fc.row, fc.col), "unsupported syntax",
                                              "formula nested too deeply"))
             self.unevaluated += 1
-            return NAME, None
+            return self._unevaluated(fc, NAME), None
+        except RangeTooLarge as exc:
+            self.problems.append(CellProblem(fc.sheet.name, _address(fc.row, fc.col), "too large", str(exc)))
+            self.unevaluated += 1
+            return self._unevaluated(fc, NAME), None
         fill = None
         if type(raw) is Ref:
             if fc.array_ref is not None or not raw.is_cell():
@@ -258,14 +265,24 @@ class Evaluator:
             raw = raw[0][0] if raw and raw[0] else NA
         return _finish(raw), fill
 
+    def _unevaluated(self, fc: FormulaCell, error: ExcelError) -> Any:
+        """What a cell that cannot be evaluated holds: ``error``, or with ``keep_cached`` its value in the file."""
+        if self.keep_cached and fc.cached is not NO_CACHE:
+            self.kept.add(fc)
+            return fc.cached
+        return error
+
     def _store(self, fc: FormulaCell, value: Any, fill: list[list[Any]] | None) -> None:
         values = fc.sheet.values
         values[(fc.row, fc.col)] = value
         self.evaluated += 1
         if fc.covered:
             r1, c1 = fc.row, fc.col
-            for row, col, _, _ in fc.covered:
-                if fill is None:
+            kept = fc in self.kept
+            for row, col, _, cached in fc.covered:
+                if kept:
+                    values[(row, col)] = None if cached is NO_CACHE else cached
+                elif fill is None:
                     values[(row, col)] = NA if fc.array_ref is not None and value is not None else value
                 else:
                     values[(row, col)] = _finish(element(fill, row - r1, col - c1))
@@ -278,7 +295,7 @@ class Evaluator:
                                          "circular reference", path))
         for fc in cycle:
             if fc.sheet.values.get((fc.row, fc.col)) is PENDING:
-                self._store(fc, error, None)
+                self._store(fc, self._unevaluated(fc, error), None)
                 self.unevaluated += 1
 
 

@@ -19,6 +19,19 @@ PENDING: Final[Any] = type("Pending", (), {"__repr__": lambda self: "PENDING"})(
 CellKey = tuple[int, int, int]  # (sheet index, row, col)
 
 
+MAX_RANGE_CELLS: Final = 10_000_000
+"""The largest range materialised (about 0.4 GB); a range whose used part is larger is reported, not
+read (e.g. =SUM(A1:XFD1048576) on a sheet with a value in its last cell: 17 billion cells)."""
+
+
+class RangeTooLarge(Exception):
+    """A range too large to read into memory; the cell that needs it is reported as a problem."""
+
+    def __init__(self, ref: Ref, cells: int) -> None:
+        super().__init__(f"{ref.sheet.address(ref.r1, ref.c1)}:{cell_address(ref.r2, ref.c2)} covers {cells:,} "
+                         f"used cells, more than the {MAX_RANGE_CELLS:,} a formula may read")
+
+
 class NeedCells(Exception):
     """Raised when a formula reads cells that are not computed yet."""
 
@@ -159,6 +172,9 @@ class Book:
         cached = self.range_cache.get(key)
         if cached is not None:
             return cached
+        cells = max(0, r2 - ref.r1 + 1) * max(0, c2 - ref.c1 + 1)
+        if cells > MAX_RANGE_CELLS:
+            raise RangeTooLarge(Ref(sheet, ref.r1, ref.c1, r2, c2), cells)
         self.require_computed(sheet, ref.r1, ref.c1, r2, c2)
         get = sheet.values.get
         cols = range(ref.c1, c2 + 1)

@@ -1,13 +1,19 @@
 """Reading a workbook package into a :class:`~hipaa_xl.recalc.model.Book` (one lxml pass per part).
 
-Keeps, for every formula cell, its ``<c>`` element so the writer can put the computed value beside
-the formula. Shared formulas (``<f t="shared" si=..>``) take their master's text and anchor; array
-formulas keep their ``ref`` so all the cells they cover are filled.
+Sheets are read as a stream, row by row (``lxml.etree.iterparse``, each row dropped once read), so
+memory holds the values and formulas, not the XML tree: a 76 MB Exposure sheet would take about
+700 MB as a tree. For every formula cell the reader keeps where it is, its text, its ``t`` attribute
+and its cached value; :mod:`~hipaa_xl.recalc.writer` patches the part's bytes from those. Shared
+formulas (``<f t="shared" si=..>``) take their master's text and anchor; array formulas keep their
+``ref`` so the cells they cover are filled: a ``ref`` is kept as bounds, never expanded cell by cell
+(one formula may cover the whole grid, 17 billion cells), and only the cells present in the file
+are filled.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -18,7 +24,7 @@ from lxml import etree
 from hipaa_xl.recalc.model import PENDING, Book, DefinedName, Sheet, Table
 from hipaa_xl.recalc.refs import column_index, parse_range
 from hipaa_xl.recalc.values import date_to_serial, error_from_code
-from hipaa_xl.xlsxio import Package, WorkbookFileError, parse_xml
+from hipaa_xl.xlsxio import Package, WorkbookFileError, lost_sheet_part, parse_xml
 
 MAIN_NS: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT_NS: Final = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -29,9 +35,9 @@ STRICT_DOC_REL_NS: Final = "http://purl.oclc.org/ooxml/officeDocument/relationsh
 NO_CACHE: Final[Any] = type("NoCache", (), {"__repr__": lambda self: "NO_CACHE"})()
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class FormulaCell:
-    """A formula cell: where it is, its text, its ``<c>`` element and the value cached in the file."""
+    """A formula cell: where it is, its text, its ``t`` attribute and the value cached in the file."""
 
     sheet: Sheet
     row: int
@@ -39,21 +45,20 @@ class FormulaCell:
     text: str
     anchor_row: int
     anchor_col: int
-    element: Any
+    kind: str | None
     cached: Any = NO_CACHE
     array_ref: tuple[int, int, int, int] | None = None
-    covered: list[tuple[int, int, Any, Any]] = field(default_factory=list)  # (row, col, element, cached)
+    covered: list[tuple[int, int, str | None, Any]] = field(default_factory=list)  # (row, col, t, cached)
     compiled: Any = None
 
 
 @dataclass(eq=False)
 class SheetPart:
-    """One worksheet part: its name in the package, parsed tree and formula cells."""
+    """One worksheet part: its name in the package, its namespace and its formula cells."""
 
     part: str
     sheet: Sheet
-    root: Any
-    declaration: bytes
+    namespace: str
     formulas: list[FormulaCell] = field(default_factory=list)
 
 
@@ -142,9 +147,9 @@ def read_workbook(package: Package) -> WorkbookPackage:
     shared: list[str] = []
     for kind, target in rels.values():
         if kind.endswith("/sharedStrings") and target in package:
-            sst = parse_xml(package[target], target)
             si_tag = f"{{{ns}}}si"
-            shared = [_text_of(si, ns) for si in sst if si.tag == si_tag]
+            for si in _stream(package[target], target, si_tag):
+                shared.append(_text_of(si, ns))
 
     sheet_specs: list[tuple[Sheet, str | None]] = []
     sheets_el = workbook_root.find(f"{{{ns}}}sheets")
@@ -152,6 +157,8 @@ def read_workbook(package: Package) -> WorkbookPackage:
         name = sheet_el.get("name", "")
         rid = sheet_el.get(f"{{{rel_ns}}}id", "")
         kind, target = rels.get(rid, ("", ""))
+        if not target or target not in package:
+            raise WorkbookFileError(lost_sheet_part(name, rid, target))
         sheet = book.add_sheet(name)
         sheet_specs.append((sheet, target if kind.endswith("/worksheet") and target in package else None))
 
@@ -167,10 +174,8 @@ def read_workbook(package: Package) -> WorkbookPackage:
     for sheet, sheet_target in sheet_specs:
         if sheet_target is None:
             continue
-        data = package[sheet_target]
-        root = parse_xml(data, sheet_target)
-        part = SheetPart(sheet_target, sheet, root, _declaration(data))
-        _read_cells(part, ns, shared, warnings)
+        part = SheetPart(sheet_target, sheet, ns)
+        _read_cells(part, package[sheet_target], shared, warnings)
         count += len(part.formulas)
         sheet_parts.append(part)
         for kind, table_target in _rels(package, sheet_target).values():
@@ -205,23 +210,42 @@ def _read_table(data: bytes, part: str, sheet: Sheet) -> Table | None:
 _ADDRESS: Final = re.compile(r"([A-Z]+)(\d+)$")
 
 
-def _read_cells(part: SheetPart, ns: str, shared: list[str], warnings: list[str]) -> None:
+_STREAM_OPTIONS: Final = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": True}
+ARRAY_EXPANDED_CELLS: Final = 4096
+"""An array formula covering at most this many cells is looked up cell by cell; a bigger one by its bounds."""
+
+
+def _stream(data: bytes, part: str, tag: str) -> Any:
+    """Each ``tag`` element of a part, parsed safely and dropped after use (bounded memory)."""
+    from hipaa_xl.xlsxio import has_dtd
+
+    if has_dtd(data):
+        raise WorkbookFileError(f"the workbook part {part} carries a DTD; refusing to read it")
+    try:
+        for _, element in etree.iterparse(io.BytesIO(data), events=("end",), tag=tag, **_STREAM_OPTIONS):
+            yield element
+            element.clear(keep_tail=False)
+            parent = element.getparent()
+            while element.getprevious() is not None and parent is not None:
+                del parent[0]
+    except etree.XMLSyntaxError as exc:
+        raise WorkbookFileError(f"the workbook part {part} is damaged ({exc})") from exc
+
+
+def _read_cells(part: SheetPart, data: bytes, shared: list[str], warnings: list[str]) -> None:
     sheet = part.sheet
+    ns = part.namespace
     values = sheet.values
     formula_rows = sheet.formula_rows
     c_tag, f_tag, v_tag, is_tag, row_tag = (f"{{{ns}}}{t}" for t in ("c", "f", "v", "is", "row"))
-    sheet_data = part.root.find(f"{{{ns}}}sheetData")
-    if sheet_data is None:
-        return
     masters: dict[str, tuple[str, int, int]] = {}
     followers: list[tuple[FormulaCell, str]] = []
     covered: dict[tuple[int, int], FormulaCell] = {}
+    big_arrays: list[FormulaCell] = []  # array formulas too large to expand, found by their bounds
     max_row = max_col = 0
     row = 0
     address = _ADDRESS.match
-    for row_el in sheet_data:
-        if row_el.tag != row_tag:
-            continue
+    for row_el in _stream(data, part.part, row_tag):
         r_attr = row_el.get("r")
         row = int(r_attr) if r_attr else row + 1
         col = 0
@@ -261,13 +285,13 @@ def _read_cells(part: SheetPart, ns: str, shared: list[str], warnings: list[str]
                     si = f_el.get("si", "")
                     if text:
                         masters[si] = (text, row, col)
-                    fc = FormulaCell(sheet, row, col, text, row, col, c_el,
+                    fc = FormulaCell(sheet, row, col, text, row, col, kind,
                                      value if v_el is not None else NO_CACHE)
                     if not text:
                         followers.append((fc, si))
                     _add_formula(part, fc, values, formula_rows)
                 elif text.strip():
-                    fc = FormulaCell(sheet, row, col, text, row, col, c_el,
+                    fc = FormulaCell(sheet, row, col, text, row, col, kind,
                                      value if v_el is not None else NO_CACHE)
                     if f_kind == "array":
                         try:
@@ -276,17 +300,24 @@ def _read_cells(part: SheetPart, ns: str, shared: list[str], warnings: list[str]
                             bounds = (row, col, row, col)
                         if bounds != (row, col, row, col):
                             fc.array_ref = bounds
-                            for rr in range(bounds[0], bounds[2] + 1):
-                                for cc in range(bounds[1], bounds[3] + 1):
-                                    if (rr, cc) != (row, col):
-                                        covered[(rr, cc)] = fc
+                            area = (bounds[2] - bounds[0] + 1) * (bounds[3] - bounds[1] + 1)
+                            if area > ARRAY_EXPANDED_CELLS:
+                                big_arrays.append(fc)
+                            else:
+                                for rr in range(bounds[0], bounds[2] + 1):
+                                    for cc in range(bounds[1], bounds[3] + 1):
+                                        if (rr, cc) != (row, col):
+                                            covered[(rr, cc)] = fc
                     _add_formula(part, fc, values, formula_rows)
                 else:
                     f_el = None
             if f_el is None:
                 anchor = covered.get((row, col)) if covered else None
+                if anchor is None and big_arrays:
+                    anchor = next((a for a in big_arrays if a.array_ref is not None and a.array_ref[0] <= row
+                                   <= a.array_ref[2] and a.array_ref[1] <= col <= a.array_ref[3]), None)
                 if anchor is not None:
-                    anchor.covered.append((row, col, c_el, value if v_el is not None else NO_CACHE))
+                    anchor.covered.append((row, col, kind, value if v_el is not None else NO_CACHE))
                     values[(row, col)] = PENDING
                     formula_rows.setdefault(col, []).append(row)
                 elif value is not None:

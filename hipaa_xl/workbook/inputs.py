@@ -77,6 +77,7 @@ class Inputs:
     as_of_value: dt.date | None
     matter: dict[str, str] = field(default_factory=dict)
     chosen: dict[tuple[str, str, int], Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
     matter_table: MatterTable | None = None
     """None when the workbook has no Matter sheet (made before issue 15)."""
     commenced: dt.date | None = None
@@ -269,7 +270,10 @@ def read_inputs(data: bytes, pkg: Package) -> Inputs:
         _check_sheets_and_names(sheet_names, names)
 
         def rows_of(sheet: str, max_col: int | None = None) -> Iterable[Sequence[Any]]:
-            rows: Iterable[Sequence[Any]] = wb[sheet].iter_rows(values_only=True, max_col=max_col)
+            ws = wb[sheet]
+            if sheet == C.INCIDENTS_SHEET:
+                ws.reset_dimensions()  # read every row present, not only those a stale <dimension> admits
+            rows: Iterable[Sequence[Any]] = ws.iter_rows(values_only=True, max_col=max_col)
             return rows
 
         def cell_at(sheet: str, r: int, c: int) -> Any:
@@ -279,6 +283,7 @@ def read_inputs(data: bytes, pkg: Package) -> Inputs:
     finally:
         wb.close()
     inputs.as_of_formula = _cell_formula(pkg, inputs.as_of_cell)
+    inputs.warnings = _below_the_table(pkg, inputs.rows)
     return inputs
 
 
@@ -363,6 +368,43 @@ def inputs_from_values(rows_of: RowsOf, cell_at: CellAt, sheet_names: Sequence[s
         commenced_error=commenced_error,
         general_forms=general_forms,
     )
+
+
+def _below_the_table(pkg: Package, rows: list[IncidentRow]) -> list[str]:
+    """A warning for incidents typed below the Excel table ``Incidents`` (they are priced all the same).
+
+    Excel grows a table when a row is typed right below it, but not when it is pasted further down or
+    written by another program; such a row is outside the table's filters, sorting and totals.
+    """
+    bounds = _table_rows(pkg)
+    if bounds is None:
+        return []
+    below = [ir.row for ir in rows if ir.row > bounds[1]]
+    if not below:
+        return []
+    shown = ", ".join(str(r) for r in below[:5]) + (f" and {len(below) - 5} more" if len(below) > 5 else "")
+    return [f"{C.INCIDENTS_SHEET}!row(s) {shown} lie below the table {C.INCIDENTS_TABLE} (rows {bounds[0]}-{bounds[1]}): "
+            "priced, but extend the table in Excel so its filters and sorting include them"]
+
+
+def _table_rows(pkg: Package) -> tuple[int, int] | None:
+    """First and last row of the Incidents table, read from its table part."""
+    from hipaa_xl.workbook.package import parse_xml, read_rels, resolve_target, sheets
+
+    entry = next((s for s in sheets(pkg) if s.name == C.INCIDENTS_SHEET), None)
+    if entry is None:
+        return None
+    for rel in read_rels(pkg, entry.part):
+        target = resolve_target(entry.part, rel.target)
+        if not rel.type.endswith("/table") or target not in pkg:
+            continue
+        root = parse_xml(pkg[target], target)
+        if (root.get("displayName") or root.get("name") or "").casefold() != C.INCIDENTS_TABLE.casefold():
+            continue
+        match = re.fullmatch(r"\$?[A-Z]+\$?(\d+):\$?[A-Z]+\$?(\d+)", (root.get("ref") or "").upper())
+        if match:
+            return int(match[1]), int(match[2])
+    return None
 
 
 def _read_general_forms(rows: Iterable[Sequence[Any]]) -> dict[str, str]:

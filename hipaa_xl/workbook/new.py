@@ -55,6 +55,7 @@ def new_workbook_bytes(as_of: dt.date | None = None, example: bool = False) -> t
             matter={k: settings[k] for k in ("client", "matter_name", "matter_number", "prepared_by")},
             incidents=data["incidents"],
             events=data.get("events", []),
+            scenarios=data,
         )
     else:
         static = build_static_workbook(schedule=C.DEFAULT_WORKBOOK_SCHEDULE, as_of=None)

@@ -8,7 +8,8 @@ object model takes (:func:`sheet_cells`: a grid of formulas and values, number f
 widths) and write them (:func:`write_sheet`). Excel then computes the formulas itself; writing them
 through the object model also binds them to the functions Lite registers. What the object model
 cannot do here: the Summary chart and the ExposureByYear table keep the ranges of the last
-``hipaa-xl refresh``, and print areas and the ``HXL_AS_OF_USED`` name are left as they are.
+``hipaa-xl refresh``, and print areas and the defined names (``HXL_AS_OF_USED``, the scenario problem rows) are left as
+they are.
 
 Only the xlwings API that both xlwings and xlwings Lite offer is used: ``book.sheets``, ``book.names``
 (``name``, ``refers_to``), ``sheet.used_range`` (``row``, ``column``, ``options(ndim=2).value``),
@@ -25,6 +26,7 @@ from typing import Any
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook.inputs import Inputs, LayoutError, inputs_from_values, split_ref
 from hipaa_xl.workbook.plan import STAMP_TOKEN, RefreshError, plan_refresh
+from hipaa_xl.workbook.scenario_tables import SCENARIOS_SHEET, scenarios_from_values
 from hipaa_xl.workbook.sheetxml import Formula, SheetWriter, serial
 from hipaa_xl.workbook.styles import StyleList
 
@@ -153,8 +155,10 @@ def refresh_open_book(book: Any, cli_as_of: dt.date | None = None, stamp_time: s
     it cannot). ``stamp_time`` replaces the Summary stamp's time (default: now, UTC)."""
     try:
         inputs = read_open_book(book)
+        names = [sh.name for sh in book.sheets]
+        tables = scenarios_from_values(_grid(book.sheets[SCENARIOS_SHEET])) if SCENARIOS_SHEET in names else None
         styles = StyleList()
-        plan = plan_refresh(inputs, styles, cli_as_of)
+        plan = plan_refresh(inputs, styles, cli_as_of, tables)
     except (LayoutError, RefreshError) as exc:
         return [f"error: {exc}"]
     when = stamp_time or dt.datetime.now(dt.UTC).strftime("generated %Y-%m-%d %H:%M UTC")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from hipaa_xl.workbook.sheetxml import xml_attr
-from hipaa_xl.xlsxio import Package, parse_xml
+from hipaa_xl.xlsxio import Package, WorkbookFileError, lost_sheet_part, parse_xml
 
 __all__ = ["Package", "Rel", "SheetEntry", "defined_names", "parse_xml", "read_rels", "relative_target", "rels_name",
            "resolve_target", "sheets", "to_xml", "workbook_part", "write_rels"]
@@ -119,6 +119,8 @@ def sheets(pkg: Package) -> list[SheetEntry]:
         rid = el.get(f"{{{NS_R}}}id", "")
         rel = rels.get(rid)
         part = resolve_target(wb_part, rel.target) if rel else ""
+        if not part or part not in pkg:
+            raise WorkbookFileError(lost_sheet_part(el.get("name", ""), rid, part))
         out.append(SheetEntry(el.get("name", ""), int(el.get("sheetId", "0")), rid, part, i))
     return out
 

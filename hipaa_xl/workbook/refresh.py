@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hipaa_xl import clock
 from hipaa_xl.workbook import columns as C
@@ -27,17 +28,23 @@ from hipaa_xl.workbook.plan import (
     STAMP_TOKEN,
     RefreshError,
     RefreshReport,
+    commenced_date,
+    mark_duplicate_ids,
     plan_refresh,
     resolve_as_of,
 )
+from hipaa_xl.workbook.scenario_tables import read_scenarios
 from hipaa_xl.workbook.sheetxml import ref, serial
 from hipaa_xl.workbook.splice import GeneratedSheet, foreign_objects, splice, styles_part
 from hipaa_xl.workbook.styles import StyleBook
 from hipaa_xl.workbook.summary import SUMMARY_HEADER_ROW
-from hipaa_xl.xlsxio import Package, WorkbookFileError, package_from_bytes, read_checked_bytes, write_package_atomic
+from hipaa_xl.xlsxio import Package, WorkbookFileError, editing, package_from_bytes
 
-__all__ = ["COMPARED_SCHEDULES", "STAMP_TOKEN", "RefreshError", "RefreshReport", "build_refreshed", "compute_values",
-           "refresh_file", "refresh_package", "resolve_as_of"]
+if TYPE_CHECKING:
+    from hipaa_xl.recalc.evaluator import CellProblem
+
+__all__ = ["COMPARED_SCHEDULES", "STAMP_TOKEN", "RefreshError", "RefreshReport", "build_refreshed", "commenced_date",
+           "compute_values", "mark_duplicate_ids", "refresh_file", "refresh_package", "resolve_as_of"]
 _STAMP_TIME = re.compile(r"generated \d{4}-\d\d-\d\d \d\d:\d\d UTC")
 SUMMARY_GROUPS_ON_FIRST_PAGE = 30
 Progress = Callable[[str, float], None]
@@ -92,10 +99,10 @@ def refresh_package(
     step("pricing", f" {sum(ir.incident is not None for ir in inputs.rows):,} incident(s)")
     step("laying out Exposure and Summary")
     styles = StyleBook(pkg[styles_part(pkg)])
-    plan = plan_refresh(inputs, styles, cli_as_of)
-    report, layout, ctx, exp, summ, as_of = plan.report, plan.layout, plan.ctx, plan.exposure, plan.summary, \
-        plan.report.as_of
-    dl = plan.deadlines
+    plan = plan_refresh(inputs, styles, cli_as_of, read_scenarios(data, pkg))
+    report, layout, ctx, exp, summ, dl = (plan.report, plan.layout, plan.ctx, plan.exposure, plan.summary,
+                                          plan.deadlines)
+    as_of, scenario_names = report.as_of, plan.scenario_names
     dl.sheet.table_rids = ["rId1"]
     summ.sheet.drawing_rid = "rId2"
     summ.sheet.table_rids = ["rId1"]
@@ -126,13 +133,15 @@ def refresh_package(
         names[("_xlnm.Print_Titles", C.SUMMARY_SHEET)] = (
             f"{C.SUMMARY_SHEET}!${SUMMARY_HEADER_ROW}:${SUMMARY_HEADER_ROW}"
         )
+    names.update(scenario_names)
     splice(pkg, generated, styles.to_bytes() if styles.changed else None, names, C.SUMMARY_TABLE)
+    del generated, exp, exp_xml, summ, sum_xml, layout, inputs, plan  # memory for the evaluator
 
     step("computing values")
-    computed, evaluator = compute_values(
+    computed, problems = compute_values(
         pkg, as_of, lambda done, total: step("computing values", f" ({done:,} of {total:,} cells)",
                                              done / total if total else 1.0))
-    report.evaluator = evaluator
+    report.warnings += [f"{problem.line()}: not evaluated; the value in the file is kept" for problem in problems]
     summary_part = next(s.part for s in sheets(computed) if s.name == C.SUMMARY_SHEET)
     old = original
     old_summary = next((s.part for s in sheets(old) if s.name == C.SUMMARY_SHEET), None)
@@ -149,13 +158,18 @@ def refresh_package(
 
 def compute_values(
     pkg: Package, as_of: dt.date, progress: Callable[[int, int], None] | None = None
-) -> tuple[Package, str]:
-    """Formulas' cached values written into the sheet XML by the headless evaluator (one code path)."""
+) -> tuple[Package, list[CellProblem]]:
+    """Formulas' cached values written into the sheet XML by the headless evaluator (one code path).
+
+    A cell the evaluator cannot compute (an unknown function, a cycle) keeps the value the file holds
+    for it, so refresh never writes ``#NAME?`` over a user's figure (the user's parts of the file are
+    theirs, decisions 16); the cells are returned so the report names them.
+    """
     from hipaa_xl.recalc import recalc_package
 
     with clock.override_today(as_of):
-        computed, _ = recalc_package(pkg, as_of=as_of, progress=progress)
-    return computed, "hipaa_xl.recalc"
+        computed, report = recalc_package(pkg, as_of=as_of, progress=progress, keep_unevaluated=True)
+    return computed, report.problems
 
 
 def refresh_file(
@@ -164,17 +178,22 @@ def refresh_file(
     progress: Progress | None = None,
     backup: bool = True,
 ) -> RefreshReport:
-    """``hipaa-xl refresh PATH``: refresh in place, atomically, keeping ``PATH.bak``."""
-    data = read_checked_bytes(path, for_writing=True)
-    try:
-        refreshed, report = refresh_package(data, as_of, progress=progress)
-    except WorkbookFileError as exc:
-        text = exc.message if exc.message.startswith(path.name) else f"{path.name}: {exc.message}"
-        raise WorkbookFileError(text) from None
-    except RefreshError as exc:
-        raise WorkbookFileError(f"{path.name}: {exc}") from None
-    except Exception as exc:  # no traceback for a workbook we cannot read (decisions 17); file untouched
-        raise WorkbookFileError(f"{path.name}: cannot be refreshed ({type(exc).__name__}: {exc})") from None
-    if refreshed is not None:
-        write_package_atomic(path, refreshed, backup=backup)
+    """``hipaa-xl refresh PATH``: refresh in place, atomically, keeping ``PATH.bak``.
+
+    A symbolic link is followed; hipaa-xl's lock keeps a second run off the file; a save made by
+    another program while this runs is never overwritten (see :func:`hipaa_xl.xlsxio.editing`).
+    """
+    with editing(path) as edit:
+        try:
+            refreshed, report = refresh_package(edit.data, as_of, progress=progress)
+        except WorkbookFileError as exc:
+            text = exc.message if exc.message.startswith(path.name) else f"{path.name}: {exc.message}"
+            raise WorkbookFileError(text) from None
+        except RefreshError as exc:
+            raise WorkbookFileError(f"{path.name}: {exc}") from None
+        except Exception as exc:  # no traceback for a workbook we cannot read (decisions 17); file untouched
+            raise WorkbookFileError(f"{path.name}: cannot be refreshed ({type(exc).__name__}: {exc})") from None
+        report.warnings[:0] = edit.notes()
+        if refreshed is not None:
+            edit.write(refreshed, backup=backup, label="refreshed")
     return report

@@ -122,8 +122,15 @@ def summary_sheet(
     has_matter: bool,
     key: Callable[[str], str],
     upcoming: list[int] | None = None,
+    section: Callable[[SheetWriter, int], int] | None = None,
+    section_stale: str | None = None,
 ) -> SummaryResult:
-    """The Summary sheet (issue 5; decisions 8, 10, 13, 21-24)."""
+    """The Summary sheet (issue 5; decisions 8, 10, 13, 21-24).
+
+    ``section`` writes a further section (the scenarios, issue 14) on a page of its own after the
+    schedule comparison and returns its last row; ``section_stale`` is a condition that also makes
+    the layout out of date.
+    """
     ws = SheetWriter(styles, page=page, tab_color="FF1F3864")
     ws.set(1, 1, "HIPAA civil money penalty exposure", TITLE)
     ws.row_heights[1] = 24
@@ -135,8 +142,9 @@ def summary_sheet(
     ws.set(3, 5, "Table:", LABEL)
     ws.set(3, 6, Formula(f"SCHEDULE_SOURCE({ctx.schedule_name},{ctx.as_of_name})"), VALUE)
     ws.merges.append("F3:M3")
+    extra = f",{section_stale}" if section_stale else ""
     stale = (
-        f"OR(SUM({_rng(ctx, 'stale')})>0,COUNTA({ctx.id_range})<>{layout.incidents_with_id})"
+        f"OR(SUM({_rng(ctx, 'stale')})>0,COUNTA({ctx.id_range})<>{layout.incidents_with_id}{extra})"
     )
     ws.set(4, 1, Formula(
         f'IF(ISERROR({stale}),"Some Exposure rows need checking (see the Check column)",'
@@ -182,6 +190,9 @@ def summary_sheet(
     r = chart_top + chart_rows
     ws.row_breaks.append(r)
     r = _comparison(ws, comparison, r + 1)
+    if section is not None:
+        ws.row_breaks.append(r + 1)
+        r = section(ws, r + 2)
     r = _notes(ws, r + 1, any(g.members for g in layout.groups))
     ws.set(r + 1, 1, stamp, STAMP)
     last_row = r + 1

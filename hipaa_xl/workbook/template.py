@@ -1,10 +1,10 @@
 """The first build of the template workbook with openpyxl: the sheets a user owns.
 
-Incidents (an Excel table with dropdowns), Matter (the matter's events, issue 15), Requirements (the
-catalogue of identical requirements, 160.404(b)(3)), Settings (schedule, as-of date, matter block;
-decisions 14, 24) and Schedules (every shipped schedule's amounts with citations, issue 8). Exposure,
-Summary and Deadlines start empty: refresh lays them out (``hipaa_xl.workbook.refresh``), so ``new``
-and ``refresh`` share one code path.
+Incidents (an Excel table with dropdowns), Matter (the matter's events, issue 15), Scenarios
+(positions priced beside the base, issue 14), Requirements (the catalogue of identical requirements,
+160.404(b)(3)), Settings (schedule, as-of date, matter block; decisions 14, 24) and Schedules (every
+shipped schedule's amounts with citations, issue 8). Exposure, Summary and Deadlines start empty:
+refresh lays them out (``hipaa_xl.workbook.refresh``), so ``new`` and ``refresh`` share one code path.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from hipaa_xl.law.loader import load_fixed, load_series
 from hipaa_xl.law.models import TIERS
 from hipaa_xl.law.schedules import resolve_amounts, schedule_names, tiered_cap_estimates
 from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook.scenario_tables import SCENARIOS_SHEET
+from hipaa_xl.workbook.scenario_template import add_scenarios_sheet
 
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 """Timestamp written into docProps so that ``new`` is byte-for-byte deterministic (decisions 15)."""
@@ -492,11 +494,13 @@ def build_static_workbook(
     incidents: list[dict[str, Any]] | None = None,
     events: list[dict[str, Any]] | None = None,
     commenced: dt.date | None = None,
+    scenarios: dict[str, Any] | None = None,
 ) -> bytes:
     """The template before its first refresh: user sheets filled, Exposure and Summary empty.
 
     ``as_of`` None writes ``=TODAY()`` (the blank template, decisions 14). ``incidents`` (dicts with
-    the engine's field names) fill the Incidents table, for the example workbook.
+    the engine's field names) fill the Incidents table, for the example workbook; ``scenarios``
+    (``scenarios`` and ``scenario_changes`` lists) fill the two tables of the Scenarios sheet.
     """
     wb = Workbook()
     ws_inc = wb.active
@@ -507,6 +511,7 @@ def build_static_workbook(
     ws_mat = wb.create_sheet(C.MATTER_SHEET)
     ws_dl = wb.create_sheet(C.DEADLINES_SHEET)
     ws_set = wb.create_sheet(C.SETTINGS_SHEET)
+    ws_scn = wb.create_sheet(SCENARIOS_SHEET)
     ws_req = wb.create_sheet(C.REQUIREMENTS_SHEET)
     ws_sch = wb.create_sheet(C.SCHEDULES_SHEET)
     del ws_sum, ws_exp, ws_dl
@@ -519,6 +524,7 @@ def build_static_workbook(
     _requirements(ws_req, matter_name, as_of)
     _settings(ws_set, schedule, as_of, matter, commenced)
     _schedules(ws_sch, matter_name, as_of)
+    add_scenarios_sheet(wb, ws_scn, matter_name, as_of, scenarios, _print_setup, _title)
     ws_inc.sheet_properties.tabColor = "FFC000"
     ws_set.sheet_properties.tabColor = "FFC000"
     ws_mat.sheet_properties.tabColor = "FFC000"

@@ -87,9 +87,52 @@ def flat_values(book: Book, value: Any) -> Iterator[tuple[Any, bool]]:
         yield value, False
 
 
+class SharedNumbers(tuple[float | int, ...]):
+    """The numbers of one large range, read once and shared by every formula that reads that range.
+
+    2,000 cells ``=SUM(A:A)-A1`` ... ``=SUM(A:A)-A2000`` over 1,000,000 used rows read column A once
+    and add it up once (``total``), instead of 2,000 times. Immutable, so no caller can alter it.
+    """
+
+    total: float | int | None = None
+
+
+SHARED_RANGE_CELLS = 64
+"""A range argument of at least this many cells has its numbers shared (as materialised ranges are)."""
+
+
+def range_numbers(book: Book, ref: Ref) -> Any:
+    """The numbers in ``ref`` (text, booleans and blanks skipped) as :class:`SharedNumbers`, or its first error.
+
+    Computed once per range: the range's formula cells are all computed before (``book.rows`` raises
+    NeedCells otherwise), so its numbers cannot change afterwards.
+    """
+    key = ("numbers", ref.sheet.index, ref.r1, ref.c1, ref.r2, ref.c2)
+    found = book.shared_cache.get(key)
+    if found is None:
+        out: list[float | int] = []
+        append = out.append
+        error = None
+        for row in book.rows(ref):
+            for v in row:
+                t = type(v)
+                if t is int or t is float:
+                    append(v)
+                elif t is ExcelError and error is None:
+                    error = v
+        found = error if error is not None else SharedNumbers(out)
+        book.shared_cache[key] = found
+    return found
+
+
 def numbers(book: Book, args: tuple[Any, ...]) -> Any:
     """The numbers SUM/AVERAGE/MIN/MAX use: numbers in ranges (text, booleans, blanks skipped),
     direct arguments coerced; the first error met is returned instead."""
+    if len(args) == 1 and type(args[0]) is Ref:
+        ref = args[0]
+        last_row, last_col = book.bounds(ref)
+        if (last_row - ref.r1 + 1) * (last_col - ref.c1 + 1) >= SHARED_RANGE_CELLS:
+            return range_numbers(book, ref)
     out: list[float | int] = []
     append = out.append
     for arg in args:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
-from hipaa_xl.recalc.functions import Ctx, as_int, excel_function, flat_values, numbers
+from hipaa_xl.recalc.functions import Ctx, SharedNumbers, as_int, excel_function, flat_values, numbers
 from hipaa_xl.recalc.model import Ref
 from hipaa_xl.recalc.operators import operand
 from hipaa_xl.recalc.values import (
@@ -19,7 +20,15 @@ from hipaa_xl.recalc.values import (
 )
 
 
-def _total(values: list[float | int]) -> float | int:
+def _total(values: Sequence[float | int]) -> float | int:
+    if type(values) is SharedNumbers:  # one range read by many formulas: added up once
+        if values.total is None:
+            values.total = _sum(values)
+        return values.total
+    return _sum(values)
+
+
+def _sum(values: Sequence[float | int]) -> float | int:
     total = math.fsum(values) if any(type(v) is float for v in values) else sum(values)
     return int(total) if type(total) is float and total.is_integer() and abs(total) < 1e15 else total
 
