@@ -2,6 +2,9 @@
 
 Goals (issues 5 and 6): refresh (lay out Exposure and Summary, then recalc) <= 2x, and recalc of the
 refreshed workbook <= 1.5x, openpyxl load + save of the same file; both printed side by side.
+Then the commands a user runs, ``hipaa-xl recalc`` and ``hipaa-xl refresh``, each in its own
+process: wall time and peak memory of the whole process (``ru_maxrss`` from ``wait4``, what
+``/usr/bin/time -v`` prints as "Maximum resident set size"); goal < 1 GiB each (issue 18).
 Run: python benchmarks/bench_refresh.py [N]
 """
 
@@ -10,8 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import openpyxl
 
@@ -64,7 +71,43 @@ def main() -> None:
     print(f"openpyxl load+save: {base:.2f} s")
     print(f"recalc:  {recalc_took:6.2f} s   ratio {recalc_took / base:.2f}x   (goal <= 1.5x)")
     print(f"refresh: {took:6.2f} s   ratio {took / base:.2f}x   (goal <= 2x)")
+    with tempfile.TemporaryDirectory() as folder:
+        laid_out = Path(folder) / "laid-out.xlsx"
+        laid_out.write_bytes(data)
+        changed = Path(folder) / "edited.xlsx"
+        changed.write_bytes(edited)
+        runs = (("recalc", [str(laid_out), "--as-of", "2026-03-31", "-o", str(Path(folder) / "out.xlsx")]),
+                ("refresh", [str(changed)]))
+        for command, args in runs:
+            seconds, peak = run_measured([hipaa_xl_command(), command, *args])
+            print(f"hipaa-xl {command:8s} {seconds:6.2f} s   peak memory {peak / 2**30:.2f} GiB (whole process; "
+                  "goal < 1 GiB)")
 
 
-if __name__ == "__main__":
-    main()
+def hipaa_xl_command() -> str:
+    """The console script beside this Python (the installed command), else on PATH."""
+    beside = Path(sys.executable).with_name("hipaa-xl")
+    return str(beside) if beside.exists() else shutil.which("hipaa-xl") or "hipaa-xl"
+
+
+_LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
+"""A small process that runs the command and reports its peak memory: measured from this large
+benchmark process, a child's peak would include the memory it inherited at fork."""
+
+
+def run_measured(argv: list[str]) -> tuple[float, int]:
+    """Run a command; its wall time and the peak resident memory of its whole process, in bytes."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _LAUNCHER, *argv], capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    code, peak_kib = (int(x) for x in done.stdout.split()[-2:])
+    if code != 0:
+        raise SystemExit(f"{' '.join(argv[1:2])} failed: {done.stderr[:500]}")
+    return seconds, peak_kib * 1024  # Linux reports KiB

@@ -11,11 +11,11 @@ from typing import Any
 import openpyxl
 import pytest
 
+from hipaa_xl.ooxml.opc import defined_names
 from hipaa_xl.workbook.button import sheet_grid
 from hipaa_xl.workbook.exposure import OUT_OF_DATE, XC
 from hipaa_xl.workbook.new import NEW_STAMP
 from hipaa_xl.workbook.objectmodel import refresh_open_book
-from hipaa_xl.workbook.package import defined_names
 from hipaa_xl.workbook.refresh import build_refreshed
 from hipaa_xl.workbook.template import build_static_workbook
 from hipaa_xl.xlsxio import package_from_bytes

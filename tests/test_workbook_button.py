@@ -67,7 +67,7 @@ def test_button_reports_one_line_for_a_book_it_cannot_refresh_and_writes_nothing
 
 
 def test_button_refuses_when_a_user_object_is_on_a_generated_sheet(tmp_path: Path) -> None:
-    from hipaa_xl.workbook.package import read_rels, sheets
+    from hipaa_xl.ooxml.opc import read_rels, sheets
 
     pkg = package_from_bytes(example_bytes())
     exposure = next(s.part for s in sheets(pkg) if s.name == "Exposure")

@@ -23,7 +23,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from typer.testing import CliRunner
 
 from hipaa_xl.cli import app
-from hipaa_xl.workbook.package import Rel, read_rels, rels_name, resolve_target, write_rels
+from hipaa_xl.ooxml.opc import Rel, read_rels, rels_name, resolve_target, write_rels
 from hipaa_xl.xlsxio import package_from_bytes
 from tests.workbook_helpers import example_bytes, part_of
 

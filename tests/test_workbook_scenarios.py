@@ -9,7 +9,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from hipaa_xl.engine.scenarios import BASE_NAME, Figures, run_scenarios
+from hipaa_xl.engine import aggregate
+from hipaa_xl.engine.scenarios import BASE_NAME, Figures, apply_changes, run_scenarios
 from hipaa_xl.recalc import recalc_package
 from hipaa_xl.workbook import new_workbook_bytes
 from hipaa_xl.workbook.inputs import read_inputs
@@ -151,6 +152,15 @@ def test_summary_scenario_table_equals_the_engine_for_every_scenario_and_entity(
         for entity, f in s.entities.items():
             got = table[f"{s.name} / {entity}"]
             assert Figures(got["minimum"], got["maximum"], got["ag_damages"], got["time_barred_maximum"]) == f
+    # and the engine's plain aggregation of each scenario's changed incidents (no reuse of the base)
+    inputs = read_inputs(example, package_from_bytes(example))
+    incidents = [r.incident for r in inputs.rows if r.incident]
+    for s in result.scenarios:
+        changed, _ = apply_changes(incidents, s.changes)
+        full = aggregate(changed, s.schedule, s.as_of, inputs.commenced, inputs.general_forms)
+        assert (table[s.name]["minimum"], table[s.name]["maximum"], table[s.name]["ag_damages"]) == (
+            sum(g.minimum for g in full.groups), sum(g.maximum for g in full.groups),
+            sum(g.ag_damages for g in full.groups)), s.name
     weighted = next(r for r in openpyxl.load_workbook(io.BytesIO(example), data_only=True)["Summary"].iter_rows(
         values_only=True) if str(r[0]).startswith("Probability-weighted"))
     assert (weighted[5], weighted[6]) == (result.weighted.minimum, result.weighted.maximum)
@@ -246,3 +256,38 @@ def test_editing_a_scenario_input_after_refresh_turns_the_layout_cell_red(
     assert wb[sheet][cell].value != value, why
     assert recalculated_status(edit(example, {(sheet, cell): value})) == "Layout out of date - run Refresh", why
 
+
+
+def test_a_workbook_made_before_the_scenarios_sheet_still_refreshes_and_says_so(example: bytes) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(example))
+    del wb[SCENARIOS_SHEET]
+    for name in (NAME_CHANGE_PROBLEM_ROWS, "HXL_SCENARIO_PROBLEM_ROWS"):
+        del wb.defined_names[name]
+    out = io.BytesIO()
+    wb.save(out)
+    refreshed, report = build_refreshed(out.getvalue())
+    assert not report.invalid
+    assert "This workbook has no Scenarios sheet" in summary_text(refreshed)
+    assert NAME_CHANGE_PROBLEM_ROWS not in openpyxl.load_workbook(io.BytesIO(refreshed)).defined_names
+    assert recalculated_status(refreshed) == "Layout matches the Incidents sheet"
+
+
+def test_a_workbook_with_an_unpriced_incidents_row_is_not_out_of_date_right_after_refresh(example: bytes) -> None:
+    # Incidents row 13 (RPG-03) gets a Start that is not a date: its groups and the grand total show
+    # #N/A, and so does every scenario (none excludes RPG-03); the staleness check must still see an
+    # up-to-date layout
+    refreshed, report = build_refreshed(edit(example, {("Incidents", "G13"): "not a date"}))
+    assert any("Incidents!row 13" in line for line in report.invalid)
+    table = scenario_table(refreshed)
+    assert all(row["maximum"] == "#N/A" for key, row in table.items() if " / " not in key)
+    assert recalculated_status(refreshed) == "Layout matches the Incidents sheet"
+
+
+def test_a_scenario_that_sets_a_valid_tier_prices_an_incident_whose_typed_tier_is_invalid(example: bytes) -> None:
+    # RCH-03's tier "Z" makes the base #N/A; "Worst case" sets RCH-03's Tier to D, so its incidents
+    # are all valid and it is computed; the others keep "Z" and are #N/A
+    refreshed, _ = build_refreshed(edit(example, {("Incidents", "F7"): "Z"}))
+    table = scenario_table(refreshed)
+    assert table[BASE_NAME]["maximum"] == table["OCR likely"]["maximum"] == "#N/A"
+    assert table["Worst case"]["maximum"] == engine_scenarios(example).scenarios[2].total.maximum
+    assert recalculated_status(refreshed) == "Layout matches the Incidents sheet"

@@ -12,12 +12,12 @@ import openpyxl
 
 from hipaa_xl.engine import Aggregation, aggregate
 from hipaa_xl.engine.incidents import group_key
+from hipaa_xl.ooxml.opc import sheets
 from hipaa_xl.workbook import new_workbook_bytes
 from hipaa_xl.workbook.exposure import XC
 from hipaa_xl.workbook.inputs import read_inputs
-from hipaa_xl.workbook.package import Package, sheets
 from hipaa_xl.workbook.summary import SC, SUMMARY_HEADER_ROW
-from hipaa_xl.xlsxio import package_from_bytes
+from hipaa_xl.xlsxio import Package, package_from_bytes
 
 AS_OF = dt.date(2026, 3, 31)
 FIGURES = ("violations", "barred", "minimum", "maximum", "barred_max", "ag")

@@ -402,7 +402,9 @@ def _read_scenarios(
             reasons.append(exc.message if isinstance(exc, HipaaInputError) else f"As-of holds {exc.text}")
         for reason in reasons:
             problems.append(Problem("Scenarios", s.row, name, reason))
-        out.append(_Spec(name, _text(s.description), probability, own_schedule, own_as_of, s.row, reasons))
+        where = f"Scenarios row {s.row}: " if s.row is not None else ""
+        out.append(_Spec(name, _text(s.description), probability, own_schedule, own_as_of, s.row,
+                         [where + r for r in reasons]))
     return out
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from hipaa_xl.workbook.package import NS_PKG_REL, NS_R, read_rels, rels_name, resolve_target, to_xml, workbook_part
+from hipaa_xl.ooxml.opc import NS_PKG_REL, NS_R, read_rels, rels_name, resolve_target, to_xml, workbook_part
 from hipaa_xl.xlsxio import Package, parse_xml
 
 REL_TASKPANES = "http://schemas.microsoft.com/office/2011/relationships/webextensiontaskpanes"

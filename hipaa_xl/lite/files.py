@@ -16,7 +16,7 @@ from pathlib import Path
 import hipaa_xl
 from hipaa_xl.lite import binding as B
 from hipaa_xl.lite import bundle
-from hipaa_xl.workbook.package import read_rels, rels_name
+from hipaa_xl.ooxml.opc import read_rels, rels_name
 from hipaa_xl.xlsxio import Package, WorkbookFileError, package_from_bytes, read_checked_bytes, write_package_atomic
 
 
@@ -42,8 +42,8 @@ def _load(path: Path, for_writing: bool) -> Package:
 
 
 def _is_hipaa_workbook(pkg: Package) -> bool:
+    from hipaa_xl.ooxml.opc import sheets
     from hipaa_xl.workbook import columns as C
-    from hipaa_xl.workbook.package import sheets
 
     return C.INCIDENTS_SHEET in {s.name for s in sheets(pkg)}
 

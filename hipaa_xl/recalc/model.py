@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from hipaa_xl.recalc.refs import MAX_COL, MAX_ROW, cell_address
+from hipaa_xl.ooxml.a1 import MAX_COL, MAX_ROW, cell_address, quote_sheet
 
 PENDING: Final[Any] = type("Pending", (), {"__repr__": lambda self: "PENDING"})()
 
@@ -53,9 +53,7 @@ class Sheet:
 
     def quoted_name(self) -> str:
         """The sheet name as a formula writes it."""
-        if self.name.replace("_", "").isalnum() and not self.name[0].isdigit():
-            return self.name
-        return "'" + self.name.replace("'", "''") + "'"
+        return quote_sheet(self.name)
 
     def address(self, row: int, col: int) -> str:
         """``Sheet!B7``."""

@@ -14,23 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from lxml import etree
 
+from hipaa_xl.ooxml import opc
 from hipaa_xl.recalc.model import PENDING, Book, DefinedName, Sheet, Table
 from hipaa_xl.recalc.refs import column_index, parse_range
 from hipaa_xl.recalc.values import date_to_serial, error_from_code
-from hipaa_xl.xlsxio import Package, WorkbookFileError, lost_sheet_part, parse_xml
-
-MAIN_NS: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-STRICT_NS: Final = "http://purl.oclc.org/ooxml/spreadsheetml/main"
-REL_NS: Final = "http://schemas.openxmlformats.org/package/2006/relationships"
-DOC_REL_NS: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-STRICT_DOC_REL_NS: Final = "http://purl.oclc.org/ooxml/officeDocument/relationships"
+from hipaa_xl.xlsxio import Package, WorkbookFileError, parse_xml
 
 NO_CACHE: Final[Any] = type("NoCache", (), {"__repr__": lambda self: "NO_CACHE"})()
 
@@ -76,23 +70,6 @@ class WorkbookPackage:
     warnings: list[str] = field(default_factory=list)
 
 
-def _rels(package: Package, part: str) -> dict[str, tuple[str, str]]:
-    """rId -> (type, absolute part name) for the relationships of ``part``."""
-    folder, name = posixpath.split(part)
-    rels_name = posixpath.join(folder, "_rels", name + ".rels")
-    if rels_name not in package:
-        return {}
-    root = parse_xml(package[rels_name], rels_name)
-    out: dict[str, tuple[str, str]] = {}
-    for rel in root:
-        if etree.QName(rel).localname != "Relationship" or rel.get("TargetMode") == "External":
-            continue
-        target = rel.get("Target", "")
-        full = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        out[rel.get("Id", "")] = (rel.get("Type", ""), full)
-    return out
-
-
 def _declaration(data: bytes) -> bytes:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -127,15 +104,12 @@ def _text_of(element: Any, ns: str) -> str:
 
 def read_workbook(package: Package) -> WorkbookPackage:
     """Parse the workbook, its sheets, shared strings, defined names and tables."""
-    root_rels = _rels(package, "")
-    workbook_part = next((target for kind, target in root_rels.values() if kind.endswith("/officeDocument")),
-                         "xl/workbook.xml")
+    workbook_part = opc.workbook_part(package)
     if workbook_part not in package:
         raise WorkbookFileError("the file is not an Excel workbook (no workbook part)")
     workbook_root = parse_xml(package[workbook_part], workbook_part)
-    ns = etree.QName(workbook_root).namespace or MAIN_NS
-    rel_ns = STRICT_DOC_REL_NS if ns == STRICT_NS else DOC_REL_NS
-    rels = _rels(package, workbook_part)
+    ns = opc.spreadsheet_namespace(workbook_root)
+    rels = opc.read_rels(package, workbook_part)
     book = Book()
     warnings: list[str] = []
 
@@ -145,22 +119,16 @@ def read_workbook(package: Package) -> WorkbookPackage:
         warnings.append("the workbook uses the 1904 date system; dates are computed in the 1900 system")
 
     shared: list[str] = []
-    for kind, target in rels.values():
-        if kind.endswith("/sharedStrings") and target in package:
+    for rel in rels:
+        target = rel.part(workbook_part)
+        if opc.is_type(rel.type, "sharedStrings") and target in package:
             si_tag = f"{{{ns}}}si"
             for si in _stream(package[target], target, si_tag):
                 shared.append(_text_of(si, ns))
 
     sheet_specs: list[tuple[Sheet, str | None]] = []
-    sheets_el = workbook_root.find(f"{{{ns}}}sheets")
-    for sheet_el in sheets_el if sheets_el is not None else []:
-        name = sheet_el.get("name", "")
-        rid = sheet_el.get(f"{{{rel_ns}}}id", "")
-        kind, target = rels.get(rid, ("", ""))
-        if not target or target not in package:
-            raise WorkbookFileError(lost_sheet_part(name, rid, target))
-        sheet = book.add_sheet(name)
-        sheet_specs.append((sheet, target if kind.endswith("/worksheet") and target in package else None))
+    for entry in opc.sheets(package):  # every sheet has its part, or the workbook is refused as damaged
+        sheet_specs.append((book.add_sheet(entry.name), entry.part if entry.is_worksheet else None))
 
     names_el = workbook_root.find(f"{{{ns}}}definedNames")
     for name_el in names_el if names_el is not None else []:
@@ -178,8 +146,9 @@ def read_workbook(package: Package) -> WorkbookPackage:
         _read_cells(part, package[sheet_target], shared, warnings)
         count += len(part.formulas)
         sheet_parts.append(part)
-        for kind, table_target in _rels(package, sheet_target).values():
-            if kind.endswith("/table") and table_target in package:
+        for rel in opc.read_rels(package, sheet_target):
+            table_target = rel.part(sheet_target)
+            if opc.is_type(rel.type, "table") and table_target in package:
                 table = _read_table(package[table_target], table_target, sheet)
                 if table is not None:
                     book.tables[table.name.lower()] = table

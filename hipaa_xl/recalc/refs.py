@@ -1,4 +1,4 @@
-"""A1 references: column letters, cell addresses and the relative "shape" of a formula.
+"""The relative "shape" of a formula (column letters, addresses and ranges are :mod:`hipaa_xl.ooxml.a1`'s).
 
 Many rows carry the same formula shifted by one row (``=CMP_MAX(E2,F2)``, ``=CMP_MAX(E3,F3)``...).
 :func:`formula_shape` rewrites every relative reference as an offset from the formula's own cell
@@ -9,54 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Final
 
-MAX_ROW: Final = 1_048_576
-MAX_COL: Final = 16_384
+from hipaa_xl.ooxml.a1 import MAX_COL, MAX_ROW, cell_address, column_index, column_letters, parse_cell, parse_range
 
-
-@lru_cache(maxsize=4096)
-def column_index(letters: str) -> int:
-    """1 for A, 27 for AA (letters are upper-case)."""
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ord(ch) - 64)
-    return n
-
-
-@lru_cache(maxsize=4096)
-def column_letters(index: int) -> str:
-    """A for 1, AA for 27."""
-    out = ""
-    while index > 0:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-def cell_address(row: int, col: int) -> str:
-    """``B7`` for row 7, column 2."""
-    return f"{column_letters(col)}{row}"
-
-
-_CELL: Final = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
-
-
-def parse_cell(address: str) -> tuple[int, int]:
-    """(row, col) of an address such as ``B7`` or ``$B$7``; ValueError otherwise."""
-    match = _CELL.match(address)
-    if not match:
-        raise ValueError(f"not a cell address: {address!r}")
-    return int(match[2]), column_index(match[1].upper())
-
-
-def parse_range(text: str) -> tuple[int, int, int, int]:
-    """(r1, c1, r2, c2) of ``A1:C3`` or of a single cell."""
-    first, _, last = text.partition(":")
-    r1, c1 = parse_cell(first)
-    r2, c2 = parse_cell(last) if last else (r1, c1)
-    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+__all__ = [  # the A1 helpers are hipaa_xl.ooxml.a1's, re-exported for the recalc modules
+    "MAX_COL", "MAX_ROW", "RefPart", "RowTemplate", "cell_address", "column_index", "column_letters",
+    "formula_shape", "parse_cell", "parse_range", "parse_ref_part", "render_rows", "shape_parts",
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,11 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from hipaa_xl.ooxml.a1 import parse_cell
+from hipaa_xl.ooxml.opc import NS_MAIN, sheets
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook.objectmodel import refresh_open_book
-from hipaa_xl.workbook.package import NS_MAIN, parse_xml, sheets
 from hipaa_xl.workbook.splice import foreign_objects, styles_part
-from hipaa_xl.xlsxio import Package, package_from_bytes, read_checked_bytes
+from hipaa_xl.xlsxio import Package, package_from_bytes, parse_xml, read_checked_bytes
 
 _M = f"{{{NS_MAIN}}}"
 _BUILTIN = {0: "General", 1: "0", 3: "#,##0", 14: "yyyy-mm-dd"}
@@ -36,14 +37,6 @@ def _number_formats(pkg: Package) -> list[str]:
     return out
 
 
-def _column(ref: str) -> tuple[int, int]:
-    letters = "".join(ch for ch in ref if ch.isalpha())
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch.upper()) - 64
-    return int(ref[len(letters):]), col
-
-
 def sheet_grid(pkg: Package, name: str) -> tuple[list[list[Any]], dict[tuple[int, int], str]]:
     """A generated sheet as a grid for ``range.formula`` and the number format of each cell."""
     part = next(s.part for s in sheets(pkg) if s.name == name)
@@ -52,7 +45,7 @@ def sheet_grid(pkg: Package, name: str) -> tuple[list[list[Any]], dict[tuple[int
     cells: dict[tuple[int, int], Any] = {}
     fmt: dict[tuple[int, int], str] = {}
     for c in root.iter(f"{_M}c"):
-        r, col = _column(c.get("r", "A1"))
+        r, col = parse_cell(c.get("r", "A1"))
         f = c.find(f"{_M}f")
         if f is not None:
             value: Any = "=" + (f.text or "")

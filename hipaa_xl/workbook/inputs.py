@@ -20,10 +20,11 @@ from hipaa_xl import cells
 from hipaa_xl.engine import Incident
 from hipaa_xl.engine.matter_deadlines import MatterEvent, event_kind
 from hipaa_xl.errors import HipaaInputError
+from hipaa_xl.ooxml.a1 import cell_address, split_sheet_ref
 from hipaa_xl.workbook import columns as C
 
 if TYPE_CHECKING:  # the package reader needs lxml and openpyxl; the object-model reader neither
-    from hipaa_xl.workbook.package import Package
+    from hipaa_xl.xlsxio import Package
 
 _HEADER_SEARCH_ROWS = 30
 
@@ -96,19 +97,10 @@ def _norm(text: object) -> str:
 
 def split_ref(text: str) -> tuple[str, int, int]:
     """``Settings!$B$5`` -> ("Settings", 5, 2)."""
-    if "!" not in text:
-        raise LayoutError(f"defined name points to {text!r}, not a cell")
-    sheet, cell = text.rsplit("!", 1)
-    sheet = sheet.strip()
-    if sheet.startswith("'") and sheet.endswith("'"):
-        sheet = sheet[1:-1].replace("''", "'")
-    match = re.fullmatch(r"([A-Za-z]{1,3})(\d+)", cell.replace("$", "").strip())
-    if match is None:
-        raise LayoutError(f"defined name points to {text!r}, not a cell")
-    col = 0
-    for ch in match.group(1).upper():
-        col = col * 26 + ord(ch) - 64
-    return sheet, int(match.group(2)), col
+    try:
+        return split_sheet_ref(text)
+    except ValueError:
+        raise LayoutError(f"defined name points to {text!r}, not a cell") from None
 
 
 def _to_date(value: Any, what: str) -> dt.date | None:
@@ -261,7 +253,7 @@ def read_inputs(data: bytes, pkg: Package) -> Inputs:
     """Read Incidents, Settings and the old Summary's Chosen cells from the workbook bytes."""
     from openpyxl import load_workbook
 
-    from hipaa_xl.workbook.package import defined_names, sheets
+    from hipaa_xl.ooxml.opc import defined_names, sheets
 
     names = {k[0]: v for k, v in defined_names(pkg).items() if k[1] is None}
     sheet_names = [s.name for s in sheets(pkg)]
@@ -389,7 +381,8 @@ def _below_the_table(pkg: Package, rows: list[IncidentRow]) -> list[str]:
 
 def _table_rows(pkg: Package) -> tuple[int, int] | None:
     """First and last row of the Incidents table, read from its table part."""
-    from hipaa_xl.workbook.package import parse_xml, read_rels, resolve_target, sheets
+    from hipaa_xl.ooxml.opc import read_rels, resolve_target, sheets
+    from hipaa_xl.xlsxio import parse_xml
 
     entry = next((s for s in sheets(pkg) if s.name == C.INCIDENTS_SHEET), None)
     if entry is None:
@@ -464,15 +457,14 @@ def _read_chosen(rows: Iterable[Sequence[Any]]) -> dict[tuple[str, str, int], An
 
 def _cell_formula(pkg: Package, where: tuple[str, int, int]) -> str | None:
     """The formula in a cell, read from the sheet XML (openpyxl's data_only view hides it)."""
-    from hipaa_xl.workbook.package import NS_MAIN, parse_xml, sheets
+    from hipaa_xl.ooxml.opc import NS_MAIN, sheets
+    from hipaa_xl.xlsxio import parse_xml
 
     sheet, r, c = where
     entry = next((s for s in sheets(pkg) if s.name == sheet), None)
     if entry is None or entry.part not in pkg:
         return None
-    from hipaa_xl.workbook.sheetxml import column_letter
-
-    target = f"{column_letter(c)}{r}"
+    target = cell_address(r, c)
     root = parse_xml(pkg[entry.part])
     for cell in root.iter(f"{{{NS_MAIN}}}c"):
         if cell.get("r") == target:

@@ -6,6 +6,7 @@ package stays byte for byte.
 
 from __future__ import annotations
 
+from hipaa_xl.ooxml.opc import NS_MAIN, NS_R
 from hipaa_xl.workbook.sheetxml import xml_attr
 
 
@@ -16,7 +17,7 @@ def table_xml(table_id: int, name: str, table_ref: str, headers: list[str]) -> b
     )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<table xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f'<table xmlns="{NS_MAIN}" '
         f'id="{table_id}" name="{name}" displayName="{name}" ref="{table_ref}" totalsRowShown="0">'
         f'<autoFilter ref="{table_ref}"/><tableColumns count="{len(headers)}">{cols}</tableColumns>'
         '<tableStyleInfo name="TableStyleLight9" showFirstColumn="0" showLastColumn="0" '
@@ -41,7 +42,7 @@ def drawing_xml(anchor: tuple[int, int, int, int]) -> bytes:
         '<xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm>'
         '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
         '<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
-        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId1"/>'
+        f'xmlns:r="{NS_R}" r:id="rId1"/>'
         "</a:graphicData></a:graphic></xdr:graphicFrame><xdr:clientData/></xdr:twoCellAnchor></xdr:wsDr>"
     ).encode()
 
@@ -53,7 +54,7 @@ def chart_xml(categories: str, values: str, title: str) -> bytes:
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
         'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
-        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'xmlns:r="{NS_R}">'
         '<c:roundedCorners val="0"/><c:chart>'
         '<c:title><c:tx><c:rich><a:bodyPr/><a:p><a:pPr><a:defRPr sz="1200" b="1"/></a:pPr>'
         f'<a:r><a:rPr lang="en-US" sz="1200" b="1"/><a:t>{t}</a:t></a:r></a:p></c:rich></c:tx>'

@@ -19,6 +19,7 @@ from hipaa_xl.engine.matter_deadlines import limitation_groups, matter_deadlines
 from hipaa_xl.errors import HipaaInputError
 from hipaa_xl.law.loader import law_data_version
 from hipaa_xl.law.schedules import check_schedule
+from hipaa_xl.ooxml.a1 import quote_sheet
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook.deadlines_sheet import DeadlinesResult, deadlines_sheet
 from hipaa_xl.workbook.exposure import EXPOSURE_HEADER_ROW, Context, exposure_sheet
@@ -115,12 +116,6 @@ def mark_duplicate_ids(rows: list[IncidentRow]) -> None:
             seen[key] = ir.row
 
 
-def _quoted(sheet: str) -> str:
-    if sheet.replace("_", "").isalnum() and not sheet[0].isdigit():
-        return sheet
-    return "'" + sheet.replace("'", "''") + "'"
-
-
 def _page(title: str, inputs: Inputs, as_of: dt.date) -> PageSetup:
     """Decisions 24: legend, matter, as-of date and page X of Y on every printed page."""
     matter = inputs.matter.get("matter_name", "").replace("&", "&&")
@@ -184,7 +179,7 @@ def plan_refresh(
     id_col = inputs.columns["id"]
     last_inc = max([ir.row for ir in inputs.rows] + [inputs.header_row + 1])
     id_last = max(inputs.header_row + 5000, last_inc * 2)
-    inc_sheet = _quoted(C.INCIDENTS_SHEET)
+    inc_sheet = quote_sheet(C.INCIDENTS_SHEET)
     ctx = Context(
         incidents_sheet=inc_sheet,
         incident_cols=inputs.columns,

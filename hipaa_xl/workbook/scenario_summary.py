@@ -21,6 +21,7 @@ from typing import Any
 
 from hipaa_xl.engine.scenarios import WEIGHTED_LABEL, Figures, ScenarioResult, ScenarioSet
 from hipaa_xl.excel_numbers import number_to_text
+from hipaa_xl.ooxml.a1 import quote_sheet
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook import styles as S
 from hipaa_xl.workbook.cell_styles import GREEN, HEADER, MONEY, NOTE, RED, SECTION, STATUS, TEXT, TEXT_WRAP
@@ -88,12 +89,6 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _quote(sheet: str) -> str:
-    if sheet.replace("_", "").isalnum() and not sheet[0].isdigit():
-        return sheet
-    return "'" + sheet.replace("'", "''") + "'"
-
-
 class _Snap:
     """Writes the hidden copy, one compared line per row of the Summary, from row 2 down."""
 
@@ -119,7 +114,7 @@ class _Snap:
 
 def _stale_block(ws: SheetWriter, tables: ScenarioTables | None, snap: Snapshot) -> None:
     w = _Snap(ws)
-    sheet = _quote(SCENARIOS_SHEET)
+    sheet = quote_sheet(SCENARIOS_SHEET)
     if tables is not None:
         for block, rows, what in ((tables.scenario_block, tables.scenario_rows, "Scenarios"),
                                   (tables.change_block, tables.change_rows, "ScenarioChanges")):
@@ -132,7 +127,7 @@ def _stale_block(ws: SheetWriter, tables: ScenarioTables | None, snap: Snapshot)
             for r, values in rows.items():
                 pairs = [(f"{sheet}!{ref(r, block.first_col + i, True)}", _text(v)) for i, v in enumerate(values)]
                 w.line(f"{what} row {r}", pairs)
-    inc = _quote(snap.incidents_sheet)
+    inc = quote_sheet(snap.incidents_sheet)
     for r, cells in snap.incident_cells:
         w.line(f"Incidents row {r}", [(f"{inc}!{ref(r, c, True)}", _text(v)) for c, v in cells])
     for rng, total in snap.sums:
@@ -141,7 +136,8 @@ def _stale_block(ws: SheetWriter, tables: ScenarioTables | None, snap: Snapshot)
         sched = f"TRIM({C.NAME_SCHEDULE}&\"\")"
         live = f'IF({sched}="","{C.DEFAULT_WORKBOOK_SCHEDULE}",LOWER({sched}))'
         w.line("Settings", [(live, snap.schedule), (C.NAME_AS_OF, _text(snap.as_of))])
-    ws.set(1, SNAP_COL, Formula(f"IF(SUM({ref(2, SNAP_COL)}:{ref(w.row, SNAP_COL)})>0,1,0)"), _SNAP)
+    flags = Formula(f"IF(SUM({ref(2, SNAP_COL)}:{ref(w.row, SNAP_COL)})>0,1,0)") if w.flags else 0
+    ws.set(1, SNAP_COL, flags, _SNAP)  # no line to compare (no Scenarios sheet): never out of date
     ws.set(1, SNAP_COL + 1, "scenario inputs changed since refresh (1)", _SNAP)
     for col in range(PROBLEM_COL, SNAP_COL + 2 + _SNAP_WIDTH + 16):
         ws.width(col, 10, hidden=True)
@@ -287,7 +283,7 @@ def _problems(ws: SheetWriter, r: int, result: ScenarioSet) -> int:
         lines.append((where, (f"{p.scenario}: " if p.scenario else "") + p.reason))
     for s in result.all:
         for problem in s.problems:
-            if not problem.startswith("ScenarioChanges row"):
+            if not problem.startswith(("ScenarioChanges row", "Scenarios row")):  # listed above
                 lines.append((s.name, problem))
     notes = [(s.name, n) for s in result.scenarios for n in s.notes]
     if lines:

@@ -16,7 +16,7 @@ from hipaa_xl.engine.scenarios import CHANGEABLE_FIELDS, EXCLUDED, ChangeInput, 
 from hipaa_xl.workbook import columns as C
 
 if TYPE_CHECKING:  # the package reader needs lxml and openpyxl; the object-model reader neither
-    from hipaa_xl.workbook.package import Package
+    from hipaa_xl.xlsxio import Package
 
 SCENARIOS_SHEET = "Scenarios"
 SCENARIOS_TABLE = "Scenarios"
@@ -75,7 +75,8 @@ def _tables(pkg: Package, sheet_part: str) -> dict[str, tuple[int, int, int, int
     """The sheet's tables by name (case-folded): (min_col, min_row, max_col, max_row)."""
     from openpyxl.utils.cell import range_boundaries
 
-    from hipaa_xl.workbook.package import REL_TABLE, parse_xml, read_rels, resolve_target
+    from hipaa_xl.ooxml.opc import REL_TABLE, read_rels, resolve_target
+    from hipaa_xl.xlsxio import parse_xml
 
     out = {}
     for rel in read_rels(pkg, sheet_part):
@@ -99,7 +100,7 @@ def read_scenarios(data: bytes, pkg: Package) -> ScenarioTables | None:
     """Both tables of the Scenarios sheet; None when the workbook has no such sheet (made before it)."""
     from openpyxl import load_workbook
 
-    from hipaa_xl.workbook.package import sheets
+    from hipaa_xl.ooxml.opc import sheets
 
     entry = next((s for s in sheets(pkg) if s.name == SCENARIOS_SHEET), None)
     if entry is None or entry.part not in pkg:

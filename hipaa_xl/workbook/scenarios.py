@@ -20,11 +20,11 @@ from hipaa_xl.workbook.inputs import Inputs
 from hipaa_xl.workbook.layout import Layout
 from hipaa_xl.workbook.scenario_summary import Snapshot
 from hipaa_xl.workbook.scenario_tables import ScenarioTables, read_scenarios
-
-if TYPE_CHECKING:
-    from hipaa_xl.workbook.package import Package
 from hipaa_xl.workbook.sheetxml import ref
 from hipaa_xl.workbook.summary import SC, SUMMARY_HEADER_ROW
+
+if TYPE_CHECKING:
+    from hipaa_xl.xlsxio import Package
 
 _COMPARED_FIELDS = ("id", "entity", "requirement", *CHANGEABLE_FIELDS)
 """The Incidents cells a scenario's figures depend on beyond the base's own figures."""
@@ -96,7 +96,12 @@ def snapshot(found: WorkbookScenarios, inputs: Inputs, layout: Layout, schedule:
     first = SUMMARY_HEADER_ROW + 1
     last = first + max(1, len(layout.groups)) - 1
     base = result.base.aggregation
-    clean = result.base.computed and base is not None
+    # the Summary's group rows show #N/A exactly when an unpriced row lies in their group (a row in no
+    # group makes only the grand total #N/A), or when Settings stops every Exposure row; otherwise
+    # they are the engine's groups (tested), so their sums are known before the recalculation
+    na_groups = any(ln.kind == "invalid" and ln.group > 0 for ln in layout.lines)
+    settings_stop = any(not u.incident_id and u.row is None for u in unpriced(inputs, as_of))
+    clean = not na_groups and not settings_stop
     for key in _SUMMED:
         col = SC[key]
         rng = f"{ref(first, col, True)}:{ref(last, col, True)}"

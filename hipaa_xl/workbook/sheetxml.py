@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from xml.sax.saxutils import escape
 
+from hipaa_xl.excel_dates import date_to_serial
+from hipaa_xl.ooxml.a1 import column_letters
+from hipaa_xl.ooxml.names import NS_MAIN, NS_R
 from hipaa_xl.workbook.styles import Dxf, Style
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_EPOCH = dt.date(1899, 12, 30)
 _ATTR = {'"': "&quot;"}
 
 
@@ -47,18 +49,12 @@ def excel_string(text: str) -> str:
 
 def serial(day: dt.date) -> int:
     """The Excel serial number of a date (1900 date system)."""
-    return (day - _EPOCH).days
+    return int(date_to_serial(day))
 
 
 def column_letter(col: int) -> str:
     """The letters of a 1-based column number: A for 1, AA for 27."""
-    if not 1 <= col <= 18278:
-        raise ValueError(f"column {col} is outside A to ZZZ")
-    letters = ""
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    return column_letters(col)
 
 
 class StyleSink(Protocol):
@@ -146,8 +142,7 @@ class SheetWriter:
         """The worksheet part."""
         out: list[str] = [
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_R}">'
         ]
         tab = f'<tabColor rgb="{self.tab_color}"/>' if self.tab_color else ""
         fit = '<pageSetUpPr fitToPage="1"/>' if self.page.fit_width else ""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from hipaa_xl.workbook.package import (
+from hipaa_xl.ooxml.opc import (
     CT_CHART,
     CT_DRAWING,
     CT_TABLE,
@@ -25,9 +25,7 @@ from hipaa_xl.workbook.package import (
     REL_DRAWING,
     REL_TABLE,
     REL_WORKSHEET,
-    Package,
     Rel,
-    parse_xml,
     read_rels,
     relative_target,
     rels_name,
@@ -37,6 +35,7 @@ from hipaa_xl.workbook.package import (
     workbook_part,
     write_rels,
 )
+from hipaa_xl.xlsxio import Package, parse_xml
 
 _M = f"{{{NS_MAIN}}}"
 

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # lxml is imported where styles.xml is edited, so that Style and StyleList need no lxml
     from lxml import etree
 
-NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+from hipaa_xl.ooxml.names import NS_MAIN
+
+NS = NS_MAIN
 _N = f"{{{NS}}}"
 
 # Colours of the house style (ARGB).
