@@ -22,6 +22,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from hipaa_xl import excel_dates
+from hipaa_xl.engine.days import check_year
+from hipaa_xl.engine.penalties import check_count
 from hipaa_xl.errors import HipaaInputError, InvalidValue, OutOfRange
 from hipaa_xl.law.schedules import check_schedule
 
@@ -65,7 +67,7 @@ def _blank(value: object) -> bool:
     return not isinstance(value, bool) and isinstance(value, int | float) and value == 0
 
 
-def serial_to_date(serial: float) -> dt.date:
+def parse_serial(serial: float) -> dt.date:
     """An Excel (1900 system) serial number as a date; 60 is Excel's phantom 1900-02-29."""
     day = excel_dates.serial_to_date(serial)
     if day is not None:
@@ -106,7 +108,7 @@ def _parse_date(value: object, what: str) -> dt.date | None:
     if isinstance(value, bool):
         raise InvalidValue(f"{what} must be a date (got {value!r})")
     if isinstance(value, int | float):
-        return serial_to_date(float(value))
+        return parse_serial(float(value))
     if isinstance(value, str):
         text = value.strip()
         candidates = [text, text[:10]] if len(text) > 10 and text[10] in "T " else [text]
@@ -147,12 +149,7 @@ def parse_count(value: object, what: str = "violations") -> int:
     _propagate(value)
     if _blank(value):
         return 0
-    n = _whole(value, what)
-    if n < 0:
-        raise OutOfRange(f"{what} cannot be negative (got {value!r})")
-    if n > 1_000_000_000:
-        raise OutOfRange(f"{what} is implausibly large (got {value!r}; at most 10^9)")
-    return n
+    return check_count(_whole(value, what), what)
 
 
 def parse_year(value: object) -> int | None:
@@ -160,10 +157,7 @@ def parse_year(value: object) -> int | None:
     _propagate(value)
     if _blank(value):
         return None
-    year = _whole(value, "year")
-    if not 1900 <= year <= 9999:
-        raise OutOfRange(f"year must be between 1900 and 9999 (got {value!r})")
-    return year
+    return check_year(_whole(value, "year"))
 
 
 @functools.lru_cache(maxsize=256, typed=True)

@@ -1,25 +1,45 @@
-"""Typed errors for bad input.
+"""Every error hipaa-xl raises on purpose, in one hierarchy.
 
-Every error carries the Excel error code that an adapter shows for it: ``#VALUE!`` for a value of the
-wrong kind (an unknown tier or schedule, a non-date, dates in the wrong order) and ``#NUM!`` for a
-number out of range (a negative or fractional count, an impossible year).
+::
+
+    HipaaXlError                  the base: ``message`` is one line a lawyer can act on
+    ├── HipaaInputError           input the engine cannot price (also a ValueError); ``code`` is
+    │   │                         the Excel error a cell shows for it
+    │   ├── InvalidValue          #VALUE!: a value of the wrong kind (an unknown tier or schedule,
+    │   │                         a non-date, dates in the wrong order)
+    │   └── OutOfRange            #NUM!: a number out of range (a negative or fractional count, an
+    │                             impossible year or serial)
+    └── WorkbookError             a workbook that cannot be used (missing, locked, damaged, of the
+        │                         wrong kind, without a sheet or header refresh needs); ``path``,
+        │                         when known, is the file, named in front of the message
+        └── WorkbookChangedError  (hipaa_xl.xlsxio) saved by someone else while we worked
+
+The command line catches ``HipaaXlError`` alone: one line on stderr and the exit code of its kind.
+The same bad value gives the same code and text whether it reaches the engine through an Excel
+function (``hipaa_xl.cells``) or through Refresh (``hipaa_xl.workbook.inputs``): both parse with
+the validators of ``hipaa_xl.cells`` and ``hipaa_xl.engine``.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 ExcelErrorCode = Literal["#VALUE!", "#NUM!", "#N/A"]
 
 
-class HipaaInputError(ValueError):
-    """Input the engine cannot price; the message says what is wrong in words a lawyer reads."""
-
-    code: ExcelErrorCode = "#VALUE!"
+class HipaaXlError(Exception):
+    """The base of every hipaa-xl error; ``message`` says what is wrong in words a lawyer reads."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class HipaaInputError(HipaaXlError, ValueError):
+    """Input the engine cannot price; the message says what is wrong in words a lawyer reads."""
+
+    code: ExcelErrorCode = "#VALUE!"
 
     def excel_text(self) -> str:
         """The error as a cell shows it: the Excel code, a space, the reason."""
@@ -36,3 +56,20 @@ class OutOfRange(HipaaInputError):
     """A number outside what the law or the calendar allows (``#NUM!``)."""
 
     code: ExcelErrorCode = "#NUM!"
+
+
+class WorkbookError(HipaaXlError):
+    """A workbook file that cannot be used, or lacks what refresh needs (a sheet, a header, a name).
+
+    ``path`` is the file when known: ``str()`` names it in front of the message (once, even when the
+    message already begins with it); ``message`` stays the bare reason.
+    """
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+    def __str__(self) -> str:
+        if self.path is None or self.message.startswith(self.path.name):
+            return self.message
+        return f"{self.path.name}: {self.message}"

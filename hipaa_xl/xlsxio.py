@@ -44,6 +44,8 @@ from typing import Any, Final
 
 from lxml import etree
 
+from hipaa_xl.errors import WorkbookError
+
 MAX_FILE_BYTES: Final = 100 * 1024 * 1024
 MAX_UNPACKED_BYTES: Final = 1024 * 1024 * 1024
 MAX_RATIO: Final = 100
@@ -60,15 +62,11 @@ _WRONG_KIND: Final = {
 }
 
 
-class WorkbookFileError(Exception):
-    """A workbook file that cannot be used; ``message`` is one line a lawyer can act on."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+WorkbookFileError = WorkbookError
+"""The name this module's callers know for ``hipaa_xl.errors.WorkbookError``."""
 
 
-class WorkbookChangedError(WorkbookFileError):
+class WorkbookChangedError(WorkbookError):
     """The workbook was saved by someone else while we worked: theirs is kept, ours is at ``written``."""
 
     def __init__(self, message: str, written: Path) -> None:

@@ -262,7 +262,11 @@ def test_tier_derived_from_willful_neglect_and_dates() -> None:
 
 
 def test_segments_cut_at_each_31_december_and_at_each_regime_line() -> None:
-    from hipaa_xl.engine.aggregate import _segments
+    from hipaa_xl.engine.aggregate import regime_boundaries
+    from hipaa_xl.engine.days import segments
+
+    def _segments(start: dt.date, end: dt.date, schedule: str) -> list[tuple[int, dt.date, dt.date]]:
+        return segments(start, end, regime_boundaries(schedule))
 
     assert _segments(D(2021, 12, 30), D(2024, 1, 2), "regulation") == [
         (2021, D(2021, 12, 30), D(2021, 12, 31)),

@@ -176,3 +176,21 @@ def test_text_typed_with_a_formula_lead_stays_text(text: str) -> None:
     for name, part in pkg.items():
         if name.startswith("xl/worksheets/"):
             assert f"<f>{text}".encode() not in part and f"<f>{text[1:]}</f>".encode() not in part
+
+
+@pytest.mark.parametrize("typed", ["-3", "2.5", "1e10"])
+def test_a_bad_count_reads_the_same_through_refresh_as_through_an_excel_function(typed: str) -> None:
+    # one count validator (engine.penalties.check_count): Violations -3 in row 5 (column I) is the
+    # #NUM! "cannot be negative (got -3)" that CMP_MAX shows for the same value
+    from hipaa_xl import udfs
+    from hipaa_xl.errors import OutOfRange
+    from hipaa_xl.workbook.inputs import _to_count, read_inputs
+
+    data = set_incident_cell(example_bytes(), "I5", f"><v>{typed}</v>")
+    row = next(r for r in read_inputs(data, package_from_bytes(data)).rows if r.row == 5)
+    through_function = udfs.CMP_MAX("B", float(typed))
+    assert isinstance(through_function, str) and through_function.startswith("#NUM! violations ")
+    assert row.incident is None
+    assert row.reason == "Violations " + through_function.removeprefix("#NUM! violations ")
+    with pytest.raises(OutOfRange):
+        _to_count(float(typed))

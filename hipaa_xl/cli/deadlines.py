@@ -14,7 +14,7 @@ from rich.table import Table
 from hipaa_xl import cells
 from hipaa_xl.cli.common import EXIT_BAD_INPUT, fail, parse_as_of
 from hipaa_xl.engine.deadlines import NotRequired, compute, parse_rule
-from hipaa_xl.errors import HipaaInputError
+from hipaa_xl.errors import HipaaInputError, HipaaXlError
 from hipaa_xl.law.deadline_rules import load_deadline_law
 
 _FLAG_FOR = {
@@ -97,13 +97,12 @@ def deadlines(
     """Print a workbook's deadlines (due date, days left, status, rule and citation); --ics writes a calendar."""
     from hipaa_xl.deadline_calendar import calendar_bytes
     from hipaa_xl.workbook.matter_file import read_matter_deadlines
-    from hipaa_xl.xlsxio import WorkbookFileError
 
     day = parse_as_of(as_of)
     try:
         found = read_matter_deadlines(path, day)
-    except WorkbookFileError as exc:
-        fail(exc.message, EXIT_BAD_INPUT)
+    except HipaaXlError as exc:
+        fail(str(exc), EXIT_BAD_INPUT)
     law = load_deadline_law()
     console = Console(soft_wrap=False)
     console.print(f"[bold]Deadlines[/]: {found.matter}, as of {found.as_of.isoformat()} ({found.as_of_source})",

@@ -7,63 +7,94 @@ the Summary as a table. The committed workbooks are never written over (decision
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 from pathlib import Path
 from typing import Annotated, Any
 
-import openpyxl
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from hipaa_xl.cli.common import EXIT_BAD_INPUT, EXIT_PROBLEMS, fail, parse_as_of
-from hipaa_xl.engine import aggregate
-from hipaa_xl.engine.incidents import GroupTotal, group_key
-from hipaa_xl.errors import HipaaInputError
+from hipaa_xl.cli.text import Column, count, money, paragraph, sectioned_table
+from hipaa_xl.engine import Aggregation
+from hipaa_xl.errors import HipaaXlError
+from hipaa_xl.workbook.verify import GroupKey, engine_aggregation, group_mismatches, summary_groups
 
-SUMMARY_FIRST_ROW = 8
+NOTE_CODES: dict[str, str] = {
+    "time-barred days": "t",
+    "pre-2009 amounts": "p",
+    "duplicate": "d",
+    "cured": "c",
+    "criminal": "x",
+    "no penalty": "n",
+    "AG deferred (federal action)": "f",
+}
+"""The letter the Notes column shows for each reason a figure is lower, explained below the table."""
 
-
-def _money(value: Any) -> str:
-    return f"${value:,.0f}" if isinstance(value, int | float) else str(value)
-
-
-def _summary_rows(path: Path) -> list[tuple[Any, ...]]:
-    wb = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), data_only=True, read_only=True)
-    rows = []
-    for row in wb["Summary"].iter_rows(min_row=SUMMARY_FIRST_ROW, values_only=True):
-        if row[0] is None or not isinstance(row[2], int):
-            break
-        rows.append(tuple(row[:9]))
-    wb.close()
-    return rows
-
-
-Key = tuple[str, str, int]
+COLUMNS = (
+    Column("Requirement"), Column("Year", "right"), Column("Violations", "right"), Column("Barred", "right"),
+    Column("Minimum*", "right"), Column("Maximum", "right"), Column("AG dmg.", "right"), Column("Notes"),
+)
 
 
-def _engine_groups(path: Path, schedule: str, as_of: dt.date) -> tuple[dict[Key, GroupTotal], dict[Key, str]]:
-    """The engine's own groups for the workbook's incidents, and a note on what left figures out."""
-    from hipaa_xl.workbook.inputs import read_inputs
-    from hipaa_xl.xlsxio import package_from_bytes
-
-    data = path.read_bytes()
-    inputs = read_inputs(data, package_from_bytes(data))
-    agg = aggregate([r.incident for r in inputs.rows if r.incident], schedule, as_of, inputs.commenced)
-    notes: dict[Key, set[str]] = {}
+def _notes(agg: Aggregation) -> dict[GroupKey, list[str]]:
+    """Why some of a group's days add less than their full amounts: each reason once, in code order."""
+    found: dict[GroupKey, set[str]] = {}
     for r in agg.rows:
-        found = notes.setdefault((r.entity_key, r.requirement_key, r.year), set())
+        reasons = found.setdefault((r.entity_key, r.requirement_key, r.year), set())
         if r.status != "counted":
-            found.add(r.status)
+            reasons.add(r.status)
         if r.time_barred_violations:
-            found.add("time-barred days")
+            reasons.add("time-barred days")
         if r.ag_status == "deferred":
-            found.add("AG deferred (federal action)")
+            reasons.add("AG deferred (federal action)")
         if r.regime == "pre-2009":
-            found.add("pre-2009 amounts")
-    groups = {(g.entity_key, g.requirement_key, g.year): g for g in agg.groups}
-    return groups, {k: ", ".join(sorted(v)) for k, v in notes.items()}
+            reasons.add("pre-2009 amounts")
+    return {k: [n for n in NOTE_CODES if n in v] for k, v in found.items()}
+
+
+def summary_lines(summary: dict[GroupKey, dict[str, Any]], agg: Aggregation) -> list[str]:
+    """The Summary as text: one section per entity, a row per requirement and year, amounts
+    right-aligned, a subtotal per entity, the total, and the notes below."""
+    notes = _notes(agg)
+    by_entity: dict[str, list[tuple[GroupKey, dict[str, Any]]]] = {}
+    for key, row in summary.items():
+        by_entity.setdefault(str(row["entity"]), []).append((key, row))
+    used: set[str] = set()
+    sections: list[tuple[str, list[list[str]]]] = []
+    for entity, groups in by_entity.items():
+        rows, previous = [], None
+        for key, row in groups:
+            used.update(notes.get(key, []))
+            requirement = str(row["requirement"])
+            rows.append([
+                "" if requirement == previous else requirement, str(row["year"]), count(row["violations"]),
+                count(row["barred"]), money(row["minimum"]), money(row["maximum"]), money(row["ag"]),
+                ",".join(NOTE_CODES[n] for n in notes.get(key, [])),
+            ])
+            previous = requirement
+        rows.append(["Subtotal", "", "", "", *(money(_sum(groups, k)) for k in ("minimum", "maximum", "ag")), ""])
+        sections.append(("\n" + entity, rows))
+    every = list(summary.values())
+    totals = [money(_sum_rows(every, k)) for k in ("minimum", "maximum", "ag")]
+    sections.append(("\nAll entities", [["Total", "", "", "", *totals, ""]]))
+    lines = sectioned_table(COLUMNS, sections)
+    lines.append("")
+    lines += paragraph("Barred: time-barred violations (six years, 42 U.S.C. 1320a-7a(c)(1)). AG dmg.: State "
+                       "attorney general damages, a maximum (42 U.S.C. 1320d-5(d)).")
+    lines += paragraph("* the statutory minimum if a CMP is imposed: OCR may resolve tier A by corrective action "
+                       "and waive an excessive tier B penalty (42 U.S.C. 1320d-5(b)(3), (e)).")
+    if used:
+        lines.append("Notes:")
+        lines += [f"  {code}  {note}" for note, code in NOTE_CODES.items() if note in used]
+    return lines
+
+
+def _sum(groups: list[tuple[GroupKey, dict[str, Any]]], column: str) -> int | float:
+    return _sum_rows([row for _, row in groups], column)
+
+
+def _sum_rows(rows: list[dict[str, Any]], column: str) -> int | float:
+    return sum(v for row in rows if isinstance(v := row[column], int | float))
 
 
 def demo(
@@ -73,7 +104,6 @@ def demo(
     """Build, refresh and recalculate the example workbook and print its Summary."""
     from hipaa_xl.recalc import recalc_file
     from hipaa_xl.workbook import new_workbook
-    from hipaa_xl.xlsxio import WorkbookFileError
 
     console = Console()
     day = parse_as_of(as_of)
@@ -84,45 +114,30 @@ def demo(
         backup = path.with_name(path.name + ".bak")
         backup.unlink(missing_ok=True)
         recalc = recalc_file(path, as_of=day, backup=False)
-    except (WorkbookFileError, HipaaInputError, OSError, ValueError) as exc:
+    except (HipaaXlError, OSError, ValueError) as exc:
         fail(str(exc), EXIT_BAD_INPUT)
 
-    console.print(f"[bold]Example matter[/] written to {path} (refreshed and recalculated without Excel)")
+    head = paragraph(f"Example matter written to {path} (refreshed and recalculated without Excel)")
     for line in report.lines():
-        console.print("  " + line, highlight=False)
-    console.print("  recalc: " + recalc.summary(), highlight=False)
+        head += paragraph(line, "  ")
+    head += paragraph("recalc: " + recalc.summary(), "  ")
+    for line in head:
+        console.print(line, highlight=False, soft_wrap=True)
 
-    rows = _summary_rows(path)
-    engine, notes = _engine_groups(path, report.schedule, report.as_of)
-    table = Table(title=f"Summary: exposure by entity, requirement and calendar year (schedule {report.schedule}, "
-                        f"assessed {report.as_of.isoformat()})")
-    for name, justify in (("Entity", "left"), ("Requirement", "left"), ("Year", "right"), ("Violations", "right"),
-                          ("Barred", "right"), ("Minimum*", "right"), ("Maximum", "right"),
-                          ("AG dmg.", "right"), ("Notes", "left")):
-        table.add_column(name, justify=justify, no_wrap=name in ("Requirement", "Year"))  # type: ignore[arg-type]
-    mismatches = 0
-    for entity, requirement, year, violations, barred, low, high, _barred_max, ag in rows:
-        key = (group_key(str(entity)), group_key(str(requirement)), int(year))
-        g = engine.get(key)
-        if g is None or [violations, barred, low, high, ag] != [
-            g.violations, g.time_barred_violations, g.minimum, g.maximum, g.ag_damages
-        ]:
-            mismatches += 1
-        table.add_row(str(entity), str(requirement), str(year), f"{violations:,}", f"{barred:,}",
-                      _money(low), _money(high), _money(ag), notes.get(key, ""))
-    total = [sum(r[i] for r in rows if isinstance(r[i], int | float)) for i in (5, 6, 8)]
-    table.add_section()
-    table.add_row("[bold]Total[/]", "", "", "", "", *(f"[bold]{_money(v)}[/]" for v in total), "")
-    console.print(table)
-    if mismatches or len(rows) != len(engine):
-        fail(f"{mismatches} Summary row(s) differ from the engine's aggregation", EXIT_PROBLEMS)
-    console.print("Barred: time-barred violations (six years, 1320a-7a(c)(1)). AG dmg.: State AG damages, a maximum.",
-                  highlight=False)
-    console.print("* the statutory minimum if a CMP is imposed: OCR may resolve tier A by corrective action "
-                  "and waive an excessive tier B penalty (1320d-5(b)(3), (e)).", highlight=False)
-    console.print(f"Checked: all {len(rows)} Summary rows equal the engine's own aggregation. "
-                  "Open the workbook in Excel or LibreOffice to see the Exposure rows, the matrix and the chart.",
-                  highlight=False)
+    data = path.read_bytes()
+    summary = summary_groups(data)
+    agg = engine_aggregation(data, report.schedule, report.as_of)
+    console.print(f"\nSummary: exposure by entity, requirement and calendar year\nschedule {report.schedule}, "
+                  f"assessed {report.as_of.isoformat()}", highlight=False)
+    for line in summary_lines(summary, agg):
+        console.print(line, highlight=False, soft_wrap=True)
+    mismatches = group_mismatches(summary, agg.groups)
+    if mismatches:
+        fail(f"{len(mismatches)} Summary figure(s) differ from the engine's aggregation; first: {mismatches[0]}",
+             EXIT_PROBLEMS)
+    for line in paragraph(f"Checked: all {len(summary)} Summary rows equal the engine's own aggregation. Open the "
+                          "workbook in Excel or LibreOffice to see the Exposure rows, the matrix and the chart."):
+        console.print(line, highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

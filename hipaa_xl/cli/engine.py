@@ -11,9 +11,10 @@ from rich.table import Table
 
 from hipaa_xl import cells, clock
 from hipaa_xl.cli.common import EXIT_BAD_INPUT, fail, parse_as_of
+from hipaa_xl.cli.text import Column, paragraph, sectioned_table
 from hipaa_xl.engine import ag_damages, criminal_explanation, explain_cmp, is_time_barred, parse_tier
 from hipaa_xl.engine.penalties import MINIMUM_LABEL, minimum_note
-from hipaa_xl.errors import HipaaInputError, InvalidValue
+from hipaa_xl.errors import HipaaXlError, InvalidValue
 from hipaa_xl.law.loader import load_rules, load_series
 from hipaa_xl.law.schedules import resolve_amounts, schedule_names, tiered_cap_estimates
 
@@ -45,12 +46,12 @@ def explain(
         result = explain_cmp(parse_tier(tier), violations, vdate, cells.parse_schedule(schedule), asof)
         ag = ag_damages(violations, None, False, vdate)
         limitation = _limitation_row(vdate, asof, started)
-    except HipaaInputError as exc:
-        fail(exc.message, EXIT_BAD_INPUT)
+    except HipaaXlError as exc:
+        fail(str(exc), EXIT_BAD_INPUT)
     console = Console()
     table = Table(title=f"Civil money penalty, tier {result.tier}, {violations:,} violation(s)")
     table.add_column("Figure")
-    table.add_column("Amount", justify="right")
+    table.add_column("Amount", justify="right", no_wrap=True)
     table.add_column("Citation")
     a = result.amounts
     table.add_row("Per-violation minimum", f"${a.minimum:,}", a.minimum_citation)
@@ -100,30 +101,29 @@ def _limitation_row(
 def schedules() -> None:
     """List every schedule with its amounts and sources."""
     console = Console()
-    table = Table(title="Schedules (per-violation minimum / maximum; calendar-year cap)")
-    table.add_column("Schedule")
-    for tier in "ABCD":
-        table.add_column(f"Tier {tier}", justify="right")
-    table.add_column("Source")
+    columns = (Column("Tier"), Column("Minimum", "right"), Column("Maximum", "right"), Column("Cap", "right"))
     newest = load_series().tables[-1].effective
+    sections: list[tuple[str, list[list[str]]]] = []
     for name in schedule_names():
-        cells_out = []
+        rows = []
         source = ""
         for tier in "ABCD":
             a = resolve_amounts(tier, None, name, newest)  # type: ignore[arg-type]
-            top = "-" if a.maximum is None else f"{a.maximum:,}"
-            cells_out.append(f"{a.minimum:,} / {top}; {a.cap:,}{'*' if a.cap_is_estimate else ''}")
+            top = "none (cap)" if a.maximum is None else f"${a.maximum:,}"
+            rows.append([tier, f"${a.minimum:,}", top, f"${a.cap:,}{'*' if a.cap_is_estimate else ''}"])
             source = a.source
             if name == "statute":  # decisions 31: the tiered caps as HHS printed them, not adjusted
                 source += "; unadjusted (current-tiered: the adjusted estimate)"
-        table.add_row(name, *cells_out, source)
-    console.print(table)
+        sections.append(("\n".join(["", *paragraph(f"{name}: {source}")]), rows))
+    lines = ["Schedules: per-violation minimum and maximum, calendar-year cap"]
+    lines += sectioned_table(columns, sections)
     label, caps = list(tiered_cap_estimates().items())[-1]
-    console.print(
+    lines += ["", *paragraph(
         f"* estimate: 84 FR 18151 tiered caps carried through the 45 CFR 102.3 multipliers (table {label}: "
-        f"A {caps['A']:,}, B {caps['B']:,}, C {caps['C']:,}). 'current' shown as of {newest.isoformat()}.",
-        highlight=False,
-    )
+        f"A {caps['A']:,}, B {caps['B']:,}, C {caps['C']:,}). 'current' shown as of {newest.isoformat()}."
+    )]
+    for line in lines:
+        console.print(line, highlight=False, soft_wrap=True)
 
 
 def criminal(
@@ -132,8 +132,8 @@ def criminal(
     """Print the 42 U.S.C. 1320d-6(b) maxima for an offense, with citations."""
     try:
         Console().print(criminal_explanation(offense), highlight=False)
-    except HipaaInputError as exc:
-        fail(exc.message, EXIT_BAD_INPUT)
+    except HipaaXlError as exc:
+        fail(str(exc), EXIT_BAD_INPUT)
 
 
 def register(app: typer.Typer) -> None:

@@ -24,6 +24,7 @@ from hipaa_xl.cli.common import (
     parse_as_of,
     progress_bar,
 )
+from hipaa_xl.errors import HipaaXlError
 
 MAX_LINES = 20
 PROGRESS_THRESHOLD = 5000
@@ -47,15 +48,14 @@ def recalc(
 ) -> None:
     """Evaluate every formula without Excel and store the values beside the formulas."""
     from hipaa_xl.recalc import recalc_file
-    from hipaa_xl.xlsxio import WorkbookFileError
 
     day = parse_as_of(as_of)
     try:
         with progress_bar("recalculating") as bar:
             report = recalc_file(path, out=out, as_of=day, check=check, allow_errors=allow_errors,
                                  progress=None if bar is None else _counter(bar))
-    except WorkbookFileError as exc:
-        fail(exc.message)
+    except HipaaXlError as exc:
+        fail(str(exc))
     except MemoryError:
         fail(f"{path.name} is too large to recalculate in memory")
     except KeyboardInterrupt:

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from hipaa_xl.cli.common import EXIT_PROBLEMS, fail, parse_as_of
 from hipaa_xl.engine.scenarios import BASE_NAME, Figures, ScenarioResult, ScenarioSet, as_json, change_lines
+from hipaa_xl.errors import HipaaXlError
 
 WIDTH = 80
 """The table is laid out for an 80-column terminal (wider terminals get the same)."""
@@ -114,13 +115,12 @@ def scenarios(
 ) -> None:
     """Price every scenario of the Scenarios sheet beside the base (the Incidents as entered)."""
     from hipaa_xl.workbook.scenarios import scenarios_of_file
-    from hipaa_xl.xlsxio import WorkbookFileError
 
     day = parse_as_of(as_of)
     try:
         priced = scenarios_of_file(book, day)
-    except WorkbookFileError as exc:
-        fail(exc.message)
+    except HipaaXlError as exc:
+        fail(str(exc))
     found = priced.found
     if found.result is None:
         fail(f"{book.name} has no Scenarios sheet (hipaa-xl new writes one to copy from)")

@@ -11,8 +11,7 @@ from typing import Annotated
 import typer
 
 from hipaa_xl.cli.common import EXIT_BAD_INPUT, EXIT_INTERRUPTED, fail, parse_as_of, progress_bar
-from hipaa_xl.errors import HipaaInputError
-from hipaa_xl.xlsxio import WorkbookFileError
+from hipaa_xl.errors import HipaaXlError
 
 LARGE_BYTES = 300_000
 """A workbook this large (about 500 incidents) shows a progress bar while it refreshes (TTY only)."""
@@ -45,7 +44,7 @@ def register(app: typer.Typer) -> None:
             fail("--pin goes with --lite")
         try:
             report = new_workbook(path, day, example=example, force=force, lite=lite, pin=pin)
-        except (WorkbookFileError, HipaaInputError, ValueError) as exc:
+        except (HipaaXlError, ValueError) as exc:
             fail(str(exc), EXIT_BAD_INPUT)
         _print([f"wrote {path}" + (" (bound to xlwings Lite)" if lite else ""), *report.lines()])
 
@@ -64,7 +63,7 @@ def register(app: typer.Typer) -> None:
             large = (path.stat().st_size if path.is_file() else 0) >= LARGE_BYTES
             with progress_bar("reading the workbook", show=large) as bar:
                 report = refresh_file(path, day, progress=None if bar is None else bar.stage, backup=not no_backup)
-        except (WorkbookFileError, HipaaInputError) as exc:
+        except HipaaXlError as exc:
             fail(str(exc), EXIT_BAD_INPUT)
         except MemoryError:
             fail(f"{path.name} is too large to refresh in memory; the workbook was not changed", EXIT_BAD_INPUT)

@@ -12,6 +12,7 @@ from hipaa_xl.errors import InvalidValue, OutOfRange
 from hipaa_xl.law.loader import load_rules
 
 MIN_YEAR, MAX_YEAR = 1900, 9999
+ONE_DAY = dt.timedelta(days=1)
 
 
 def check_order(start: dt.date, end: dt.date) -> None:
@@ -21,7 +22,8 @@ def check_order(start: dt.date, end: dt.date) -> None:
 
 
 def check_year(year: int) -> int:
-    """A calendar year between 1900 and 9999 (#NUM! otherwise)."""
+    """A calendar year between 1900 and 9999 (#NUM! otherwise): the one year validator, which the
+    Excel functions (``cells.parse_year``) use too."""
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise OutOfRange(f"year must be between {MIN_YEAR} and {MAX_YEAR} (got {year})")
     return year
@@ -52,13 +54,35 @@ def days_in_year(start: dt.date, end: dt.date, year: int) -> int:
     return 0 if part is None else (part[1] - part[0]).days + 1
 
 
+def segments(
+    start: dt.date, end: dt.date, cuts: tuple[dt.date, ...] = ()
+) -> list[tuple[int, dt.date, dt.date]]:
+    """[start, end] cut at each 31 December and before each day in ``cuts`` (the first day of a new
+    period, e.g. a regime line): (year, first day, last day) per piece, in order.
+
+    The one period splitter: the engine's exposure rows and the workbook's Exposure rows both use it.
+    """
+    for cut in cuts:
+        if start < cut <= end:
+            break
+    else:  # the common case, written out (it runs for every continuing incident): 31 December only
+        if start.year == end.year:
+            return [(start.year, start, end)]
+        pieces = [(start.year, start, dt.date(start.year, 12, 31))]
+        for year in range(start.year + 1, end.year):
+            pieces.append((year, dt.date(year, 1, 1), dt.date(year, 12, 31)))
+        pieces.append((end.year, dt.date(end.year, 1, 1), end))
+        return pieces
+    inside = {cut for cut in cuts if start < cut <= end}
+    firsts = sorted({start, *inside, *(dt.date(y, 1, 1) for y in range(start.year + 1, end.year + 1))})
+    lasts = [*(f - ONE_DAY for f in firsts[1:]), end]
+    return [(first.year, first, last) for first, last in zip(firsts, lasts, strict=True)]
+
+
 def split_by_year(start: dt.date, end: dt.date) -> list[tuple[int, dt.date, dt.date]]:
     """[start, end] cut at each 31 December: (year, first day, last day) per calendar year."""
     check_order(start, end)
-    return [
-        (y, max(start, dt.date(y, 1, 1)), min(end, dt.date(y, 12, 31)))
-        for y in range(start.year, end.year + 1)
-    ]
+    return segments(start, end)
 
 
 def sixth_anniversary(day: dt.date) -> dt.date:

@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from hipaa_xl.law.models import Tier
-from hipaa_xl.law.schedules import Regime
+from hipaa_xl.law.schedules import Amounts, Regime
 
 _SPACES = re.compile(r"\s+")
 
@@ -69,42 +69,142 @@ AgStatus = Literal[
 
 
 @dataclasses.dataclass(slots=True)
-class ExposureRow:
-    """One incident x calendar year x regime segment, with its figures and reasons."""
+class IncidentFacts:
+    """What every exposure row of one incident shares: who, which requirement, the tier, the end, why."""
 
-    incident_id: str
+    incident: Incident
     entity: str
+    """The entity as typed, trimmed."""
     requirement: str
     entity_key: str
     """The key of the person the caps apply to: the affiliated covered entity's when one is given."""
     requirement_key: str
-    year: int
+    affiliated_covered_entity: str
+    """The affiliated covered entity the rows are capped under (160.402(b)(2)); "" when none."""
     kind: Literal["continuing", "count"]
-    segment_start: dt.date
-    segment_end: dt.date
-    effective_end: dt.date | None
-    effective_end_reason: str
-    regime: Regime
     tier: Tier
     tier_reason: str
     status: Status
+    """The incident's status before the amounts are known (a row may still turn "no penalty")."""
     status_reason: str
+    effective_end: dt.date | None
+    effective_end_reason: str
+    limitation_citation: str
+    warnings: tuple[str, ...]
+
+
+@dataclasses.dataclass(slots=True)
+class ExposureRow:
+    """One incident x calendar year x regime segment, with its figures and reasons.
+
+    The row holds what is its own (the segment, the counts, the figures) and refers to what it
+    shares: the incident's facts and the amounts of its tier and regime, read through properties.
+    """
+
+    facts: IncidentFacts
+    amounts: Amounts
+    year: int
+    segment_start: dt.date
+    segment_end: dt.date
+    status: Status
     violations: int
     """Violations in time (not time-barred) in this segment, before cure, duplicate or criminal bars."""
     time_barred_violations: int
     minimum: int
     maximum: int
     time_barred_maximum: int
-    cap: int
-    cap_citation: str
     ag_status: AgStatus
     ag_damages: int | float
-    source: str
-    """The table the amounts come from."""
-    limitation_citation: str
-    warnings: tuple[str, ...] = ()
-    affiliated_covered_entity: str = ""
-    """The affiliated covered entity the row is capped under (160.402(b)(2)); "" when none."""
+
+    @property
+    def incident_id(self) -> str:
+        """The incident's ID as typed."""
+        return self.facts.incident.id
+
+    @property
+    def entity(self) -> str:
+        """The entity as typed, trimmed."""
+        return self.facts.entity
+
+    @property
+    def requirement(self) -> str:
+        """The requirement as typed, trimmed."""
+        return self.facts.requirement
+
+    @property
+    def entity_key(self) -> str:
+        """The key of the person the caps apply to."""
+        return self.facts.entity_key
+
+    @property
+    def requirement_key(self) -> str:
+        """The requirement's grouping key (identical requirements share it)."""
+        return self.facts.requirement_key
+
+    @property
+    def affiliated_covered_entity(self) -> str:
+        """The affiliated covered entity the row is capped under; "" when none."""
+        return self.facts.affiliated_covered_entity
+
+    @property
+    def kind(self) -> Literal["continuing", "count"]:
+        """"continuing" (one violation a day) or "count" (Violations given)."""
+        return self.facts.kind
+
+    @property
+    def effective_end(self) -> dt.date | None:
+        """The incident's last day in violation; None for a count."""
+        return self.facts.effective_end
+
+    @property
+    def effective_end_reason(self) -> str:
+        """Why the effective end is that day."""
+        return self.facts.effective_end_reason
+
+    @property
+    def tier(self) -> Tier:
+        """The culpability tier."""
+        return self.facts.tier
+
+    @property
+    def tier_reason(self) -> str:
+        """Why that tier."""
+        return self.facts.tier_reason
+
+    @property
+    def status_reason(self) -> str:
+        """Why the row is counted or not; "no penalty" cites the amounts that allow none."""
+        return self.amounts.maximum_citation if self.status == "no penalty" else self.facts.status_reason
+
+    @property
+    def regime(self) -> Regime:
+        """The regime of the segment's amounts."""
+        return self.amounts.regime
+
+    @property
+    def cap(self) -> int:
+        """The calendar-year cap of the segment's tier and regime."""
+        return self.amounts.cap
+
+    @property
+    def cap_citation(self) -> str:
+        """Where the cap comes from."""
+        return self.amounts.cap_citation
+
+    @property
+    def source(self) -> str:
+        """The table the amounts come from."""
+        return self.amounts.source
+
+    @property
+    def limitation_citation(self) -> str:
+        """The limitation rule applied."""
+        return self.facts.limitation_citation
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The incident's warnings (every row of an incident carries the same)."""
+        return self.facts.warnings
 
     @property
     def ag_explanation(self) -> str:

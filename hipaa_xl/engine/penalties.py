@@ -21,25 +21,31 @@ from hipaa_xl.law.schedules import DEFAULT_SCHEDULE, Amounts, resolve_amounts
 MAX_COUNT = 1_000_000_000
 
 
-def check_count(violations: int) -> int:
-    """A count of violations: a whole number from 0 to 10^9 (#NUM! otherwise)."""
+def check_count(violations: int, what: str = "the number of violations") -> int:
+    """A count of violations: a whole number from 0 to 10^9 (#NUM! otherwise).
+
+    The one count validator: the Excel functions (``cells.parse_count``) and Refresh
+    (``workbook.inputs``) turn a cell into a whole number and pass it here, so the same bad count
+    gives the same code and text everywhere.
+    """
     if isinstance(violations, bool) or not isinstance(violations, int):
-        raise OutOfRange(f"the number of violations must be a whole number (got {violations!r})")
+        raise OutOfRange(f"{what} must be a whole number (got {violations!r})")
     if violations < 0:
-        raise OutOfRange(f"the number of violations cannot be negative (got {violations})")
+        raise OutOfRange(f"{what} cannot be negative (got {violations})")
     if violations > MAX_COUNT:
-        raise OutOfRange(f"the number of violations is implausibly large (got {violations}; at most 10^9)")
+        raise OutOfRange(f"{what} is implausibly large (got {violations}; at most 10^9)")
     return violations
 
 
 def range_for(amounts: Amounts, violations: int) -> tuple[int, int]:
-    """(minimum, maximum) for ``violations`` of one requirement in one calendar year, capped."""
+    """(minimum, maximum) for ``violations`` of one requirement in one calendar year, capped:
+    min(n x per-violation minimum, cap) and min(n x per-violation maximum, cap)."""
     if amounts.no_penalty or violations == 0:
         return 0, 0
-    return (
-        min(violations * amounts.minimum, amounts.cap),
-        min(violations * amounts.per_violation_maximum, amounts.cap),
-    )
+    cap = amounts.cap
+    low = violations * amounts.minimum
+    high = violations * (cap if amounts.maximum is None else amounts.maximum)
+    return (low if low < cap else cap), (high if high < cap else cap)  # min() without its call cost
 
 
 def cmp_range(

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from hipaa_xl import cells
 from hipaa_xl.engine import Incident
 from hipaa_xl.engine.matter_deadlines import MatterEvent, event_kind
-from hipaa_xl.errors import HipaaInputError
+from hipaa_xl.errors import HipaaInputError, InvalidValue, WorkbookError
 from hipaa_xl.ooxml.a1 import cell_address, split_sheet_ref
 from hipaa_xl.workbook import columns as C
 
@@ -29,8 +29,9 @@ if TYPE_CHECKING:  # the package reader needs lxml and openpyxl; the object-mode
 _HEADER_SEARCH_ROWS = 30
 
 
-class LayoutError(ValueError):
-    """The workbook lacks something refresh needs (a sheet, a header, a defined name)."""
+LayoutError = WorkbookError
+"""The workbook lacks something refresh needs (a sheet, a header, a defined name): the name the
+scenario and deadline readers know for ``hipaa_xl.errors.WorkbookError``."""
 
 
 @dataclass
@@ -103,31 +104,22 @@ def split_ref(text: str) -> tuple[str, int, int]:
         raise LayoutError(f"defined name points to {text!r}, not a cell") from None
 
 
-def _to_date(value: Any, what: str) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return cells.parse_date(value, what)
+_to_date = cells.parse_date
+"""A date cell, read as the Excel functions read a date argument (one date validator)."""
 
 
 def _to_count(value: Any) -> int | None:
+    """Violations: blank is None (a continuing violation, one a day); typed text such as "1,200"
+    is read as a number; then validated as the Excel functions validate a count."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, bool):
-        raise HipaaInputError("Violations must be a number")
-    if isinstance(value, int | float):
-        if value < 0:
-            raise HipaaInputError(f"Violations must not be negative (got {value:g})")
-        if abs(value - round(value)) > 1e-9:
-            raise HipaaInputError(f"Violations must be a whole number (got {value:g})")
-        return round(value)
-    text = str(value).strip()
-    try:
-        number = float(text.replace(",", ""))
-    except ValueError:
-        raise HipaaInputError(f"Violations must be a number (got {text!r})") from None
-    return _to_count(number)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = float(text.replace(",", ""))
+        except ValueError:
+            raise InvalidValue(f"Violations must be a number (got {text!r})") from None
+    return cells.parse_count(value, "Violations")
 
 
 def _text(value: Any) -> str:

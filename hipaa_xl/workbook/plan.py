@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from hipaa_xl import __version__, clock
 from hipaa_xl.engine import Aggregation, aggregate
 from hipaa_xl.engine.matter_deadlines import limitation_groups, matter_deadlines, upcoming
-from hipaa_xl.errors import HipaaInputError
+from hipaa_xl.errors import HipaaInputError, WorkbookError
 from hipaa_xl.law.loader import law_data_version
 from hipaa_xl.law.schedules import check_schedule
 from hipaa_xl.ooxml.a1 import quote_sheet
@@ -35,8 +35,8 @@ STAMP_TOKEN = "@@HXL-GENERATED@@"
 COMPARED_SCHEDULES = ("regulation", "statute", "current", "current-tiered")
 
 
-class RefreshError(ValueError):
-    """A workbook refresh cannot lay out; the message is one line for the user."""
+RefreshError = WorkbookError
+"""A workbook refresh cannot lay out: the name ``hipaa_xl.workbook`` exports for ``WorkbookError``."""
 
 
 @dataclass

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hipaa_xl import clock
+from hipaa_xl.errors import WorkbookError
 from hipaa_xl.ooxml.opc import sheets
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook.deadlines_sheet import DEADLINES_HEADER_ROW
 from hipaa_xl.workbook.exposure import EXPOSURE_HEADER_ROW, LAST_VISIBLE_EXPOSURE_COL
-from hipaa_xl.workbook.inputs import LayoutError, read_inputs
+from hipaa_xl.workbook.inputs import read_inputs
 from hipaa_xl.workbook.parts import chart_xml, drawing_xml, table_xml
 from hipaa_xl.workbook.plan import (
     COMPARED_SCHEDULES,
@@ -38,7 +39,7 @@ from hipaa_xl.workbook.sheetxml import ref, serial
 from hipaa_xl.workbook.splice import GeneratedSheet, foreign_objects, splice, styles_part
 from hipaa_xl.workbook.styles import StyleBook
 from hipaa_xl.workbook.summary import SUMMARY_HEADER_ROW
-from hipaa_xl.xlsxio import Package, WorkbookFileError, editing, package_from_bytes
+from hipaa_xl.xlsxio import Package, editing, package_from_bytes
 
 if TYPE_CHECKING:
     from hipaa_xl.recalc.evaluator import CellProblem
@@ -88,14 +89,11 @@ def refresh_package(
     foreign = foreign_objects(pkg, (C.SUMMARY_SHEET, C.EXPOSURE_SHEET, C.DEADLINES_SHEET),
                               {C.SUMMARY_SHEET: C.SUMMARY_TABLE, C.DEADLINES_SHEET: C.DEADLINES_TABLE})
     if foreign:
-        raise RefreshError(
+        raise WorkbookError(
             f"refresh rebuilds the Exposure, Summary and Deadlines sheets and would delete what a user put there "
             f"({'; '.join(foreign)}); move it to another sheet, then run Refresh again"
         )
-    try:
-        inputs = read_inputs(data, pkg)
-    except LayoutError as exc:
-        raise RefreshError(str(exc)) from None
+    inputs = read_inputs(data, pkg)
     step("pricing", f" {sum(ir.incident is not None for ir in inputs.rows):,} incident(s)")
     step("laying out Exposure and Summary")
     styles = StyleBook(pkg[styles_part(pkg)])
@@ -186,13 +184,10 @@ def refresh_file(
     with editing(path) as edit:
         try:
             refreshed, report = refresh_package(edit.data, as_of, progress=progress)
-        except WorkbookFileError as exc:
-            text = exc.message if exc.message.startswith(path.name) else f"{path.name}: {exc.message}"
-            raise WorkbookFileError(text) from None
-        except RefreshError as exc:
-            raise WorkbookFileError(f"{path.name}: {exc}") from None
+        except WorkbookError as exc:
+            raise WorkbookError(exc.message, path) from None
         except Exception as exc:  # no traceback for a workbook we cannot read (decisions 17); file untouched
-            raise WorkbookFileError(f"{path.name}: cannot be refreshed ({type(exc).__name__}: {exc})") from None
+            raise WorkbookError(f"cannot be refreshed ({type(exc).__name__}: {exc})", path) from None
         report.warnings[:0] = edit.notes()
         if refreshed is not None:
             edit.write(refreshed, backup=backup, label="refreshed")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from hipaa_xl.errors import WorkbookError
 from hipaa_xl.ooxml.opc import (
     CT_CHART,
     CT_DRAWING,
@@ -57,7 +58,7 @@ def styles_part(pkg: Package) -> str:
     for rel in read_rels(pkg, wb):
         if rel.type.endswith("/styles"):
             return resolve_target(wb, rel.target)
-    raise ValueError("the workbook has no styles part")
+    raise WorkbookError("the workbook is damaged: it has no styles part")
 
 
 def _content_types(pkg: Package) -> etree._Element:
