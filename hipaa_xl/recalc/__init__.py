@@ -24,10 +24,12 @@ formulas, lxml reads and writes the parts; the rest is small and measured:
 
 * :mod:`~hipaa_xl.recalc.parser` - precedence climbing over the tokens;
 * :mod:`~hipaa_xl.recalc.compiler` - trees to closures, compiled once per relative formula shape
-  (R1C1 style), so 10,000 rows of ``=CMP_MAX(E2,F2)`` compile once;
+  (R1C1 style), so 10,000 rows of ``=CMP_MAX(E2,F2)`` compile once; references in
+  :mod:`~hipaa_xl.recalc.references`, IF and the other short-circuit functions in
+  :mod:`~hipaa_xl.recalc.special_forms`;
 * :mod:`~hipaa_xl.recalc.evaluator` - dependency order from each formula's static precedents (found
-  on the fly for INDEX/OFFSET/INDIRECT results) with an explicit stack, and circular references
-  reported with their cycle;
+  on the fly for references computed by INDEX or XLOOKUP) with an explicit stack, and circular
+  references reported with their cycle; one cell that fails never costs the others;
 * :mod:`~hipaa_xl.recalc.functions` - Excel's functions, with grouped indexes for SUMIFS/COUNTIFS
   and hashed exact-match lookups;
 * :mod:`~hipaa_xl.recalc.udf_bridge` - the project's own functions (``hipaa_xl.udfs.__all__``).
@@ -35,14 +37,19 @@ formulas, lxml reads and writes the parts; the rest is small and measured:
 Excel semantics followed: errors propagate (``#DIV/0!``, ``#VALUE!``, ``#NAME?``, ``#REF!``,
 ``#N/A``, ``#NUM!``); blanks are 0 or "" as the context asks; booleans count in arithmetic; dates
 are 1900-system serials with the fictitious 1900-02-29; text compares case-insensitively; numbers
-sort before text before booleans. A text result of our functions that starts with an error code
+sort before text before booleans; a range where one value is expected is implicitly intersected
+with the formula's row or column (outside array formulas); approximate lookups are binary searches;
+TEXT applies Excel's number format codes (see docs/recalc.md). A text result of our functions that starts with an error code
 (``"#VALUE! tier must be A, B, C or D"``) is that error inside the calculation and is written as an
 error cell (``t="e"``), its reason kept in the report.
 
-Limits (documented, reported rather than guessed): a formula returning an array writes its top-left
-value (array formulas with a ``ref`` fill their whole range; nothing spills); the intersection
-operator, 3-D references and references to other workbooks are "unsupported syntax"; relative
-references inside defined names are taken relative to A1; circular references give ``#REF!``.
+Limits (documented, reported rather than guessed, the cell holding ``#NAME?``): the intersection
+operator, unions, 3-D references and references to other workbooks are "unsupported syntax"; an
+input outside what is implemented (a TEXT format with fractions, XLOOKUP's binary search over
+unsorted data) is "unsupported". A formula returning an array writes its top-left value (array
+formulas fill their whole range; nothing spills); relative references inside defined names are taken
+relative to A1; cells in a circular reference keep the value the file holds, else 0, as Excel shows
+them with iterative calculation off.
 """
 
 from __future__ import annotations

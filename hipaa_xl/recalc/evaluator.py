@@ -3,8 +3,8 @@
 The order comes from each compiled formula's static precedents (the cells and ranges it names, see
 :data:`~hipaa_xl.recalc.compiler.Precedent`): a depth-first walk on an explicit stack (no Python
 recursion, so 100,000-cell chains are fine) computes a formula's precedents before the formula, so
-each formula normally runs once. References computed while evaluating (INDEX, OFFSET, INDIRECT
-results) are not known in advance: a formula that meets a cell not computed yet raises
+each formula normally runs once. References computed while evaluating (results of INDEX and
+XLOOKUP, ranges such as ``A1:INDEX(...)``) are not known in advance: a formula that meets a cell not computed yet raises
 :class:`~hipaa_xl.recalc.model.NeedCells`, those cells are computed first and the formula runs again.
 
 Circular references are found and reported exactly as by evaluating on demand, which is what the
@@ -12,8 +12,13 @@ walk falls back to for a formula whose precedents loop (statically, e.g. through
 taken, or for real): each formula runs against the values computed so far and the cells being
 waited on form a chain (each one asked for the next). Short-circuit functions (IF, IFERROR...) only
 ask for the cells on the branch taken, as in Excel. A cell asking for a cell already in that chain
-closes a circular reference: every cell of the cycle gets ``#REF!`` and the cycle is reported,
-e.g. ``Sheet1!A1 -> Sheet1!B1 -> Sheet1!A1``.
+closes a circular reference: the cycle is reported, e.g. ``Sheet1!A1 -> Sheet1!B1 -> Sheet1!A1``, and
+every cell of it keeps what Excel shows with iterative calculation off: the value the file last
+held, or 0 when it holds none (Excel warns and leaves a circular reference uncomputed).
+
+One cell never costs the workbook: anything that goes wrong while a cell is compiled or evaluated
+(an overflow, a recursion limit, an input outside what is implemented) makes that cell ``#NAME?``
+and a reported problem, and every other cell is still computed.
 """
 
 from __future__ import annotations
@@ -23,12 +28,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from hipaa_xl.recalc.compiler import Compiled, Compiler
+from hipaa_xl.recalc.compiler import Compiled, Compiler, constant
 from hipaa_xl.recalc.model import PENDING, Book, CellKey, NeedCells, RangeTooLarge, Ref
-from hipaa_xl.recalc.operators import element, operand
+from hipaa_xl.recalc.operators import element, intersect
 from hipaa_xl.recalc.reader import NO_CACHE, FormulaCell
-from hipaa_xl.recalc.refs import RowTemplate, render_rows, shape_parts
-from hipaa_xl.recalc.values import NA, NAME, NUM, ExcelError
+from hipaa_xl.recalc.refs import RowTemplate, cell_address, render_rows, shape_parts
+from hipaa_xl.recalc.values import NA, NAME, NUM, VALUE, ExcelError, Unsupported
 
 Progress = Callable[[int, int], None]
 _RECENT_PER_COLUMN = 4
@@ -40,7 +45,7 @@ class CellProblem:
 
     sheet: str
     cell: str
-    kind: str  # "unknown function", "unsupported syntax", "circular reference"
+    kind: str  # "unknown function", "unsupported syntax", "unsupported", "circular reference", "internal error"
     detail: str
 
     def line(self) -> str:
@@ -53,21 +58,21 @@ class Evaluator:
     def __init__(self, book: Book, formulas: list[FormulaCell], compiler: Compiler,
                  progress: Progress | None = None, keep_cached: bool = False) -> None:
         self.book = book
-        self.keep_cached = keep_cached
-        """A cell that cannot be evaluated keeps the value cached in the file (refresh), not #NAME?/#REF!."""
-        self.kept: set[FormulaCell] = set()
         self.formulas = formulas
         self.compiler = compiler
         self.progress = progress
+        self.keep_cached = keep_cached
+        """A cell that cannot be evaluated keeps the value cached in the file (refresh), not #NAME?."""
+        self.kept: set[FormulaCell] = set()
         self.problems: list[CellProblem] = []
         self.warnings: list[str] = []
         self.evaluated = 0
         self.unevaluated = 0  # cells among ``evaluated`` that hold #NAME?/#REF! for a problem
-        self._compiled: dict[tuple[int, str], Compiled] = {}
+        self._compiled: dict[tuple[int, str, bool], Compiled] = {}
         # per (sheet, column): the last few formulas met there, most recent first
-        self._by_column: dict[tuple[int, int], list[tuple[RowTemplate, Compiled, tuple[int, str]]]] = {}
+        self._by_column: dict[tuple[int, int, bool], list[tuple[RowTemplate, Compiled, tuple[int, str, bool]]]] = {}
         self._complete: set[tuple[int, int, int, int, int]] = set()  # ranges with every formula computed
-        self._warned_shapes: set[tuple[int, str]] = set()
+        self._warned_shapes: set[tuple[int, str, bool]] = set()
         self.formula_at: dict[CellKey, FormulaCell] = {}
         for fc in formulas:
             index = fc.sheet.index
@@ -145,7 +150,7 @@ class Evaluator:
                     if dep is not None:
                         out.append(dep)
                 continue
-            ref = precedent(row, col)  # type: ignore[operator]
+            ref = precedent(row, col) if callable(precedent) else None
             if type(ref) is Ref:
                 self._pending_in(ref, out)
         return out
@@ -214,18 +219,24 @@ class Evaluator:
         if compiled is not None:
             return compiled
         # A formula copied down its column: one of those met last there, moved to this row?
-        recent = self._by_column.setdefault((fc.sheet.index, fc.anchor_col), [])
+        array = fc.array_ref is not None
+        recent = self._by_column.setdefault((fc.sheet.index, fc.anchor_col, array), [])
         found = next((i for i, entry in enumerate(recent) if render_rows(entry[0], fc.anchor_row) == fc.text), None)
         if found is not None:
             entry = recent.pop(found)
             recent.insert(0, entry)
             compiled, key = entry[1], entry[2]
         else:
-            shape, template = shape_parts(fc.text, fc.anchor_row, fc.anchor_col)
-            key = (fc.sheet.index, shape)
+            try:
+                shape, template = shape_parts(fc.text, fc.anchor_row, fc.anchor_col)
+            except Exception as exc:
+                compiled = Compiled(constant(NAME), [("internal error", f"{type(exc).__name__}: {exc}")])
+                fc.compiled = compiled
+                return compiled
+            key = (fc.sheet.index, shape, array)
             compiled = self._compiled.get(key)
             if compiled is None:
-                compiled = self.compiler.compile(fc.text, fc.sheet, fc.anchor_row, fc.anchor_col)
+                compiled = self.compiler.compile(fc.text, fc.sheet, fc.anchor_row, fc.anchor_col, array=array)
                 self._compiled[key] = compiled
             recent.insert(0, (template, compiled, key))
             del recent[_RECENT_PER_COLUMN:]
@@ -240,37 +251,55 @@ class Evaluator:
         compiled = self._compiled_for(fc)
         if compiled.problems:
             for kind, detail in compiled.problems:
-                self.problems.append(CellProblem(fc.sheet.name, _address(fc.row, fc.col), kind, detail))
+                self.problems.append(CellProblem(fc.sheet.name, cell_address(fc.row, fc.col), kind, detail))
             self.unevaluated += 1
-            return self._unevaluated(fc, NAME), None
+            return self._held(fc, NAME), None
         try:
             raw = compiled.thunk(fc.row, fc.col)
+            fill = None
+            if type(raw) is Ref:
+                if fc.array_ref is not None and not raw.is_cell():
+                    raw = self.book.rows(raw)
+                else:  # a plain formula's range result: Excel's implicit intersection
+                    raw = intersect(self.book, raw, fc.row, fc.col)
+            if type(raw) is list:
+                fill = raw if fc.array_ref is not None else None
+                raw = raw[0][0] if raw and raw[0] else NA
+            return self._finish(raw, fc.row, fc.col), fill
+        except NeedCells:
+            raise
+        except Unsupported as exc:
+            return self._unevaluated(fc, "unsupported", str(exc))
         except RecursionError:
-            self.problems.append(CellProblem(fc.sheet.name, _address(fc.row, fc.col), "unsupported syntax",
-                                             "formula nested too deeply"))
-            self.unevaluated += 1
-            return self._unevaluated(fc, NAME), None
+            return self._unevaluated(fc, "unsupported syntax", "formula nested too deeply")
         except RangeTooLarge as exc:
-            self.problems.append(CellProblem(fc.sheet.name, _address(fc.row, fc.col), "too large", str(exc)))
-            self.unevaluated += 1
-            return self._unevaluated(fc, NAME), None
-        fill = None
-        if type(raw) is Ref:
-            if fc.array_ref is not None or not raw.is_cell():
-                raw = operand(self.book, raw)
-            else:
-                raw = self.book.cell(raw.sheet, raw.r1, raw.c1)
-        if type(raw) is list:
-            fill = raw if fc.array_ref is not None else None
-            raw = raw[0][0] if raw and raw[0] else NA
-        return _finish(raw), fill
+            return self._unevaluated(fc, "too large", str(exc))
+        except Exception as exc:
+            return self._unevaluated(fc, "internal error", f"{type(exc).__name__}: {exc}")
 
-    def _unevaluated(self, fc: FormulaCell, error: ExcelError) -> Any:
+    def _unevaluated(self, fc: FormulaCell, kind: str, detail: str) -> tuple[Any, None]:
+        self.problems.append(CellProblem(fc.sheet.name, cell_address(fc.row, fc.col), kind, detail))
+        self.unevaluated += 1
+        return self._held(fc, NAME), None
+
+    def _held(self, fc: FormulaCell, error: ExcelError) -> Any:
         """What a cell that cannot be evaluated holds: ``error``, or with ``keep_cached`` its value in the file."""
         if self.keep_cached and fc.cached is not NO_CACHE:
             self.kept.add(fc)
             return fc.cached
         return error
+
+    def _finish(self, value: Any, row: int, col: int) -> Any:
+        """A cell's final value: a scalar (a range or array inside an array is resolved the same way)."""
+        for _ in range(64):
+            t = type(value)
+            if t is Ref:
+                value = intersect(self.book, value, row, col)
+            elif t is list:
+                value = value[0][0] if value and value[0] else NA
+            else:
+                return _finish(value)
+        return VALUE
 
     def _store(self, fc: FormulaCell, value: Any, fill: list[list[Any]] | None) -> None:
         values = fc.sheet.values
@@ -282,20 +311,27 @@ class Evaluator:
             for row, col, _, cached in fc.covered:
                 if kept:
                     values[(row, col)] = None if cached is NO_CACHE else cached
-                elif fill is None:
-                    values[(row, col)] = NA if fc.array_ref is not None and value is not None else value
+                elif fill is None:  # a single value fills the whole range of its array formula
+                    values[(row, col)] = value
                 else:
-                    values[(row, col)] = _finish(element(fill, row - r1, col - c1))
+                    values[(row, col)] = self._finish(element(fill, row - r1, col - c1), row, col)
 
     def _break_cycle(self, cycle: list[FormulaCell]) -> None:
-        path = " -> ".join(fc.sheet.address(fc.row, fc.col) for fc in [*cycle, cycle[0]])
-        error = ExcelError("#REF!", f"circular reference: {path}")
+        """Report a cycle; its cells keep what Excel shows: the value the file holds, else 0."""
+        shown = cycle if len(cycle) <= 6 else [*cycle[:3], *cycle[-2:]]
+        path = " -> ".join(fc.sheet.address(fc.row, fc.col) for fc in [*shown, cycle[0]])
+        if len(cycle) > 6:
+            path = path.replace(f"{shown[2].sheet.address(shown[2].row, shown[2].col)} -> ",
+                                f"{shown[2].sheet.address(shown[2].row, shown[2].col)} -> "
+                                f"({len(cycle) - 5} more) -> ", 1)
         first = cycle[0]
-        self.problems.append(CellProblem(first.sheet.name, _address(first.row, first.col),
+        self.problems.append(CellProblem(first.sheet.name, cell_address(first.row, first.col),
                                          "circular reference", path))
         for fc in cycle:
             if fc.sheet.values.get((fc.row, fc.col)) is PENDING:
-                self._store(fc, self._unevaluated(fc, error), None)
+                cached = fc.cached
+                last = 0 if cached is NO_CACHE or cached is None or type(cached) is ExcelError else cached
+                self._store(fc, last, None)
                 self.unevaluated += 1
 
 
@@ -306,9 +342,3 @@ def _finish(value: Any) -> Any:
     if type(value) is float and (value != value or value in (float("inf"), float("-inf"))):
         return NUM
     return value
-
-
-def _address(row: int, col: int) -> str:
-    from hipaa_xl.recalc.refs import cell_address
-
-    return cell_address(row, col)

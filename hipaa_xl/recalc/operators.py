@@ -12,6 +12,7 @@ from hipaa_xl.recalc.values import (
     DIV0,
     NA,
     NUM,
+    VALUE,
     ExcelError,
     clean_number,
     compare,
@@ -28,6 +29,29 @@ def operand(book: Book, value: Any) -> Any:
         if value.r1 == value.r2 and value.c1 == value.c2:
             return book.cell(value.sheet, value.r1, value.c1)
         return book.rows(value)
+    return value
+
+
+def intersect(book: Book, ref: Ref, row: int, col: int) -> Any:
+    """Excel's implicit intersection: the one value a range gives where a single value is expected.
+
+    A one-cell range is its cell; a one-column range gives its cell in the formula's row, a one-row
+    range its cell in the formula's column; anything else (or a row/column outside the range) is
+    ``#VALUE!`` ("Implicit intersection operator: @", Microsoft support).
+    """
+    if ref.r1 == ref.r2 and ref.c1 == ref.c2:
+        return book.cell(ref.sheet, ref.r1, ref.c1)
+    if ref.c1 == ref.c2 and ref.r1 <= row <= ref.r2:
+        return book.cell(ref.sheet, row, ref.c1)
+    if ref.r1 == ref.r2 and ref.c1 <= col <= ref.c2:
+        return book.cell(ref.sheet, ref.r1, col)
+    return VALUE
+
+
+def scalar_operand(book: Book, value: Any, row: int, col: int) -> Any:
+    """A value where a formula outside an array context expects one: ranges implicitly intersected."""
+    if type(value) is Ref:
+        return intersect(book, value, row, col)
     return value
 
 

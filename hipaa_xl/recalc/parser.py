@@ -162,6 +162,16 @@ class _Parser:
             self.pos += 1
             return Unary(token.value, self.unary())
         node = self.primary()
+        # INDEX(...):B5 and INDEX(...):INDEX(...): the tokenizer glues the ":" to what follows
+        while (token := self.peek()) is not None and token.value.startswith(":") and (
+            (token.type == Token.OPERAND and token.subtype == Token.RANGE)
+            or (token.type == Token.FUNC and token.subtype == Token.OPEN)
+        ):
+            self.pos += 1
+            if token.type == Token.OPERAND:
+                node = Binary(":", node, Operand(token.value[1:]))
+            else:
+                node = Binary(":", node, Call(function_name(token.value[1:-1]), self.arguments(Token.FUNC)))
         while (token := self.peek()) is not None and token.type == Token.OP_POST:
             self.pos += 1
             node = Unary("%", node)
@@ -174,8 +184,13 @@ class _Parser:
             return _operand(sub, value)
         if kind == Token.FUNC and sub == Token.OPEN:
             name = value[:-1]
-            if ":" in name or "!" in name:
-                raise FormulaSyntaxError("a range ending in a function (A1:INDEX(...)) is not supported")
+            if ":" in name:  # A1:INDEX(...) comes as one token "A1:INDEX("
+                start, _, name = name.rpartition(":")
+                if not start or "!" in name:
+                    raise FormulaSyntaxError(f"unexpected {value!r}")
+                return Binary(":", Operand(start), Call(function_name(name), self.arguments(Token.FUNC)))
+            if "!" in name:
+                raise FormulaSyntaxError(f"unexpected {value!r}")
             return Call(function_name(name), self.arguments(Token.FUNC))
         if kind == Token.PAREN and sub == Token.OPEN:
             node = self.expression(0)

@@ -267,8 +267,8 @@ def _read_cells(part: SheetPart, data: bytes, shared: list[str], warnings: list[
                             bounds = parse_range(f_el.get("ref") or f"{ref}")
                         except ValueError:
                             bounds = (row, col, row, col)
+                        fc.array_ref = bounds  # one cell or many: evaluated as an array formula
                         if bounds != (row, col, row, col):
-                            fc.array_ref = bounds
                             area = (bounds[2] - bounds[0] + 1) * (bounds[3] - bounds[1] + 1)
                             if area > ARRAY_EXPANDED_CELLS:
                                 big_arrays.append(fc)

@@ -18,7 +18,9 @@ from typing import Any, Final
 from hipaa_xl import excel_dates
 from hipaa_xl.excel_numbers import number_to_text
 
-ERROR_CODES: Final = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
+ERROR_CODES: Final = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                      "#SPILL!", "#CONNECT!", "#BLOCKED!", "#UNKNOWN!", "#FIELD!", "#CALC!")
+"""Excel's error values in the order ERROR.TYPE numbers them (1 to 14)."""
 
 
 class ExcelError:
@@ -55,7 +57,8 @@ NA: Final = ExcelError("#N/A")
 NUM: Final = ExcelError("#NUM!")
 NULL: Final = ExcelError("#NULL!")
 
-_BY_CODE: Final = {e.code: e for e in (DIV0, VALUE, NAME, REF, NA, NUM, NULL)}
+_BY_CODE: Final = {e.code: e for e in (DIV0, VALUE, NAME, REF, NA, NUM, NULL)} | {
+    code: ExcelError(code) for code in ERROR_CODES[7:]}
 
 
 def error_from_code(code: str) -> ExcelError:
@@ -78,6 +81,14 @@ def error_from_text(text: str) -> ExcelError:
         if upper.startswith(code):
             return ExcelError(code, text[len(code) :].strip(" :,-"))
     return ExcelError("#VALUE!", text)
+
+
+class Unsupported(Exception):
+    """Raised while evaluating a cell whose input is outside what this evaluator implements.
+
+    The cell is reported (``Sheet!Cell: unsupported: detail``) and holds ``#NAME?``, never a guess:
+    for example a TEXT format code with a construct not implemented (fractions, DBNum).
+    """
 
 
 def is_number(value: object) -> bool:
@@ -124,24 +135,126 @@ def text_to_number(text: str) -> float | int | None:
     negative = core.startswith("(") and core.endswith(")")
     if negative:
         core = core[1:-1]
-    core = core.replace(",", "").replace("$", "").strip()
+    core = core.replace(",", "").strip()
+    for symbol in _CURRENCIES:  # "$5", "23€", " €100 ": a currency symbol before or after
+        if core.startswith(symbol) or core.endswith(symbol):
+            core = core.replace(symbol, "", 1).strip()
+            break
     if core.startswith("-"):
         negative, core = not negative, core[1:].strip()
     if core and _NUMBER_TEXT.match(core) and core[0] not in "+-":
         number = float(core) / (100 if percent else 1)
         return _int_if_whole(-number if negative else number)
-    match = _ISO_DATE.match(s)
-    if match:
-        return _date_serial_or_none(int(match[1]), int(match[2]), int(match[3]))
-    match = _US_DATE.match(s)
-    if match:
-        year = int(match[3])
-        year += 2000 if year < 30 else (1900 if year < 100 else 0)
-        return _date_serial_or_none(year, int(match[1]), int(match[2]))
+    if s != text:
+        return None  # " 2024-01-10 ": Excel reads no date or time with spaces around it
+    return _date_time_text(s)
+
+
+_CURRENCIES: Final = ("$", "€", "£", "¥")
+_MONTH_NAMES: Final = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DASH_DATE: Final = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{2,4})$")
+_NAMED_DATE: Final = re.compile(
+    r"^(\d{1,2})[- ]([A-Za-z]{3,9})[- ,]+(\d{2,4})$|^([A-Za-z]{3,9})[- ](\d{1,2}),?[- ](\d{2,4})$")
+_TIME: Final = re.compile(r"^(\d{1,5}):(\d{1,5})(?::(\d{1,5}(?:\.\d*)?)|\.?)?\s*(am|pm|a|p)?$", re.I)
+_MINUTE_SECOND: Final = re.compile(r"^(\d{1,5}):(\d{1,5}\.\d+)$")
+_DAY_MONTH: Final = re.compile(r"^(\d{1,2})/(\d{1,2})$")
+
+
+def _date_time_text(s: str) -> float | int | None:
+    """Dates and times written as text, the forms Excel reads in an English locale.
+
+    ``2024-01-31``, ``1/31/2024`` (``31/1/2024`` when the first number cannot be a month),
+    ``26/08`` (this year), times ``13:30``, ``1:30 PM``, ``0:59:99`` (parts may overflow) and
+    ``23:59.5`` (minutes and seconds), and a date followed by a time.
+    """
+    date_text, _, time_text = s.partition(" ")
+    date: float | int | None = None
+    for candidate in (s, date_text):
+        date = _date_text(candidate)
+        if date is not None:
+            if candidate == s:
+                return date
+            break
+    if date is None:
+        return _time_text(s)
+    time = _time_text(time_text.strip())
+    return None if time is None else date + time
+
+
+def _month_number(name: str) -> int | None:
+    low = name.lower()
+    for i, short in enumerate(_MONTH_NAMES, start=1):
+        full = dt.date(2000, i, 1).strftime("%B").lower()
+        if low in (short, full):
+            return i
     return None
 
 
+def _date_text(s: str) -> int | None:
+    match = _ISO_DATE.match(s)
+    if match:
+        return _date_serial_or_none(int(match[1]), int(match[2]), int(match[3]))
+    match = _NAMED_DATE.match(s)
+    if match:  # "2-Feb-2026", "2 February 2026", "Feb 2, 2026"
+        day, name, year_text = (match[1], match[2], match[3]) if match[1] else (match[5], match[4], match[6])
+        month = _month_number(name)
+        if month is None:
+            return None
+        named_year = int(year_text)
+        named_year += 2000 if named_year < 30 else (1900 if named_year < 100 else 0)
+        return _date_serial_or_none(named_year, month, int(day))
+    match = _DASH_DATE.match(s) or _US_DATE.match(s)
+    if match and int(match[1]) <= 12 and int(match[2]) <= 12 and int(match[1]) != int(match[2]) and not (
+            len(match[3]) == 4 and int(match[3]) < 1900):  # before 1900 it is no date either way
+        # "10-12-1999", "2/3/2023": Excel reads them by the computer's regional settings (day or
+        # month first), so the value is not known here
+        raise Unsupported(f"the date {s!r} reads differently by regional settings")
+    year: int | None = None
+    if match:
+        year = int(match[3])
+        year += 2000 if year < 30 else (1900 if year < 100 else 0)
+        first, second = int(match[1]), int(match[2])
+    else:
+        match = _DAY_MONTH.match(s)
+        if match is None:
+            return None
+        first, second = int(match[1]), int(match[2])
+    if year is None:
+        from hipaa_xl import clock
+
+        year = clock.today().year
+    if first > 12 and second <= 12:
+        first, second = second, first
+    return _date_serial_or_none(year, first, second)
+
+
+def _time_text(s: str) -> float | None:
+    match = _MINUTE_SECOND.match(s)
+    if match:
+        if int(match[1]) > 59 or float(match[2]) >= 10000:
+            return None
+        return (int(match[1]) * 60 + float(match[2])) / 86400
+    match = _TIME.match(s)
+    if match is None:
+        return None
+    hours, minutes = int(match[1]), int(match[2])
+    seconds = float(match[3]) if match[3] else 0.0
+    # the largest parts Excel accepts: 23 hours; 9999 minutes (59 before seconds); 9999 seconds
+    if hours > 23 or minutes > (59 if match[3] else 9999) or seconds >= 10000:
+        return None
+    suffix = (match[4] or "").lower()
+    if suffix:
+        if hours > 12:
+            return None
+        hours = hours % 12 + (12 if suffix.startswith("p") else 0)
+    return (hours * 3600 + minutes * 60 + seconds) / 86400
+
+
 def _date_serial_or_none(year: int, month: int, day: int) -> int | None:
+    if (year, month, day) == (1900, 2, 29):
+        return 60  # Excel's fictitious day
+    if year < 1900:
+        return None  # before Excel's calendar: not a date ("7/5/1800" is #VALUE!)
     try:
         return int(date_to_serial(dt.date(year, month, day)))
     except ValueError:
@@ -258,11 +371,17 @@ def _blank_like(other: Any) -> Any:
 
 
 def excel_round(x: float, digits: int, mode: str = "half_up") -> float | int:
-    """ROUND / ROUNDUP / ROUNDDOWN on the decimal form of ``x`` (modes half_up, up, down)."""
+    """ROUND / ROUNDUP / ROUNDDOWN on the value as Excel holds it: its 15 significant digits.
+
+    ``ROUND(1.05*(0.0284+0.0046)-0.0284, 4)`` is 0.0063 because the product is 0.00625 to 15
+    digits, although the binary double is just below the half.
+    """
     rounding = {"half_up": ROUND_HALF_UP, "up": ROUND_UP, "down": ROUND_DOWN}[mode]
+    if not math.isfinite(x):
+        return x
     try:
         quantum = Decimal(1).scaleb(-digits)
-        result = Decimal(repr(float(x))).quantize(quantum, rounding=rounding)
+        result = Decimal(f"{float(x):.15g}").quantize(quantum, rounding=rounding)
     except InvalidOperation:
         return x
     value = float(result)

@@ -32,6 +32,9 @@ class FunctionSpec:
     max_args: int | None
     kinds: str
     needs_ctx: bool = False
+    scalar_only: bool = False
+    """True for the former Analysis ToolPak functions (EDATE, ISEVEN, WORKDAY...), which give
+    #VALUE! for an array or multi-cell range argument instead of working element by element."""
 
     def kind(self, position: int) -> str:
         """The kind of argument ``position``: ``"r|re"`` is "r" then "r", "e" repeating."""
@@ -59,12 +62,13 @@ REGISTRY: dict[str, FunctionSpec] = {}
 
 
 def excel_function(
-    name: str, min_args: int, max_args: int | None, kinds: str, *, needs_ctx: bool = False
+    name: str, min_args: int, max_args: int | None, kinds: str, *, needs_ctx: bool = False,
+    scalar_only: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``impl`` under the Excel name ``name``."""
 
     def register(impl: Callable[..., Any]) -> Callable[..., Any]:
-        REGISTRY[name] = FunctionSpec(impl, min_args, max_args, kinds, needs_ctx)
+        REGISTRY[name] = FunctionSpec(impl, min_args, max_args, kinds, needs_ctx, scalar_only)
         return impl
 
     return register

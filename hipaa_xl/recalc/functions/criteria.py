@@ -128,10 +128,10 @@ def parse_criterion(value: Any, numeric_texts: dict[float | int, set[Key]]) -> C
     match = _OPERATOR.match(value)
     assert match is not None
     op, rest = match[1], match[2]
-    equal = _equality(rest, op is not None, numeric_texts)
     if op in (None, "="):
-        return equal
-    if op == "<>":
+        return _equality(rest, op is not None, numeric_texts)
+    if op == "<>":  # "<>23" leaves the text "23" in: only "=" matches numbers written as text
+        equal = _equality(rest, True, {})
         keys, test = equal.keys, equal.test
         if keys is not None:
             return Criterion(None, lambda k: k not in keys)
@@ -164,6 +164,10 @@ def _equality(text: str, explicit: bool, numeric_texts: dict[float | int, set[Ke
 
 
 def _ordering(op: str, text: str) -> Criterion:
+    """``<``, ``>``, ``<=``, ``>=``: numbers with numbers, text with text, booleans with booleans;
+    with nothing after the operator (``"<="&A1`` where A1 is blank) no cell matches."""
+    if text == "":
+        return Criterion(frozenset(), None)
     number = text_to_number(text)
     compare: Callable[[Any, Any], bool] = {
         "<": lambda a, b: a < b,
@@ -171,6 +175,9 @@ def _ordering(op: str, text: str) -> Criterion:
         "<=": lambda a, b: a <= b,
         ">=": lambda a, b: a >= b,
     }[op]
+    if text.upper() in ("TRUE", "FALSE"):
+        truth = text.upper() == "TRUE"
+        return Criterion(None, lambda k: k[0] == 2 and compare(k[1], truth))
     if number is not None:
         bound = round15(number)
         return Criterion(None, lambda k: k[0] == 0 and compare(k[1], bound))
@@ -230,8 +237,9 @@ def _conditional(ctx: Ctx, target: Any, pairs: list[tuple[Any, Any]], what: str)
     if what == "count":
         matched = sum(g.rows for g in groups)
         # blank rows beyond the used range match criteria that accept blanks
-        declared = shape[0] * shape[1]
-        covered = height * (first.c2 - first.c1 + 1 if first.c2 < MAX_COL else 1)
+        declared = shape[0] * shape[1]  # a whole row has 16,384 cells, a whole column 1,048,576
+        last_col = first.c2 if first.c2 < MAX_COL else max(first.c1, min(first.c2, first.sheet.max_col))
+        covered = height * (last_col - first.c1 + 1)
         extra = declared - covered
         if extra > 0 and all(
             (c.keys is not None and BLANK in c.keys) or (c.test is not None and c.test(BLANK)) for c in criteria

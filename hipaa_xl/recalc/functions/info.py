@@ -1,11 +1,16 @@
-"""Information functions: ISERROR, ISNUMBER, ISBLANK, ISTEXT, NA and friends."""
+"""Information functions: ISERROR, ISNUMBER, ISBLANK, ISTEXT, ISEVEN, ISREF, ISFORMULA, NA and friends.
+
+ISOMITTED is not here: it only has a meaning inside LAMBDA, which this evaluator does not have.
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any
 
-from hipaa_xl.recalc.functions import excel_function
-from hipaa_xl.recalc.values import NA, ExcelError
+from hipaa_xl.recalc.functions import Ctx, excel_function
+from hipaa_xl.recalc.model import Ref
+from hipaa_xl.recalc.values import ERROR_CODES, NA, VALUE, ExcelError, to_number
 
 
 @excel_function("ISERROR", 1, 1, "e")
@@ -65,7 +70,46 @@ def n(value: Any) -> Any:
 
 @excel_function("ERROR.TYPE", 1, 1, "e")
 def error_type(value: Any) -> Any:
-    codes = ["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"]
-    if type(value) is ExcelError and value.code in codes:
-        return codes.index(value.code) + 1
+    """ERROR.TYPE: 1 for #NULL! ... 7 for #N/A, 8 #GETTING_DATA, 9 #SPILL! ... 14 #CALC!; #N/A otherwise."""
+    if type(value) is ExcelError and value.code in ERROR_CODES:
+        return ERROR_CODES.index(value.code) + 1
     return NA
+
+
+def _parity(value: Any) -> Any:
+    """The integer part's parity (blank is 0); text that is not a number and booleans are #VALUE!."""
+    if type(value) is bool:
+        return VALUE
+    n = to_number(value)
+    if type(n) is ExcelError:
+        return n
+    return int(n) % 2
+
+
+@excel_function("ISEVEN", 1, 1, "v", scalar_only=True)
+def iseven(value: Any) -> Any:
+    parity = _parity(value)
+    return parity if type(parity) is ExcelError else parity == 0
+
+
+@excel_function("ISODD", 1, 1, "v", scalar_only=True)
+def isodd(value: Any) -> Any:
+    parity = _parity(value)
+    return parity if type(parity) is ExcelError else parity == 1
+
+
+@excel_function("ISREF", 1, 1, "r")
+def isref(value: Any) -> bool:
+    return type(value) is Ref
+
+
+@excel_function("ISFORMULA", 1, 1, "r", needs_ctx=True)
+def isformula(ctx: Ctx, value: Any) -> Any:
+    """Whether the first cell of a reference holds a formula; anything else is #VALUE!."""
+    if type(value) is ExcelError:
+        return value
+    if type(value) is not Ref:
+        return VALUE
+    rows = value.sheet.formula_rows.get(value.c1, [])
+    at = bisect_left(rows, value.r1)
+    return at < len(rows) and rows[at] == value.r1

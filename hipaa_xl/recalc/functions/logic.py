@@ -12,14 +12,19 @@ from hipaa_xl.recalc.values import VALUE, ExcelError, to_bool
 
 
 def _truths(ctx: Ctx, args: tuple[Any, ...]) -> Any:
+    """The truth values AND, OR and XOR combine, or the first error among the arguments.
+
+    Blanks and text are skipped, in ranges and as direct arguments alike (``AND("", TRUE)`` is
+    TRUE), except the texts "TRUE" and "FALSE" given directly; nothing left is #VALUE!.
+    """
     out: list[bool] = []
     for arg in args:
         for v, from_range in flat_values(ctx.book, arg):
             t = type(v)
             if t is ExcelError:
                 return v
-            if from_range and (v is None or t is str):
-                continue  # ranges: text and blanks are skipped
+            if v is None or (t is str and (from_range or v.strip().upper() not in ("TRUE", "FALSE"))):
+                continue
             b = to_bool(v)
             if type(b) is ExcelError:
                 return b

@@ -16,6 +16,7 @@ from hipaa_xl.recalc.values import (
     ExcelError,
     clean_number,
     excel_round,
+    round15,
     to_number,
 )
 
@@ -125,6 +126,11 @@ def sumproduct(ctx: Ctx, *args: Any) -> Any:
         if type(value) is not list:
             value = [[value]]
         arrays.append(value)
+    for array in arrays:  # an error in any argument comes before a difference in size
+        for row in array:
+            for v in row:
+                if type(v) is ExcelError:
+                    return v
     first = args[0]
     shape = (first.height, first.width) if type(first) is Ref else (len(arrays[0]), len(arrays[0][0]))
     for arg, array in zip(args, arrays, strict=True):
@@ -192,8 +198,14 @@ def mod(n: Any, d: Any) -> Any:
             return v
     if b == 0:
         return DIV0
-    result = a - b * math.floor(a / b)
-    return int(result) if type(result) is float and result.is_integer() else result
+    # the remainder with the sign of the divisor, computed as Excel does (so MOD(5,1E-10) is
+    # 9.99998E-11, not the 0 that n - d*INT(n/d) gives in binary floating point)
+    result = math.fmod(a, b)
+    if result != 0 and (result < 0) != (b < 0):
+        result += b
+    if type(a) is int and type(b) is int:
+        return int(result)
+    return int(result) if result.is_integer() and abs(result) < 1e15 else result
 
 
 @excel_function("ABS", 1, 1, "v")
@@ -239,8 +251,13 @@ def _multiple(x: Any, significance: Any, fn: Any) -> Any:
         if type(v) is ExcelError:
             return v
     if s == 0:
-        return 0
+        return DIV0 if fn is math.floor and n != 0 else 0  # FLOOR(x, 0) is #DIV/0!, CEILING(x, 0) is 0
     if n > 0 > s:
         return NUM
-    result = fn(round(n / s, 12)) * s
-    return int(result) if type(result) is float and result.is_integer() else result
+    quotient = n / s
+    if not math.isfinite(quotient):
+        return NUM  # CEILING(-745, -1E-307): a multiple beyond the largest number
+    result = round15(fn(round15(quotient)) * s)  # at Excel's 15 digits: FLOOR(0.3, 0.1) is 0.3
+    if not math.isfinite(result):
+        return NUM
+    return int(result) if type(result) is float and result.is_integer() and abs(result) < 1e15 else result

@@ -6,11 +6,10 @@ import re
 from typing import Any
 
 from hipaa_xl.recalc.functions import Ctx, as_int, excel_function, flat_values
+from hipaa_xl.recalc.functions.number_format import format_value
 from hipaa_xl.recalc.values import (
     VALUE,
     ExcelError,
-    excel_round,
-    serial_parts,
     text_to_number,
     to_bool,
     to_text,
@@ -60,8 +59,9 @@ def textjoin(ctx: Ctx, delimiter: Any, ignore_empty: Any, *args: Any) -> Any:
     return parts if type(parts) is ExcelError else sep.join(parts)
 
 
-def _count_arg(value: Any, default: int) -> Any:
-    if value is None:
+def _count_arg(value: Any, default: int, omitted: bool = False) -> Any:
+    """A character count: ``default`` when the argument is left out, a blank cell counts as 0."""
+    if omitted:
         return default
     n = as_int(value)
     if type(n) is ExcelError:
@@ -69,9 +69,12 @@ def _count_arg(value: Any, default: int) -> Any:
     return VALUE if n < 0 else n
 
 
+_OMITTED: Any = object()
+
+
 @excel_function("LEFT", 1, 2, "v")
-def left(value: Any, count: Any = 1) -> Any:
-    s, n = _text(value), _count_arg(count, 1)
+def left(value: Any, count: Any = _OMITTED) -> Any:
+    s, n = _text(value), _count_arg(count, 1, count is _OMITTED)
     for v in (s, n):
         if type(v) is ExcelError:
             return v
@@ -79,8 +82,8 @@ def left(value: Any, count: Any = 1) -> Any:
 
 
 @excel_function("RIGHT", 1, 2, "v")
-def right(value: Any, count: Any = 1) -> Any:
-    s, n = _text(value), _count_arg(count, 1)
+def right(value: Any, count: Any = _OMITTED) -> Any:
+    s, n = _text(value), _count_arg(count, 1, count is _OMITTED)
     for v in (s, n):
         if type(v) is ExcelError:
             return v
@@ -130,6 +133,8 @@ def trim(value: Any) -> Any:
 
 @excel_function("VALUE", 1, 1, "v")
 def value_(value: Any) -> Any:
+    if value is None:
+        return 0  # VALUE of a blank cell is 0
     if type(value) in (int, float):
         return value
     if type(value) is bool:
@@ -184,7 +189,7 @@ def _find(needle: Any, haystack: Any, start: Any, fold: bool) -> Any:
     for v in (n, h):
         if type(v) is ExcelError:
             return v
-    a = 1 if start is None else as_int(start)
+    a = 1 if start is _OMITTED else as_int(start)  # a blank start_num is 0: #VALUE!
     if type(a) is ExcelError:
         return a
     if a < 1 or a > len(h) + 1:
@@ -212,117 +217,26 @@ def _wildcard_regex(pattern: str) -> str:
 
 
 @excel_function("FIND", 2, 3, "v")
-def find(needle: Any, haystack: Any, start: Any = None) -> Any:
+def find(needle: Any, haystack: Any, start: Any = _OMITTED) -> Any:
     return _find(needle, haystack, start, fold=False)
 
 
 @excel_function("SEARCH", 2, 3, "v")
-def search(needle: Any, haystack: Any, start: Any = None) -> Any:
+def search(needle: Any, haystack: Any, start: Any = _OMITTED) -> Any:
     return _find(needle, haystack, start, fold=True)
 
 
-# -- TEXT(value, format): the common number and date formats -----------------------------------
-
-_MONTHS = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-]
-_DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
-_DATE_TOKEN = re.compile(r"yyyy|yy|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|am/pm|\"[^\"]*\"|\\.|.", re.I)
+# -- TEXT(value, format_text): see number_format for the format codes ---------------------------
 
 
 @excel_function("TEXT", 2, 2, "v")
 def text(value: Any, format_text: Any) -> Any:
+    """TEXT: text that reads as a number or a time ("1", "0:59:99") is converted first."""
     fmt = _text(format_text)
     if type(fmt) is ExcelError:
         return fmt
     if type(value) is str:
         n = text_to_number(value)
-        if n is None:
-            return value
-        value = n
-    if value is None:
-        value = 0
-    if type(value) is bool:
-        return "TRUE" if value else "FALSE"
-    section = fmt.split(";")
-    if len(section) > 1 and value < 0:
-        fmt, value = section[1], -value
-    elif len(section) > 2 and value == 0:
-        fmt = section[2]
-    else:
-        fmt = section[0]
-    if fmt.lower() in ("general", ""):
-        return to_text(value)
-    if fmt == "@":
-        return to_text(value)
-    if re.search(r"[yd]|m(?!.*[0#])", re.sub(r'"[^"]*"', "", fmt), re.I):
-        return _format_date(value, fmt)
-    return _format_number(value, fmt)
-
-
-def _format_date(value: float, fmt: str) -> Any:
-    parts = serial_parts(value)
-    if parts is None:
-        return VALUE
-    y, m, d = parts
-    weekday = (int(value) - 1) % 7
-    tokens = _DATE_TOKEN.findall(fmt)
-    out = []
-    for i, token in enumerate(tokens):
-        low = token.lower()
-        if low == "yyyy":
-            out.append(f"{y:04d}")
-        elif low == "yy":
-            out.append(f"{y % 100:02d}")
-        elif low == "mmmm":
-            out.append(_MONTHS[m - 1])
-        elif low == "mmm":
-            out.append(_MONTHS[m - 1][:3])
-        elif low in ("mm", "m"):
-            minute = any(t.lower().startswith("h") for t in tokens[:i]) or any(
-                t.lower().startswith("s") for t in tokens[i + 1 :]
-            )
-            number = round((value % 1) * 1440) % 60 if minute else m
-            out.append(f"{number:02d}" if low == "mm" else str(number))
-        elif low == "dddd":
-            out.append(_DAYS[weekday])
-        elif low == "ddd":
-            out.append(_DAYS[weekday][:3])
-        elif low == "dd":
-            out.append(f"{d:02d}")
-        elif low == "d":
-            out.append(str(d))
-        elif low in ("hh", "h"):
-            hour = int((value % 1) * 24 + 1e-9)
-            out.append(f"{hour:02d}" if low == "hh" else str(hour))
-        elif low in ("ss", "s"):
-            sec = round((value % 1) * 86400) % 60
-            out.append(f"{sec:02d}" if low == "ss" else str(sec))
-        elif token.startswith('"'):
-            out.append(token[1:-1])
-        elif token.startswith("\\"):
-            out.append(token[1:])
-        else:
-            out.append(token)
-    return "".join(out)
-
-
-def _format_number(value: float, fmt: str) -> Any:
-    match = re.search(r"[0#?][0#?,]*(\.[0#?]*)?", fmt)
-    if match is None:
-        return re.sub(r'"([^"]*)"', r"\1", fmt).replace("\\", "")
-    prefix = re.sub(r'"([^"]*)"', r"\1", fmt[: match.start()]).replace("\\", "")
-    suffix = re.sub(r'"([^"]*)"', r"\1", fmt[match.end() :]).replace("\\", "")
-    core = match[0]
-    scaled = value * (100 ** fmt.count("%"))
-    decimals = len(match[1]) - 1 if match[1] else 0
-    thousands = "," in core.split(".")[0]
-    rounded = excel_round(abs(scaled), decimals)
-    body = f"{rounded:,.{decimals}f}" if thousands else f"{rounded:.{decimals}f}"
-    integer_part = core.split(".")[0].replace(",", "")
-    if integer_part and set(integer_part) == {"#"} and body.startswith("0"):
-        body = body[1:]
-    sign = "-" if scaled < 0 and rounded != 0 else ""
-    return f"{sign}{prefix}{body}{suffix}"
-
+        if n is not None:
+            value = n
+    return format_value(value, fmt)
