@@ -13,16 +13,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from hipaa_xl.cli.common import EXIT_PROBLEMS, fail, parse_as_of
-from hipaa_xl.engine.scenarios import BASE_NAME, Figures, ScenarioResult, ScenarioSet, as_json, change_lines
+from hipaa_xl.cli.text import Column, paragraph, sectioned_table, table
+from hipaa_xl.engine.scenarios import Figures, ScenarioResult, ScenarioSet, as_json, change_lines
 from hipaa_xl.errors import HipaaXlError
-
-WIDTH = 80
-"""The table is laid out for an 80-column terminal (wider terminals get the same)."""
 
 
 def _money(value: float | None, signed: bool = False) -> str:
@@ -44,67 +39,64 @@ def _probability(s: ScenarioResult) -> str:
     return "" if s.probability is None else f"{s.probability * 100:.4g}%"
 
 
-def render(result: ScenarioSet, title: str, console: Console) -> None:
-    """The scenario table, the differences from the base, the weighted figures and the problems."""
-    table = Table(title=title, title_justify="left", box=None, pad_edge=False, padding=(0, 1))
-    for name, justify in (("Scenario (probability) / entity", "left"), ("Minimum*", "right"),
-                          ("Maximum", "right"), ("Barred max.", "right"), ("AG dmg.", "right")):
-        table.add_column(name, justify=justify, no_wrap=justify == "right",  # type: ignore[arg-type]
-                         min_width=29 if justify == "left" else None)
+def render(result: ScenarioSet, title: str) -> list[str]:
+    """The scenario table, the differences from the base, the changes with their reasons, the
+    weighted figures and the rows that cannot apply, as lines of at most 80 columns."""
+    out = paragraph(title)
+    columns = (Column("Scenario (probability) / entity"), Column("Minimum*", "right"), Column("Maximum", "right"),
+               Column("Barred max.", "right"), Column("AG dmg.", "right"))
+    rows: list[list[str]] = []
+    settings: list[str] = []
     for s in result.all:
-        extras = [_probability(s)] if s.probability is not None else []
-        if s.schedule != result.base.schedule or s.as_of != result.base.as_of:
-            extras.append(f"{s.schedule}, as of {s.as_of.isoformat()}")
-        label = s.name + (f" ({'; '.join(extras)})" if extras else "")
-        table.add_row(Text(label, style="bold"), *_figures(s.total))
+        rows.append([s.name + (f" ({_probability(s)})" if s.probability is not None else ""), *_figures(s.total)])
         if s.computed and len(s.entities) > 1:
-            for entity, f in s.entities.items():
-                table.add_row(Text(f" {entity}"), *_figures(f), style="dim")
-    console.print(table)
-    console.print("* Statutory minimum (if a CMP is imposed). Barred max.: the time-barred maximum, left out "
-                  "of the maximum. AG dmg.: State AG damages (maximum).", highlight=False)
-    diff = Table(title="Against the base", title_justify="left", box=None, pad_edge=False,
-                 padding=(0, 1))
-    for name, justify in (("Scenario", "left"), ("Minimum", "right"), ("Maximum", "right"), ("AG dmg.", "right"),
-                          ("Moves most (maximum)", "left")):
-        diff.add_column(name, justify=justify, no_wrap=justify == "right",  # type: ignore[arg-type]
-                        min_width=30 if name.startswith("Moves") else None)
-    for s in result.scenarios:
-        d = s.difference
-        mover = (f"{s.movers[0].entity}, {s.movers[0].requirement}, {s.movers[0].year}: "
-                 f"{_money(s.movers[0].difference.maximum, True)}") if s.movers else ""
-        if d is None:
-            diff.add_row(Text(s.name), "#N/A", "#N/A", "#N/A", "")
-        else:
-            diff.add_row(Text(s.name), _money(d.minimum, True), _money(d.maximum, True), _money(d.ag_damages, True),
-                         Text(mover))
+            rows += [[f"  {entity}", *_figures(f)] for entity, f in s.entities.items()]
+        if s.schedule != result.base.schedule or s.as_of != result.base.as_of:
+            settings.append(f"{s.name}: schedule {s.schedule}, as of {s.as_of.isoformat()}.")
+    out += table(columns, rows)
+    out += paragraph("* Statutory minimum (if a CMP is imposed). Barred max.: the time-barred maximum, left out "
+                     "of the maximum. AG dmg.: State AG damages (maximum). " + " ".join(settings))
     if result.scenarios:
-        console.print(diff)
+        out += ["", "Against the base"]
+        diff = (Column("Scenario"), Column("Minimum", "right"), Column("Maximum", "right"), Column("AG dmg.", "right"))
+        out += table(diff, [[s.name, *((_money(v, True) for v in (s.difference.minimum, s.difference.maximum,
+                                                                   s.difference.ag_damages))
+                                       if s.difference is not None else ("#N/A",) * 3)]
+                            for s in result.scenarios])
+        moved = [(s.name, [[f"{m.entity}, {m.requirement}, {m.year}",
+                             *(_money(v, True) for v in (m.difference.maximum, m.difference.minimum,
+                                                         m.difference.ag_damages))] for m in s.movers])
+                 for s in result.scenarios if s.movers]
+        if moved:
+            out += ["", "What moves the number: the groups that move most against the base"]
+            heads = (Column("Entity, requirement, year"), Column("Maximum", "right"), Column("Minimum", "right"),
+                     Column("AG dmg.", "right"))
+            out += sectioned_table(heads, [(f"  {name}", rows) for name, rows in moved], indent=4)
     lines = change_lines(result)
     if lines:
-        changes = Table(title="Changes", title_justify="left", box=None, pad_edge=False, padding=(0, 1))
-        for name in ("Scenario", "Incident: field -> value", "Reason"):
-            changes.add_column(name, ratio=1 if name == "Reason" else None)
+        out += ["", "Changes"]
         previous = None
         for scenario, incident, field, value, reason in lines:
-            what = f"{incident}: {field}" + (f" -> {value}" if value else "")
-            changes.add_row(Text(scenario if scenario != previous else ""), Text(what), Text(reason))
-            previous = scenario
-        console.print(changes)
+            if scenario != previous:
+                out.append(f"  {scenario}")
+                previous = scenario
+            out += paragraph(f"{incident}: {field}" + (f" -> {value}" if value else ""), indent="    ")
+            if reason:
+                out += paragraph(reason, indent="        ")
+    out.append("")
     if result.weighted is not None:
-        console.print(f"{result.weighted.label}: minimum {_money(result.weighted.minimum)}, maximum "
-                      f"{_money(result.weighted.maximum)}", highlight=False)
+        out += paragraph(f"{result.weighted.label}: minimum {_money(result.weighted.minimum)}, maximum "
+                         f"{_money(result.weighted.maximum)}")
     else:
-        console.print(result.weighted_message, highlight=False)
+        out += paragraph(result.weighted_message)
     for s in result.scenarios:
         for note in s.notes:
-            console.print(f"note: {s.name}: {note}", highlight=False)
+            out += paragraph(f"note: {s.name}: {note}")
     for p in result.problems:
-        console.print(f"cannot apply: {p.text()}", highlight=False, style="red")
-    for s in result.all:
-        for problem in s.problems:
-            if not problem.startswith("ScenarioChanges row") and s.name == BASE_NAME:
-                console.print(f"#N/A: {problem}", highlight=False, style="red")
+        out += paragraph(f"cannot apply: {p.text()}")
+    for problem in result.base.problems:
+        out += paragraph(f"#N/A: {problem}")
+    return out
 
 
 def scenarios(
@@ -128,12 +120,12 @@ def scenarios(
     if as_json_flag:
         typer.echo(json.dumps(as_json(result), indent=2))
     else:
-        console = Console(width=WIDTH, highlight=False, markup=False)  # names are the user's text, not markup
         title = (f"Scenarios of {book.name}: schedule {priced.schedule}, as of {priced.as_of.isoformat()} "
                  f"({priced.as_of_source})")
-        render(result, title, console)
+        lines = render(result, title)
         for problem in found.tables.problems if found.tables else []:
-            console.print(f"cannot read: {problem}", style="red")
+            lines += paragraph(f"cannot read: {problem}")
+        typer.echo("\n".join(lines))
     problems = found.problems()
     if problems:
         fail(f"{len(problems)} scenario row(s) cannot apply; their scenarios show #N/A "
