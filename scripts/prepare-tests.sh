@@ -5,12 +5,13 @@
 # The README's test command runs this, then pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v soffice >/dev/null 2>&1; then
+# Writer converts the memo to PDF; the Calc-only install lacks it (libswlo is Writer's library)
+if ! command -v soffice >/dev/null 2>&1 || ! ls /usr/lib/libreoffice/program/libswlo.so >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing LibreOffice (Debian packages) for the round-trip tests..."
     apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      libreoffice-calc-nogui poppler-utils fonts-dejavu-core fonts-liberation >/dev/null
+      libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-dejavu-core fonts-liberation >/dev/null
   else
     echo "LibreOffice (soffice) not found and cannot be installed here: its tests will be skipped"
   fi

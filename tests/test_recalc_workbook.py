@@ -16,6 +16,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table
 
 from hipaa_xl import udfs
+from hipaa_xl.excel_calc import EXCEL_CALC_ID
 from hipaa_xl.recalc import recalc_file, recalc_package
 from hipaa_xl.xlsxio import read_package
 
@@ -292,7 +293,7 @@ def test_every_part_but_sheets_and_workbook_xml_stays_byte_identical(tmp_path: P
     assert b"fullCalcOnLoad" not in after["xl/workbook.xml"]
 
 
-def test_workbook_xml_changes_only_calc_on_load_and_the_recorded_as_of_date(tmp_path: Path) -> None:
+def test_workbook_xml_changes_only_the_calc_declaration_and_the_recorded_as_of_date(tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     wb.active["A1"] = "=TODAY()"
     path = tmp_path / "asof.xlsx"
@@ -308,6 +309,8 @@ def test_workbook_xml_changes_only_calc_on_load_and_the_recorded_as_of_date(tmp_
     if len(names) == 0 and before.find(f"{NS}definedNames") is None:
         after.remove(names)
     before.find(f"{NS}calcPr").attrib.pop("fullCalcOnLoad")
+    assert before.find(f"{NS}calcPr").get("calcId") == "124519"  # openpyxl's: Excel 2007's engine
+    before.find(f"{NS}calcPr").set("calcId", str(EXCEL_CALC_ID))
     assert etree.tostring(after, method="c14n") == etree.tostring(before, method="c14n")
 
 

@@ -12,7 +12,8 @@ code  meaning
 2     bad input, nothing written: a bad option or argument (typer's usage errors too), an
       invalid value, or a file that cannot be used (missing, locked, damaged, too large, of
       the wrong kind, or with a user's object on a generated sheet)
-3     ``recalc --check``: the values stored in the file are out of date
+3     the values stored in the file are out of date: ``recalc --check``; ``report`` and ``share``
+      refuse such a workbook (stale values, layout out of date, ``#N/A`` on Summary)
 4     an internal error (a bug), reported in one line; the workbook was not changed
 130   interrupted (Ctrl-C); the workbook was not changed
 ====  =========================================================================================
@@ -45,7 +46,7 @@ EXIT_CODES: dict[int, str] = {
     EXIT_PROBLEMS: "the command ran and reports problems (cells not evaluated, Summary differs from the engine, "
                    "scenario rows that cannot apply)",
     EXIT_BAD_INPUT: "bad input or an unusable file; nothing written",
-    EXIT_STALE: "recalc --check: the stored values are out of date",
+    EXIT_STALE: "the stored values are out of date: recalc --check; report and share refuse the workbook",
     EXIT_INTERNAL: "internal error; the workbook was not changed",
     EXIT_INTERRUPTED: "interrupted; the workbook was not changed",
 }
@@ -69,6 +70,14 @@ class OneLineErrors(TyperGroup):
     wrong type print ``error: <what>; see 'hipaa-xl refresh --help'`` on stderr and exit 2, like
     every other bad input; Ctrl-C prints one line and exits 130.
     """
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; Ctrl-C anywhere is one line and exit 130 (files are written atomically)."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            typer.echo("error: interrupted; no file was changed", err=True)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:

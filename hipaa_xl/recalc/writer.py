@@ -6,8 +6,9 @@ A sheet part is rewritten only when one of its values changed, and then as a pat
 only the ``<c>`` elements whose value changed are touched (their ``t`` attribute, ``<v>``, and an
 ``<is>`` a formula cell should not have), so every other byte of the part, and every other part of
 the package, stays identical, and no XML tree of the sheet is built (memory stays bounded).
-In workbook.xml the ``fullCalcOnLoad`` attribute is removed from ``calcPr``
-(Excel would otherwise recalculate on open and show ``#NAME?`` wherever our functions are missing)
+In workbook.xml ``calcPr`` declares current Excel's engine and loses ``fullCalcOnLoad``
+(``hipaa_xl.excel_calc``: Excel would otherwise recalculate on open and show ``#NAME?`` wherever our
+functions are missing)
 and the defined name ``HXL_AS_OF_USED`` records the as-of date used (an Excel serial number).
 """
 
@@ -22,6 +23,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
+from hipaa_xl.excel_calc import declare_current_engine
 from hipaa_xl.recalc.reader import NO_CACHE, WorkbookPackage
 from hipaa_xl.recalc.refs import cell_address, column_index
 from hipaa_xl.recalc.values import ExcelError, round15
@@ -222,13 +224,11 @@ def write_values(workbook: WorkbookPackage, package: Any) -> list[CellDifference
 
 
 def update_workbook_xml(workbook: WorkbookPackage, package: Any, as_of_serial: int) -> bool:
-    """Drop ``fullCalcOnLoad`` and record ``HXL_AS_OF_USED``; returns whether workbook.xml changed."""
+    """Declare current Excel's engine (no ``fullCalcOnLoad``), record ``HXL_AS_OF_USED``; True if changed."""
     root = workbook.workbook_root
     ns = etree.QName(root).namespace or ""
     changed = False
-    calc = root.find(f"{{{ns}}}calcPr")
-    if calc is not None and "fullCalcOnLoad" in calc.attrib:
-        del calc.attrib["fullCalcOnLoad"]
+    if declare_current_engine(root):
         changed = True
     names = root.find(f"{{{ns}}}definedNames")
     if names is None:

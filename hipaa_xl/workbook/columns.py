@@ -95,11 +95,14 @@ NAME_CLIENT = "Client"
 NAME_MATTER_NUMBER = "MatterNumber"
 NAME_PREPARED_BY = "PreparedBy"
 NAME_SCHEDULE_NAMES = "ScheduleNames"
+NAME_PRIVILEGE_LEGEND = "PrivilegeLegend"
 
 DEFAULT_WORKBOOK_SCHEDULE = "current"
 """Issue 8: the template's schedule is the 45 CFR 102.3 table in force on the as-of date."""
 
 CONFIDENTIAL = "Privileged & Confidential - Attorney Work Product"
+MEMO_LEGEND = CONFIDENTIAL + " - Prepared at the direction of counsel"
+"""The memo's header and footer unless Settings' Privilege legend says otherwise (issue 13)."""
 YES_NO = ("Yes", "No")
 PUNISHABLE = "Punishable"
 """The criminal column's third state: an offense punishable under 1320d-6, no penalty imposed."""

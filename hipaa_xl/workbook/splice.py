@@ -1,8 +1,9 @@
 """Put the generated Exposure and Summary parts into a package, leaving every other part alone.
 
 Decisions 16: refresh rewrites only its own parts (its two sheets, their rels, table, drawing and
-chart, the defined names it owns, calcChain) and appends the styles it needs; ``fullCalcOnLoad`` is
-dropped. Threaded comments, x14 extensions, Custom XML, VBA and the Incidents sheet keep their bytes.
+chart, the defined names it owns, calcChain) and appends the styles it needs; workbook.xml declares
+current Excel's calculation engine without ``fullCalcOnLoad`` (``hipaa_xl.excel_calc``). Threaded
+comments, x14 extensions, Custom XML, VBA and the Incidents sheet keep their bytes.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from hipaa_xl.errors import WorkbookError
+from hipaa_xl.excel_calc import declare_current_engine
 from hipaa_xl.ooxml.opc import (
     CT_CHART,
     CT_DRAWING,
@@ -239,9 +241,7 @@ def splice(
     sheet_index = {s.get("name"): i for i, s in enumerate(sheets_el if sheets_el is not None else [])}
     for (name, sheet), text in names.items():
         set_defined_name(wb_root, name, text, None if sheet is None else sheet_index[sheet])
-    calc = wb_root.find(f"{_M}calcPr")
-    if calc is not None and "fullCalcOnLoad" in calc.attrib:
-        del calc.attrib["fullCalcOnLoad"]
+    declare_current_engine(wb_root)
     pkg[wb] = to_xml(wb_root)
     pkg["[Content_Types].xml"] = to_xml(ct)
     del table_name

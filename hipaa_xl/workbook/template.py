@@ -320,6 +320,8 @@ def _settings(
         ("Matter name", matter.get("matter_name", ""), C.NAME_MATTER, "Printed in the page headers"),
         ("Matter number", matter.get("matter_number", ""), C.NAME_MATTER_NUMBER, ""),
         ("Prepared by", matter.get("prepared_by", ""), C.NAME_PREPARED_BY, ""),
+        ("Privilege legend", matter.get("privilege_legend", C.MEMO_LEGEND), C.NAME_PRIVILEGE_LEGEND,
+         "Printed at the top and bottom of every page of the memo (hipaa-xl report)"),
     ]
     ws["A3"] = "Assessment"
     ws["A3"].font = Font(size=12, bold=True, color=_NAVY)

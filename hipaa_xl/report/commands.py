@@ -1,0 +1,121 @@
+"""What ``hipaa-xl report`` and ``hipaa-xl share`` do, apart from the command line.
+
+Both read a refreshed workbook without changing it, refuse one whose figures are not current (one
+line saying what to run), and write their output atomically beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hipaa_xl import clock
+from hipaa_xl.report.book import BookError, BookFigures, currency_problem, read_book
+from hipaa_xl.xlsxio import WorkbookFileError, lock_files, read_checked_bytes, write_package_atomic
+
+
+class NotCurrentError(ValueError):
+    """The workbook's figures are not current (stale, out of layout, #N/A); one line with what to run."""
+
+
+@dataclass
+class MemoResult:
+    """What ``report`` wrote."""
+
+    docx: Path
+    pdf: Path | None = None
+    draft_reason: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def optional_table_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The Excel tables and the Summary blocks the memo shows when the workbook has them."""
+    from hipaa_xl.report.memo import OPTIONAL_TABLES
+
+    return (tuple(t.table for t in OPTIONAL_TABLES if not t.on_summary),
+            tuple(t.table for t in OPTIONAL_TABLES if t.on_summary))
+
+
+def load_current(path: Path, allow_stale: bool = False) -> tuple[bytes, BookFigures, str | None]:
+    """The workbook's bytes, its figures, and why they are not current (None when they are).
+
+    Raises :class:`WorkbookFileError` for a file that cannot be used and :class:`NotCurrentError`
+    when the figures are not current and ``allow_stale`` is false.
+    """
+    data = read_checked_bytes(path, for_writing=False)
+    try:
+        tables, blocks = optional_table_names()
+        figures = read_book(data, path.name, tables, blocks)
+    except BookError as exc:
+        raise NotCurrentError(f"{path.name}: {exc}; run: hipaa-xl refresh {path}") from None
+    except WorkbookFileError:
+        raise
+    except Exception as exc:  # an unreadable workbook: one line, never a traceback (decisions 17)
+        raise WorkbookFileError(f"{path.name}: cannot be read ({type(exc).__name__}: {exc})") from None
+    problem = currency_problem(data, figures, f"hipaa-xl refresh {path}")
+    if problem is not None and not allow_stale:
+        raise NotCurrentError(f"{path.name}: {problem}")
+    return data, figures, problem
+
+
+def _check_output(out: Path, source: Path, suffix: str) -> None:
+    if out.suffix.lower() != suffix:
+        raise WorkbookFileError(f"{out.name}: the output must be a {suffix} file")
+    if out.resolve() == source.resolve():
+        raise WorkbookFileError(f"{out.name}: the output must not be the workbook itself")
+    if not out.parent.is_dir():
+        raise WorkbookFileError(f"{out.parent}: no such folder")
+    locks = lock_files(out)
+    if locks:
+        raise WorkbookFileError(f"{out.name} is open in Word, Excel or LibreOffice ({locks[0].name} exists); "
+                                "close it and try again")
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder; keep ``path.bak``."""
+    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.replace(path, path.with_name(path.name + ".bak"))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def make_memo(book: Path, out: Path | None = None, pdf: bool = False, force: bool = False,
+              memo_date: dt.date | None = None) -> MemoResult:
+    """``hipaa-xl report``: the memo beside the workbook (``BOOK-memo.docx``), and its PDF."""
+    from hipaa_xl.report.memo import build_memo
+    from hipaa_xl.report.pdf import docx_to_pdf
+
+    target = out or book.with_name(book.stem + "-memo.docx")
+    _check_output(target, book, ".docx")
+    _data, figures, problem = load_current(book, allow_stale=force)
+    write_bytes_atomic(target, build_memo(figures, memo_date or clock.today(), problem))
+    result = MemoResult(target, draft_reason=problem)
+    if pdf:
+        pdf_path = target.with_suffix(".pdf")
+        docx_to_pdf(target, pdf_path)
+        result.pdf = pdf_path
+    return result
+
+
+def make_share(book: Path, out: Path | None = None, keep_comments: bool = False,
+               exported_on: dt.date | None = None) -> tuple[Path, list[str]]:
+    """``hipaa-xl share``: the values-only copy (``BOOK-share.xlsx``) and the lines saying what it removed."""
+    from hipaa_xl.report.share import build_share
+
+    target = out or book.with_name(book.stem + "-share.xlsx")
+    _check_output(target, book, ".xlsx")
+    data, figures, _ = load_current(book)
+    package, report = build_share(data, figures, exported_on or clock.today(), keep_comments)
+    write_package_atomic(target, package, backup=target.exists())
+    return target, report.lines()

@@ -1,0 +1,126 @@
+"""hipaa-xl report and share on the command line: what they write, one line and the exit-code table's code
+when they refuse; the Chosen points and their reasons in the memo."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+from report_helpers import MEMO_DATE, body, rows, table_after, text_of
+from typer.testing import CliRunner
+from workbook_helpers import example_bytes, part_of, set_incident_cell
+
+from hipaa_xl.cli import app
+from hipaa_xl.cli.common import EXIT_BAD_INPUT, EXIT_STALE
+from hipaa_xl.recalc import recalc_package
+from hipaa_xl.report.commands import make_memo
+from hipaa_xl.workbook.summary import WITHIN
+from hipaa_xl.xlsxio import package_from_bytes
+
+runner = CliRunner()
+
+
+def _book(tmp_path: Path, data: bytes | None = None, name: str = "matter.xlsx") -> Path:
+    path = tmp_path / name
+    path.write_bytes(example_bytes() if data is None else data)
+    return path
+
+
+def test_report_writes_the_memo_beside_the_workbook(tmp_path: Path) -> None:
+    book = _book(tmp_path)
+    result = runner.invoke(app, ["report", str(book)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "matter-memo.docx").is_file()
+    assert "wrote" in result.output and result.stderr == ""
+
+
+def test_report_refuses_a_stale_book_in_one_line_with_exit_3(tmp_path: Path) -> None:
+    data = example_bytes()
+    wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    row = next(r for r in range(5, 40) if wb["Incidents"].cell(r, 9).value is not None)
+    book = _book(tmp_path, set_incident_cell(data, f"I{row}", "><v>999</v>"))
+    for command in (["report", str(book)], ["share", str(book)]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == EXIT_STALE
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: ") and "hipaa-xl refresh" in lines[0]
+    assert not list(tmp_path.glob("matter-*"))
+    forced = runner.invoke(app, ["report", str(book), "--force"])
+    assert forced.exit_code == 0 and "DRAFT - figures not current" in forced.stderr
+
+
+def test_unusable_files_and_outputs_exit_2(tmp_path: Path) -> None:
+    missing = runner.invoke(app, ["report", str(tmp_path / "nope.xlsx")])
+    assert missing.exit_code == EXIT_BAD_INPUT and len(missing.stderr.strip().splitlines()) == 1
+    book = _book(tmp_path)
+    wrong = runner.invoke(app, ["report", str(book), "-o", str(tmp_path / "memo.pdf")])
+    assert wrong.exit_code == EXIT_BAD_INPUT and ".docx" in wrong.stderr
+    itself = runner.invoke(app, ["share", str(book), "-o", str(book)])
+    assert itself.exit_code == EXIT_BAD_INPUT and "workbook itself" in itself.stderr
+
+
+def test_report_pdf_without_libreoffice_is_one_line_and_keeps_the_docx(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HIPAA_XL_SOFFICE", str(tmp_path / "no-soffice"))
+    book = _book(tmp_path)
+    result = runner.invoke(app, ["report", str(book), "--pdf"])
+    assert result.exit_code == EXIT_BAD_INPUT
+    line = result.stderr.strip()
+    assert "\n" not in line and "LibreOffice" in line and "was written" in line
+    assert (tmp_path / "matter-memo.docx").is_file() and not (tmp_path / "matter-memo.pdf").exists()
+
+
+def test_share_prints_what_it_removed_and_leaves_the_source(tmp_path: Path) -> None:
+    book = _book(tmp_path)
+    before = book.read_bytes()
+    result = runner.invoke(app, ["share", str(book)])
+    assert result.exit_code == 0, result.output
+    assert "replaced" in result.output and "removed:" in result.output and "Values as of" in result.output
+    assert book.read_bytes() == before
+    assert (tmp_path / "matter-share.xlsx").is_file()
+
+
+def _with_chosen(data: bytes, chosen: dict[int, int]) -> bytes:
+    """The example with Chosen amounts typed on Summary rows, recalculated (as Excel would)."""
+    pkg = package_from_bytes(data)
+    part = part_of(pkg, "Summary")
+    xml = pkg[part].decode()
+    for row, amount in chosen.items():
+        xml, n = re.subn(rf'<c r="L{row}"( s="\d+")?\s*/>', rf'<c r="L{row}"\1><v>{amount}</v></c>', xml)
+        assert n == 1, row
+    pkg[part] = xml.encode()
+    recalculated, report = recalc_package(pkg, use_recorded_as_of=True)
+    assert report.ok
+    return recalculated.to_bytes()
+
+
+def test_chosen_points_appear_with_their_range_check_and_reasons(tmp_path: Path) -> None:
+    data = example_bytes()
+    ws = openpyxl.load_workbook(io.BytesIO(data), data_only=True)["Summary"]
+    # the first group with a range: a Chosen point a quarter of the way from minimum to maximum
+    row = next(r for r in range(8, 40)
+               if isinstance(ws.cell(r, 7).value, int) and ws.cell(r, 7).value > ws.cell(r, 6).value)
+    lo, hi = ws.cell(row, 6).value, ws.cell(row, 7).value
+    chosen = lo + (hi - lo) // 4
+    book = _book(tmp_path, _with_chosen(data, {row: chosen}))
+    result = make_memo(book, memo_date=MEMO_DATE)
+    assert result.draft_reason is None  # a Chosen point keeps the figures current
+    items = body(result.docx)
+    table = rows(table_after(items, "Factors (45 CFR 160.408) and the points chosen"))
+    chosen_table = rows(next(t for t in (i for i in items if hasattr(i, "rows"))
+                             if rows(t)[0][:2] == ["Group", "Chosen"]))
+    entity, requirement, year = ws.cell(row, 1).value, ws.cell(row, 2).value, ws.cell(row, 3).value
+    line = next(r for r in chosen_table[1:] if r[0] == f"{entity}, {requirement}, {year}")
+    assert line[1] == f"${chosen:,}" and line[2] == f"${lo:,} - ${hi:,}"
+    assert line[3].startswith(WITHIN) and "25% of the way" in line[3]  # the Summary's own Chosen check
+    assert table  # the factors recorded on incidents
+    from hipaa_xl.report.book import read_book
+
+    reasons = [f"{i.id}: {i.factors}" for i in read_book(data, "x").incidents
+               if i.entity == entity and i.requirement == requirement and i.factors]
+    assert reasons and all(reason in line[4] for reason in reasons)
+    text = text_of(items)
+    assert f"Chosen: ${chosen:,}" in text  # the entity's Chosen total in the short answer
