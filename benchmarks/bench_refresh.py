@@ -111,3 +111,7 @@ def run_measured(argv: list[str]) -> tuple[float, int]:
     if code != 0:
         raise SystemExit(f"{' '.join(argv[1:2])} failed: {done.stderr[:500]}")
     return seconds, peak_kib * 1024  # Linux reports KiB
+
+
+if __name__ == "__main__":
+    main()

@@ -204,14 +204,15 @@ def _check_zip(p: Path) -> None:
                 raise WorkbookFileError(f"{shown} is damaged or not an Excel workbook ([Content_Types].xml missing)")
             if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
                 raise WorkbookFileError(f"{shown} is not an Excel workbook (xl/workbook.xml missing)")
-            cells, formulas = _count_cells(archive, infos, shown)
-            need = estimated_memory(cells, formulas, unpacked)
             budget = memory_budget()
+            cells, formulas, complete = _count_cells(archive, infos, shown, budget, unpacked)
+            need = estimated_memory(cells, formulas, unpacked)
             if need > budget:
+                at_least = "" if complete else "at least "
                 raise WorkbookFileError(
-                    f"{shown} is too large to work on within the memory budget: {cells:,} cells ({formulas:,} "
-                    f"formulas) would need about {_size(need)}, over the {_size(budget)} budget "
-                    f"(set {BUDGET_VARIABLE} to a number of MiB to change it)")
+                    f"{shown} is too large to work on within the memory budget: {_size(unpacked)} unpacked and "
+                    f"{at_least}{cells:,} cells ({formulas:,} formulas) need {at_least or 'about '}{_size(need)}, "
+                    f"over the {_size(budget)} budget (set {BUDGET_VARIABLE} to a number of MiB to change it)")
     except zipfile.BadZipFile as exc:
         raise WorkbookFileError(f"{shown} is damaged or truncated ({exc})") from exc
     except (EOFError, OSError, zlib.error, zipfile.LargeZipFile, NotImplementedError, ValueError) as exc:
@@ -244,9 +245,14 @@ def estimated_memory(cells: int, formulas: int, unpacked: int) -> int:
     return 64 * 1024**2 + cells * BYTES_PER_CELL + formulas * BYTES_PER_FORMULA + 2 * unpacked
 
 
-def _count_cells(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], shown: str) -> tuple[int, int]:
+def _count_cells(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], shown: str, budget: int,
+                 unpacked: int) -> tuple[int, int, bool]:
     """Read every part once (the CRC of each is checked at its end) and count the worksheets' cells and
-    formulas (``<c`` and ``<f`` tags, namespace prefix or not), in 1 MiB chunks: memory stays small."""
+    formulas (``<c`` and ``<f`` tags, namespace prefix or not), in 1 MiB chunks: memory stays small.
+
+    Stops as soon as the count alone is over ``budget`` (then False: the count is a lower bound), so a
+    huge workbook is refused after reading what the budget allows, not all of it.
+    """
     cells = formulas = 0
     for info in infos:
         counting = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
@@ -257,9 +263,11 @@ def _count_cells(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], shown: 
                         cells += chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b":c ")
                         formulas += chunk.count(b"<f>") + chunk.count(b"<f ") + chunk.count(b":f>") + chunk.count(
                             b":f ")
+                        if estimated_memory(cells, formulas, unpacked) > budget:
+                            return cells, formulas, False
         except zipfile.BadZipFile as exc:
             raise WorkbookFileError(f"{shown} is damaged (part {info.filename}: {exc})") from exc
-    return cells, formulas
+    return cells, formulas, True
 
 
 class Package(MutableMapping[str, bytes]):
@@ -420,14 +428,6 @@ class FileState:
         st = path.stat()
         return cls(st.st_size, st.st_mtime_ns, (st.st_dev, st.st_ino), hashlib.sha256(data).hexdigest())
 
-    def same_stat(self, path: Path) -> bool:
-        """Whether ``path`` still has this size, modification time and inode (no hashing)."""
-        try:
-            st = path.stat()
-        except OSError:
-            return False
-        return (st.st_size, st.st_mtime_ns, (st.st_dev, st.st_ino)) == (self.size, self.mtime_ns, self.inode)
-
 
 def write_package_atomic(
     path: str | os.PathLike[str],
@@ -462,9 +462,11 @@ def write_package_atomic(
                 handle.flush()
                 os.fsync(handle.fileno())
             _take_ownership(temp, original)
+            checked: tuple[int, int, tuple[int, int]] | None = None
             if original is not None and (backup or expected is not None):
                 copy = _temp_beside(target, ".bak")
                 made.append(copy)
+                checked = _stat_key(target)  # the file whose content is hashed below
                 digest = _copy_hashing(target, copy)
                 if expected is not None and digest != expected.sha256:
                     raise _changed(target, temp, label)
@@ -476,8 +478,8 @@ def write_package_atomic(
                 else:
                     _remove_quietly(copy)
                     made.remove(copy)
-            if expected is not None and not expected.same_stat(target):
-                raise _changed(target, temp, label)
+            if expected is not None and (checked is None or _stat_key(target) != checked):
+                raise _changed(target, temp, label)  # replaced or rewritten since its content was checked
             os.replace(temp, target)
             made.remove(temp)
             _fsync_folder(folder)
@@ -489,6 +491,15 @@ def write_package_atomic(
             for leftover in made:
                 _remove_quietly(leftover)
     return kept
+
+
+def _stat_key(path: Path) -> tuple[int, int, tuple[int, int]] | None:
+    """Size, modification time and inode: what changes when anyone saves the file."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, (st.st_dev, st.st_ino)
 
 
 def _changed(target: Path, temp: Path, label: str) -> WorkbookChangedError:

@@ -219,6 +219,11 @@ CASES: list[tuple[str, Any]] = [
     # MOD has the divisor's sign, computed as Excel does: MOD(5,-1E-10) is -1.82E-16, not 0
     ("=MOD(5,-1E-10)", -1.821609865774887e-16),
     ("=CEILING(-745,-1E-307)", "#NUM!"),  # a multiple beyond the largest number
+    ('=FLOOR("eight",NA())', "#VALUE!"),  # the number's #VALUE! before the significance's error, as Excel
+    ("=FLOOR(Data!A5,2)", 0),  # a blank number is 0
+    ("=FLOOR(0.3,0.1)", 0.3),  # at Excel's 15 digits, not 0.2 from 2.9999999999999996 multiples
+    ("=FLOOR(5,0)", "#DIV/0!"),
+    ("=CEILING(1E-12,7)", 7),
     # information functions
     ("=ISEVEN(4)", True),
     ("=ISODD(Data!A5)", False),  # a blank is 0

@@ -85,3 +85,15 @@ def test_the_console_script_prints_usage_errors_on_one_line() -> None:
                           env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120)
     assert done.returncode == EXIT_BAD_INPUT
     assert done.stderr.splitlines() == ["error: Missing argument 'path'. (see 'hipaa-xl refresh --help')"]
+
+
+def test_ctrl_c_in_any_command_is_one_line_and_exit_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    import hipaa_xl.cli.engine as engine_cli
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine_cli, "load_series", interrupted)  # Ctrl-C while the table is built
+    result = CliRunner().invoke(app, ["schedules"])
+    assert result.exit_code == 130
+    assert result.stderr.splitlines() == ["error: interrupted; no file was changed"]

@@ -108,6 +108,19 @@ def test_the_cli_says_in_one_line_where_the_refreshed_copy_went(tmp_path: Path) 
     assert book.read_bytes() == example_bytes()
 
 
+def test_a_file_only_touched_meanwhile_is_replaced_as_usual(tmp_path: Path) -> None:
+    # Same bytes, newer modification time (a sync tool, `touch`): the content check passes.
+    book = tmp_path / "matter.xlsx"
+    book.write_bytes(edited_example())
+    with editing(book) as edit:
+        os.utime(book, (time.time() + 5, time.time() + 5))
+        new = package_from_bytes(edit.data)
+        new["docProps/app.xml"] = b"<Properties/>"
+        edit.write(new)
+    assert read_package(book)["docProps/app.xml"] == b"<Properties/>"
+    assert (tmp_path / "matter.xlsx.bak").read_bytes() == edited_example()
+
+
 # -- F11: two runs on one file -----------------------------------------------------------------------
 
 

@@ -71,6 +71,14 @@ class OneLineErrors(TyperGroup):
     every other bad input; Ctrl-C prints one line and exits 130.
     """
 
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; Ctrl-C anywhere is one line and exit 130 (files are written atomically)."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            typer.echo("error: interrupted; no file was changed", err=True)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:
         """Run the command line; returns the exit code when ``standalone_mode`` is false."""

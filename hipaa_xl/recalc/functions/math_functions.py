@@ -235,21 +235,29 @@ def power(x: Any, y: Any) -> Any:
     return SCALAR_BINARY["^"](x, y)
 
 
-@excel_function("CEILING", 1, 2, "v")
+@excel_function("CEILING", 1, 2, "e")
 def ceiling(x: Any, significance: Any = 1) -> Any:
     return _multiple(x, significance, math.ceil)
 
 
-@excel_function("FLOOR", 1, 2, "v")
+@excel_function("FLOOR", 1, 2, "e")
 def floor(x: Any, significance: Any = 1) -> Any:
     return _multiple(x, significance, math.floor)
 
 
 def _multiple(x: Any, significance: Any, fn: Any) -> Any:
+    """CEILING and FLOOR. A number that is not one (blank or text) is #VALUE! before an error in the
+    significance is, as Excel computes FLOOR("eight", NA())."""
+    if type(x) is ExcelError:
+        return x
+    if type(significance) is ExcelError:
+        number = VALUE if x is None else to_number(x)
+        return number if type(number) is ExcelError else significance
     n, s = to_number(x), to_number(significance)
-    for v in (n, s):
-        if type(v) is ExcelError:
-            return v
+    if type(n) is ExcelError:
+        return n
+    if type(s) is ExcelError:
+        return s
     if s == 0:
         return DIV0 if fn is math.floor and n != 0 else 0  # FLOOR(x, 0) is #DIV/0!, CEILING(x, 0) is 0
     if n > 0 > s:
