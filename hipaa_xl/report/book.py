@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 
 from hipaa_xl.engine import Aggregation, aggregate
 from hipaa_xl.engine.incidents import Incident, group_key
+from hipaa_xl.errors import WorkbookError
 from hipaa_xl.ooxml.opc import defined_names, read_rels, resolve_target, sheets
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook.exposure import OUT_OF_DATE, UP_TO_DATE
@@ -104,7 +105,7 @@ class BookFigures:
         return [r.incident for r in self.rows if r.incident is not None]
 
 
-class BookError(ValueError):
+class BookError(WorkbookError):
     """A workbook the memo cannot be made from at all (no Summary laid out by hipaa-xl)."""
 
 
