@@ -33,6 +33,9 @@ EXCEL_ERROR_CODES = (
 )
 _WHOLE_TOLERANCE = 1e-9
 T = TypeVar("T")
+MAX_CELL_TEXT = 255
+"""Longest text a function returns in one cell: desktop Excel turns a longer UDF string into #VALUE!
+(xlwings issue 456), so every result is kept to this length, a longer one cut with an ellipsis."""
 
 
 class CellError(Exception):
@@ -216,12 +219,19 @@ Scalar = int | float | bool | str
 Parser = Callable[[object], Any]
 
 
+def fit_cell(value: T) -> T:
+    """A text result cut to :data:`MAX_CELL_TEXT` characters (the last one an ellipsis); others unchanged."""
+    if isinstance(value, str) and len(value) > MAX_CELL_TEXT:
+        return value[: MAX_CELL_TEXT - 1] + "\u2026"  # type: ignore[return-value]
+    return value
+
+
 def _error_text(exc: Exception) -> str:
     if isinstance(exc, CellError):
-        return exc.text
+        return fit_cell(exc.text)
     if isinstance(exc, HipaaInputError):
-        return exc.excel_text()
-    return f"#VALUE! {exc}"
+        return fit_cell(exc.excel_text())
+    return fit_cell(f"#VALUE! {exc}")
 
 
 _EXPECTED = (CellError, HipaaInputError, ValueError, TypeError, OverflowError, ArithmeticError)
@@ -230,7 +240,7 @@ _EXPECTED = (CellError, HipaaInputError, ValueError, TypeError, OverflowError, A
 def guarded(core: Callable[..., Scalar], parsers: Sequence[Parser], args: Sequence[object]) -> Scalar:
     """Parse the arguments and call ``core``; bad input comes back as "#CODE reason", never raised."""
     try:
-        return core(*[parse(a) for parse, a in zip(parsers, args, strict=True)])
+        return fit_cell(core(*[parse(a) for parse, a in zip(parsers, args, strict=True)]))
     except _EXPECTED as exc:
         return _error_text(exc)
 
@@ -324,7 +334,7 @@ def broadcast(core: Callable[..., Scalar], parsers: Sequence[Parser], *args: obj
             flat.append(failed.text)
             continue
         try:
-            flat.append(core(*cell))
+            flat.append(fit_cell(core(*cell)))
         except _EXPECTED as exc:
             flat.append(_error_text(exc))
     return [flat[i * cols : (i + 1) * cols] for i in range(rows)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hipaa_xl import cells, clock
+from hipaa_xl import cell_explain, cells, clock
 from hipaa_xl.engine import ag, criminal, days, deadlines, penalties, tiers
 from hipaa_xl.errors import InvalidValue
 from hipaa_xl.excel_declare import declare_for_excel
@@ -24,6 +24,7 @@ __all__ = [
     "AG_DAMAGES",
     "ANNUAL_CAP",
     "CMP_EXPLAIN",
+    "CMP_EXPLAIN_ROWS",
     "CMP_MAX",
     "CMP_MIN",
     "CMP_TIER",
@@ -99,7 +100,14 @@ def _cmp_max(tier: Tier, n: int, vdate: Any, schedule: str, as_of: Any) -> int:
 
 
 def _cmp_explain(tier: Tier, n: int, vdate: Any, schedule: str, as_of: Any) -> str:
-    return penalties.explain_cmp(tier, n, vdate, schedule, as_of).explanation
+    return cell_explain.short_explanation(penalties.explain_cmp(tier, n, vdate, schedule, as_of))
+
+
+def _single(value: object) -> object:
+    """A 1 x 1 range as its value (xlwings hands every argument over as a grid)."""
+    while isinstance(value, list | tuple) and len(value) == 1:
+        value = value[0]
+    return value
 
 
 def _cmp_tier(culpability: object, known: Any, corrected: Any, cure_ends: Any) -> str:
@@ -239,8 +247,26 @@ def VIOLATION_DAYS(
 
 @declare_for_excel(**_PENALTY_DOCS)
 def CMP_EXPLAIN(tier: Any, violations: Any, violation_date: Any = None, schedule: Any = None, as_of: Any = None) -> Result:
-    """One sentence: tier, per-violation range, cap, resulting range, with citations."""
+    """One short sentence (at most 255 characters): range, per-violation amounts, cap, table used."""
     return cells.broadcast(_cmp_explain, _PENALTY, tier, violations, violation_date, schedule, as_of)
+
+
+@declare_for_excel(**_PENALTY_DOCS)
+def CMP_EXPLAIN_ROWS(
+    tier: Any, violations: Any, violation_date: Any = None, schedule: Any = None, as_of: Any = None
+) -> Result:
+    """The full explanation spilled as rows: rule, amount, citation (45 CFR 160.404(b)); single cells only."""
+    args = [_single(a) for a in (tier, violations, violation_date, schedule, as_of)]
+    if any(isinstance(a, list | tuple) for a in args):
+        return [["#VALUE! CMP_EXPLAIN_ROWS explains one case: give single cells, not ranges"]]
+    rows: list[list[Any]] = []
+
+    def explain(*parsed: Any) -> str:
+        rows.extend(list(row) for row in cell_explain.explanation_rows(penalties.explain_cmp(*parsed)))
+        return ""
+
+    error = cells.guarded(explain, _PENALTY, args)
+    return [[error]] if error else rows
 
 
 @declare_for_excel(

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepare and check before the tests: LibreOffice from Debian's packages when it is missing and this
-# user may install it, a venv (.venv) with the test extras, then lint (ruff) and types (mypy --strict).
+# user may install it, a venv (.venv) with the test extras, Node and Pyodide for the xlwings Lite tests,
+# then lint (ruff) and types (mypy --strict).
 # The README's test command runs this, then pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,5 +18,9 @@ if ! command -v soffice >/dev/null 2>&1 || ! ls /usr/lib/libreoffice/program/lib
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+# Pyodide for the xlwings Lite tests: Node from Debian when missing (as root), the npm package "pyodide"
+# (it carries Pyodide's runtime files) from the npm registry and the WebAssembly wheels from PyPI, under
+# /tmp/pyodide-smoke; nothing is committed. Without network the Lite tests report it themselves.
+bash scripts/pyodide_smoke.sh --prepare || echo "Pyodide could not be prepared: tests/test_lite_pyodide.py will say why"
 .venv/bin/ruff check hipaa_xl tests
 .venv/bin/mypy --strict hipaa_xl

@@ -4,18 +4,26 @@
 //
 //   node scripts/pyodide_smoke.mjs --pyodide DIR --golden DIR [--xlwings real|stub] WHEEL...
 //
+//   node scripts/pyodide_smoke.mjs --lite DIR [--extra FILE.py] --pyodide DIR --golden DIR WHEEL...
+//
+// With --lite, DIR holds the main.py and requirements.txt taken out of a workbook bound to xlwings Lite
+// (`hipaa-xl lite show BOOK --extract DIR`): main.py is imported as Lite does (module "main", no hipaa_xl
+// wheel loaded: the code comes from main.py's own bundle), the functions Lite would register are the
+// ones checked, error cells must be bare codes, and --extra runs more Python checks afterwards.
 // Prints PASS/FAIL per case and "N passed, M failed"; exits 1 on any failure, 2 on a setup error.
 import { readFileSync, readdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
 function parseArgs(argv) {
-  const opts = { pyodide: null, golden: null, xlwings: "real", wheels: [] };
+  const opts = { pyodide: null, golden: null, xlwings: "real", lite: null, extra: null, wheels: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--pyodide") opts.pyodide = resolve(argv[++i]);
     else if (a === "--golden") opts.golden = resolve(argv[++i]);
     else if (a === "--xlwings") opts.xlwings = argv[++i];
+    else if (a === "--lite") opts.lite = resolve(argv[++i]);
+    else if (a === "--extra") opts.extra = resolve(argv[++i]);
     else opts.wheels.push(resolve(a));
   }
   if (!opts.pyodide || !opts.golden || !["real", "stub"].includes(opts.xlwings)) {
@@ -65,6 +73,9 @@ for (const name of readdirSync(opts.golden).filter((n) => n.endsWith(".json")).s
 }
 pyodide.globals.set("GOLDEN_FILES", pyodide.toPy(golden));
 pyodide.globals.set("XLWINGS_MODE", opts.xlwings);
+pyodide.globals.set("LITE_MAIN", opts.lite ? readFileSync(join(opts.lite, "main.py"), "utf8") : undefined);
+pyodide.globals.set("LITE_REQUIREMENTS", opts.lite ? readFileSync(join(opts.lite, "requirements.txt"), "utf8") : undefined);
+pyodide.globals.set("EXTRA_CHECKS", opts.extra ? readFileSync(opts.extra, "utf8") : undefined);
 
 const t2 = performance.now();
 let failed;
@@ -141,17 +152,27 @@ def _recording(kind, decorator):
 _xw.arg = _recording("arg", _xw.arg)
 _xw.func = _recording("func", _xw.func)
 
-# ---- import hipaa_xl.udfs; on failure, name the chain of our modules that led to the missing one.
+# ---- import hipaa_xl.udfs (or, with --lite, the workbook's main.py as module "main", as Lite does);
+# on failure, name the chain of our modules that led to the missing one.
+LITE = LITE_MAIN is not None
 t = time.perf_counter()
 try:
-    from hipaa_xl import udfs
+    if LITE:
+        import os
+        os.makedirs("/home/pyodide/lite", exist_ok=True)
+        with open("/home/pyodide/lite/main.py", "w", encoding="utf-8", newline="") as out:
+            out.write(LITE_MAIN)
+        sys.path.insert(0, "/home/pyodide/lite")
+        import main as udfs
+    else:
+        from hipaa_xl import udfs
 except ImportError as exc:
     chain = [
         f"{fr.filename.split('site-packages/')[-1]}:{fr.lineno}"
         for fr in traceback.extract_tb(exc.__traceback__)
-        if "/hipaa_xl/" in fr.filename
+        if "/hipaa_xl/" in fr.filename or fr.filename.endswith("main.py")
     ]
-    print(f"FAIL import hipaa_xl.udfs: {type(exc).__name__}: {exc}")
+    print(f"FAIL import {'main.py' if LITE else 'hipaa_xl.udfs'}: {type(exc).__name__}: {exc}")
     print("     import chain: " + " -> ".join(chain) + f" -> {getattr(exc, 'name', '?')}")
     print("0 passed, 1 failed")
     failed = 1
@@ -170,7 +191,7 @@ if failed is None:
         f"pydantic {pydantic.VERSION}; pydantic-core {pydantic_core.__version__}; "
         f"xlwings {getattr(xlwings, '__version__', '?')}; import hipaa_xl.udfs took {import_seconds:.2f} s"
     )
-    internal = {"__main__", "_pyodide", "pyodide", "pyodide_js", "js", "_pyodide_core", "micropip"}
+    internal = {"__main__", "main", "_pyodide", "pyodide", "pyodide_js", "js", "_pyodide_core", "micropip"}
     third_party = sorted(
         m for m in {m.split(".")[0] for m in list(sys.modules)} - set(sys.stdlib_module_names) - internal
         if m != "hipaa_xl" and not m.startswith("_sysconfigdata")
@@ -181,9 +202,37 @@ if failed is None:
     heavy = sorted({"openpyxl", "lxml", "typer", "rich", "defusedxml", "click"} & set(third_party))
     report(not heavy, "imports: hipaa_xl.udfs needs none of openpyxl/lxml/typer/rich/defusedxml", f"imported {heavy}")
 
+    if LITE:
+        # Lite registers every member of main.py that xw.func declared, under the function's own name
+        members = {name: obj for name, obj in inspect.getmembers(udfs) if isinstance(obj, types.FunctionType) and obj in declared}
+        NAMES = sorted(members)
+        import hipaa_xl.udfs as package_udfs
+        want = sorted([*package_udfs.__all__, "ERROR_REASON"])
+        print("registered by main.py: " + ", ".join(NAMES))
+        report(NAMES == want, f"lite: main.py registers exactly the {len(want)} functions", f"got {NAMES}, want {want}")
+        misnamed = [n for n, obj in members.items() if obj.__name__ != n]
+        report(not misnamed, "lite: each function registers under its Excel name", f"{misnamed}")
+        where = getattr(hipaa_xl, "__file__", "")
+        report(".zip" in where and "site-packages" not in where, "lite: hipaa_xl comes from main.py's bundle", where)
+        bad = sorted(m for m in sys.modules if m.startswith(("hipaa_xl.cli", "hipaa_xl.recalc", "hipaa_xl.xlsxio",
+                                                                 "hipaa_xl.lite.binding", "hipaa_xl.lite.bundle")))
+        report(not bad, "lite: no CLI, recalc or package-writer module loaded", f"{bad}")
+        reqs = [line.split("#")[0].strip() for line in LITE_REQUIREMENTS.splitlines() if line.split("#")[0].strip()]
+        names_req = sorted(re.split(r"[<>=!~ ]", r)[0].lower() for r in reqs)
+        report(names_req == ["holidays", "pydantic", "xlwings"],
+               "lite: requirements.txt names only xlwings, pydantic and holidays", f"{reqs}")
+        # Lite's script decorator finds the book by the parameter's type hint (an xw.Book)
+        import typing
+        script = getattr(udfs, "refresh_exposure", None)
+        hints = typing.get_type_hints(script) if callable(script) else {}
+        report(hints.get("book") is xlwings.Book, "lite: main.py offers the script refresh_exposure(book: xw.Book)",
+               repr(hints))
+    else:
+        NAMES = list(udfs.__all__)
+
     # ---- each Excel function is one that xlwings Lite accepts: positional parameters only, no
     # keyword-only ones, no *args together with defaults.
-    for name in udfs.__all__:
+    for name in NAMES:
         params = inspect.signature(getattr(udfs, name)).parameters.values()
         kinds = {p.kind for p in params}
         bad = []
@@ -236,16 +285,28 @@ if failed is None:
     def verdict(result, case):
         if "expect_error" in case:
             code = case["expect_error"]
+            if LITE:  # Lite: the bare code, which Lite shows as a real error cell
+                return result == code, f"expected exactly {code}, got {result!r}"
             ok = isinstance(result, str) and result.startswith(code) and len(result) > len(code) + 3
             return ok, f"expected {code}..., got {result!r}"
         ok = result == case["expect"] and type(result) is type(case["expect"])
         return ok, f"expected {case['expect']!r}, got {result!r}"
 
+    too_long = []
+
+    def longest(value):
+        if isinstance(value, list):
+            return max((longest(v) for v in value), default=0)
+        return len(value) if isinstance(value, str) else 0
+
     def call(name, args):
         try:
-            return getattr(udfs, name)(*args)
+            result = getattr(udfs, name)(*args)
         except Exception as exc:  # a function must never raise
             return f"RAISED {type(exc).__name__}: {exc}"
+        if longest(result) > 255:
+            too_long.append(f"{name}{tuple(args)!r}"[:120])
+        return result
 
     cases = []
     for fname in sorted(GOLDEN_FILES):
@@ -257,6 +318,11 @@ if failed is None:
         result = call(case["call"], case["args"])
         ok, why = verdict(result, case)
         report(ok, f"golden {cid}", why)
+        if LITE and "expect_error" in case:  # the reason is not lost: ERROR_REASON gives it
+            why_text = call("ERROR_REASON", [case["call"], *case["args"]])
+            code = case["expect_error"]
+            ok = isinstance(why_text, str) and why_text.startswith(code + " ") and len(why_text) > len(code) + 3
+            report(ok, f"lite ERROR_REASON {cid}", repr(why_text))
 
     # 2. every golden case as Lite sends single cells: dates as serials, blanks as 0
     for cid, case in cases:
@@ -309,15 +375,27 @@ if failed is None:
     expect('ANNUAL_CAP("A", 43952.75, "statute") (date-time serial)', call("ANNUAL_CAP", ["A", 43952.75, "statute"]), 25000)
     expect('CMP_MAX("#N/A", 1) passes the error on', call("CMP_MAX", ["#N/A", 1]), "#N/A")
     got = call("CMP_MAX", ["E", 1])
-    report(isinstance(got, str) and got.startswith("#VALUE! "), 'CMP_MAX("E", 1) returns "#VALUE! <reason>"', repr(got))
+    if LITE:
+        report(got == "#VALUE!", 'lite: CMP_MAX("E", 1) returns the bare "#VALUE!"', repr(got))
+    else:
+        report(isinstance(got, str) and got.startswith("#VALUE! "), 'CMP_MAX("E", 1) returns "#VALUE! <reason>"', repr(got))
     got = call("CMP_MAX", [[["A"], ["B"], ["E"]], [[1], [10], [1]]])
-    ok = isinstance(got, list) and got[:2] == [[50000], [500000]] and str(got[2][0]).startswith("#VALUE! ")
+    error_cell = (lambda v: v == "#VALUE!") if LITE else (lambda v: str(v).startswith("#VALUE! "))
+    ok = isinstance(got, list) and got[:2] == [[50000], [500000]] and error_cell(got[2][0])
     report(ok, 'CMP_MAX({"A";"B";"E"}, {1;10;1}) spills 3x1 with an error cell', repr(got))
+    got = call("CMP_EXPLAIN_ROWS", [[["B"]], [[10]], [[""]], [["regulation"]]])
+    ok = (isinstance(got, list) and got[0] == ["Rule", "Amount", "Citation"] and all(len(r) == 3 for r in got)
+          and ["Maximum = min(violations x per-violation maximum, cap)", 500000, "45 CFR 160.404(b)(2)(ii)(A)"] in got)
+    report(ok, 'CMP_EXPLAIN_ROWS("B", 10) spills rule/amount/citation rows', repr(got)[:300])
     got = call("CMP_MIN", [[["A", "B"]], [[1], [2]], 0, "regulation"])
     want = [[call("CMP_MIN", [t, n]) for t in ("A", "B")] for n in (1, 2)]
     report(got == want and want[0][0] == 100, 'CMP_MIN({"A","B"}, {1;2}) broadcasts to 2x2', f"expected {want!r}, got {got!r}")
     got = call("SCHEDULE_SOURCE", [])
     report(isinstance(got, str) and not got.startswith("#"), "SCHEDULE_SOURCE() returns its citation", repr(got)[:200])
+
+    report(not too_long, "every result cell is at most 255 characters", "; ".join(too_long[:5]))
+    if EXTRA_CHECKS:
+        exec(EXTRA_CHECKS, {"report": report, "udfs": udfs, "__name__": "extra_checks"})
 
     passed = sum(results)
     failed = len(results) - passed

@@ -7,7 +7,15 @@ import re
 from helpers import REPO
 
 from hipaa_xl.law.loader import load_fixed
-from hipaa_xl.udfs import ANNUAL_CAP, CMP_EXPLAIN, CMP_MAX
+from hipaa_xl.udfs import ANNUAL_CAP, CMP_EXPLAIN_ROWS, CMP_MAX
+
+
+def CMP_EXPLAIN(*args: object) -> str:
+    """The full explanation as Excel shows it: CMP_EXPLAIN_ROWS's rows read as "rule: citation" (the
+    function CMP_EXPLAIN itself is a summary of at most 255 characters, tests/test_udfs.py)."""
+    rows = CMP_EXPLAIN_ROWS(*args)
+    assert isinstance(rows, list)
+    return " ".join(f"{rule}: {amount} {cite}".replace(":  ", ": ") for rule, amount, cite in rows)
 
 MINIMUM = "statutory minimum (if a CMP is imposed)"
 

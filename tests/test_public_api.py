@@ -27,6 +27,7 @@ FUNCTIONS = {
     "AG_DAMAGES": "violations, [per_violation], [federal_action_pending], [violation_date]",
     "ANNUAL_CAP": "tier, [violation_date], [schedule], [as_of]",
     "CMP_EXPLAIN": "tier, violations, [violation_date], [schedule], [as_of]",
+    "CMP_EXPLAIN_ROWS": "tier, violations, [violation_date], [schedule], [as_of]",
     "CMP_MAX": "tier, violations, [violation_date], [schedule], [as_of]",
     "CMP_MIN": "tier, violations, [violation_date], [schedule], [as_of]",
     "CMP_TIER": "culpability, [known_date], [corrected_date], [cure_period_ends]",
@@ -43,6 +44,7 @@ FUNCTIONS = {
 FIXED_SCHEDULES = ("regulation", "statute", "current", "current-tiered")
 COMMANDS = ("explain", "schedules", "criminal", "new", "refresh", "recalc", "report", "share", "demo", "deadline",
             "deadlines", "scenarios")
+LITE_COMMANDS = ("add", "remove", "show", "check")
 EXIT_CODES = {"EXIT_OK": 0, "EXIT_PROBLEMS": 1, "EXIT_BAD_INPUT": 2, "EXIT_STALE": 3, "EXIT_INTERNAL": 4,
               "EXIT_INTERRUPTED": 130}
 
@@ -87,6 +89,15 @@ def test_the_cli_commands_are_pinned() -> None:
     assert tuple(names) == COMMANDS
     for name in COMMANDS:
         assert f"`hipaa-xl {name}" in README, name
+
+
+def test_the_lite_command_group_is_pinned() -> None:
+    (group,) = app.registered_groups
+    assert group.name == "lite" and group.typer_instance is not None
+    names = [c.name for c in group.typer_instance.registered_commands]
+    assert tuple(names) == LITE_COMMANDS
+    for name in LITE_COMMANDS:
+        assert f"lite {name} BOOK" in README, name
 
 
 def test_the_exit_codes_are_one_table_shared_by_every_command_and_the_readme() -> None:

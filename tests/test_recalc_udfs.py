@@ -30,6 +30,7 @@ CALLS: dict[str, list[tuple[str, tuple[Any, ...]]]] = {
     "VIOLATION_DAYS": [("44000,44100", (44000, 44100)), ("43800,44200,2020", (43800, 44200, 2020)),
                        ("44100,44000", (44100, 44000))],
     "CMP_EXPLAIN": [('"A",1,44000', ("A", 1, 44000))],
+    "CMP_EXPLAIN_ROWS": [('"B",10', ("B", 10)), ('"E",10', ("E", 10))],
     "CRIMINAL_FINE": [('"knowingly"', ("knowingly",)), ('"nonsense"', ("nonsense",))],
     "CRIMINAL_YEARS": [('"intent to sell"', ("intent to sell",))],
     "TIME_BARRED": [("40000", (40000,)), ("45000,45100", (45000, 45100))],

@@ -155,15 +155,17 @@ def test_criminal_maxima_of_1320d_6() -> None:
         assert (CRIMINAL_FINE(words), CRIMINAL_YEARS(words)) == (250_000, 10)
 
 
-def test_explain_is_one_sentence_with_citations() -> None:
+def test_explain_is_one_short_sentence_naming_the_minimum_as_conditional() -> None:
+    # 45 CFR 160.404(b)(2)(ii): tier B $1,000-$50,000 a violation, cap $1,500,000; 10 x $1,000 = $10,000 and
+    # 10 x $50,000 = $500,000 (under the cap); the floor binds only if a CMP is imposed (tier B: the waiver
+    # of 160.412 and 1320d-5(b)(3)); each figure's own citation is in CMP_EXPLAIN_ROWS
     text = CMP_EXPLAIN("B", 10, "2020-05-01")
-    assert isinstance(text, str)
-    # 10 x $1,000 = $10,000 and 10 x $50,000 = $500,000 (under the $1,500,000 cap); the floor is named
-    # "statutory minimum (if a CMP is imposed)", and tier B's waiver cites 160.412 and 1320d-5(b)(3)
-    assert "160.404(b)(2)(ii)" in text
+    assert isinstance(text, str) and len(text) <= 255
     assert "statutory minimum (if a CMP is imposed) $10,000, maximum $500,000" in text
     assert "at least" not in text
-    assert "45 CFR 160.412; 42 U.S.C. 1320d-5(b)(3)" in text
+    assert "45 CFR 160.412; 42 U.S.C. 1320d-5(b)(3)" in text and "CMP_EXPLAIN_ROWS" in text
+    rows = udfs.CMP_EXPLAIN_ROWS("B", 10, "2020-05-01")
+    assert ["Per-violation maximum", 50_000, "45 CFR 160.404(b)(2)(ii)(A)"] in rows
 
 
 def test_as_of_defaults_to_today_for_current_and_time_barred() -> None:

@@ -31,16 +31,22 @@ def register(app: typer.Typer) -> None:
         as_of: Annotated[str | None, typer.Option("--as-of", help="Date standing in for TODAY() (YYYY-MM-DD)")] = None,
         example: Annotated[bool, typer.Option("--example", help="Fill it with the example matter")] = False,
         force: Annotated[bool, typer.Option("--force", help="Replace an existing file")] = False,
+        lite: Annotated[bool, typer.Option("--lite", help="Bind it to xlwings Lite (Excel on Mac and the web)")]
+        = False,
+        pin: Annotated[str | None, typer.Option("--pin", help="With --lite: install this published hipaa-xl "
+                                                "version instead of carrying the code in main.py")] = None,
     ) -> None:
         """Write a fresh, empty exposure template (or the example matter), laid out and calculated."""
         from hipaa_xl.workbook.new import new_workbook
 
         day = parse_as_of(as_of)
+        if pin is not None and not lite:
+            fail("--pin goes with --lite")
         try:
-            report = new_workbook(path, day, example=example, force=force)
+            report = new_workbook(path, day, example=example, force=force, lite=lite, pin=pin)
         except (HipaaXlError, ValueError) as exc:
             fail(str(exc), EXIT_BAD_INPUT)
-        _print([f"wrote {path}", *report.lines()])
+        _print([f"wrote {path}" + (" (bound to xlwings Lite)" if lite else ""), *report.lines()])
 
     @app.command("refresh")
     def refresh(

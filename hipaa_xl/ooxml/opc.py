@@ -11,27 +11,54 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
+from hipaa_xl.ooxml.names import (  # re-exported
+    CT_CHART as CT_CHART,
+)
+from hipaa_xl.ooxml.names import (
+    CT_DRAWING as CT_DRAWING,
+)
+from hipaa_xl.ooxml.names import (
+    CT_TABLE as CT_TABLE,
+)
+from hipaa_xl.ooxml.names import (
+    CT_WORKSHEET as CT_WORKSHEET,
+)
+from hipaa_xl.ooxml.names import (
+    NS_CT as NS_CT,
+)
+from hipaa_xl.ooxml.names import (
+    NS_MAIN as NS_MAIN,
+)
+from hipaa_xl.ooxml.names import (
+    NS_PKG_REL as NS_PKG_REL,
+)
+from hipaa_xl.ooxml.names import (
+    NS_R as NS_R,
+)
+from hipaa_xl.ooxml.names import (
+    NS_STRICT_MAIN as NS_STRICT_MAIN,
+)
+from hipaa_xl.ooxml.names import (
+    NS_STRICT_R as NS_STRICT_R,
+)
+from hipaa_xl.ooxml.names import (
+    REL_CHART as REL_CHART,
+)
+from hipaa_xl.ooxml.names import (
+    REL_DRAWING as REL_DRAWING,
+)
+from hipaa_xl.ooxml.names import (
+    REL_TABLE as REL_TABLE,
+)
+from hipaa_xl.ooxml.names import (
+    REL_WORKSHEET as REL_WORKSHEET,
+)
 from hipaa_xl.xlsxio import Package, WorkbookFileError, lost_sheet_part, parse_xml
-
-NS_MAIN: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-NS_STRICT_MAIN: Final = "http://purl.oclc.org/ooxml/spreadsheetml/main"
-NS_R: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS_STRICT_R: Final = "http://purl.oclc.org/ooxml/officeDocument/relationships"
-NS_PKG_REL: Final = "http://schemas.openxmlformats.org/package/2006/relationships"
-NS_CT: Final = "http://schemas.openxmlformats.org/package/2006/content-types"
-REL_WORKSHEET: Final = NS_R + "/worksheet"
-REL_TABLE: Final = NS_R + "/table"
-REL_DRAWING: Final = NS_R + "/drawing"
-REL_CHART: Final = NS_R + "/chart"
-CT_WORKSHEET: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-CT_TABLE: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"
-CT_DRAWING: Final = "application/vnd.openxmlformats-officedocument.drawing+xml"
-CT_CHART: Final = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 
 
 def spreadsheet_namespace(root: Any) -> str:

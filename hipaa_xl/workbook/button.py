@@ -1,9 +1,11 @@
 """The Excel Refresh button: RunPython calls ``refresh_book(xw.Book.caller())`` (decisions 18).
 
-The open book is saved, refreshed by the same code as ``hipaa-xl refresh`` (``build_refreshed``), and
-the generated Exposure and Summary cells (formulas, values, number formats, column widths) are written
-back into the open book through xlwings, since Excel holds the file open. Works with any object that
-quacks like an ``xw.Book`` (``fullname``, ``save()``, ``sheets[name]`` with ``clear()``, ``range()``).
+Excel holds the file open, so the button refreshes the open book through the object model, on the
+same path as xlwings Lite's script (:mod:`hipaa_xl.workbook.objectmodel`): the values of Incidents
+and Settings in, the cells laid out by the same code as ``hipaa-xl refresh`` and written back
+(formulas, values, number formats, column widths); then the book is saved. Before that, the saved
+file is checked for a user's objects on those two sheets: the refresh would clear them, so it
+refuses. :func:`sheet_grid` reads the same grid out of a package refreshed by ``hipaa-xl refresh``.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from typing import Any
 from hipaa_xl.ooxml.a1 import parse_cell
 from hipaa_xl.ooxml.opc import NS_MAIN, sheets
 from hipaa_xl.workbook import columns as C
-from hipaa_xl.workbook.refresh import RefreshError, build_refreshed
-from hipaa_xl.workbook.splice import styles_part
-from hipaa_xl.xlsxio import Package, WorkbookFileError, package_from_bytes, parse_xml, read_checked_bytes
+from hipaa_xl.workbook.objectmodel import refresh_open_book
+from hipaa_xl.workbook.splice import foreign_objects, styles_part
+from hipaa_xl.xlsxio import Package, package_from_bytes, parse_xml, read_checked_bytes
 
 _M = f"{{{NS_MAIN}}}"
 _BUILTIN = {0: "General", 1: "0", 3: "#,##0", 14: "yyyy-mm-dd"}
@@ -69,42 +71,38 @@ def sheet_grid(pkg: Package, name: str) -> tuple[list[list[Any]], dict[tuple[int
 
 
 def refresh_book(book: Any) -> list[str]:
-    """Refresh the open workbook in Excel; returns the report lines (also shown in the status bar)."""
-    path = Path(book.fullname)
-    book.save()
+    """Refresh the open workbook in Excel; returns the report lines (also shown in the status bar).
+
+    The same path as xlwings Lite's "Refresh exposure" (:func:`refresh_open_book`): the open book's
+    values in, the cells written through the object model; then the book is saved.
+    """
     try:
-        data = read_checked_bytes(path)
-        new, report = build_refreshed(data)
-    except (WorkbookFileError, RefreshError) as exc:  # one line in the status bar, no traceback
-        line = f"error: {path.name}: {exc}"
-        _status(book, "hipaa-xl " + line)
-        return [line]
-    except Exception as exc:
-        line = f"error: {path.name}: cannot be refreshed ({type(exc).__name__}: {exc})"
-        _status(book, "hipaa-xl " + line)
-        return [line]
-    lines = report.lines()
-    if report.changed:
-        pkg = package_from_bytes(new)
-        book_package = pkg
-        names = [s.name for s in sheets(book_package)]
-        for name in (C.EXPOSURE_SHEET, C.SUMMARY_SHEET):
-            if name not in names:
-                continue
-            grid, fmt = sheet_grid(book_package, name)
-            sht = book.sheets[name]
-            api = getattr(sht, "api", None)
-            if api is not None and hasattr(api, "Unprotect"):
-                api.Unprotect()
-            sht.clear()
-            sht.range((1, 1)).formula = grid
-            for (r, c), code in fmt.items():
-                sht.range((r, c)).number_format = code
-            if api is not None and hasattr(api, "Protect"):
-                api.Protect()
-        book.save()
+        foreign = _foreign_objects_on_disk(book)
+        if foreign:
+            lines = [f"error: refresh rebuilds the Exposure, Summary and Deadlines sheets and would delete what a user put "
+                     f"there ({'; '.join(foreign)}); move it to another sheet, then run Refresh again"]
+        else:
+            lines = refresh_open_book(book)
+    except Exception as exc:  # one line in the status bar, no traceback
+        lines = [f"error: cannot be refreshed ({type(exc).__name__}: {exc})"]
+    if lines[0].startswith("error: "):
+        _status(book, "hipaa-xl " + lines[0])
+        return lines[:1]
+    book.save()
     _status(book, "hipaa-xl: " + lines[0])
     return lines
+
+
+def _foreign_objects_on_disk(book: Any) -> list[str]:
+    """What a user put on the generated sheets (pictures, charts, comments, ...), read from the saved
+    file: the object model cannot list all of them, and the refresh would clear them with the sheet."""
+    path = Path(str(getattr(book, "fullname", "")))
+    if not path.is_file():
+        return []
+    book.save()
+    pkg = package_from_bytes(read_checked_bytes(path))
+    return foreign_objects(pkg, (C.SUMMARY_SHEET, C.EXPOSURE_SHEET, C.DEADLINES_SHEET),
+                           {C.SUMMARY_SHEET: C.SUMMARY_TABLE, C.DEADLINES_SHEET: C.DEADLINES_TABLE})
 
 
 def _status(book: Any, text: str) -> None:

@@ -32,8 +32,8 @@ from hipaa_xl.workbook.cell_styles import (
     VALUE_DATE,
     WARNING,
 )
-from hipaa_xl.workbook.sheetxml import Formula, PageSetup, SheetWriter, column_letter, excel_string, ref
-from hipaa_xl.workbook.styles import Dxf, StyleBook
+from hipaa_xl.workbook.sheetxml import Formula, PageSetup, SheetWriter, StyleSink, column_letter, excel_string, ref
+from hipaa_xl.workbook.styles import Dxf
 
 DEADLINES_HEADER_ROW = 6
 NOT_REQUIRED = "not required"
@@ -105,7 +105,7 @@ def status_formula(done: str | None, due: str, days_left: str) -> str:
 
 
 def deadlines_sheet(
-    styles: StyleBook,
+    styles: StyleSink,
     page: PageSetup,
     items: list[MatterDeadline],
     columns: dict[str, int] | None,

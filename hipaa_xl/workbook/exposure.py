@@ -23,8 +23,8 @@ from hipaa_xl.law.loader import load_rules
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook.cell_styles import CENTER, CHECK, DATE, HEADER, INT, MONEY, RED, SUBTITLE, TEXT, TEXT_WRAP, TITLE
 from hipaa_xl.workbook.layout import ExposureLine, Layout
-from hipaa_xl.workbook.sheetxml import CellValue, Formula, PageSetup, SheetWriter, column_letter, ref
-from hipaa_xl.workbook.styles import Style, StyleBook
+from hipaa_xl.workbook.sheetxml import CellValue, Formula, PageSetup, SheetWriter, StyleSink, column_letter, ref
+from hipaa_xl.workbook.styles import Style
 
 EXPOSURE_HEADER_ROW = 4
 OUT_OF_DATE = "Layout out of date - run Refresh"
@@ -351,7 +351,7 @@ def _exposure_row(ws: SheetWriter, line: ExposureLine, ctx: Context) -> None:
 
 
 def exposure_sheet(
-    styles: StyleBook, layout: Layout, ctx: Context, page: PageSetup
+    styles: StyleSink, layout: Layout, ctx: Context, page: PageSetup
 ) -> SheetWriter:
     """The Exposure sheet: a row per incident x year x regime segment, formulas only."""
     ws = SheetWriter(styles, page=page, tab_color="FF7F7F7F")

@@ -2,7 +2,9 @@
 
 Incidents columns are found by their header text, so a user may reorder them or add columns of their
 own. A cell that cannot be read as its column's kind makes its row invalid, with the sheet, row and
-reason (issue 5); the other rows go on.
+reason (issue 5); the other rows go on. Two readers share these rules: ``read_inputs`` reads the
+package (openpyxl, for ``hipaa-xl refresh``) and ``inputs_from_values`` takes the cell values an open
+workbook gives through Excel's object model (the Refresh button and xlwings Lite's script).
 """
 
 from __future__ import annotations
@@ -10,19 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-from openpyxl import load_workbook
+from typing import TYPE_CHECKING, Any
 
 from hipaa_xl import cells
 from hipaa_xl.engine import Incident
 from hipaa_xl.engine.matter_deadlines import MatterEvent, event_kind
 from hipaa_xl.errors import HipaaInputError, InvalidValue, WorkbookError
 from hipaa_xl.ooxml.a1 import cell_address, split_sheet_ref
-from hipaa_xl.ooxml.opc import NS_MAIN, defined_names, read_rels, resolve_target, sheets
 from hipaa_xl.workbook import columns as C
-from hipaa_xl.xlsxio import Package, parse_xml
+
+if TYPE_CHECKING:  # the package reader needs lxml and openpyxl; the object-model reader neither
+    from hipaa_xl.xlsxio import Package
 
 _HEADER_SEARCH_ROWS = 30
 
@@ -219,9 +221,10 @@ def parse_matter_row(values: dict[str, Any], row: int) -> MatterRow:
         return MatterRow(row, None, f"a cell holds the error {exc.text}")
 
 
-def _read_matter(ws: Any) -> MatterTable | None:
+def _read_matter(rows_iter: Iterable[Sequence[Any]]) -> MatterTable | None:
+    all_rows = list(rows_iter)
     wanted = {_norm(c.header): c.field for c in C.MATTER_COLUMNS}
-    for r_index, row in enumerate(ws.iter_rows(min_row=1, max_row=_HEADER_SEARCH_ROWS, values_only=True), 1):
+    for r_index, row in enumerate(all_rows[:_HEADER_SEARCH_ROWS], 1):
         found: dict[str, int] = {}
         for i, v in enumerate(row, start=1):
             f = wanted.get(_norm(v))
@@ -229,9 +232,7 @@ def _read_matter(ws: Any) -> MatterTable | None:
                 found[f] = i
         if "event" in found and "date" in found:
             rows: list[MatterRow] = []
-            for r, values_row in enumerate(
-                ws.iter_rows(min_row=r_index + 1, max_col=max(found.values()), values_only=True), start=r_index + 1
-            ):
+            for r, values_row in enumerate(all_rows[r_index:], start=r_index + 1):
                 values = {f: values_row[c - 1] if c - 1 < len(values_row) else None for f, c in found.items()}
                 if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
                     continue
@@ -242,51 +243,87 @@ def _read_matter(ws: Any) -> MatterTable | None:
 
 def read_inputs(data: bytes, pkg: Package) -> Inputs:
     """Read Incidents, Settings and the old Summary's Chosen cells from the workbook bytes."""
-    names = {(k[0].casefold(), k[1]): v for k, v in defined_names(pkg).items()}
+    from openpyxl import load_workbook
+
+    from hipaa_xl.ooxml.opc import defined_names, sheets
+
+    names = {k[0]: v for k, v in defined_names(pkg).items() if k[1] is None}
     sheet_names = [s.name for s in sheets(pkg)]
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    try:
+        _check_sheets_and_names(sheet_names, names)
+
+        def rows_of(sheet: str, max_col: int | None = None) -> Iterable[Sequence[Any]]:
+            ws = wb[sheet]
+            if sheet == C.INCIDENTS_SHEET:
+                ws.reset_dimensions()  # read every row present, not only those a stale <dimension> admits
+            rows: Iterable[Sequence[Any]] = ws.iter_rows(values_only=True, max_col=max_col)
+            return rows
+
+        def cell_at(sheet: str, r: int, c: int) -> Any:
+            return wb[sheet].cell(row=r, column=c).value if sheet in wb.sheetnames else None
+
+        inputs = inputs_from_values(rows_of, cell_at, sheet_names, names)
+    finally:
+        wb.close()
+    inputs.as_of_formula = _cell_formula(pkg, inputs.as_of_cell)
+    inputs.warnings = _below_the_table(pkg, inputs.rows)
+    return inputs
+
+
+def _check_sheets_and_names(sheet_names: Sequence[str], names: dict[str, str]) -> None:
+    folded = {n.casefold() for n in names}
     for required in (C.INCIDENTS_SHEET, C.SETTINGS_SHEET):
         if required not in sheet_names:
             raise LayoutError(f"the workbook has no {required!r} sheet (run 'hipaa-xl new' to see the layout)")
     for required in (C.NAME_SCHEDULE, C.NAME_AS_OF):
-        if (required.casefold(), None) not in names:
+        if required.casefold() not in folded:
             raise LayoutError(f"the workbook has no defined name {required!r} (Settings)")
-    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
-    try:
-        ws = wb[C.INCIDENTS_SHEET]
-        ws.reset_dimensions()  # read every row present, not only those a stale <dimension> admits
-        header_row, columns = _find_header(ws)
-        rows: list[IncidentRow] = []
-        for r_index, row in enumerate(
-            ws.iter_rows(min_row=header_row + 1, max_col=max(columns.values()), values_only=True),
-            start=header_row + 1,
-        ):
-            values = {f: row[c - 1] if c - 1 < len(row) else None for f, c in columns.items()}
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
-                continue
-            rows.append(parse_incident(values, r_index))
-        warnings = _below_the_table(pkg, rows)
 
-        def cell_value(name: str) -> tuple[tuple[str, int, int], Any]:
-            sheet, r, c = split_ref(names[(name.casefold(), None)])
-            return (sheet, r, c), wb[sheet].cell(row=r, column=c).value if sheet in wb.sheetnames else None
 
-        _, schedule = cell_value(C.NAME_SCHEDULE)
-        as_of_cell, as_of_value = cell_value(C.NAME_AS_OF)
-        matter = {}
-        for key, name in (("matter_name", C.NAME_MATTER), ("client", C.NAME_CLIENT),
-                          ("matter_number", C.NAME_MATTER_NUMBER), ("prepared_by", C.NAME_PREPARED_BY)):
-            if (name.casefold(), None) in names:
-                try:
-                    matter[key] = _text(cell_value(name)[1])
-                except LayoutError:
-                    matter[key] = ""
-        chosen = _read_chosen(wb) if C.SUMMARY_SHEET in wb.sheetnames else {}
-        matter_table = _read_matter(wb[C.MATTER_SHEET]) if C.MATTER_SHEET in wb.sheetnames else None
-        has_commenced = (C.NAME_COMMENCED.casefold(), None) in names
-        commenced_value = cell_value(C.NAME_COMMENCED)[1] if has_commenced else None
-        general_forms = _read_general_forms(wb) if C.REQUIREMENTS_SHEET in wb.sheetnames else {}
-    finally:
-        wb.close()
+RowsOf = Callable[[str, "int | None"], Iterable[Sequence[Any]]]
+"""The rows of values of a sheet from row 1 (at most ``max_col`` columns when given)."""
+CellAt = Callable[[str, int, int], Any]
+"""The value of one cell: sheet, row, column (1-based)."""
+
+
+def inputs_from_values(rows_of: RowsOf, cell_at: CellAt, sheet_names: Sequence[str], names: dict[str, str],
+                       as_of_formula: str | None = None) -> Inputs:
+    """Incidents, Settings and Chosen from cell values; ``names`` maps each workbook-level defined name to
+    what it refers to (``Settings!$B$5``); ``as_of_formula`` is the formula in the AsOf cell, if any."""
+    _check_sheets_and_names(sheet_names, names)
+    folded = {k.casefold(): v for k, v in names.items()}
+    header_row, columns = _find_header(rows_of(C.INCIDENTS_SHEET, None))
+    rows: list[IncidentRow] = []
+    width = max(columns.values())
+    for r_index, row in enumerate(rows_of(C.INCIDENTS_SHEET, width), start=1):
+        if r_index <= header_row:
+            continue
+        values = {f: row[c - 1] if c - 1 < len(row) else None for f, c in columns.items()}
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+            continue
+        rows.append(parse_incident(values, r_index))
+
+    def cell_value(name: str) -> tuple[tuple[str, int, int], Any]:
+        sheet, r, c = split_ref(folded[name.casefold()].lstrip("="))
+        return (sheet, r, c), cell_at(sheet, r, c) if sheet in sheet_names else None
+
+    _, schedule = cell_value(C.NAME_SCHEDULE)
+    as_of_cell, as_of_value = cell_value(C.NAME_AS_OF)
+    matter = {}
+    for key, name in (("matter_name", C.NAME_MATTER), ("client", C.NAME_CLIENT),
+                      ("matter_number", C.NAME_MATTER_NUMBER), ("prepared_by", C.NAME_PREPARED_BY)):
+        if name.casefold() in folded:
+            try:
+                matter[key] = _text(cell_value(name)[1])
+            except LayoutError:
+                matter[key] = ""
+    chosen = _read_chosen(rows_of(C.SUMMARY_SHEET, None)) if C.SUMMARY_SHEET in sheet_names else {}
+    has_commenced = C.NAME_COMMENCED.casefold() in folded
+    commenced_value = cell_value(C.NAME_COMMENCED)[1] if has_commenced else None
+    general_forms = (_read_general_forms(rows_of(C.REQUIREMENTS_SHEET, None))
+                     if C.REQUIREMENTS_SHEET in sheet_names else {})
+    matter_table = _read_matter(rows_of(C.MATTER_SHEET, None)) if C.MATTER_SHEET in sheet_names else None
     as_of_date = None
     try:
         as_of_date = _to_date(as_of_value, "as-of date")
@@ -305,11 +342,10 @@ def read_inputs(data: bytes, pkg: Package) -> Inputs:
         rows=rows,
         schedule=_text(schedule) or C.DEFAULT_WORKBOOK_SCHEDULE,
         as_of_cell=as_of_cell,
-        as_of_formula=_cell_formula(pkg, as_of_cell),
+        as_of_formula=as_of_formula,
         as_of_value=as_of_date,
         matter=matter,
         chosen=chosen,
-        warnings=warnings,
         matter_table=matter_table,
         commenced=commenced,
         has_commenced=has_commenced,
@@ -337,6 +373,9 @@ def _below_the_table(pkg: Package, rows: list[IncidentRow]) -> list[str]:
 
 def _table_rows(pkg: Package) -> tuple[int, int] | None:
     """First and last row of the Incidents table, read from its table part."""
+    from hipaa_xl.ooxml.opc import read_rels, resolve_target, sheets
+    from hipaa_xl.xlsxio import parse_xml
+
     entry = next((s for s in sheets(pkg) if s.name == C.INCIDENTS_SHEET), None)
     if entry is None:
         return None
@@ -353,12 +392,13 @@ def _table_rows(pkg: Package) -> tuple[int, int] | None:
     return None
 
 
-def _read_general_forms(wb: Any) -> dict[str, str]:
+def _read_general_forms(rows: Iterable[Sequence[Any]]) -> dict[str, str]:
     """Requirement -> its "More general form" on the Requirements sheet (found by header text)."""
-    ws = wb[C.REQUIREMENTS_SHEET]
     out: dict[str, str] = {}
     cols: tuple[int, int] | None = None
-    for row in ws.iter_rows(max_row=5000, values_only=True):
+    for r_index, row in enumerate(rows, 1):
+        if r_index > 5000:
+            break
         if cols is None:
             normed = [_norm(v) for v in row]
             general = next((i for i, n in enumerate(normed) if n.startswith("more general form")), None)
@@ -372,9 +412,11 @@ def _read_general_forms(wb: Any) -> dict[str, str]:
     return out
 
 
-def _find_header(ws: Any) -> tuple[int, dict[str, int]]:
+def _find_header(rows: Iterable[Sequence[Any]]) -> tuple[int, dict[str, int]]:
     wanted = {_norm(c.header): c.field for c in C.INCIDENT_COLUMNS}
-    for r_index, row in enumerate(ws.iter_rows(min_row=1, max_row=_HEADER_SEARCH_ROWS, values_only=True), 1):
+    for r_index, row in enumerate(rows, 1):
+        if r_index > _HEADER_SEARCH_ROWS:
+            break
         found = {wanted[_norm(v)]: i for i, v in enumerate(row, start=1) if _norm(v) in wanted}
         if "id" in found and "entity" in found and "requirement" in found:
             missing = [c.header for c in C.INCIDENT_COLUMNS if c.field not in found and c.field in
@@ -385,12 +427,11 @@ def _find_header(ws: Any) -> tuple[int, dict[str, int]]:
     raise LayoutError("Incidents: no header row with ID, Entity and Requirement in the first 30 rows")
 
 
-def _read_chosen(wb: Any) -> dict[tuple[str, str, int], Any]:
+def _read_chosen(rows: Iterable[Sequence[Any]]) -> dict[tuple[str, str, int], Any]:
     """The lawyer's Chosen amounts on the old Summary, by (entity key, requirement key, year)."""
-    ws = wb[C.SUMMARY_SHEET]
     out: dict[tuple[str, str, int], Any] = {}
     cols: dict[str, int] | None = None
-    for row in ws.iter_rows(values_only=True):
+    for row in rows:
         if cols is None:
             normed = [_norm(v) for v in row]
             if "chosen" in normed and "entity" in normed and "year" in normed:
@@ -408,6 +449,9 @@ def _read_chosen(wb: Any) -> dict[tuple[str, str, int], Any]:
 
 def _cell_formula(pkg: Package, where: tuple[str, int, int]) -> str | None:
     """The formula in a cell, read from the sheet XML (openpyxl's data_only view hides it)."""
+    from hipaa_xl.ooxml.opc import NS_MAIN, sheets
+    from hipaa_xl.xlsxio import parse_xml
+
     sheet, r, c = where
     entry = next((s for s in sheets(pkg) if s.name == sheet), None)
     if entry is None or entry.part not in pkg:

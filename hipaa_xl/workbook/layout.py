@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from hipaa_xl import excel_dates
 from hipaa_xl.engine import Aggregation
 from hipaa_xl.engine.incidents import ExposureRow, GroupTotal, group_key
 from hipaa_xl.law.loader import load_rules, load_series
@@ -236,8 +237,12 @@ def _as_text(value: object) -> str:
 
 
 def _year(value: object) -> int | None:
+    """The year of a cell's date: a date, ISO text, or an Excel serial number (what xlwings Lite reads)."""
     if isinstance(value, dt.date):
         return value.year
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        day = excel_dates.serial_to_date(value)
+        return None if day is None else day.year
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value.strip()[:10]).year

@@ -63,8 +63,18 @@ def new_workbook_bytes(as_of: dt.date | None = None, example: bool = False) -> t
     return _deterministic(out), report
 
 
-def new_workbook(path: Path, as_of: dt.date | None = None, example: bool = False, force: bool = False) -> RefreshReport:
-    """Write a fresh template (or the example) to ``path``; an existing file needs ``force``."""
+def new_workbook(
+    path: Path,
+    as_of: dt.date | None = None,
+    example: bool = False,
+    force: bool = False,
+    lite: bool = False,
+    pin: str | None = None,
+) -> RefreshReport:
+    """Write a fresh template (or the example) to ``path``; an existing file needs ``force``.
+
+    ``lite`` binds it to xlwings Lite (the runtime in ``main.py``, or the published ``pin`` version).
+    """
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise WorkbookFileError(f"{path.name}: the template is written as .xlsx (or .xlsm)")
     if path.exists() and not force:
@@ -74,5 +84,10 @@ def new_workbook(path: Path, as_of: dt.date | None = None, example: bool = False
     if path.exists():
         check_workbook_path(path, for_writing=True)
     data, report = new_workbook_bytes(as_of, example)
-    write_package_atomic(path, package_from_bytes(data), backup=path.exists())
+    pkg = package_from_bytes(data)
+    if lite or pin is not None:
+        from hipaa_xl.lite.files import bind_package
+
+        bind_package(pkg, pin)
+    write_package_atomic(path, pkg, backup=path.exists())
     return report

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hipaa_xl.engine.scenarios import WEIGHTED_LABEL, Figures, ScenarioResult, ScenarioSet
+from hipaa_xl.excel_numbers import number_to_text
 from hipaa_xl.ooxml.a1 import quote_sheet
-from hipaa_xl.recalc.values import number_to_text
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook import styles as S
 from hipaa_xl.workbook.cell_styles import GREEN, HEADER, MONEY, NOTE, RED, SECTION, STATUS, TEXT, TEXT_WRAP

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from typing import Any
-
-from openpyxl import load_workbook
-from openpyxl.utils.cell import range_boundaries
+from typing import TYPE_CHECKING, Any
 
 from hipaa_xl.engine.scenarios import CHANGEABLE_FIELDS, EXCLUDED, ChangeInput, ScenarioInput
-from hipaa_xl.ooxml.opc import REL_TABLE, read_rels, resolve_target, sheets
 from hipaa_xl.workbook import columns as C
-from hipaa_xl.xlsxio import Package, parse_xml
+
+if TYPE_CHECKING:  # the package reader needs lxml and openpyxl; the object-model reader neither
+    from hipaa_xl.xlsxio import Package
 
 SCENARIOS_SHEET = "Scenarios"
 SCENARIOS_TABLE = "Scenarios"
@@ -75,6 +73,11 @@ def _norm(value: object) -> str:
 
 def _tables(pkg: Package, sheet_part: str) -> dict[str, tuple[int, int, int, int]]:
     """The sheet's tables by name (case-folded): (min_col, min_row, max_col, max_row)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    from hipaa_xl.ooxml.opc import REL_TABLE, read_rels, resolve_target
+    from hipaa_xl.xlsxio import parse_xml
+
     out = {}
     for rel in read_rels(pkg, sheet_part):
         if rel.type != REL_TABLE or rel.external:
@@ -95,17 +98,43 @@ def _tables(pkg: Package, sheet_part: str) -> dict[str, tuple[int, int, int, int
 
 def read_scenarios(data: bytes, pkg: Package) -> ScenarioTables | None:
     """Both tables of the Scenarios sheet; None when the workbook has no such sheet (made before it)."""
+    from openpyxl import load_workbook
+
+    from hipaa_xl.ooxml.opc import sheets
+
     entry = next((s for s in sheets(pkg) if s.name == SCENARIOS_SHEET), None)
     if entry is None or entry.part not in pkg:
         return None
     found = _tables(pkg, entry.part)
-    out = ScenarioTables(SCENARIOS_SHEET, [], [], None, None)
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     try:
         ws = wb[SCENARIOS_SHEET]
         grid = [list(row) for row in ws.iter_rows(values_only=True)]
     finally:
         wb.close()
+    return tables_from_grid(grid, found)
+
+
+def scenarios_from_values(grid: list[list[Any]]) -> ScenarioTables:
+    """Both tables from the Scenarios sheet's values (the object model of an open book), each found by
+    its header row: the headers in order, the table running from there to the last row."""
+    found: dict[str, tuple[int, int, int, int]] = {}
+    for table, headers in ((SCENARIOS_TABLE, SCENARIO_HEADERS), (CHANGES_TABLE, CHANGE_HEADERS)):
+        wanted = [_norm(h) for h in headers]
+        for r, row in enumerate(grid, start=1):
+            normed = [_norm(v) for v in row]
+            for c in range(len(normed) - len(wanted) + 1):
+                if normed[c:c + len(wanted)] == wanted:
+                    found[table.casefold()] = (c + 1, r, c + len(wanted), len(grid))
+                    break
+            if table.casefold() in found:
+                break
+    return tables_from_grid(grid, found)
+
+
+def tables_from_grid(grid: list[list[Any]], found: dict[str, tuple[int, int, int, int]]) -> ScenarioTables:
+    """Both tables read from the sheet's values, given each table's bounds."""
+    out = ScenarioTables(SCENARIOS_SHEET, [], [], None, None)
     for table, headers, keys in ((SCENARIOS_TABLE, SCENARIO_HEADERS, _SCENARIO_KEYS),
                                  (CHANGES_TABLE, CHANGE_HEADERS, _CHANGE_KEYS)):
         bounds = found.get(table.casefold())
@@ -155,4 +184,6 @@ __all__ = [
     "TableBlock",
     "field_choices",
     "read_scenarios",
+    "scenarios_from_values",
+    "tables_from_grid",
 ]

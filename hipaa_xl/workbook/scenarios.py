@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from hipaa_xl.engine import Aggregation
 from hipaa_xl.engine.incidents import InvalidIncident
@@ -21,7 +22,9 @@ from hipaa_xl.workbook.scenario_summary import Snapshot
 from hipaa_xl.workbook.scenario_tables import ScenarioTables, read_scenarios
 from hipaa_xl.workbook.sheetxml import ref
 from hipaa_xl.workbook.summary import SC, SUMMARY_HEADER_ROW
-from hipaa_xl.xlsxio import Package
+
+if TYPE_CHECKING:
+    from hipaa_xl.xlsxio import Package
 
 _COMPARED_FIELDS = ("id", "entity", "requirement", *CHANGEABLE_FIELDS)
 """The Incidents cells a scenario's figures depend on beyond the base's own figures."""
@@ -61,7 +64,14 @@ def price_workbook_scenarios(
 ) -> WorkbookScenarios:
     """The Scenarios sheet read and every scenario priced beside the base (``commenced``: the date
     the action commenced, as refresh resolved it from Settings)."""
-    tables = read_scenarios(data, pkg)
+    return price_scenarios(read_scenarios(data, pkg), inputs, schedule, as_of, base, commenced)
+
+
+def price_scenarios(
+    tables: ScenarioTables | None, inputs: Inputs, schedule: str, as_of: dt.date, base: Aggregation | None = None,
+    commenced: dt.date | None = None,
+) -> WorkbookScenarios:
+    """The scenario tables as read (from the package or an open book) priced beside the base."""
     if tables is None:
         return WorkbookScenarios(None, None)
     incidents = [ir.incident for ir in inputs.rows if ir.incident is not None]
@@ -155,5 +165,5 @@ def scenarios_of_file(path: str | os.PathLike[str], as_of: dt.date | None = None
     return FileScenarios(found, schedule, day, source)
 
 
-__all__ = ["FileScenarios", "WorkbookScenarios", "price_workbook_scenarios", "scenarios_of_file", "snapshot",
-           "unpriced"]
+__all__ = ["FileScenarios", "WorkbookScenarios", "price_scenarios", "price_workbook_scenarios", "scenarios_of_file",
+           "snapshot", "unpriced"]

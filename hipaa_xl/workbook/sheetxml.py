@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 from xml.sax.saxutils import escape
 
 from hipaa_xl.excel_dates import date_to_serial
 from hipaa_xl.ooxml.a1 import column_letters
-from hipaa_xl.ooxml.opc import NS_MAIN, NS_R
-from hipaa_xl.workbook.styles import Dxf, Style, StyleBook
+from hipaa_xl.ooxml.names import NS_MAIN, NS_R
+from hipaa_xl.workbook.styles import Dxf, Style
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ATTR = {'"': "&quot;"}
@@ -56,6 +57,14 @@ def column_letter(col: int) -> str:
     return column_letters(col)
 
 
+class StyleSink(Protocol):
+    """Where a sheet's styles go: ``StyleBook`` (styles.xml) or ``StyleList`` (the object model)."""
+
+    def xf(self, s: Style) -> int: ...
+
+    def dxf(self, d: Dxf) -> int: ...
+
+
 def ref(row: int, col: int, absolute: bool = False) -> str:
     """A1 reference of (row, col), 1-based."""
     letter = column_letter(col)
@@ -76,7 +85,7 @@ class PageSetup:
 class SheetWriter:
     """Cells, columns and sheet features of one generated worksheet."""
 
-    styles: StyleBook
+    styles: StyleSink
     rows: dict[int, dict[int, tuple[CellValue, int | None]]] = field(default_factory=dict)
     widths: dict[int, tuple[float, bool]] = field(default_factory=dict)
     row_heights: dict[int, float] = field(default_factory=dict)

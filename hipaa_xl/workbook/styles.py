@@ -7,11 +7,13 @@ reused, so refreshing twice appends nothing) and every existing index keeps its 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from lxml import etree
+if TYPE_CHECKING:  # lxml is imported where styles.xml is edited, so that Style and StyleList need no lxml
+    from lxml import etree
 
-from hipaa_xl.ooxml.opc import NS_MAIN
+from hipaa_xl.ooxml.names import NS_MAIN
 
 NS = NS_MAIN
 _N = f"{{{NS}}}"
@@ -103,10 +105,14 @@ def _dxf_xml(d: Dxf) -> str:
 
 
 def _parse(fragment: str) -> etree._Element:
+    from lxml import etree
+
     return etree.fromstring(f'<x xmlns="{NS}">{fragment}</x>')[0]
 
 
 def _canon(el: etree._Element) -> bytes:
+    from lxml import etree
+
     return etree.tostring(el, method="c14n")
 
 
@@ -114,6 +120,8 @@ class StyleBook:
     """``styles.xml`` opened for appending: ``xf(style)`` and ``dxf(d)`` return indices to use."""
 
     def __init__(self, styles_xml: bytes) -> None:
+        from lxml import etree
+
         parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
         self.root = etree.fromstring(styles_xml, parser)
         self.changed = False
@@ -121,6 +129,8 @@ class StyleBook:
         self._dxf_cache: dict[Dxf, int] = {}
 
     def _section(self, name: str) -> etree._Element:
+        from lxml import etree
+
         found = self.root.find(_N + name)
         if found is not None:
             return found
@@ -148,6 +158,8 @@ class StyleBook:
         return len(sec) - 1
 
     def _num_fmt(self, code: str) -> int:
+        from lxml import etree
+
         if code in _BUILTIN_FORMATS:
             return _BUILTIN_FORMATS[code]
         sec = self._section("numFmts")
@@ -200,4 +212,27 @@ class StyleBook:
 
     def to_bytes(self) -> bytes:
         """The styles part, serialised."""
+        from lxml import etree
+
         return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+@dataclass
+class StyleList:
+    """The styles of generated cells kept as :class:`Style` objects (no styles.xml): what a writer
+    through Excel's object model needs (the refresh of an open workbook, in xlwings or xlwings Lite)."""
+
+    styles: list[Style] = field(default_factory=list)
+    dxfs: list[Dxf] = field(default_factory=list)
+
+    def xf(self, s: Style) -> int:
+        """The index of ``s`` in :attr:`styles`."""
+        if s not in self.styles:
+            self.styles.append(s)
+        return self.styles.index(s)
+
+    def dxf(self, d: Dxf) -> int:
+        """The index of ``d`` in :attr:`dxfs`."""
+        if d not in self.dxfs:
+            self.dxfs.append(d)
+        return self.dxfs.index(d)

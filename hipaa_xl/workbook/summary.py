@@ -44,8 +44,8 @@ from hipaa_xl.workbook.cell_styles import (
 from hipaa_xl.workbook.deadlines_sheet import upcoming_block
 from hipaa_xl.workbook.exposure import OUT_OF_DATE, UP_TO_DATE, XC, Context
 from hipaa_xl.workbook.layout import Layout, SummaryGroup
-from hipaa_xl.workbook.sheetxml import Formula, PageSetup, SheetWriter, ref
-from hipaa_xl.workbook.styles import Style, StyleBook
+from hipaa_xl.workbook.sheetxml import Formula, PageSetup, SheetWriter, StyleSink, ref
+from hipaa_xl.workbook.styles import Style
 
 SUMMARY_HEADER_ROW = 7
 SUMMARY_ROWS_BEFORE_CHART = 18
@@ -112,7 +112,7 @@ class SummaryResult:
 
 
 def summary_sheet(
-    styles: StyleBook,
+    styles: StyleSink,
     layout: Layout,
     ctx: Context,
     page: PageSetup,

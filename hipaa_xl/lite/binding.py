@@ -1,0 +1,238 @@
+"""The xlwings Lite binding of a workbook: the Office add-in parts that carry main.py and requirements.txt.
+
+A task-pane add-in saved in a workbook (Office Open XML web extensions, [MS-OWEXML]) is four things:
+a package relationship to ``xl/webextensions/taskpanes.xml``, that part naming the add-in's pane, a
+``webextension1.xml`` naming the add-in by its store id (``WA200008175`` is xlwings Lite) with one
+``we:property`` per setting, and two content-type overrides. Lite keeps ``main.py`` and
+``requirements.txt`` there, each as the JSON text of the string with every "/" written "\\/". These
+functions edit those parts only, on an xlsxio Package; every other part keeps its bytes, and binding
+a bound workbook to the same code changes nothing (no part is rewritten).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass
+
+from lxml import etree
+
+from hipaa_xl.ooxml.opc import NS_PKG_REL, NS_R, read_rels, rels_name, resolve_target, to_xml, workbook_part
+from hipaa_xl.xlsxio import Package, parse_xml
+
+REL_TASKPANES = "http://schemas.microsoft.com/office/2011/relationships/webextensiontaskpanes"
+REL_WEBEXTENSION = "http://schemas.microsoft.com/office/2011/relationships/webextension"
+CT_TASKPANES = "application/vnd.ms-office.webextensiontaskpanes+xml"
+CT_WEBEXTENSION = "application/vnd.ms-office.webextension+xml"
+NS_WETP = "http://schemas.microsoft.com/office/webextensions/taskpanes/2010/11"
+NS_WE = "http://schemas.microsoft.com/office/webextensions/webextension/2010/11"
+TASKPANES_PART = "xl/webextensions/taskpanes.xml"
+WEBEXTENSION_PART = "xl/webextensions/webextension1.xml"
+LITE_STORE_ID = "WA200008175"
+"""xlwings Lite's id in Microsoft's add-in store."""
+MAIN_PY = "main.py"
+REQUIREMENTS_TXT = "requirements.txt"
+_GUID_NAMESPACE = uuid.UUID("3f0c8a52-5b7e-4a39-9d0e-6c1d2f4b8a10")
+
+
+class BindingError(ValueError):
+    """A binding that cannot be read or written; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A Lite binding as found in a package: its parts and its settings, decoded."""
+
+    taskpanes_part: str
+    webextension_part: str
+    properties: dict[str, str]
+
+
+def encode_value(text: str) -> str:
+    """A setting's value as Lite writes it: JSON text of the string, every "/" as "\\/", non-ASCII raw."""
+    return json.dumps(text, ensure_ascii=False).replace("/", "\\/")
+
+
+def decode_value(value: str) -> str:
+    """The string a setting's value holds; :class:`BindingError` when it is not JSON text of a string."""
+    try:
+        text = json.loads(value)
+    except ValueError as exc:
+        raise BindingError(f"a Lite setting is not JSON text ({exc})") from None
+    if not isinstance(text, str):
+        raise BindingError("a Lite setting is not a JSON string")
+    return text
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def webextension_xml(guid: str, properties: dict[str, str]) -> bytes:
+    """``webextension1.xml`` naming xlwings Lite, with the given settings (values as text)."""
+    props = "".join(f'<we:property name="{_attr(k)}" value="{_attr(encode_value(v))}"/>' for k, v in properties.items())
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<we:webextension xmlns:we="{NS_WE}" id="{guid}">'
+        f'<we:reference id="{LITE_STORE_ID.lower()}" version="1.0.0.0" store="en-US" storeType="OMEX"/>'
+        f'<we:alternateReferences><we:reference id="{LITE_STORE_ID}" version="1.0.0.0" store="{LITE_STORE_ID}" '
+        'storeType="OMEX"/></we:alternateReferences>'
+        f"<we:properties>{props}</we:properties><we:bindings/>"
+        f'<we:snapshot xmlns:r="{NS_R}"/></we:webextension>'
+    ).encode()
+
+
+def taskpanes_xml() -> bytes:
+    """``taskpanes.xml``: Lite's pane docked right, opened when the file opens."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<wetp:taskpanes xmlns:wetp="{NS_WETP}"><wetp:taskpane dockstate="right" visibility="1" width="350" '
+        f'row="2"><wetp:webextensionref xmlns:r="{NS_R}" r:id="rId1"/></wetp:taskpane></wetp:taskpanes>'
+    ).encode()
+
+
+def _taskpanes_rels() -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Relationships xmlns="{NS_PKG_REL}"><Relationship Id="rId1" Type="{REL_WEBEXTENSION}" '
+        'Target="webextension1.xml"/></Relationships>'
+    ).encode()
+
+
+def _taskpanes_parts(pkg: Package) -> list[str]:
+    return [resolve_target("", r.target) for r in read_rels(pkg, "") if r.type == REL_TASKPANES and not r.external]
+
+
+def find_binding(pkg: Package) -> Binding | None:
+    """The Lite binding of the package, None when it has none; :class:`BindingError` when it is damaged."""
+    panes = _taskpanes_parts(pkg)
+    if len(panes) > 1:
+        raise BindingError("the workbook has more than one task-pane relationship")
+    if not panes:
+        return None
+    panes_part = panes[0]
+    if panes_part not in pkg:
+        raise BindingError(f"the task-pane relationship points at {panes_part}, which is missing")
+    for rel in read_rels(pkg, panes_part):
+        part = resolve_target(panes_part, rel.target)
+        if rel.type != REL_WEBEXTENSION or part not in pkg:
+            continue
+        try:
+            root = parse_xml(pkg[part], part)
+        except Exception as exc:
+            raise BindingError(f"{part} is not well-formed XML ({exc})") from None
+        ids = {(el.get("id") or "").upper() for el in root.iter(f"{{{NS_WE}}}reference")}
+        if LITE_STORE_ID not in ids:
+            continue
+        props: dict[str, str] = {}
+        for el in root.iter(f"{{{NS_WE}}}property"):
+            name = el.get("name") or ""
+            if name in props:
+                raise BindingError(f"{part}: the setting {name} is there twice")
+            props[name] = decode_value(el.get("value") or "")
+        return Binding(panes_part, part, props)
+    return None
+
+
+def _guid(pkg: Package) -> str:
+    digest = hashlib.sha256(pkg.get(workbook_part(pkg), b"")).hexdigest()
+    return "{" + str(uuid.uuid5(_GUID_NAMESPACE, digest)).upper() + "}"
+
+
+def _element(tag: str, attr: str, value: str) -> re.Pattern[str]:
+    """An empty element ``<tag .../>`` whose attribute ``attr`` is ``value`` (any attribute order)."""
+    return re.compile(rf'<{tag}\b[^>]*\b{attr}="{re.escape(value)}"[^>]*/>')
+
+
+def _edit_text(pkg: Package, part: str, closing: str, add: list[str], remove: list[re.Pattern[str]]) -> None:
+    """Add elements before ``closing`` and remove matching ones, as text: the rest keeps its bytes
+    (so that ``lite remove`` gives back the exact part ``lite add`` found)."""
+    text = pkg[part].decode("utf-8")
+    for pattern in remove:
+        text = pattern.sub("", text)
+    if add:
+        at = text.rfind(closing)
+        if at < 0:
+            raise BindingError(f"{part} is damaged (no {closing})")
+        text = text[:at] + "".join(add) + text[at:]
+    pkg[part] = text.encode("utf-8")
+
+
+def _set_package_rel(pkg: Package, present: bool) -> None:
+    name = rels_name("")
+    pattern = _element("Relationship", "Type", REL_TASKPANES)
+    if not present:
+        _edit_text(pkg, name, "</Relationships>", [], [pattern])
+        return
+    ids = {r.rid for r in read_rels(pkg, "")}
+    n = 1
+    while f"rId{n}" in ids:
+        n += 1
+    rel = f'<Relationship Id="rId{n}" Type="{REL_TASKPANES}" Target="{TASKPANES_PART}"/>'
+    _edit_text(pkg, name, "</Relationships>", [rel], [pattern])
+
+
+def _set_overrides(pkg: Package, overrides: dict[str, str | None]) -> None:
+    add = [f'<Override PartName="/{part}" ContentType="{ct}"/>' for part, ct in overrides.items() if ct is not None]
+    remove = [_element("Override", "PartName", "/" + part) for part in overrides]
+    _edit_text(pkg, "[Content_Types].xml", "</Types>", add, remove)
+
+
+def bind(pkg: Package, main_py: str, requirements: str) -> bool:
+    """Bind the package to Lite with this code (or update the code of its binding); True when changed.
+
+    An existing binding keeps its id and every setting the add-in wrote itself (``pyodideVersion``,
+    ``addinVersion``, ...); only ``main.py`` and ``requirements.txt`` are set.
+    """
+    found = find_binding(pkg)
+    if found is not None:
+        if found.properties.get(MAIN_PY) == main_py and found.properties.get(REQUIREMENTS_TXT) == requirements:
+            return False
+        root = parse_xml(pkg[found.webextension_part], found.webextension_part)
+        guid = root.get("id") or _guid(pkg)
+        if pkg[found.webextension_part] == webextension_xml(guid, found.properties):  # written by us
+            merged = {**found.properties, MAIN_PY: main_py, REQUIREMENTS_TXT: requirements}
+            pkg[found.webextension_part] = webextension_xml(guid, merged)
+            return True
+        props = root.find(f"{{{NS_WE}}}properties")
+        if props is None:
+            props = etree.SubElement(root, f"{{{NS_WE}}}properties")
+            root.insert(min(2, len(root) - 1), props)
+        for key, text in ((MAIN_PY, main_py), (REQUIREMENTS_TXT, requirements)):
+            el = next((p for p in props if p.get("name") == key), None)
+            if el is None:
+                el = etree.SubElement(props, f"{{{NS_WE}}}property")
+                el.set("name", key)
+            el.set("value", encode_value(text))
+        pkg[found.webextension_part] = to_xml(root)
+        return True
+    if _taskpanes_parts(pkg):
+        raise BindingError("the workbook already carries another Office add-in's task pane; hipaa-xl leaves it alone")
+    for part in (TASKPANES_PART, WEBEXTENSION_PART, rels_name(TASKPANES_PART)):
+        if part in pkg:
+            raise BindingError(f"{part} is already there without a relationship to it (damaged workbook)")
+    pkg[TASKPANES_PART] = taskpanes_xml()
+    pkg[rels_name(TASKPANES_PART)] = _taskpanes_rels()
+    pkg[WEBEXTENSION_PART] = webextension_xml(_guid(pkg), {MAIN_PY: main_py, REQUIREMENTS_TXT: requirements})
+    _set_package_rel(pkg, True)
+    _set_overrides(pkg, {TASKPANES_PART: CT_TASKPANES, WEBEXTENSION_PART: CT_WEBEXTENSION})
+    return True
+
+
+def unbind(pkg: Package) -> bool:
+    """Remove the Lite binding (its parts, relationship and overrides); True when there was one."""
+    found = find_binding(pkg)
+    if found is None:
+        return False
+    others = [r for r in read_rels(pkg, found.taskpanes_part)
+              if resolve_target(found.taskpanes_part, r.target) != found.webextension_part]
+    if others:
+        raise BindingError("the task pane part also names another add-in; remove the binding in Excel instead")
+    for part in (found.webextension_part, rels_name(found.webextension_part), found.taskpanes_part,
+                 rels_name(found.taskpanes_part)):
+        pkg.pop(part, None)
+    _set_package_rel(pkg, False)
+    _set_overrides(pkg, {found.taskpanes_part: None, found.webextension_part: None})
+    return True

@@ -1,0 +1,197 @@
+"""``hipaa-xl lite add|remove|show|check`` on a workbook file, and ``new --lite``.
+
+Each write goes through the same package writer as ``hipaa-xl refresh`` (xlsxio: every other part
+keeps its bytes and zip entry, written atomically with a ``.bak``); a workbook already bound to the
+same code is not written at all, so the commands are idempotent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+import hipaa_xl
+from hipaa_xl.lite import binding as B
+from hipaa_xl.lite import bundle
+from hipaa_xl.ooxml.opc import read_rels, rels_name
+from hipaa_xl.xlsxio import Package, WorkbookFileError, package_from_bytes, read_checked_bytes, write_package_atomic
+
+
+class LiteOutOfDate(WorkbookFileError):
+    """The workbook's embedded code is older than, or differs from, the installed hipaa-xl."""
+
+
+def lite_code(pin: str | None = None) -> tuple[str, str]:
+    """(main.py, requirements.txt) for a new binding: the bundled runtime, or a pinned published version."""
+    if pin is None:
+        return bundle.bundled_main_py(), bundle.requirements_txt()
+    return bundle.pinned_main_py(pin), bundle.requirements_txt(pin)
+
+
+def bind_package(pkg: Package, pin: str | None = None) -> bool:
+    """Bind ``pkg`` to xlwings Lite with this hipaa-xl's code; True when something changed."""
+    main_py, requirements = lite_code(pin)
+    return B.bind(pkg, main_py, requirements)
+
+
+def _load(path: Path, for_writing: bool) -> Package:
+    return package_from_bytes(read_checked_bytes(path, for_writing=for_writing))
+
+
+def _is_hipaa_workbook(pkg: Package) -> bool:
+    from hipaa_xl.ooxml.opc import sheets
+    from hipaa_xl.workbook import columns as C
+
+    return C.INCIDENTS_SHEET in {s.name for s in sheets(pkg)}
+
+
+def add_to_file(path: Path, pin: str | None = None, backup: bool = True) -> bool:
+    """``lite add``: bind (or update) the workbook at ``path``; False when it already had this code."""
+    pkg = _load(path, for_writing=True)
+    if not _is_hipaa_workbook(pkg):
+        raise WorkbookFileError(f"{path.name}: not a hipaa-xl workbook (no Incidents sheet)")
+    try:
+        changed = bind_package(pkg, pin)
+    except B.BindingError as exc:
+        raise WorkbookFileError(f"{path.name}: {exc}") from None
+    if changed:
+        write_package_atomic(path, pkg, backup=backup)
+    return changed
+
+
+def remove_from_file(path: Path, backup: bool = True) -> bool:
+    """``lite remove``: unbind the workbook at ``path``; False when it was not bound."""
+    pkg = _load(path, for_writing=True)
+    try:
+        changed = B.unbind(pkg)
+    except B.BindingError as exc:
+        raise WorkbookFileError(f"{path.name}: {exc}") from None
+    if changed:
+        write_package_atomic(path, pkg, backup=backup)
+    return changed
+
+
+@dataclass
+class Embedded:
+    """What a bound workbook carries, for ``show`` and ``check``."""
+
+    binding: B.Binding
+    main_py: str
+    requirements: str
+    header: bundle.Header
+    modules: list[str]
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_embedded(pkg: Package) -> Embedded:
+    """The binding and its code; :class:`BindingError` / :class:`BundleError` when malformed or absent."""
+    found = B.find_binding(pkg)
+    if found is None:
+        raise B.BindingError("not bound to xlwings Lite (run `hipaa-xl lite add`)")
+    rels = [r for r in read_rels(pkg, "") if r.type == B.REL_TASKPANES]
+    if len(rels) != 1:
+        raise B.BindingError(f"{len(rels)} task-pane relationships (expected exactly one)")
+    types = pkg["[Content_Types].xml"].decode("utf-8")
+    for part in (found.taskpanes_part, found.webextension_part):
+        count = types.count(f'PartName="/{part}"')
+        if count != 1:
+            raise B.BindingError(f"the content type of {part} is declared {count} times (expected once)")
+    if rels_name(found.taskpanes_part) not in pkg:
+        raise B.BindingError(f"{found.taskpanes_part} has no relationships part")
+    main_py = found.properties.get(B.MAIN_PY)
+    requirements = found.properties.get(B.REQUIREMENTS_TXT)
+    if main_py is None:
+        raise B.BindingError("the binding holds no main.py")
+    header = bundle.read_header(main_py)
+    modules: list[str] = []
+    if header.sha256 is not None:
+        try:
+            with zipfile.ZipFile(BytesIO(bundle.embedded_zip(main_py))) as archive:
+                modules = archive.namelist()
+        except zipfile.BadZipFile as exc:
+            raise bundle.BundleError(f"main.py: the bundle is not a zip file ({exc})") from None
+        if "hipaa_xl/lite/functions.py" not in modules:
+            raise bundle.BundleError("main.py: the bundle lacks hipaa_xl/lite/functions.py")
+    return Embedded(found, main_py, requirements or "", header, modules)
+
+
+def _version(text: str) -> tuple[int, ...]:
+    out = []
+    for piece in text.split("."):
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        out.append(int(digits) if digits else 0)
+    return tuple(out)
+
+
+def show_lines(path: Path) -> list[str]:
+    """``lite show``: what the workbook carries, for an audit."""
+    pkg = _load(path, for_writing=False)
+    try:
+        emb = read_embedded(pkg)
+    except (B.BindingError, bundle.BundleError) as exc:
+        raise WorkbookFileError(f"{path.name}: {exc}") from None
+    h = emb.header
+    lines = [
+        f"{path.name}: bound to xlwings Lite (add-in {B.LITE_STORE_ID}) in {emb.binding.webextension_part}",
+        f"hipaa-xl {h.version}; law data {h.law_data}; "
+        + (f"bundle sha256 {h.sha256} ({len(emb.modules)} files)" if h.sha256 else "no bundle: pinned package"),
+        f"main.py: {len(emb.main_py):,} characters, sha256 {_sha(emb.main_py)}",
+        f"requirements.txt: {len(emb.requirements):,} characters, sha256 {_sha(emb.requirements)}",
+    ]
+    lines += [f"  {line}" for line in emb.requirements.splitlines() if line.strip()]
+    own = (B.MAIN_PY, B.REQUIREMENTS_TXT)
+    lines += [f"setting {k}: {v[:60]}" for k, v in emb.binding.properties.items() if k not in own]
+    return lines
+
+
+def extract(path: Path, folder: Path) -> list[Path]:
+    """Write the embedded main.py and requirements.txt into ``folder`` (for a review or a test)."""
+    pkg = _load(path, for_writing=False)
+    try:
+        emb = read_embedded(pkg)
+    except (B.BindingError, bundle.BundleError) as exc:
+        raise WorkbookFileError(f"{path.name}: {exc}") from None
+    if not folder.is_dir():
+        raise WorkbookFileError(f"{folder}: no such folder")
+    out = []
+    for name, text in ((B.MAIN_PY, emb.main_py), (B.REQUIREMENTS_TXT, emb.requirements)):
+        target = folder / name
+        target.write_text(text, encoding="utf-8", newline="")
+        out.append(target)
+    return out
+
+
+def check_file(path: Path) -> str:
+    """``lite check``: one line when all is well; :class:`WorkbookFileError` (one line) when the binding or the
+    embedded code is malformed, or older than (or different from) the installed hipaa-xl."""
+    pkg = _load(path, for_writing=False)
+    try:
+        emb = read_embedded(pkg)
+    except (B.BindingError, bundle.BundleError) as exc:
+        raise WorkbookFileError(f"{path.name}: {exc}") from None
+    installed = hipaa_xl.__version__
+    h = emb.header
+    if h.sha256 is None:
+        pins = [line.split("#")[0].strip() for line in emb.requirements.splitlines()
+                if line.replace(" ", "").startswith("hipaa-xl==")]
+        if len(pins) != 1:
+            raise WorkbookFileError(f"{path.name}: main.py pins hipaa-xl but requirements.txt does not name one version")
+        version = pins[0].split("==", 1)[1].strip()
+        if _version(version) < _version(installed):
+            raise LiteOutOfDate(f"{path.name}: pins hipaa-xl {version}, older than the installed {installed}")
+        return f"{path.name}: bound to xlwings Lite, pinned to the published hipaa-xl {version}"
+    if _version(h.version) < _version(installed):
+        raise LiteOutOfDate(f"{path.name}: carries hipaa-xl {h.version}, older than the installed {installed} "
+                                "(run `hipaa-xl lite add`)")
+    current = hashlib.sha256(bundle.bundle_zip()).hexdigest()
+    if h.version == installed and h.sha256 != current:
+        raise LiteOutOfDate(f"{path.name}: carries code that differs from the installed hipaa-xl {installed} "
+                                f"(law data {h.law_data}; run `hipaa-xl lite add`)")
+    newer = " (newer than the installed one)" if _version(h.version) > _version(installed) else ""
+    return f"{path.name}: bound to xlwings Lite with hipaa-xl {h.version}{newer}, law data {h.law_data}, bundle intact"

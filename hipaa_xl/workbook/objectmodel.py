@@ -1,0 +1,174 @@
+"""Refresh an open workbook through Excel's object model: one path for the Windows Refresh button
+(xlwings, ``RunPython``) and the xlwings Lite script "Refresh exposure" (Excel on Mac, web, Windows).
+
+Lite has no access to the workbook file, and desktop Excel holds it open, so both read the values of
+Incidents and Settings from the open book (:func:`read_open_book`), lay out the cells with the same
+code as ``hipaa-xl refresh`` (:func:`hipaa_xl.workbook.plan.plan_refresh`), turn them into what the
+object model takes (:func:`sheet_cells`: a grid of formulas and values, number formats, column
+widths) and write them (:func:`write_sheet`). Excel then computes the formulas itself; writing them
+through the object model also binds them to the functions Lite registers. What the object model
+cannot do here: the Summary chart and the ExposureByYear table keep the ranges of the last
+``hipaa-xl refresh``, and print areas and the defined names (``HXL_AS_OF_USED``, the scenario problem rows) are left as
+they are.
+
+Only the xlwings API that both xlwings and xlwings Lite offer is used: ``book.sheets``, ``book.names``
+(``name``, ``refers_to``), ``sheet.used_range`` (``row``, ``column``, ``options(ndim=2).value``),
+``sheet.range(a, b)`` (``formula``, ``number_format``, ``column_width``) and ``sheet.clear()``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook.inputs import Inputs, LayoutError, inputs_from_values, split_ref
+from hipaa_xl.workbook.plan import STAMP_TOKEN, RefreshError, plan_refresh
+from hipaa_xl.workbook.scenario_tables import SCENARIOS_SHEET, scenarios_from_values
+from hipaa_xl.workbook.sheetxml import Formula, SheetWriter, serial
+from hipaa_xl.workbook.styles import StyleList
+
+_FORMULA_LEADS = ("=", "+", "-", "@")
+
+
+@dataclass
+class SheetCells:
+    """One generated sheet as the object model takes it."""
+
+    grid: list[list[Any]]
+    """Row by row from A1: "=formula", a number, a text (a leading "'" keeps "=text" text), "" blank."""
+    number_formats: dict[tuple[int, int], str]
+    """(row, column) -> number format, for every cell whose format is not General."""
+    widths: dict[int, float]
+    """Column -> width in characters; 0 for a hidden column."""
+
+
+def cell_value(value: Any) -> Any:
+    """A generated cell's content as written through ``range.formula``."""
+    if value is None:
+        return ""
+    if isinstance(value, Formula):
+        return "=" + value.text
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, dt.datetime):
+        return serial(value.date())
+    if isinstance(value, dt.date):
+        return serial(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.startswith(_FORMULA_LEADS):
+        return "'" + value  # typed text stays text
+    return value
+
+
+def sheet_cells(ws: SheetWriter, styles: StyleList) -> SheetCells:
+    """The cells of a generated sheet (laid out with ``styles``) as grid, number formats and widths."""
+    rows = ws.max_row()
+    cols = max(ws.max_col(), max(ws.widths, default=1))
+    grid: list[list[Any]] = [["" for _ in range(cols)] for _ in range(rows)]
+    formats: dict[tuple[int, int], str] = {}
+    for r, cells in ws.rows.items():
+        for c, (value, style) in cells.items():
+            grid[r - 1][c - 1] = cell_value(value)
+            if style is not None and styles.styles[style].num_fmt != "General":
+                formats[(r, c)] = styles.styles[style].num_fmt
+    widths = {c: 0.0 if hidden else width for c, (width, hidden) in sorted(ws.widths.items())}
+    return SheetCells(grid, formats, widths)
+
+
+def _runs(formats: dict[tuple[int, int], str]) -> list[tuple[int, int, int, str]]:
+    """Number formats as (column, first row, last row, format) runs: one object-model call per run."""
+    out: list[tuple[int, int, int, str]] = []
+    for (r, c), code in sorted(formats.items(), key=lambda item: (item[0][1], item[0][0])):
+        if out and out[-1][0] == c and out[-1][2] == r - 1 and out[-1][3] == code:
+            out[-1] = (c, out[-1][1], r, code)
+        else:
+            out.append((c, r, r, code))
+    return out
+
+
+def write_sheet(sheet: Any, cells: SheetCells) -> None:
+    """Clear ``sheet`` and write the cells, number formats and column widths."""
+    api = getattr(sheet, "api", None)
+    if api is not None and hasattr(api, "Unprotect"):  # desktop Excel: the generated sheets are protected
+        api.Unprotect()
+    sheet.clear()
+    rows, cols = len(cells.grid), len(cells.grid[0]) if cells.grid else 0
+    if rows and cols:
+        sheet.range((1, 1), (rows, cols)).formula = cells.grid
+    for c, first, last, code in _runs(cells.number_formats):
+        sheet.range((first, c), (last, c)).number_format = code
+    for c, width in cells.widths.items():
+        sheet.range((1, c), (1, c)).column_width = width
+    if api is not None and hasattr(api, "Protect"):
+        api.Protect()
+
+
+def _grid(sheet: Any) -> list[list[Any]]:
+    """A sheet's values from A1 to the end of its used range, as rows."""
+    used = sheet.used_range
+    values = used.options(ndim=2).value or [[None]]
+    top, left = int(used.row), int(used.column)
+    width = left - 1 + max((len(r) for r in values), default=0)
+    pad = [None] * (left - 1)
+    return [[None] * width for _ in range(top - 1)] + [pad + list(r) for r in values]
+
+
+def read_open_book(book: Any) -> Inputs:
+    """Incidents, Settings and the Chosen cells read from an open workbook (desktop xlwings or Lite)."""
+    sheet_names = [s.name for s in book.sheets]
+    names: dict[str, str] = {}
+    for n in book.names:
+        name = str(n.name)
+        if "!" not in name:  # workbook-level names only, as the package reader
+            names[name] = str(n.refers_to).lstrip("=")
+    grids: dict[str, list[list[Any]]] = {}
+
+    def grid(sheet: str) -> list[list[Any]]:
+        if sheet not in grids:
+            grids[sheet] = _grid(book.sheets[sheet])
+        return grids[sheet]
+
+    def rows_of(sheet: str, max_col: int | None) -> Iterable[Sequence[Any]]:
+        return [row[:max_col] if max_col else row for row in grid(sheet)]
+
+    def cell_at(sheet: str, r: int, c: int) -> Any:
+        rows = grid(sheet)
+        return rows[r - 1][c - 1] if r <= len(rows) and c <= len(rows[r - 1]) else None
+
+    as_of_formula = None
+    as_of = next((v for k, v in names.items() if k.casefold() == C.NAME_AS_OF.casefold()), None)
+    if as_of is not None and C.SETTINGS_SHEET in sheet_names:
+        sheet, r, c = split_ref(as_of)
+        if sheet in sheet_names:
+            text = book.sheets[sheet].range((r, c)).formula
+            if isinstance(text, str) and text.startswith("="):
+                as_of_formula = text[1:]
+    return inputs_from_values(rows_of, cell_at, sheet_names, names, as_of_formula)
+
+
+def refresh_open_book(book: Any, cli_as_of: dt.date | None = None, stamp_time: str | None = None) -> list[str]:
+    """Re-lay out Exposure, Summary and Deadlines of an open workbook; the report lines (one "error: ..." line when
+    it cannot). ``stamp_time`` replaces the Summary stamp's time (default: now, UTC)."""
+    try:
+        inputs = read_open_book(book)
+        names = [sh.name for sh in book.sheets]
+        tables = scenarios_from_values(_grid(book.sheets[SCENARIOS_SHEET])) if SCENARIOS_SHEET in names else None
+        styles = StyleList()
+        plan = plan_refresh(inputs, styles, cli_as_of, tables)
+    except (LayoutError, RefreshError) as exc:
+        return [f"error: {exc}"]
+    when = stamp_time or dt.datetime.now(dt.UTC).strftime("generated %Y-%m-%d %H:%M UTC")
+    summary = sheet_cells(plan.summary.sheet, styles)
+    summary.grid = [[v.replace(STAMP_TOKEN, when) if isinstance(v, str) else v for v in row] for row in summary.grid]
+    sheet_names = [s.name for s in book.sheets]
+    for name, cells in ((C.SUMMARY_SHEET, summary), (C.EXPOSURE_SHEET, sheet_cells(plan.exposure, styles)),
+                        (C.DEADLINES_SHEET, sheet_cells(plan.deadlines.sheet, styles))):
+        if name not in sheet_names:
+            book.sheets.add(name, after=book.sheets[len(sheet_names) - 1])
+            sheet_names.append(name)
+        write_sheet(book.sheets[name], cells)
+    return plan.report.lines()

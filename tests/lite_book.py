@@ -1,0 +1,169 @@
+"""A recording stand-in for an open xlwings Book, in plain Python (it also runs inside Pyodide).
+
+It offers what the object-model refresh uses of ``xw.Book`` (the API xlwings and xlwings Lite share)
+and records every cell written through ``range.formula``, every number format and column width.
+Built from a snapshot: {"sheets": {name: {"values": rows, "formulas": {"r,c": "=..."}}},
+"names": {name: "=Sheet!$A$1"}}; a date in ``values`` is {"$date": "YYYY-MM-DD"} (desktop xlwings
+gives datetimes) or already a serial number (what xlwings Lite gives).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json  # noqa: F401  (the Pyodide checks use it)
+from typing import Any
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dict) and "$date" in value:
+        return dt.datetime.fromisoformat(value["$date"])
+    return value
+
+
+class RecordedRange:
+    def __init__(self, sheet: RecordingSheet, a: tuple[int, int], b: tuple[int, int] | None = None) -> None:
+        self.sheet = sheet
+        self.top, self.left = a
+        self.bottom, self.right = b if b is not None else a
+
+    # reading
+    @property
+    def row(self) -> int:
+        return self.top
+
+    @property
+    def column(self) -> int:
+        return self.left
+
+    def options(self, ndim: int | None = None) -> RecordedRange:
+        assert ndim == 2
+        return self
+
+    @property
+    def value(self) -> list[list[Any]]:
+        return [[self.sheet.value_at(r, c) for c in range(self.left, self.right + 1)]
+                for r in range(self.top, self.bottom + 1)]
+
+    # writing
+    @property
+    def formula(self) -> Any:
+        assert (self.top, self.left) == (self.bottom, self.right)
+        at = (self.top, self.left)
+        if at in self.sheet.formulas:
+            return self.sheet.formulas[at]
+        value = self.sheet.value_at(*at)
+        return "" if value is None else str(value)
+
+    @formula.setter
+    def formula(self, grid: list[list[Any]]) -> None:
+        assert len(grid) == self.bottom - self.top + 1, "rows"
+        for i, row in enumerate(grid):
+            assert len(row) == self.right - self.left + 1, "columns"
+            for j, v in enumerate(row):
+                self.sheet.written[(self.top + i, self.left + j)] = v
+        self.sheet.calls += 1
+
+    @property
+    def number_format(self) -> str:
+        return self.sheet.number_formats.get((self.top, self.left), "General")
+
+    @number_format.setter
+    def number_format(self, code: str) -> None:
+        for r in range(self.top, self.bottom + 1):
+            for c in range(self.left, self.right + 1):
+                self.sheet.number_formats[(r, c)] = code
+        self.sheet.calls += 1
+
+    @property
+    def column_width(self) -> float:
+        return self.sheet.widths.get(self.left, 8.43)
+
+    @column_width.setter
+    def column_width(self, width: float) -> None:
+        for c in range(self.left, self.right + 1):
+            self.sheet.widths[c] = width
+        self.sheet.calls += 1
+
+
+class RecordingSheet:
+    def __init__(self, name: str, values: list[list[Any]], formulas: dict[str, str]) -> None:
+        self.name = name
+        self.values = [[_cell(v) for v in row] for row in values]
+        self.formulas = {tuple(int(x) for x in k.split(",")): v for k, v in formulas.items()}
+        self.written: dict[tuple[int, int], Any] = {}
+        self.number_formats: dict[tuple[int, int], str] = {}
+        self.widths: dict[int, float] = {}
+        self.cleared = 0
+        self.calls = 0
+
+    def value_at(self, r: int, c: int) -> Any:
+        if (r, c) in self.written:
+            v = self.written[(r, c)]
+            return None if v == "" else v
+        if r <= len(self.values) and c <= len(self.values[r - 1]):
+            return self.values[r - 1][c - 1]
+        return None
+
+    @property
+    def used_range(self) -> RecordedRange:
+        rows = max(len(self.values), max((r for r, _ in self.written), default=0), 1)
+        cols = max(max((len(r) for r in self.values), default=0), max((c for _, c in self.written), default=0), 1)
+        return RecordedRange(self, (1, 1), (rows, cols))
+
+    def range(self, a: tuple[int, int], b: tuple[int, int] | None = None) -> RecordedRange:
+        return RecordedRange(self, a, b)
+
+    def clear(self) -> None:
+        self.cleared += 1
+        self.values, self.formulas, self.written, self.number_formats = [], {}, {}, {}
+
+    def grid(self) -> list[list[Any]]:
+        """What was written, row by row from A1 (blank cells as "")."""
+        if not self.written:
+            return []
+        rows = max(r for r, _ in self.written)
+        cols = max(c for _, c in self.written)
+        return [[self.written.get((r, c), "") for c in range(1, cols + 1)] for r in range(1, rows + 1)]
+
+
+class RecordedName:
+    def __init__(self, name: str, refers_to: str) -> None:
+        self.name, self.refers_to = name, refers_to
+
+
+class RecordingSheets:
+    def __init__(self, sheets: list[RecordingSheet]) -> None:
+        self._sheets = sheets
+
+    def __iter__(self) -> Any:
+        return iter(list(self._sheets))
+
+    def __len__(self) -> int:
+        return len(self._sheets)
+
+    def __getitem__(self, key: str | int) -> RecordingSheet:
+        if isinstance(key, int):
+            return self._sheets[key]
+        return next(s for s in self._sheets if s.name == key)
+
+    def add(self, name: str, after: RecordingSheet | None = None) -> RecordingSheet:
+        sheet = RecordingSheet(name, [], {})
+        self._sheets.append(sheet)
+        return sheet
+
+
+class RecordingBook:
+    def __init__(self, snapshot: dict[str, Any]) -> None:
+        self.sheets = RecordingSheets([RecordingSheet(name, s["values"], s.get("formulas", {}))
+                                       for name, s in snapshot["sheets"].items()])
+        self.names = [RecordedName(n, r) for n, r in snapshot["names"].items()]
+
+
+def normalised(grid: list[list[Any]]) -> list[list[Any]]:
+    """A grid with blank cells as "" and no trailing blank rows or columns, for comparing."""
+    rows = [["" if v is None else v for v in row] for row in grid]
+    rows = [r[: max((i + 1 for i, v in enumerate(r) if v != ""), default=0)] for r in rows]
+    while rows and not rows[-1]:
+        rows.pop()
+    width = max((len(r) for r in rows), default=0)
+    return [r + [""] * (width - len(r)) for r in rows]
