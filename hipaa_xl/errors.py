@@ -9,6 +9,9 @@
     │   │                         a non-date, dates in the wrong order)
     │   └── OutOfRange            #NUM!: a number out of range (a negative or fractional count, an
     │                             impossible year or serial)
+    ├── NotCurrentError           (hipaa_xl.report.commands) a workbook whose stored figures are not
+    │                             current: ``report`` and ``share`` refuse it (exit 3)
+    ├── PdfError                  (hipaa_xl.report.pdf) LibreOffice missing or failing for ``--pdf``
     └── WorkbookError             a workbook that cannot be used (missing, locked, damaged, of the
         │                         wrong kind, without a sheet or header refresh needs); ``path``,
         │                         when known, is the file, named in front of the message

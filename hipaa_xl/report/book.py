@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 
 from hipaa_xl.engine import Aggregation, aggregate
 from hipaa_xl.engine.incidents import Incident, group_key
+from hipaa_xl.errors import WorkbookError
 from hipaa_xl.ooxml.opc import defined_names, read_rels, resolve_target, sheets
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook.exposure import OUT_OF_DATE, UP_TO_DATE
@@ -104,7 +105,7 @@ class BookFigures:
         return [r.incident for r in self.rows if r.incident is not None]
 
 
-class BookError(ValueError):
+class BookError(WorkbookError):
     """A workbook the memo cannot be made from at all (no Summary laid out by hipaa-xl)."""
 
 
@@ -282,9 +283,11 @@ def _summary_block(grid: list[tuple[Any, ...]], title: str) -> ExtraTable | None
     while r < len(grid) and any(v is not None and _text(v) for v in grid[r]):
         body.append(grid[r])
         r += 1
-    width = max(len(header), *(len(b) for b in body)) if body else len(header)
+    # the block ends at its header's last column: cells further right on the same rows (the hidden
+    # columns where refresh keeps what the scenario figures were computed from) are not part of it
+    width = 1 + max(c for c, v in enumerate(header) if v is not None)
     keep = [c for c in range(width)
-            if (c < len(header) and header[c] is not None) or any(c < len(b) and b[c] is not None for b in body)]
+            if header[c] is not None or any(c < len(b) and b[c] is not None for b in body)]
     return ExtraTable(
         _text(grid[start][0]), C.SUMMARY_SHEET,
         tuple(_text(header[c]) if c < len(header) else "" for c in keep),

@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hipaa_xl import clock
+from hipaa_xl.errors import HipaaXlError
 from hipaa_xl.report.book import BookError, BookFigures, currency_problem, read_book
 from hipaa_xl.xlsxio import WorkbookFileError, lock_files, read_checked_bytes, write_file_atomic, write_package_atomic
 
 
-class NotCurrentError(ValueError):
-    """The workbook's figures are not current (stale, out of layout, #N/A); one line with what to run."""
+class NotCurrentError(HipaaXlError):
+    """The workbook's figures are not current (stale, out of layout, #N/A); one line with what to run
+    (the command line's exit 3)."""
 
 
 @dataclass

@@ -35,7 +35,7 @@ from docx.text.paragraph import Paragraph
 from hipaa_xl import __version__
 from hipaa_xl.engine.incidents import group_key
 from hipaa_xl.law.loader import law_data_version, load_fixed, load_rules, load_series
-from hipaa_xl.report.book import BookFigures, ExtraTable, SummaryLine
+from hipaa_xl.report.book import BookFigures, ExtraTable
 from hipaa_xl.report.chart import YearRange, range_chart_png
 
 DRAFT_MARK = "DRAFT - figures not current"
@@ -780,9 +780,3 @@ def _number(value: Any) -> bool:
 
 def _positive(value: Any) -> bool:
     return _number(value) and value > 0
-
-
-def summary_line_cells(line: SummaryLine) -> dict[str, str]:
-    """A Summary line's figures as the memo prints them (for tests and the share copy's note)."""
-    return {k: money(v) if k in ("minimum", "maximum", "barred_max", "ag", "chosen") else count(v)
-            for k, v in line.values.items() if k not in ("entity", "requirement", "year", "group", "checks")}

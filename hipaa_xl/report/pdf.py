@@ -13,10 +13,12 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from hipaa_xl.errors import HipaaXlError
+
 CONVERT_TIMEOUT_S = 180
 
 
-class PdfError(RuntimeError):
+class PdfError(HipaaXlError):
     """The PDF could not be made; the message is one line for the user."""
 
 

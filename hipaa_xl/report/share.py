@@ -136,7 +136,7 @@ def build_share(data: bytes, figures: BookFigures, exported_on: dt.date,
 
     for entry in sheets(pkg):
         if entry.part in pkg:
-            pkg[entry.part] = _values_only_sheet(pkg, entry.name, entry.part, figures, report, keep_comments)
+            pkg[entry.part] = _values_only_sheet(pkg, entry.name, entry.part, report)
     for part in [p for p in pkg if p.startswith("xl/drawings/") and p.endswith(".xml")]:
         pkg[part] = _no_macros(pkg[part])
     if keep_comments:
@@ -199,8 +199,9 @@ def _is_header_picture(pkg: Package, target: str) -> bool:
         target, b"")
 
 
-def _values_only_sheet(pkg: Package, name: str, part: str, figures: BookFigures, report: ShareReport,
-                       keep_comments: bool) -> bytes:
+def _values_only_sheet(pkg: Package, name: str, part: str, report: ShareReport) -> bytes:
+    """The sheet with each formula replaced by its stored value (a text as an inline string), the
+    elements pointing at removed parts dropped, protected when generated, the values line on Summary."""
     root = parse_xml(pkg[part])
     rel_ids = {r.rid for r in read_rels(pkg, part)}
     for cell in root.iter(f"{_M}c"):
@@ -238,7 +239,6 @@ def _values_only_sheet(pkg: Package, name: str, part: str, figures: BookFigures,
         report.protected.append(name)
     if name == C.SUMMARY_SHEET:
         _put_values_line(root, report.values_line)
-    del keep_comments, figures
     return to_xml(root)
 
 
