@@ -291,3 +291,29 @@ def test_a_scenario_that_sets_a_valid_tier_prices_an_incident_whose_typed_tier_i
     assert table[BASE_NAME]["maximum"] == table["OCR likely"]["maximum"] == "#N/A"
     assert table["Worst case"]["maximum"] == engine_scenarios(example).scenarios[2].total.maximum
     assert recalculated_status(refreshed) == "Layout matches the Incidents sheet"
+
+
+def test_the_memo_reads_the_visible_scenario_table_even_beside_a_long_hidden_copy(example: bytes) -> None:
+    # 60 more change rows make the hidden copy of the inputs (columns AL onwards) long; it sits below
+    # everything the Summary prints, so the memo's reader takes the table's visible columns only
+    # (11 headers: D:E and J:K are merged)
+    from hipaa_xl.report.book import read_book
+
+    fields = ("Known", "Corrected", "Violations", "Federal action pending", "End", "Start")
+    ids = ("RCH-02", "RCH-04", "RPG-02", "RPG-03", "HBS-02", "RCH-03", "RCH-06", "RPG-01", "HBS-01", "RCH-01")
+    cells: dict[tuple[str, str], object] = {}
+    r = 15
+    for name in ("Our position", "OCR likely", "Worst case"):
+        for incident in ids[:5]:
+            for field in fields[:4]:
+                cells.update({(SCENARIOS_SHEET, f"G{r}"): name, (SCENARIOS_SHEET, f"H{r}"): incident,
+                              (SCENARIOS_SHEET, f"I{r}"): field, (SCENARIOS_SHEET, f"J{r}"): None,
+                              (SCENARIOS_SHEET, f"K{r}"): "padding"})
+                r += 1
+    refreshed, _ = build_refreshed(edit(example, cells))
+    title = "Scenarios (computed by hipaa-xl"
+    book = read_book(refreshed, summary_blocks=(title,))
+    block = book.extra_tables[title]
+    assert block.headers[0] == "Scenario / entity" and block.headers[-1] == "AG damages vs base"
+    assert len(block.headers) == 11
+    assert [row[0] for row in block.rows][:2] == ["Base (the Incidents as entered)", "Riverside Community Hospital"]

@@ -283,9 +283,11 @@ def _summary_block(grid: list[tuple[Any, ...]], title: str) -> ExtraTable | None
     while r < len(grid) and any(v is not None and _text(v) for v in grid[r]):
         body.append(grid[r])
         r += 1
-    width = max(len(header), *(len(b) for b in body)) if body else len(header)
+    # the block ends at its header's last column: cells further right on the same rows (the hidden
+    # columns where refresh keeps what the scenario figures were computed from) are not part of it
+    width = 1 + max(c for c, v in enumerate(header) if v is not None)
     keep = [c for c in range(width)
-            if (c < len(header) and header[c] is not None) or any(c < len(b) and b[c] is not None for b in body)]
+            if header[c] is not None or any(c < len(b) and b[c] is not None for b in body)]
     return ExtraTable(
         _text(grid[start][0]), C.SUMMARY_SHEET,
         tuple(_text(header[c]) if c < len(header) else "" for c in keep),

@@ -25,7 +25,7 @@ from hipaa_xl.workbook.deadlines_sheet import DeadlinesResult, deadlines_sheet
 from hipaa_xl.workbook.exposure import EXPOSURE_HEADER_ROW, Context, exposure_sheet
 from hipaa_xl.workbook.inputs import IncidentRow, Inputs
 from hipaa_xl.workbook.layout import Layout, build_layout, display_key
-from hipaa_xl.workbook.scenario_summary import STALE_CELL, scenario_section
+from hipaa_xl.workbook.scenario_summary import NAME_STALE, hidden_block, scenario_section
 from hipaa_xl.workbook.scenario_tables import ScenarioTables
 from hipaa_xl.workbook.scenarios import price_scenarios, snapshot
 from hipaa_xl.workbook.sheetxml import PageSetup, SheetWriter, StyleSink, ref
@@ -208,10 +208,10 @@ def plan_refresh(
     scenario_names: dict[tuple[str, str | None], str] = {}
 
     def scenarios(ws: SheetWriter, r: int) -> int:
-        last, more = scenario_section(ws, r, found.result, found.tables, snap)
-        if found.tables is not None:
-            scenario_names.update(more)
-        return last
+        return scenario_section(ws, r, found.result, found.tables)
+
+    def scenarios_hidden(ws: SheetWriter, r: int) -> None:
+        scenario_names.update(hidden_block(ws, r, found.result, found.tables, snap))
 
     dl = deadlines_sheet(
         styles, _page("Deadlines", inputs, as_of), items,
@@ -224,6 +224,6 @@ def plan_refresh(
         styles, layout, ctx, _page("Summary", inputs, as_of), inputs.chosen, comparison, stamp,
         has_matter=bool(inputs.matter), key=display_key,
         upcoming=[dl.rows[position[id(item)]] for item in upcoming(items)],
-        section=scenarios, section_stale=f"{STALE_CELL}=1",
+        section=scenarios, section_stale=f"{NAME_STALE}=1", hidden=scenarios_hidden,
     )
     return RefreshPlan(report, layout, ctx, agg, exp, summ, dl, scenario_names)

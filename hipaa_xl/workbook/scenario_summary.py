@@ -40,8 +40,10 @@ PROBLEM_COL = 38
 """Hidden: the Scenarios rows that cannot apply (col AL), then the ScenarioChanges rows (col AM)."""
 SNAP_COL = 40
 """Hidden: the copy the staleness formula compares with: flag (AN), label (AO), values (AP...)."""
-STALE_CELL = ref(1, SNAP_COL, True)
-"""1 when a scenario input changed since refresh (the Summary's "Layout out of date" reads it)."""
+NAME_STALE = "HXL_SCENARIOS_STALE"
+"""The cell that is 1 when a scenario input changed since refresh (the "Layout out of date" cell
+reads it). The hidden block sits below everything the Summary prints, so that no block a reader
+takes by its rows (the memo's) runs into it."""
 _SNAP_WIDTH = 10
 _BOLD_TEXT = Style(bold=True, border=True, fill=S.GREY_FILL)
 _BOLD_MONEY = Style(num_fmt=S.CURRENCY, bold=True, border=True, fill=S.GREY_FILL)
@@ -92,9 +94,10 @@ def _text(value: Any) -> str:
 class _Snap:
     """Writes the hidden copy, one compared line per row of the Summary, from row 2 down."""
 
-    def __init__(self, ws: SheetWriter) -> None:
+    def __init__(self, ws: SheetWriter, top: int) -> None:
         self.ws = ws
-        self.row = 1
+        self.top = top
+        self.row = top
         self.flags: list[str] = []
 
     def line(self, label: str, pairs: list[tuple[str, str]], extra: Sequence[str] = ()) -> None:
@@ -112,8 +115,9 @@ class _Snap:
         self.flags.append(ref(r, SNAP_COL))
 
 
-def _stale_block(ws: SheetWriter, tables: ScenarioTables | None, snap: Snapshot) -> None:
-    w = _Snap(ws)
+def _stale_block(ws: SheetWriter, top: int, tables: ScenarioTables | None, snap: Snapshot) -> str:
+    """The copy and its comparisons from row ``top`` down; the address of the flag cell."""
+    w = _Snap(ws, top)
     sheet = quote_sheet(SCENARIOS_SHEET)
     if tables is not None:
         for block, rows, what in ((tables.scenario_block, tables.scenario_rows, "Scenarios"),
@@ -136,22 +140,23 @@ def _stale_block(ws: SheetWriter, tables: ScenarioTables | None, snap: Snapshot)
         sched = f"TRIM({C.NAME_SCHEDULE}&\"\")"
         live = f'IF({sched}="","{C.DEFAULT_WORKBOOK_SCHEDULE}",LOWER({sched}))'
         w.line("Settings", [(live, snap.schedule), (C.NAME_AS_OF, _text(snap.as_of))])
-    flags = Formula(f"IF(SUM({ref(2, SNAP_COL)}:{ref(w.row, SNAP_COL)})>0,1,0)") if w.flags else 0
-    ws.set(1, SNAP_COL, flags, _SNAP)  # no line to compare (no Scenarios sheet): never out of date
-    ws.set(1, SNAP_COL + 1, "scenario inputs changed since refresh (1)", _SNAP)
+    flags = Formula(f"IF(SUM({ref(top + 1, SNAP_COL)}:{ref(w.row, SNAP_COL)})>0,1,0)") if w.flags else 0
+    ws.set(top, SNAP_COL, flags, _SNAP)  # no line to compare (no Scenarios sheet): never out of date
+    ws.set(top, SNAP_COL + 1, "scenario inputs changed since refresh (1)", _SNAP)
     for col in range(PROBLEM_COL, SNAP_COL + 2 + _SNAP_WIDTH + 16):
         ws.width(col, 10, hidden=True)
+    return f"{C.SUMMARY_SHEET}!{ref(top, SNAP_COL, True)}"
 
 
-def _problem_rows(ws: SheetWriter, result: ScenarioSet | None) -> dict[tuple[str, str | None], str]:
+def _problem_rows(ws: SheetWriter, top: int, result: ScenarioSet | None) -> dict[tuple[str, str | None], str]:
     """The sheet rows that cannot apply, in two hidden columns, and the names that point at them."""
     names: dict[tuple[str, str | None], str] = {}
     for col, table, name in ((PROBLEM_COL, "Scenarios", NAME_SCENARIO_PROBLEM_ROWS),
                              (PROBLEM_COL + 1, "ScenarioChanges", NAME_CHANGE_PROBLEM_ROWS)):
         rows = sorted({p.row for p in (result.problems if result else ()) if p.table == table and p.row})
-        for i, row in enumerate(rows or [0], start=1):
+        for i, row in enumerate(rows or [0], start=top):
             ws.set(i, col, row, _SNAP)
-        names[(name, None)] = f"{C.SUMMARY_SHEET}!{ref(1, col, True)}:{ref(max(1, len(rows)), col, True)}"
+        names[(name, None)] = f"{C.SUMMARY_SHEET}!{ref(top, col, True)}:{ref(top + max(1, len(rows)) - 1, col, True)}"
     return names
 
 
@@ -195,17 +200,23 @@ def _scenario_rows(ws: SheetWriter, r: int, s: ScenarioResult, base: bool) -> in
     return r
 
 
-def scenario_section(
-    ws: SheetWriter, r: int, result: ScenarioSet | None, tables: ScenarioTables | None, snap: Snapshot
-) -> tuple[int, dict[tuple[str, str | None], str]]:
-    """Write the scenario section from row ``r``; the last row used and the defined names to set."""
-    names = _problem_rows(ws, result)
-    _stale_block(ws, tables, snap)
+def hidden_block(
+    ws: SheetWriter, top: int, result: ScenarioSet | None, tables: ScenarioTables | None, snap: Snapshot
+) -> dict[tuple[str, str | None], str]:
+    """The hidden rows that cannot apply and the staleness copy, from row ``top`` down (below all the
+    Summary prints); the defined names that point at them."""
+    names = _problem_rows(ws, top, result) if tables is not None else {}
+    names[(NAME_STALE, None)] = _stale_block(ws, top, tables, snap)
+    return names
+
+
+def scenario_section(ws: SheetWriter, r: int, result: ScenarioSet | None, tables: ScenarioTables | None) -> int:
+    """Write the visible scenario section from row ``r``; its last row."""
     ws.set(r, 1, "Scenarios (computed by hipaa-xl at refresh from the Scenarios sheet; values, not live formulas)",
            SECTION)
     r += 1
     status = ref(r, 1)
-    ws.set(r, 1, Formula(f'IF({STALE_CELL}=1,"{OUT_OF_DATE}","{UP_TO_DATE}")'), STATUS)
+    ws.set(r, 1, Formula(f'IF({NAME_STALE}=1,"{OUT_OF_DATE}","{UP_TO_DATE}")'), STATUS)
     ws.merges.append(f"A{r}:F{r}")
     ws.cond(status, f'${status[0]}${r}="{OUT_OF_DATE}"', RED)
     ws.cond(status, f'${status[0]}${r}="{UP_TO_DATE}"', GREEN)
@@ -213,7 +224,7 @@ def scenario_section(
         r += 1
         ws.set(r, 1, "This workbook has no Scenarios sheet: 'hipaa-xl new' writes one to copy from.", NOTE)
         ws.merges.append(f"A{r}:M{r}")
-        return r, names
+        return r
     r += 1
     headers = {1: "Scenario / entity", 2: "Schedule, as of", 3: "Probability", 4: "Changes",
                6: "Statutory minimum (if a CMP is imposed)", 7: "Maximum", 8: "Time-barred maximum",
@@ -240,7 +251,7 @@ def scenario_section(
         ws.merges.append(f"A{r}:M{r}")
     r = _movers(ws, r + 2, result)
     r = _problems(ws, r, result)
-    return r + 1, names
+    return r + 1
 
 
 def _movers(ws: SheetWriter, r: int, result: ScenarioSet) -> int:

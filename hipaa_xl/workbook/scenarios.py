@@ -145,7 +145,7 @@ def scenarios_of_file(path: str | os.PathLike[str], as_of: dt.date | None = None
     from hipaa_xl.errors import HipaaInputError
     from hipaa_xl.law.schedules import check_schedule
     from hipaa_xl.workbook.inputs import LayoutError, read_inputs
-    from hipaa_xl.workbook.refresh import commenced_date, mark_duplicate_ids, resolve_as_of
+    from hipaa_xl.workbook.plan import commenced_date, mark_duplicate_ids, resolve_as_of
     from hipaa_xl.xlsxio import WorkbookFileError, package_from_bytes, read_checked_bytes
 
     name = os.path.basename(path)

@@ -124,12 +124,13 @@ def summary_sheet(
     upcoming: list[int] | None = None,
     section: Callable[[SheetWriter, int], int] | None = None,
     section_stale: str | None = None,
+    hidden: Callable[[SheetWriter, int], None] | None = None,
 ) -> SummaryResult:
     """The Summary sheet (issue 5; decisions 8, 10, 13, 21-24).
 
     ``section`` writes a further section (the scenarios, issue 14) on a page of its own after the
     schedule comparison and returns its last row; ``section_stale`` is a condition that also makes
-    the layout out of date.
+    the layout out of date; ``hidden`` writes hidden cells from a row below everything printed.
     """
     ws = SheetWriter(styles, page=page, tab_color="FF1F3864")
     ws.set(1, 1, "HIPAA civil money penalty exposure", TITLE)
@@ -196,6 +197,8 @@ def summary_sheet(
     r = _notes(ws, r + 1, any(g.members for g in layout.groups))
     ws.set(r + 1, 1, stamp, STAMP)
     last_row = r + 1
+    if hidden is not None:
+        hidden(ws, last_row + 3)
     last_col = max(len(SUMMARY_COLUMNS), 2 + years)
     for col in range(2, last_col + 1):
         current = ws.widths.get(col, (0.0, False))[0]
