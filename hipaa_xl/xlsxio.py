@@ -36,7 +36,7 @@ import tempfile
 import threading
 import zipfile
 import zlib
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -443,6 +443,16 @@ def write_package_atomic(
     state of the file when it was read), a file changed since is not replaced: ours goes beside it as
     ``<stem>.<label><suffix>`` and :class:`WorkbookChangedError` is raised.
     """
+    return _write_atomic(path, package._write, backup, expected, label)
+
+
+def write_file_atomic(path: str | os.PathLike[str], data: bytes, backup: bool = True) -> Path | None:
+    """Write any file (a memo, a calendar) with :func:`write_package_atomic`'s guarantees; returns the backup."""
+    return _write_atomic(path, lambda handle: handle.write(data), backup, None, "new")
+
+
+def _write_atomic(path: str | os.PathLike[str], write: Callable[[Any], Any], backup: bool,
+                  expected: FileState | None, label: str) -> Path | None:
     target = real_path(path)
     folder = target.parent
     try:
@@ -458,7 +468,7 @@ def write_package_atomic(
             temp = _temp_beside(target)
             made.append(temp)
             with temp.open("wb") as handle:
-                package._write(handle)
+                write(handle)
                 handle.flush()
                 os.fsync(handle.fileno())
             _take_ownership(temp, original)

@@ -334,3 +334,19 @@ def test_a_real_xls_renamed_xlsx_is_named_not_called_password_protected(tmp_path
     (tmp_path / "book.xls").rename(renamed)
     with pytest.raises(WorkbookFileError, match=r"^old\.xlsx is an Excel 97-2003 workbook .*save it as \.xlsx$"):
         recalc_file(renamed)
+
+
+def test_any_file_is_written_with_the_same_guarantees(tmp_path: Path) -> None:
+    # The memo (.docx) goes through the same writer: a link followed, the mode kept, a .bak kept.
+    from hipaa_xl.xlsxio import write_file_atomic
+
+    (tmp_path / "real").mkdir()
+    real = tmp_path / "real" / "memo.docx"
+    real.write_bytes(b"old memo")
+    os.chmod(real, 0o640)
+    link = tmp_path / "memo.docx"
+    link.symlink_to(real)
+    kept = write_file_atomic(link, b"new memo")
+    assert link.is_symlink() and real.read_bytes() == b"new memo"
+    assert kept == tmp_path / "real" / "memo.docx.bak" and kept.read_bytes() == b"old memo"
+    assert stat.S_IMODE(real.stat().st_mode) == stat.S_IMODE(kept.stat().st_mode) == 0o640

@@ -17,7 +17,7 @@ import hipaa_xl
 from hipaa_xl.lite import binding as B
 from hipaa_xl.lite import bundle
 from hipaa_xl.ooxml.opc import read_rels, rels_name
-from hipaa_xl.xlsxio import Package, WorkbookFileError, package_from_bytes, read_checked_bytes, write_package_atomic
+from hipaa_xl.xlsxio import Package, WorkbookFileError, editing, package_from_bytes, read_checked_bytes
 
 
 class LiteOutOfDate(WorkbookFileError):
@@ -50,27 +50,29 @@ def _is_hipaa_workbook(pkg: Package) -> bool:
 
 def add_to_file(path: Path, pin: str | None = None, backup: bool = True) -> bool:
     """``lite add``: bind (or update) the workbook at ``path``; False when it already had this code."""
-    pkg = _load(path, for_writing=True)
-    if not _is_hipaa_workbook(pkg):
-        raise WorkbookFileError(f"{path.name}: not a hipaa-xl workbook (no Incidents sheet)")
-    try:
-        changed = bind_package(pkg, pin)
-    except B.BindingError as exc:
-        raise WorkbookFileError(f"{path.name}: {exc}") from None
-    if changed:
-        write_package_atomic(path, pkg, backup=backup)
+    with editing(path) as edit:  # locked; a save made meanwhile is kept (ours is written beside it)
+        pkg = package_from_bytes(edit.data)
+        if not _is_hipaa_workbook(pkg):
+            raise WorkbookFileError(f"{path.name}: not a hipaa-xl workbook (no Incidents sheet)")
+        try:
+            changed = bind_package(pkg, pin)
+        except B.BindingError as exc:
+            raise WorkbookFileError(f"{path.name}: {exc}") from None
+        if changed:
+            edit.write(pkg, backup=backup, label="lite")
     return changed
 
 
 def remove_from_file(path: Path, backup: bool = True) -> bool:
     """``lite remove``: unbind the workbook at ``path``; False when it was not bound."""
-    pkg = _load(path, for_writing=True)
-    try:
-        changed = B.unbind(pkg)
-    except B.BindingError as exc:
-        raise WorkbookFileError(f"{path.name}: {exc}") from None
-    if changed:
-        write_package_atomic(path, pkg, backup=backup)
+    with editing(path) as edit:
+        pkg = package_from_bytes(edit.data)
+        try:
+            changed = B.unbind(pkg)
+        except B.BindingError as exc:
+            raise WorkbookFileError(f"{path.name}: {exc}") from None
+        if changed:
+            edit.write(pkg, backup=backup, label="unbound")
     return changed
 
 

@@ -7,15 +7,13 @@ line saying what to run), and write their output atomically beside it.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hipaa_xl import clock
 from hipaa_xl.errors import HipaaXlError
 from hipaa_xl.report.book import BookError, BookFigures, currency_problem, read_book
-from hipaa_xl.xlsxio import WorkbookFileError, lock_files, read_checked_bytes, write_package_atomic
+from hipaa_xl.xlsxio import WorkbookFileError, lock_files, read_checked_bytes, write_file_atomic, write_package_atomic
 
 
 class NotCurrentError(HipaaXlError):
@@ -76,22 +74,6 @@ def _check_output(out: Path, source: Path, suffix: str) -> None:
                                 "close it and try again")
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder; keep ``path.bak``."""
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.replace(path, path.with_name(path.name + ".bak"))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def make_memo(book: Path, out: Path | None = None, pdf: bool = False, force: bool = False,
               memo_date: dt.date | None = None) -> MemoResult:
     """``hipaa-xl report``: the memo beside the workbook (``BOOK-memo.docx``), and its PDF."""
@@ -101,7 +83,7 @@ def make_memo(book: Path, out: Path | None = None, pdf: bool = False, force: boo
     target = out or book.with_name(book.stem + "-memo.docx")
     _check_output(target, book, ".docx")
     _data, figures, problem = load_current(book, allow_stale=force)
-    write_bytes_atomic(target, build_memo(figures, memo_date or clock.today(), problem))
+    write_file_atomic(target, build_memo(figures, memo_date or clock.today(), problem))
     result = MemoResult(target, draft_reason=problem)
     if pdf:
         pdf_path = target.with_suffix(".pdf")
