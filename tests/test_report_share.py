@@ -236,3 +236,22 @@ def test_libreoffice_shows_the_same_numbers(shared: tuple[Path, Path, bytes, lis
         assert grid[r - 1][0] == before.cell(r, 1).value
         checked += 1
     assert checked > 10
+
+
+def test_a_workbook_bound_by_hipaa_xl_lite_loses_its_binding_and_code(tmp_path: Path) -> None:
+    """The binding ``hipaa-xl lite add`` writes (main.py with the bundled runtime) leaves no trace."""
+    from hipaa_xl.lite.binding import bind, find_binding
+    from hipaa_xl.lite.files import lite_code
+
+    pkg = package_from_bytes(example_bytes())
+    main_py, requirements = lite_code()
+    assert bind(pkg, main_py, requirements) and find_binding(pkg) is not None
+    book = tmp_path / "lite.xlsx"
+    book.write_bytes(pkg.to_bytes())
+    target, lines = make_share(book, exported_on=EXPORTED)
+    shared = package_from_bytes(target.read_bytes())
+    assert find_binding(shared) is None
+    assert not any(CODE_LIKE.search(part) for part in shared)
+    everything = b"".join(shared[p] for p in shared)
+    assert b"webextension" not in everything and b"main.py" not in everything
+    assert any("xl/webextensions/webextension1.xml" in line for line in lines)
