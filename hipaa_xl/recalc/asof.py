@@ -18,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from hipaa_xl import clock
+from hipaa_xl.ooxml.a1 import unquote_sheet
 from hipaa_xl.recalc.model import Book
 from hipaa_xl.recalc.reader import WorkbookPackage
 from hipaa_xl.recalc.refs import parse_cell
@@ -50,8 +51,7 @@ def typed_as_of(book: Book) -> tuple[dt.date, str] | None:
     if "!" not in text:
         return None
     sheet_text, _, address = text.rpartition("!")
-    sheet_name = sheet_text[1:-1].replace("''", "'") if sheet_text.startswith("'") else sheet_text
-    sheet = book.sheet_named(sheet_name)
+    sheet = book.sheet_named(unquote_sheet(sheet_text))
     if sheet is None:
         return None
     try:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
+from hipaa_xl.ooxml.a1 import unquote_sheet
 from hipaa_xl.recalc import parser as ast
 from hipaa_xl.recalc.compile_state import CompileProblem, State, Thunk, constant
 from hipaa_xl.recalc.model import PENDING, Book, NeedCells, Ref, Sheet, Table
@@ -36,13 +37,12 @@ def compile_operand(compiler: Compiler, text: str, state: State, mode: str) -> T
     sheet_text, ref_text = split_sheet(text)
     if sheet_text is not None and ":" in sheet_text and not sheet_text.startswith("'"):
         raise CompileProblem("unsupported syntax", f"3-D references are not supported ({text})")
-    if (sheet_text is not None and sheet_text.startswith("'") and ":" in sheet_text[1:-1]
-            and book.sheet_named(sheet_text[1:-1].replace("''", "'")) is None):
+    if (sheet_text is not None and sheet_text.startswith("'") and ":" in unquote_sheet(sheet_text)
+            and book.sheet_named(unquote_sheet(sheet_text)) is None):
         raise CompileProblem("unsupported syntax", f"3-D references are not supported ({text})")
     sheet = state.sheet
     if sheet_text is not None:
-        found = book.sheet_named(sheet_text[1:-1].replace("''", "'") if sheet_text.startswith("'")
-                                 else sheet_text)
+        found = book.sheet_named(unquote_sheet(sheet_text))
         if found is None:
             return constant(REF)
         sheet = found
