@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from hipaa_xl.cli.common import EXIT_BAD_INPUT, EXIT_STALE, fail
+from hipaa_xl.errors import HipaaXlError
 
 
 def register(app: typer.Typer) -> None:
@@ -32,7 +33,6 @@ def register(app: typer.Typer) -> None:
         """Write the exposure memo (Word, optionally PDF) from a refreshed workbook."""
         from hipaa_xl.report.commands import NotCurrentError, make_memo
         from hipaa_xl.report.pdf import PdfError
-        from hipaa_xl.xlsxio import WorkbookFileError
 
         try:
             import docx  # noqa: F401
@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
         except PdfError as exc:
             docx_path = out or book.with_name(book.stem + "-memo.docx")
             fail(f"{exc}; the Word memo {docx_path} was written", EXIT_BAD_INPUT)
-        except (WorkbookFileError, OSError) as exc:
+        except (HipaaXlError, OSError) as exc:
             fail(str(exc), EXIT_BAD_INPUT)
         if result.draft_reason is not None:
             typer.echo(f"warning: DRAFT - figures not current: {result.draft_reason}", err=True)
@@ -65,13 +65,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write a values-only copy to send: no formulas, code, links or (by default) comments."""
         from hipaa_xl.report.commands import NotCurrentError, make_share
-        from hipaa_xl.xlsxio import WorkbookFileError
 
         try:
             target, lines = make_share(book, out, keep_comments=keep_comments)
         except NotCurrentError as exc:
             fail(str(exc), EXIT_STALE)
-        except (WorkbookFileError, OSError) as exc:
+        except (HipaaXlError, OSError) as exc:
             fail(str(exc), EXIT_BAD_INPUT)
         typer.echo(f"wrote {target} (the source was not changed)")
         for line in lines:
