@@ -34,7 +34,8 @@ from docx.text.paragraph import Paragraph
 
 from hipaa_xl import __version__
 from hipaa_xl.engine.incidents import group_key
-from hipaa_xl.law.loader import law_data_version, load_fixed, load_rules, load_series
+from hipaa_xl.law.loader import law_data_version, load_rules, load_series
+from hipaa_xl.law.schedules import schedules
 from hipaa_xl.report.book import BookFigures, ExtraTable
 from hipaa_xl.report.chart import YearRange, range_chart_png
 
@@ -447,16 +448,7 @@ def schedules_section(doc: DocumentObject, memo: Memo) -> None:
              money(line.maximum), money(line.ag), line.note] for line in f.comparison]
     _table(doc, ("Schedule", "Minimum*", "Maximum", "AG damages (max.)", "Note"), rows,
            (1.3, 1.1, 1.1, 1.1, 1.9), right=(1, 2, 3))
-    series = load_series()
-    reasons = {
-        "regulation": f"{load_fixed('regulation').title}: {load_fixed('regulation').description}",
-        "statute": f"{load_fixed('statute').title}: {load_fixed('statute').description}",
-        "current": "45 CFR 102.3: the inflation-adjusted table in force on the assessment date, for violations "
-                   f"after {series.applicability.violations_after.isoformat()} (45 CFR 102.2); older "
-                   "violations keep the unadjusted amounts.",
-        "current-tiered": f"'current' with the 2019 tiered caps carried through the 102.3 multipliers: "
-                          f"{series.tiered_caps_estimate.method} ({series.tiered_caps_estimate.source_quality}).",
-    }
+    reasons = {name: entry.description for name, entry in schedules().items()}
     doc.add_paragraph("Why they differ:")
     for line in f.comparison:
         doc.add_paragraph(f"{line.schedule}: {reasons.get(line.schedule, '')}", style="List Bullet")
