@@ -58,7 +58,7 @@ def _propagate(value: object) -> None:
         raise CellError(str(value))
 
 
-def _blank(value: object) -> bool:
+def is_blank(value: object) -> bool:
     """None, empty text and 0 (Lite's empty cell) count as blank."""
     if value is None:
         return True
@@ -99,7 +99,7 @@ def _parse_date_cached(value: object, what: str) -> dt.date | None:
 
 def _parse_date(value: object, what: str) -> dt.date | None:
     _propagate(value)
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, dt.datetime):
         return value.date()
@@ -147,7 +147,7 @@ def _whole(value: object, what: str) -> int:
 def parse_count(value: object, what: str = "violations") -> int:
     """A count of violations: blank is 0; whole, 0 to 10^9 (#NUM! otherwise)."""
     _propagate(value)
-    if _blank(value):
+    if is_blank(value):
         return 0
     return check_count(_whole(value, what), what)
 
@@ -155,7 +155,7 @@ def parse_count(value: object, what: str = "violations") -> int:
 def parse_year(value: object) -> int | None:
     """A calendar year 1900-9999, or None when blank."""
     _propagate(value)
-    if _blank(value):
+    if is_blank(value):
         return None
     return check_year(_whole(value, "year"))
 
@@ -164,7 +164,7 @@ def parse_year(value: object) -> int | None:
 def parse_schedule(value: object) -> str:
     """A schedule name; blank is the default (``regulation``). Cached: a column repeats one name."""
     _propagate(value)
-    if _blank(value):
+    if is_blank(value):
         return check_schedule(None)
     if not isinstance(value, str):
         return check_schedule(str(value))
@@ -174,7 +174,7 @@ def parse_schedule(value: object) -> str:
 def parse_rate(value: object) -> float | None:
     """AG damages per violation; blank is the default (the statutory $100)."""
     _propagate(value)
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidValue(f"per_violation must be a number (got {value!r})")
@@ -188,7 +188,7 @@ _FALSE = {"false", "no", "n", "0"}
 def parse_bool(value: object, what: str = "flag") -> bool:
     """TRUE/FALSE, 1/0, yes/no, y/n; blank is FALSE."""
     _propagate(value)
-    if _blank(value):
+    if is_blank(value):
         return False
     if isinstance(value, bool):
         return value

@@ -107,19 +107,13 @@ def _check_threshold(name: str, rule: DeadlineRule, count: int | None) -> None:
         raise NotRequired(f"{name} not required: {count} is {limit.below} or more; use breach-hhs")
 
 
-def _blank(value: object) -> bool:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return True
-    return not isinstance(value, bool) and isinstance(value, int | float) and value == 0
-
-
 def _option(name: str, rule: DeadlineRule, event: dt.date, value: object) -> int | bool | dt.date | None:
     """The rule's option parsed for its kind; blank is "not given"."""
     kind = rule.option
     if kind == "none":
         if cells.is_error_text(value):
             raise cells.CellError(str(value))
-        if not _blank(value):
+        if not cells.is_blank(value):
             raise InvalidValue(f"{name} takes no option (got {_shown(value)})")
         return None
     if kind in ("delay-days", "residents", "individuals"):
