@@ -58,6 +58,18 @@ def _propagate(value: object) -> None:
         raise CellError(str(value))
 
 
+def cell_text(value: object) -> str:
+    """A cell's value as the text a table column holds: blank is "", a whole float drops ".0", a date
+    is its ISO day, anything else its text trimmed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
 def is_blank(value: object) -> bool:
     """None, empty text and 0 (Lite's empty cell) count as blank."""
     if value is None:

@@ -223,13 +223,8 @@ class ScenarioSet:
 
 
 def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()[:10]
-    return re.sub(r"\s+", " ", str(value)).strip()
+    """A cell's text (:func:`cells.cell_text`) with runs of white space read as one space."""
+    return " ".join(cells.cell_text(value).split())
 
 
 def _blank(value: object) -> bool:

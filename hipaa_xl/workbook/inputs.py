@@ -122,16 +122,6 @@ def _to_count(value: Any) -> int | None:
     return cells.parse_count(value, "Violations")
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()[:10]
-    return str(value).strip()
-
-
 def _criminal(value: Any) -> tuple[bool, bool]:
     """The criminal column: (penalty imposed, offense punishable only).
 
@@ -146,7 +136,7 @@ def _criminal(value: Any) -> tuple[bool, bool]:
 
 def parse_incident(values: dict[str, Any], row: int) -> IncidentRow:
     """One Incidents row as an engine ``Incident``, or the reason it cannot be one."""
-    raw_id = _text(values.get("id"))
+    raw_id = cells.cell_text(values.get("id"))
     try:
         if not raw_id:
             raise HipaaInputError("ID is required")
@@ -154,23 +144,23 @@ def parse_incident(values: dict[str, Any], row: int) -> IncidentRow:
         imposed, punishable = _criminal(values.get("criminal_penalty_imposed"))
         data: dict[str, Any] = {
             "id": raw_id,
-            "entity": _text(values.get("entity")),
-            "requirement": _text(values.get("requirement")),
-            "description": _text(values.get("description")),
-            "culpability": _text(values.get("culpability")) or None,
-            "tier": (_text(tier_value) or None) if tier_value is not None else None,
+            "entity": cells.cell_text(values.get("entity")),
+            "requirement": cells.cell_text(values.get("requirement")),
+            "description": cells.cell_text(values.get("description")),
+            "culpability": cells.cell_text(values.get("culpability")) or None,
+            "tier": (cells.cell_text(tier_value) or None) if tier_value is not None else None,
             "start": _to_date(values.get("start"), "Start"),
             "end": _to_date(values.get("end"), "End"),
             "violations": _to_count(values.get("violations")),
             "known": _to_date(values.get("known"), "Known"),
             "corrected": _to_date(values.get("corrected"), "Corrected"),
             "cure_period_ends": _to_date(values.get("cure_period_ends"), "Cure period ends"),
-            "affiliated_covered_entity": _text(values.get("affiliated_covered_entity")) or None,
-            "duplicate_of": _text(values.get("duplicate_of")) or None,
+            "affiliated_covered_entity": cells.cell_text(values.get("affiliated_covered_entity")) or None,
+            "duplicate_of": cells.cell_text(values.get("duplicate_of")) or None,
             "federal_action_pending": cells.parse_bool(values.get("federal_action_pending"), "Federal action pending"),
             "criminal_penalty_imposed": imposed,
             "criminal_offense_punishable": punishable,
-            "factors": _text(values.get("factors")),
+            "factors": cells.cell_text(values.get("factors")),
             "row": row,
         }
         return IncidentRow(row, Incident(**data), raw_id=raw_id, raw=values)
@@ -196,7 +186,7 @@ def _matter_count(value: Any, what: str) -> int | None:
 
 def parse_matter_row(values: dict[str, Any], row: int) -> MatterRow:
     """One Matter row as a ``MatterEvent``, or the reason it cannot be one."""
-    label = _text(values.get("event"))
+    label = cells.cell_text(values.get("event"))
     try:
         kind = event_kind(label)
         if kind is None:
@@ -205,14 +195,14 @@ def parse_matter_row(values: dict[str, Any], row: int) -> MatterRow:
         if day is None:
             raise HipaaInputError("Date is required")
         event = MatterEvent(
-            row=row, id=_text(values.get("id")), kind=kind, date=day,
+            row=row, id=cells.cell_text(values.get("id")), kind=kind, date=day,
             count=_matter_count(values.get("count"), "Count"),
-            state=_text(values.get("state")),
+            state=cells.cell_text(values.get("state")),
             other_date=_to_date(values.get("other_date"), "Other date"),
             by_mail=cells.parse_bool(values.get("by_mail"), "By mail"),
             delay_days=_matter_count(values.get("delay_days"), "Delay days"),
             done=_to_date(values.get("done"), "Done"),
-            notes=_text(values.get("notes")),
+            notes=cells.cell_text(values.get("notes")),
         )
         return MatterRow(row, event)
     except HipaaInputError as exc:
@@ -315,7 +305,7 @@ def inputs_from_values(rows_of: RowsOf, cell_at: CellAt, sheet_names: Sequence[s
                       ("matter_number", C.NAME_MATTER_NUMBER), ("prepared_by", C.NAME_PREPARED_BY)):
         if name.casefold() in folded:
             try:
-                matter[key] = _text(cell_value(name)[1])
+                matter[key] = cells.cell_text(cell_value(name)[1])
             except LayoutError:
                 matter[key] = ""
     chosen = _read_chosen(rows_of(C.SUMMARY_SHEET, None)) if C.SUMMARY_SHEET in sheet_names else {}
@@ -340,7 +330,7 @@ def inputs_from_values(rows_of: RowsOf, cell_at: CellAt, sheet_names: Sequence[s
         header_row=header_row,
         columns=columns,
         rows=rows,
-        schedule=_text(schedule) or C.DEFAULT_WORKBOOK_SCHEDULE,
+        schedule=cells.cell_text(schedule) or C.DEFAULT_WORKBOOK_SCHEDULE,
         as_of_cell=as_of_cell,
         as_of_formula=as_of_formula,
         as_of_value=as_of_date,
@@ -405,8 +395,8 @@ def _read_general_forms(rows: Iterable[Sequence[Any]]) -> dict[str, str]:
             if "requirement" in normed and general is not None:
                 cols = (normed.index("requirement"), general)
             continue
-        req = _text(row[cols[0]]) if cols[0] < len(row) else ""
-        general_form = _text(row[cols[1]]) if cols[1] < len(row) else ""
+        req = cells.cell_text(row[cols[0]]) if cols[0] < len(row) else ""
+        general_form = cells.cell_text(row[cols[1]]) if cols[1] < len(row) else ""
         if req and general_form:
             out[req] = general_form
     return out
