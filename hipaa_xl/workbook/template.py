@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from hipaa_xl.engine.matter_deadlines import EVENT_KINDS
 from hipaa_xl.engine.tiers import CULPABILITY_CHOICES
-from hipaa_xl.law.loader import load_series
+from hipaa_xl.law.loader import load_rules, load_series
 from hipaa_xl.law.models import TIERS
 from hipaa_xl.law.schedules import REGULATION, STATUTE, resolve_amounts, schedule_names, schedules, tiered_cap_estimates
 from hipaa_xl.workbook import columns as C
@@ -397,10 +397,12 @@ def _schedules(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
         attr_text=f"{C.SCHEDULES_SHEET}!$A${_SCHEDULE_LIST_ROW}:$A${_SCHEDULE_LIST_ROW + len(names) - 1}",
     )
     r += 2
+    hitech = load_rules().hitech_violations_from.value
     blocks: list[tuple[str, str | None, Any]] = [
         (REGULATION, REGULATION, None),
         (STATUTE, STATUTE, None),
-        ("pre-2009 (every schedule, violations before 2009-02-18)", REGULATION, dt.date(2009, 1, 1)),
+        (f"pre-2009 (every schedule, violations before {hitech.isoformat()})", REGULATION,
+         hitech - dt.timedelta(days=1)),
     ]
     blocks += [(n, n, None) for n in names if n.startswith("cfr102-")]
     for title, sched, vdate in blocks:
