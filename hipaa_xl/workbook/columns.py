@@ -50,6 +50,11 @@ INCIDENT_COLUMNS: tuple[IncidentColumn, ...] = (
         "The affiliated covered entity whose act this is: capped once under it, members jointly and "
         "severally liable (160.402(b)(2))",
     ),
+    IncidentColumn(
+        "Action commenced on", "commenced", "date", 12,
+        "Notice of proposed determination of this incident's action (160.420): the limitation runs to it and "
+        "no violation past it; blank: Settings' date, else the as-of date",
+    ),
 )
 
 MATTER_COLUMNS: tuple[IncidentColumn, ...] = (

@@ -106,6 +106,7 @@ EXPOSURE_COLUMNS: tuple[XCol, ...] = (
     XCol("f_federal_action_pending", "Federal action pending (Incidents)", 8, TEXT, hidden=True, role="incident"),
     XCol("f_criminal_penalty_imposed", "Criminal penalty imposed (Incidents)", 8, TEXT, hidden=True,
          role="incident"),
+    XCol("f_commenced", "Action commenced on (Incidents)", 10, DATE, hidden=True, role="incident"),
 )
 XC = {c.key: i for i, c in enumerate(EXPOSURE_COLUMNS, start=1)}
 LAST_VISIBLE_EXPOSURE_COL = XC["check"]
@@ -120,8 +121,15 @@ def _incident_column(field: str) -> str:
 
 # ---------------------------------------------------------------- the row formulas
 
-EFFECTIVE_END = 'MIN(IF({inc.end}<>"",{inc.end},IF({inc.corrected}<>"",{inc.corrected},{as_of})),{as_of})'
-"""Decisions 1: End as given, else the Corrected day, else the as-of date; never after the as-of date."""
+ACTION = 'IF({inc.commenced}<>"",{inc.commenced},{commenced})'
+"""The commencement of this incident's action (decisions 27, 38): the row's own date, else Settings'
+(blank: the functions measure to the as-of date)."""
+ACTION_END = 'IF({inc.commenced}<>"",{inc.commenced},IF(ISNUMBER({commenced}),{commenced},{as_of}))'
+"""The last day the action can reach: its commencement, else the as-of date (160.420(a), 160.422)."""
+RAW_END = 'MIN(IF({inc.end}<>"",{inc.end},IF({inc.corrected}<>"",{inc.corrected},{as_of})),{as_of})'
+EFFECTIVE_END = "MIN(" + RAW_END + "," + ACTION_END + ")"
+"""Decisions 1 and 38: End as given, else the Corrected day, else the as-of date; never after the
+as-of date nor after the day the incident's action commenced (that day counted)."""
 
 CONTINUING: dict[str, str | None] = {
     # a continuing violation, Start through its effective end: one violation a day (45 CFR 160.406),
@@ -129,11 +137,12 @@ CONTINUING: dict[str, str | None] = {
     "from": "=MAX({inc.start},{seg_lo})",
     "to": "=MIN({eff_end},{seg_hi})",
     "eff_end": "=" + EFFECTIVE_END,
-    "eff_why": '=IF({inc.end}<>"",IF({inc.end}>{as_of},"cut at the as-of date","End as given"),'
+    "eff_why": "=IF(" + RAW_END + ">" + ACTION_END + ',"cut at the action\'s commencement (160.420(a), 160.422)",'
+               'IF({inc.end}<>"",IF({inc.end}>{as_of},"cut at the as-of date","End as given"),'
                'IF({inc.corrected}<>"",IF({inc.corrected}>{as_of},"cut at the as-of date",'
-               '"no End: the Corrected day"),"no End or Corrected: the as-of date"))',
+               '"no End: the Corrected day"),"no End or Corrected: the as-of date")))',
     # the six-year limitation runs to the commencement of the action (160.414; blank: the as-of date)
-    "in_time": '=IF({to}<{from},0,VIOLATION_DAYS({from},{to},"",{as_of},{commenced}))',
+    "in_time": '=IF({to}<{from},0,VIOLATION_DAYS({from},{to},"",{as_of},' + ACTION + "))",
     "barred": "=IF({to}<{from},0,VIOLATION_DAYS({from},{to})-{in_time})",
 }
 
@@ -143,8 +152,8 @@ GIVEN: dict[str, str | None] = {
     "to": "={from}",
     "eff_end": None,
     "eff_why": "Violations given: dated Start",
-    "in_time": "=IF(TIME_BARRED({from},{as_of},{commenced}),0,{inc.violations})",
-    "barred": "=IF(TIME_BARRED({from},{as_of},{commenced}),{inc.violations},0)",
+    "in_time": "=IF(TIME_BARRED({from},{as_of}," + ACTION + "),0,{inc.violations})",
+    "barred": "=IF(TIME_BARRED({from},{as_of}," + ACTION + "),{inc.violations},0)",
 }
 
 CRIMINAL_PUNISHABLE = '{inc.criminal_penalty_imposed}="' + C.PUNISHABLE + '"'
