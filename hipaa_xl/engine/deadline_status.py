@@ -66,7 +66,9 @@ def status_words(
     extension promised a later date (the day-30 row is then "extended" unless done by day 30).
     """
     if kind == "owed" and done_days_late is not None:
-        return DONE if done_days_late <= 0 else late_words(done_days_late)
+        if done_days_late <= 0:
+            return DONE
+        return EXTENDED if extended else late_words(done_days_late)
     if days_left is None:
         return NOT_REQUIRED if problem.startswith("#N/A") else CHECK_EVENT
     if extended and days_left < 0:

@@ -230,7 +230,10 @@ class ExposureRow:
                 f"{self.time_barred_violations} time-barred for good (1320d-5(d)(8))"
             )
         if self.ag_status == "deferred":
-            return "deferred while the federal action is pending (1320d-5(d)(7))"
+            return (
+                "deferred while the federal action is pending (1320d-5(d)(7)); measured at the CMP date, "
+                "the AG's own six years running to the AG's filing ((d)(8))"
+            )
         if self.ag_status == "time-barred":
             return "time-barred (1320d-5(d)(8)), whether or not a federal action is pending"
         return self.ag_status

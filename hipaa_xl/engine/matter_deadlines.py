@@ -288,6 +288,12 @@ class LimitationGroup:
     year: int
     first_day: dt.date
     last_day: dt.date
+    measured_to: dt.date | None = None
+    """The date the limitation ran to for this group: its action's commencement, else the as-of
+    (assessment) date (160.414; ``GroupTotal.limitation_to``)."""
+    measured_to_source: str = ""
+    """Where that date comes from: "Incidents" (the rows' Action commenced on), "Settings", or
+    "as-of date"."""
 
     @property
     def every_in_time_until(self) -> dt.date:
@@ -309,8 +315,11 @@ class LimitationGroup:
 def limitation_groups(agg: Aggregation) -> list[LimitationGroup]:
     """First and last violation day of each group, in the aggregation's group order."""
     spans: dict[tuple[str, str, int], tuple[dt.date, dt.date]] = {}
+    sources: dict[tuple[str, str, int], str] = {}
     for row in agg.rows:
         key = (row.entity_key, row.requirement_key, row.year)
+        if row.facts.limitation_to_source == "Incidents" or key not in sources:
+            sources[key] = row.facts.limitation_to_source
         end = row.segment_end if row.effective_end is None else min(row.segment_end, row.effective_end)
         end = max(end, row.segment_start) if row.kind == "continuing" else row.segment_start
         lo, hi = spans.get(key, (row.segment_start, end))
@@ -319,5 +328,7 @@ def limitation_groups(agg: Aggregation) -> list[LimitationGroup]:
     for g in agg.groups:
         span = spans.get((g.entity_key, g.requirement_key, g.year))
         if span is not None:
-            out.append(LimitationGroup(g.entity, g.requirement, g.year, span[0], span[1]))
+            key = (g.entity_key, g.requirement_key, g.year)
+            out.append(LimitationGroup(g.entity, g.requirement, g.year, span[0], span[1], g.limitation_to,
+                                       sources.get(key, "")))
     return out

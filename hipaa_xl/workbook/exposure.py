@@ -201,7 +201,10 @@ PRICED: dict[str, str | None] = {
             'IF({ag_deferred}>0,"AG damages deferred: federal action pending (1320d-5(d)(7))",'
             'IF(AND({in_time}=0,{barred}>0),"time-barred (six years, 1320a-7a(c)(1); AG: (d)(8), whether '
             'or not a federal action is pending)",'
-            'IF({barred}>0,"some days time-barred (six years, 1320a-7a(c)(1))","")))))))',
+            'IF({barred}>0,"some days time-barred (six years, 1320a-7a(c)(1))",'
+            'IF(AND({inc.cure_period_ends}<>"",{tier}="C",N({inc.corrected})>N({inc.known})+29),'
+            '"tier C as the extension moves the C/D line (our reading, 1320d-5(a)(1)(C)(i)); on 160.404(b)(2)(iii)\'s '
+            '30-day period: D (a scenario can clear Cure period ends)",""))))))))',
 }
 
 INCIDENT_DAYS = '=IF({inc.violations}<>"",{inc.violations},VIOLATION_DAYS({inc.start},' + EFFECTIVE_END + "))"

@@ -223,7 +223,7 @@ def plan_refresh(
     summ = summary_sheet(
         styles, layout, ctx, _page("Summary", inputs, as_of), inputs.chosen, comparison, stamp,
         has_matter=bool(inputs.matter), key=group_key,
-        upcoming=[dl.rows[position[id(item)]] for item in upcoming(items)],
+        upcoming=[dl.rows[position[id(item)]] for item in upcoming(items, as_of=as_of)],
         section=scenarios, section_stale=f"{NAME_STALE}=1", hidden=scenarios_hidden,
     )
     return RefreshPlan(report, layout, ctx, agg, exp, summ, dl, scenario_names)
