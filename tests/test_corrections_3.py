@@ -259,7 +259,7 @@ def test_a_workbook_with_action_commenced_on_agrees_with_the_engine_after_refres
     recalculated, rc = recalc_package(package_from_bytes(refreshed), use_recorded_as_of=True)
     assert rc.ok, rc.problems
     assert summary_mismatches(recalculated.to_bytes(), as_of=rc.as_of) == []
-    again, report2 = build_refreshed(refreshed)
+    _, report2 = build_refreshed(refreshed)
     assert not report2.changed  # refresh says up to date, and the Summary agrees: no loop
     # the dates change the figures: the open HBS-01 stops at its action, RCH-04's 2009 days come in time
     from hipaa_xl.workbook.verify import engine_aggregation
@@ -303,3 +303,40 @@ def test_the_catalogues_more_general_forms_are_broader_provisions_of_the_same_su
         assert s is not None and g is not None and not g.startswith(s), (specific, general)  # never narrower
     # 164.314(a) is the contract content 164.308(b)(1) requires: the pair reads that way, not backwards
     assert pairs["164.314(a)"] == "164.308(b)(1)" and "164.308(b)(1)" not in pairs
+
+
+@pytest.mark.parametrize(("settings", "per_incident"), [
+    (D("2026-02-15"), {}),
+    (None, {14: D("2026-01-20"), 8: D("2015-01-01")}),
+], ids=["settings", "per-incident"])
+def test_report_and_share_accept_a_refreshed_workbook_with_action_commenced_on(
+    settings: dt.date | None, per_incident: dict[int, dt.date], tmp_path: Path
+) -> None:
+    pytest.importorskip("docx")
+    refreshed, _ = build_refreshed(_with_commencement(settings, per_incident))
+    book = tmp_path / "matter.xlsx"
+    book.write_bytes(refreshed)
+    for command in ("refresh", "report", "share"):
+        result = runner.invoke(app, [command, str(book)])
+        assert result.exit_code == 0, (command, result.output)
+    assert (tmp_path / "matter-memo.docx").is_file()
+    assert list(tmp_path.glob("matter-share*.xlsx"))
+    assert book.read_bytes() == refreshed  # refresh found it up to date: no loop
+
+
+def test_an_overlapping_incident_is_noted_on_its_exposure_rows_and_in_refresh_output() -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(example_bytes()))
+    ws = wb["Incidents"]
+    for c in range(1, len(INCIDENT_COLUMNS) + 1):  # HBS-09: a copy of HBS-01 (open since 2019) from 2026-01-01
+        ws.cell(16, c).value = ws.cell(14, c).value
+    ws.cell(16, 1).value = "HBS-09"
+    ws.cell(16, 7).value = D("2026-01-01")
+    buf = io.BytesIO()
+    wb.save(buf)
+    out, report = build_refreshed(buf.getvalue())
+    # Jan 1..Mar 31, 2026 (31 + 28 + 31 = 90 days) are HBS-01's days too
+    assert any(w.startswith("HBS-09: 90 day(s) of this incident are also counted under incident(s) HBS-01")
+               for w in report.warnings)
+    notes = [r["note"] for r in exposure_values(out) if r["id"] == "HBS-09"]
+    assert notes and all("counted twice; one violation a day on 45 CFR 160.406" in n for n in notes)
+    assert all("counted twice" not in (r["note"] or "") for r in exposure_values(out) if r["id"] == "HBS-01")

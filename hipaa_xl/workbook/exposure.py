@@ -250,6 +250,9 @@ class Context:
     as_of_name: str = C.NAME_AS_OF
     commenced_name: str | None = C.NAME_COMMENCED
     """None in a workbook made before Settings had "Action commenced on": the as-of date serves."""
+    row_notes: dict[int, str] | None = None
+    """Incidents row -> a note the engine found at refresh that the Note column adds to every Exposure
+    row of that incident (days shared with another incident of the requirement, decisions 39)."""
 
 
 class _Letters:
@@ -338,6 +341,11 @@ def _exposure_row(ws: SheetWriter, line: ExposureLine, ctx: Context) -> None:
     formulas = {**(CONTINUING if line.kind == "continuing" else GIVEN), **PRICED}
     for key, template in formulas.items():
         put(key, names.value(template))
+    extra = (ctx.row_notes or {}).get(ir)
+    if extra:
+        note = names.fill(str(formulas["note"])[1:])
+        text = extra.replace('"', '""')
+        put("note", Formula(f'IF({note}="","{text}",{note}&"; {text}")'))
     put("group", line.group)
     put("part", line.part)
     put("part_rep", 1 if line.part_rep_row == r else 0)
