@@ -606,7 +606,9 @@ def overlap_warnings(rows: Sequence[ExposureRow]) -> dict[int, str]:
 
     160.406 makes each day in violation of a provision one violation; the engine counts each
     incident day by day, so shared days are counted once per incident. Returns, by ``id`` of the
-    later incident's facts, the warning naming the shared days and the earlier incident(s).
+    later incident's facts, the warning naming the shared days and (up to three of) the earlier
+    incidents. Each incident is compared with the union of the earlier ones, kept as sorted disjoint
+    intervals, so a requirement with thousands of incidents costs about n log n.
     """
     spans: dict[tuple[str, str], dict[int, tuple[IncidentFacts, list[tuple[dt.date, dt.date]]]]] = {}
     for r in rows:
@@ -620,26 +622,67 @@ def overlap_warnings(rows: Sequence[ExposureRow]) -> dict[int, str]:
     for by_incident in spans.values():
         if len(by_incident) < 2:
             continue
-        seen: list[tuple[IncidentFacts, list[tuple[dt.date, dt.date]]]] = []
+        union = _Union()
         for facts, days in by_incident.values():
             merged = _merge(days)
-            shared = 0
-            names: list[str] = []
-            for other, other_days in seen:
-                both = sum(
-                    (min(b, d) - max(a, c)).days + 1
-                    for a, b in merged for c, d in other_days if max(a, c) <= min(b, d)
-                )
-                if both:
-                    shared = max(shared, both)
-                    names.append(other.incident.id.strip())
-            if names:
+            shared, names, more = union.overlap(merged)
+            if shared:
+                others = ", ".join(names) + (" and others" if more else "")
                 out[id(facts)] = (
-                    f"{shared} day(s) of this incident are also counted under incident(s) {', '.join(names)} of "
-                    f"the same requirement: {rule.text} ({rule.citation})"
+                    f"{shared} day(s) of this incident are also counted under incident(s) {others} of the same "
+                    f"requirement: {rule.text} ({rule.citation})"
                 )
-            seen.append((facts, merged))
+            union.add(merged, facts.incident.id.strip())
     return out
+
+
+class _Union:
+    """Sorted disjoint date intervals (the days of the incidents seen so far), each with up to three
+    of the incidents that cover it and whether there were more."""
+
+    NAMES = 3
+
+    def __init__(self) -> None:
+        self.starts: list[dt.date] = []
+        self.ends: list[dt.date] = []
+        self.who: list[tuple[list[tuple[dt.date, dt.date, str]], bool]] = []
+
+    def overlap(self, days: list[tuple[dt.date, dt.date]]) -> tuple[int, list[str], bool]:
+        """Days of ``days`` (sorted, disjoint) inside the union, the incidents found there, and more."""
+        shared, more = 0, False
+        names: list[str] = []
+        for a, b in days:
+            i = bisect.bisect_right(self.ends, a - ONE_DAY)  # the first interval ending on or after a
+            while i < len(self.starts) and self.starts[i] <= b:
+                shared += (min(b, self.ends[i]) - max(a, self.starts[i])).days + 1
+                spans, extra = self.who[i]
+                for c, d, name in spans:
+                    if c <= b and d >= a and name not in names:
+                        if len(names) < self.NAMES:
+                            names.append(name)
+                        else:
+                            more = True
+                more = more or extra
+                i += 1
+        return shared, names, more
+
+    def add(self, days: list[tuple[dt.date, dt.date]], name: str) -> None:
+        """Merge an incident's days into the union."""
+        for a, b in days:
+            lo = bisect.bisect_left(self.ends, a - ONE_DAY)  # intervals touching or after a
+            hi = bisect.bisect_right(self.starts, b + ONE_DAY)
+            spans: list[tuple[dt.date, dt.date, str]] = []
+            extra = False
+            if lo < hi:
+                for k in range(lo, hi):
+                    spans += self.who[k][0]
+                    extra = extra or self.who[k][1]
+            spans.append((a, b, name))
+            if lo < hi:
+                a, b = min(a, self.starts[lo]), max(b, self.ends[hi - 1])
+            if len(spans) > self.NAMES:
+                spans, extra = spans[: self.NAMES], True
+            self.starts[lo:hi], self.ends[lo:hi], self.who[lo:hi] = [a], [b], [(spans, extra)]
 
 
 def _merge(spans: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
