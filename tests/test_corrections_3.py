@@ -340,3 +340,14 @@ def test_an_overlapping_incident_is_noted_on_its_exposure_rows_and_in_refresh_ou
     notes = [r["note"] for r in exposure_values(out) if r["id"] == "HBS-09"]
     assert notes and all("counted twice; one violation a day on 45 CFR 160.406" in n for n in notes)
     assert all("counted twice" not in (r["note"] or "") for r in exposure_values(out) if r["id"] == "HBS-01")
+
+
+def test_every_status_phrase_is_listed_in_the_readme_as_public_contract() -> None:
+    from hipaa_xl.engine.deadline_status import all_status_words
+
+    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text("utf-8").split())
+    words = all_status_words()
+    assert {"past due", "delay ends in N days", "posting may come down after", "final on",
+            "last day for OCR to commence", "done N days late"} <= set(words)
+    for phrase in words:
+        assert f"`{phrase}`" in readme, phrase

@@ -83,8 +83,8 @@ def status_words(
 
 def all_status_words() -> list[str]:
     """Every status phrase, for the README's list (N stands for a number of days)."""
-    out = [DONE, "done N day(s) late", EXTENDED, NOT_REQUIRED, CHECK_EVENT]
+    out = [DONE, "done N days late", EXTENDED, NOT_REQUIRED, CHECK_EVENT]
     for words in WORDS.values():
-        ahead = f"{words.before} N day(s)" if words.before.endswith(" in") else words.before
+        ahead = f"{words.before} N days" if words.before.endswith(" in") else words.before
         out += [w for w in (ahead, words.on, words.after) if w not in out]
     return out
