@@ -191,12 +191,6 @@ class MatterDeadline:
                 f"{self.date_label} ({self.due.isoformat() if self.due else ''})")
 
 
-def status_text(done: bool, days_left: int | None, problem: str = "") -> str:
-    """The Status words of an owed deadline (done on time or not done): kept for callers that have
-    only these three facts; :meth:`MatterDeadline.status` covers every kind."""
-    return status_words("owed", days_left, problem, 0 if done else None)
-
-
 def _rule_for(event: MatterEvent, rule: str) -> str:
     """The Matter row's own choice between paired rules (HHS now or in the log; access extended)."""
     threshold = load_deadline_law().rules["breach-hhs"].threshold
