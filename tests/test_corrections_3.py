@@ -351,3 +351,21 @@ def test_every_status_phrase_is_listed_in_the_readme_as_public_contract() -> Non
             "last day for OCR to commence", "done N days late"} <= set(words)
     for phrase in words:
         assert f"`{phrase}`" in readme, phrase
+
+
+def test_a_duplicate_of_link_edited_after_refresh_marks_the_layout_out_of_date() -> None:
+    # RCH-02 (164.308(a)(1)(i), row 6) is "Duplicate of" RCH-01; pointed at RCH-05 (164.502(a), subpart E)
+    # without a refresh, the formulas alone would count it as a duplicate: the layout turns stale instead
+    from hipaa_xl.workbook.exposure import OUT_OF_DATE
+
+    col = next(i for i, c in enumerate(INCIDENT_COLUMNS, start=1) if c.field == "duplicate_of")
+    wb = openpyxl.load_workbook(io.BytesIO(example_bytes()))
+    assert wb["Incidents"].cell(6, col).value == "RCH-01"
+    wb["Incidents"].cell(6, col).value = "RCH-05"
+    buf = io.BytesIO()
+    wb.save(buf)
+    computed, _ = recalc_package(package_from_bytes(buf.getvalue()), use_recorded_as_of=True)
+    checks = {r["id"]: r["check"] for r in exposure_values(computed.to_bytes())}
+    assert checks["RCH-02"] == OUT_OF_DATE and not checks["RCH-01"]
+    _, report = build_refreshed(buf.getvalue())
+    assert any("row 6: Duplicate of RCH-05 crosses subparts" in t for t in report.invalid), report.invalid

@@ -90,6 +90,7 @@ EXPOSURE_COLUMNS: tuple[XCol, ...] = (
     XCol("exp_entity", "Entity (at refresh)", 16, TEXT, hidden=True),
     XCol("exp_requirement", "Requirement (at refresh)", 13, TEXT, hidden=True),
     XCol("exp_ace", "Affiliated covered entity (at refresh)", 13, TEXT, hidden=True),
+    XCol("exp_dup", "Duplicate of (at refresh)", 8, TEXT, hidden=True),
     # hidden: the Incidents cells of this row, read by row number so that every row's formulas are
     # copies of each other (one shape: fast to recalculate, easy to audit)
     XCol("f_culpability", "Culpability (Incidents)", 12, TEXT, hidden=True, role="incident"),
@@ -216,8 +217,10 @@ STALE_TERMS = (
     "TRIM({entity})<>{exp_entity}",
     "TRIM({requirement})<>{exp_requirement}",
     'TRIM({inc.affiliated_covered_entity}&"")<>{exp_ace}&""',
+    'TRIM({inc.duplicate_of}&"")<>{exp_dup}&""',
 )
-"""Decisions 23: the layout is out of date when any of these holds (tier, cap or group changed)."""
+"""Decisions 23: the layout is out of date when any of these holds (tier, cap or group changed, or a
+"Duplicate of" link, which refresh checks for cycles, invalid targets and subparts, decisions 25, 42)."""
 FIRST_ROW_STALE_TERM = "{inc_days}<>SUM({incident_rows})"
 """On an incident's first row also: its days no longer equal the days its rows count."""
 
@@ -354,6 +357,8 @@ def _exposure_row(ws: SheetWriter, line: ExposureLine, ctx: Context) -> None:
     put("exp_entity", " ".join(line.entity.split())[:200])
     put("exp_requirement", " ".join(line.requirement.split())[:200])
     put("exp_ace", " ".join(line.affiliated_covered_entity.split())[:200] or None)
+    dup = line.incident.incident.duplicate_of if line.incident.incident is not None else None
+    put("exp_dup", " ".join((dup or "").split())[:200] or None)
     stale_terms = list(STALE_TERMS)
     if line.first_of_incident:
         formulas["inc_days"] = INCIDENT_DAYS
