@@ -601,38 +601,39 @@ def _coverage_warning(target_id: str, uncovered: list[tuple[dt.date, dt.date]]) 
     )
 
 
-def overlap_warnings(rows: Sequence[ExposureRow]) -> dict[int, str]:
+def overlap_warnings(incidents: Iterable[IncidentFacts]) -> dict[int, str]:
     """Continuing incidents of one (entity, requirement) whose counted days overlap (decisions 39).
 
     160.406 makes each day in violation of a provision one violation; the engine counts each
-    incident day by day, so shared days are counted once per incident. Returns, by ``id`` of the
-    later incident's facts, the warning naming the shared days and (up to three of) the earlier
-    incidents. Each incident is compared with the union of the earlier ones, kept as sorted disjoint
-    intervals, so a requirement with thousands of incidents costs about n log n.
+    incident day by day, so shared days are counted once per incident. ``incidents``: the facts of
+    the priced incidents, in Incidents order. Returns, by ``id`` of the later incident's facts, the
+    warning naming the shared days and (up to three of) the earlier incidents. Each incident is
+    compared with the union of the earlier ones, kept as sorted disjoint intervals, so a requirement
+    with thousands of incidents costs about n log n.
     """
-    spans: dict[tuple[str, str], dict[int, tuple[IncidentFacts, list[tuple[dt.date, dt.date]]]]] = {}
-    for r in rows:
-        if r.kind != "continuing" or r.status != "counted" or r.violations + r.time_barred_violations == 0:
-            continue
-        by_incident = spans.setdefault((r.entity_key, r.requirement_key), {})
-        facts, days = by_incident.setdefault(id(r.facts), (r.facts, []))
-        days.append((r.segment_start, r.segment_end))
+    by_key: dict[tuple[str, str], list[IncidentFacts]] = {}
+    for facts in incidents:
+        if facts.kind == "continuing" and facts.status == "counted":
+            by_key.setdefault((facts.entity_key, facts.requirement_key), []).append(facts)
     rule = load_rules().overlapping_days
     out: dict[int, str] = {}
-    for by_incident in spans.values():
-        if len(by_incident) < 2:
+    for group in by_key.values():
+        if len(group) < 2:
             continue
         union = _Union()
-        for facts, days in by_incident.values():
-            merged = _merge(days)
-            shared, names, more = union.overlap(merged)
+        for facts in group:
+            start, end = facts.incident.start, facts.effective_end
+            if start is None or end is None:
+                continue
+            days = [(start, end)]
+            shared, names, more = union.overlap(days)
             if shared:
                 others = ", ".join(names) + (" and others" if more else "")
                 out[id(facts)] = (
                     f"{shared} day(s) of this incident are also counted under incident(s) {others} of the same "
                     f"requirement: {rule.text} ({rule.citation})"
                 )
-            union.add(merged, facts.incident.id.strip())
+            union.add(days, facts.incident.id.strip())
     return out
 
 
@@ -683,17 +684,6 @@ class _Union:
             if len(spans) > self.NAMES:
                 spans, extra = spans[: self.NAMES], True
             self.starts[lo:hi], self.ends[lo:hi], self.who[lo:hi] = [a], [b], [(spans, extra)]
-
-
-def _merge(spans: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
-    """Date intervals sorted and merged where they touch or overlap."""
-    merged: list[tuple[dt.date, dt.date]] = []
-    for a, b in sorted(spans):
-        if merged and a <= merged[-1][1] + ONE_DAY:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        else:
-            merged.append((a, b))
-    return merged
 
 
 def _general_form_warnings(
@@ -805,11 +795,12 @@ def _aggregate(
             invalid.append(InvalidIncident(incident_id=inc.id, row=inc.row, reason=result))
         else:
             rows.extend(result)
-    overlaps = overlap_warnings(rows)
-    for r in rows:
-        extra = overlaps.get(id(r.facts))
-        if extra is not None and extra not in r.facts.warnings:
-            r.facts.warnings = (*r.facts.warnings, extra)
+    every_facts = [result[0].facts for result in priced if not isinstance(result, str) and result]
+    overlaps = overlap_warnings(every_facts)
+    for facts in every_facts:
+        extra = overlaps.get(id(facts))
+        if extra is not None:
+            facts.warnings = (*facts.warnings, extra)
     groups = _Groups()
     for r in rows:
         groups.add(r)
