@@ -42,7 +42,8 @@ def snapshot(data: bytes, dates: str = "datetime") -> dict[str, Any]:
         rows = [[cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
         found = {f"{c.row},{c.column}": c.value for row in formulas[ws.title].iter_rows() for c in row
                  if isinstance(c.value, str) and c.value.startswith("=")}
-        sheets[ws.title] = {"values": rows, "formulas": found if ws.title == "Settings" else {}}
+        sheets[ws.title] = {"values": rows, "formulas": found if ws.title == "Settings" else {},
+                            "tables": {t.displayName: t.ref for t in formulas[ws.title].tables.values()}}
     names = {n: "=" + t for (n, local), t in defined_names(package_from_bytes(data)).items() if local is None}
     return {"sheets": sheets, "names": names}
 
