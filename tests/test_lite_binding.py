@@ -17,8 +17,10 @@ from lxml import etree
 import hipaa_xl
 from hipaa_xl.lite import binding as B
 from hipaa_xl.lite import bundle, files
+from hipaa_xl.ooxml.opc import sheets
 from hipaa_xl.recalc import recalc_file
 from hipaa_xl.workbook.refresh import refresh_file
+from hipaa_xl.workbook.sheetxml import PROTECTION
 from hipaa_xl.xlsxio import Package, WorkbookFileError, package_from_bytes
 from tests.workbook_helpers import AS_OF, example_bytes, set_incident_cell
 
@@ -65,16 +67,39 @@ def test_repeated_lite_add_leaves_each_part_relationship_and_override_exactly_on
     assert path.read_bytes() == first
 
 
-def test_lite_add_changes_no_other_part(tmp_path: Path) -> None:
+def test_lite_add_changes_no_other_part_and_only_lifts_our_protection_from_the_sheets_the_script_writes(
+        tmp_path: Path) -> None:
     before = package_from_bytes(example_bytes())
     after = package_from_bytes(bound_example())
     changed = {name for name in after if before.get(name) != after[name]}
-    assert changed == {*BINDING_PARTS, "_rels/.rels", "[Content_Types].xml"}
+    written = {s.part for s in sheets(before) if s.name in ("Exposure", "Summary", "Deadlines")}
+    assert len(written) == 3
+    assert changed == {*BINDING_PARTS, "_rels/.rels", "[Content_Types].xml", *written}
+    for part in written:  # xlwings' remote engine cannot unprotect a sheet: only the protection went
+        assert before[part].replace(PROTECTION.encode(), b"") == after[part] != before[part]
     # the two shared parts only gained our two elements: the rest of their text is untouched
     for name, tag in (("_rels/.rels", "Relationship"), ("[Content_Types].xml", "Override")):
         old, new = before[name].decode(), after[name].decode()
         added = new[len(old) - len(old.rsplit("<", 1)[1]) - 1:]
         assert new.startswith(old.rsplit("<", 1)[0]) and f"<{tag} " in added
+
+
+def test_refresh_of_a_bound_workbook_leaves_the_script_sheets_unprotected_and_lite_remove_protects_them(
+        tmp_path: Path) -> None:
+    path = _write(tmp_path, example_bytes())
+    files.add_to_file(path, backup=False)
+    refresh_file(path, as_of=AS_OF)
+
+    def protected() -> dict[str, bool]:
+        pkg = package_from_bytes(path.read_bytes())
+        return {s.name: b"<sheetProtection" in pkg[s.part] for s in sheets(pkg)
+                if s.name in ("Exposure", "Summary", "Deadlines", "Incidents")}
+
+    assert protected() == {"Exposure": False, "Summary": False, "Deadlines": False, "Incidents": False}
+    files.remove_from_file(path, backup=False)
+    assert protected() == {"Exposure": True, "Summary": True, "Deadlines": True, "Incidents": False}
+    refresh_file(path, as_of=AS_OF)  # unbound: refresh protects them as always
+    assert protected() == {"Exposure": True, "Summary": True, "Deadlines": True, "Incidents": False}
 
 
 def test_lite_remove_gives_back_the_file_before_lite_add(tmp_path: Path) -> None:

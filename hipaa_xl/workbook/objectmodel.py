@@ -30,7 +30,6 @@ from typing import Any
 
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook.inputs import Inputs, LayoutError, inputs_from_values
-from hipaa_xl.workbook.parts import TABLE_STYLE
 from hipaa_xl.workbook.plan import STAMP_TOKEN, RefreshError, plan_refresh
 from hipaa_xl.workbook.scenario_tables import SCENARIOS_SHEET, scenarios_from_values
 from hipaa_xl.workbook.sheetxml import Formula, SheetWriter, serial
@@ -125,7 +124,10 @@ def write_sheet(sheet: Any, cells: SheetCells, points: bool = False) -> None:
     """Clear ``sheet`` and write the cells, number formats, column widths (in points when ``points``),
     conditional formats and the table's range."""
     api = getattr(sheet, "api", None)
-    if api is not None and hasattr(api, "Unprotect"):  # desktop Excel: the generated sheets are protected
+    # Desktop Excel (COM): lift the protection for the writes and put it back; a sheet left unprotected
+    # (a workbook bound to xlwings Lite, whose engine has no unprotect) stays so.
+    protected = bool(getattr(api, "ProtectContents", False)) and hasattr(api, "Unprotect")
+    if protected:
         api.Unprotect()
     sheet.clear()
     rows, cols = len(cells.grid), len(cells.grid[0]) if cells.grid else 0
@@ -144,8 +146,8 @@ def write_sheet(sheet: Any, cells: SheetCells, points: bool = False) -> None:
         if table is not None:
             table.resize(sheet.range(where))
         else:  # before the first hipaa-xl refresh: no table yet
-            sheet.tables.add(source=sheet.range(where), name=name, table_style_name=TABLE_STYLE, has_headers=True)
-    if api is not None and hasattr(api, "Protect"):
+            sheet.tables.add(source=sheet.range(where), name=name, table_style_name=C.TABLE_STYLE, has_headers=True)
+    if protected:
         api.Protect()
 
 

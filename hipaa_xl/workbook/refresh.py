@@ -23,6 +23,7 @@ from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook.deadlines_sheet import DEADLINES_HEADER_ROW
 from hipaa_xl.workbook.exposure import EXPOSURE_HEADER_ROW, LAST_VISIBLE_EXPOSURE_COL
 from hipaa_xl.workbook.inputs import read_inputs
+from hipaa_xl.lite.binding import find_binding
 from hipaa_xl.workbook.parts import chart_xml, drawing_xml, table_xml
 from hipaa_xl.workbook.plan import (
     COMPARED_SCHEDULES,
@@ -101,6 +102,8 @@ def refresh_package(
     report, layout, ctx, exp, summ, dl = (plan.report, plan.layout, plan.ctx, plan.exposure, plan.summary,
                                           plan.deadlines)
     as_of, scenario_names = report.as_of, plan.scenario_names
+    if find_binding(pkg) is not None:  # xlwings Lite's script must be able to write these sheets
+        exp.protect = summ.sheet.protect = dl.sheet.protect = False
     dl.sheet.table_rids = ["rId1"]
     summ.sheet.drawing_rid = "rId2"
     summ.sheet.table_rids = ["rId1"]
