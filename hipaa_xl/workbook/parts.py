@@ -10,6 +10,7 @@ from hipaa_xl.ooxml.opc import NS_MAIN, NS_R
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook.sheetxml import xml_attr
 
+
 def table_xml(table_id: int, name: str, table_ref: str, headers: list[str]) -> bytes:
     """The ExposureByYear table part."""
     cols = "".join(

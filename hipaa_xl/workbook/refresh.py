@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 
 from hipaa_xl import clock
 from hipaa_xl.errors import WorkbookError
+from hipaa_xl.lite.binding import find_binding
 from hipaa_xl.ooxml.opc import sheets
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook.deadlines_sheet import DEADLINES_HEADER_ROW
 from hipaa_xl.workbook.exposure import EXPOSURE_HEADER_ROW, LAST_VISIBLE_EXPOSURE_COL
 from hipaa_xl.workbook.inputs import read_inputs
-from hipaa_xl.lite.binding import find_binding
 from hipaa_xl.workbook.parts import chart_xml, drawing_xml, table_xml
 from hipaa_xl.workbook.plan import (
     COMPARED_SCHEDULES,
