@@ -123,7 +123,7 @@ def _runs(formats: dict[tuple[int, int], str]) -> list[tuple[int, int, int, str]
 def write_sheet(sheet: Any, cells: SheetCells, points: bool = False) -> None:
     """Clear ``sheet`` and write the cells, number formats, column widths (in points when ``points``),
     conditional formats and the table's range."""
-    api = getattr(sheet, "api", None)
+    api: Any = getattr(sheet, "api", None)
     # Desktop Excel (COM): lift the protection for the writes and put it back; a sheet left unprotected
     # (a workbook bound to xlwings Lite, whose engine has no unprotect) stays so.
     protected = bool(getattr(api, "ProtectContents", False)) and hasattr(api, "Unprotect")
