@@ -227,8 +227,10 @@ if failed is None:
         report(not bad, "lite: no CLI, recalc or package-writer module loaded", f"{bad}")
         reqs = [line.split("#")[0].strip() for line in LITE_REQUIREMENTS.splitlines() if line.split("#")[0].strip()]
         names_req = sorted(re.split(r"[<>=!~ ]", r)[0].lower() for r in reqs)
-        report(names_req == ["holidays", "pydantic", "xlwings"],
-               "lite: requirements.txt names only xlwings, pydantic and holidays", f"{reqs}")
+        required = sorted(re.split(r"[<>=!~ ]", line)[0].lower() for line in LITE_REQUIREMENTS.splitlines()
+                          if line.rstrip().endswith("# required"))
+        report(names_req == sorted(["holidays", "pydantic", *required]) and "xlwings" in required,
+               "lite: requirements.txt names Lite's required lines, pydantic and holidays only", f"{reqs}")
         # Lite's script decorator finds the book by the parameter's type hint (an xw.Book)
         import typing
         script = getattr(udfs, "refresh_exposure", None)

@@ -34,6 +34,19 @@ LITE_STORE_ID = "WA200008175"
 """xlwings Lite's id in Microsoft's add-in store."""
 MAIN_PY = "main.py"
 REQUIREMENTS_TXT = "requirements.txt"
+PYODIDE_SETTING = "pyodideVersion"
+PYODIDE_VERSION = "314.0.7"
+"""The Pyodide the embedded code is tested with (scripts/pyodide_smoke.sh): the ``pyodideVersion`` of a
+new binding, as Lite records its own in every workbook it saves (``addinVersion``, the add-in's build,
+is left for the add-in to write)."""
+EXT_LIST = (
+    '<we:extLst><a:ext xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'uri="{D87F86FE-615C-45B5-9D79-34F1136793EB}"><we:containsCustomFunctions/></a:ext>'
+    '<a:ext xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'uri="{7C84B067-C214-45C3-A712-C9D94CD141B2}"><we:customFunctionIdList/></a:ext></we:extLst>'
+)
+"""The extension list Lite-saved workbooks carry after ``we:snapshot``: the add-in has custom functions
+(four of the six public Lite-saved workbooks read, builds 1.0.0.0-18; see docs/xlwings-lite.md)."""
 _GUID_NAMESPACE = uuid.UUID("3f0c8a52-5b7e-4a39-9d0e-6c1d2f4b8a10")
 
 
@@ -80,7 +93,7 @@ def webextension_xml(guid: str, properties: dict[str, str]) -> bytes:
         f'<we:alternateReferences><we:reference id="{LITE_STORE_ID}" version="1.0.0.0" store="{LITE_STORE_ID}" '
         'storeType="OMEX"/></we:alternateReferences>'
         f"<we:properties>{props}</we:properties><we:bindings/>"
-        f'<we:snapshot xmlns:r="{NS_R}"/></we:webextension>'
+        f'<we:snapshot xmlns:r="{NS_R}"/>{EXT_LIST}</we:webextension>'
     ).encode()
 
 
@@ -196,6 +209,8 @@ def bind(pkg: Package, main_py: str, requirements: str) -> bool:
             merged = {**found.properties, MAIN_PY: main_py, REQUIREMENTS_TXT: requirements}
             pkg[found.webextension_part] = webextension_xml(guid, merged)
             return True
+        if root.find(f"{{{NS_WE}}}extLst") is None:  # an older binding: add the custom-function flags
+            root.append(etree.fromstring(f'<we:extLst xmlns:we="{NS_WE}"' + EXT_LIST[len("<we:extLst"):]))
         props = root.find(f"{{{NS_WE}}}properties")
         if props is None:
             props = etree.SubElement(root, f"{{{NS_WE}}}properties")
@@ -215,7 +230,8 @@ def bind(pkg: Package, main_py: str, requirements: str) -> bool:
             raise BindingError(f"{part} is already there without a relationship to it (damaged workbook)")
     pkg[TASKPANES_PART] = taskpanes_xml()
     pkg[rels_name(TASKPANES_PART)] = _taskpanes_rels()
-    pkg[WEBEXTENSION_PART] = webextension_xml(_guid(pkg), {MAIN_PY: main_py, REQUIREMENTS_TXT: requirements})
+    pkg[WEBEXTENSION_PART] = webextension_xml(
+        _guid(pkg), {MAIN_PY: main_py, PYODIDE_SETTING: PYODIDE_VERSION, REQUIREMENTS_TXT: requirements})
     _set_package_rel(pkg, True)
     _set_overrides(pkg, {TASKPANES_PART: CT_TASKPANES, WEBEXTENSION_PART: CT_WEBEXTENSION})
     return True
