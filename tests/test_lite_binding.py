@@ -355,3 +355,18 @@ def test_an_older_binding_gains_the_custom_function_flags_on_lite_add() -> None:
     assert b"<we:containsCustomFunctions/>" in pkg[B.WEBEXTENSION_PART]
     assert pkg[B.WEBEXTENSION_PART].count(b"we:extLst") == 2  # opened and closed once
     assert B.find_binding(pkg) is not None
+
+
+SETTINGS_LIMIT = 2 * 1024 * 1024
+"""Microsoft's documented maximum for an add-in's settings in a document (Office.Settings)."""
+
+
+def test_main_py_stays_well_under_the_settings_limit_and_keeps_the_functions_docstrings() -> None:
+    main_py = bundle.bundled_main_py()
+    settings = len(B.encode_value(main_py).encode()) + len(B.encode_value(bundle.requirements_txt()).encode())
+    assert settings < SETTINGS_LIMIT / 8, settings  # an eighth of the limit at most
+    names = dict(bundle.bundle_files())
+    assert names["hipaa_xl/udfs.py"] == (ROOT / "hipaa_xl" / "udfs.py").read_bytes()  # Excel shows these docs
+    engine = names["hipaa_xl/engine/aggregate.py"].decode()
+    assert '"""' not in engine and "\n#" not in engine  # no docstrings or comments in the rest
+    assert len(engine) < 0.8 * len((ROOT / "hipaa_xl" / "engine" / "aggregate.py").read_text())

@@ -144,6 +144,26 @@ def runtime_modules() -> list[str]:
     return sorted(seen)
 
 
+KEEP_DOCSTRINGS = ("hipaa_xl/udfs.py", "hipaa_xl/lite/functions.py")
+"""Modules kept as they are: Lite shows the functions' docstrings as their descriptions in Excel."""
+
+
+def compact_source(text: str) -> bytes:
+    """A module's source without comments and docstrings (the same code, about half the size): the
+    bundle has to fit in a document setting (Microsoft documents 2 MB for an add-in's settings, and
+    Excel was seen failing near 1 MB), and every kilobyte is downloaded and decompressed at each start."""
+    tree = ast.parse(text)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if not isinstance(body, list):
+            continue
+        kept = [stmt for stmt in body
+                if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+                        and isinstance(stmt.value.value, str))]
+        node.body = kept or [ast.Pass()]  # type: ignore[attr-defined]
+    return (ast.unparse(tree) + "\n").encode("utf-8")
+
+
 def bundle_files() -> list[tuple[str, bytes]]:
     """(name in the zip, bytes): the modules' sources and the data files of their packages."""
     root = _package_root()
@@ -151,7 +171,8 @@ def bundle_files() -> list[tuple[str, bytes]]:
     for module in runtime_modules():
         path = _module_file(root, module)
         assert path is not None
-        files[path.relative_to(root.parent).as_posix()] = path.read_bytes()
+        name = path.relative_to(root.parent).as_posix()
+        files[name] = path.read_bytes() if name in KEEP_DOCSTRINGS else compact_source(path.read_text("utf-8"))
         data = path.parent / "data"
         if path.name == "__init__.py" and data.is_dir():
             for item in sorted(data.glob("*.json")):
