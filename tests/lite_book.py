@@ -109,6 +109,20 @@ class RecordedTable:
         self.sheet.calls += 1
 
 
+class RecordedChart:
+    def __init__(self, sheet: RecordingSheet) -> None:
+        self.sheet, self.values, self.categories = sheet, "", ""
+
+    def set_source_data(self, rng: RecordedRange, plot_by: str | None = None) -> None:
+        assert plot_by == "rows"
+        self.values = _a1(rng.top, rng.left) + ":" + _a1(rng.bottom, rng.right)
+        self.sheet.calls += 1
+
+    def set_x_axis_values(self, rng: RecordedRange) -> None:
+        self.categories = _a1(rng.top, rng.left) + ":" + _a1(rng.bottom, rng.right)
+        self.sheet.calls += 1
+
+
 class RecordedTables(list[RecordedTable]):
     def __init__(self, sheet: RecordingSheet, tables: list[RecordedTable]) -> None:
         super().__init__(tables)
@@ -147,6 +161,7 @@ class RecordingSheet:
         self.widths: dict[int, float] = {}
         self.conditional: list[tuple[tuple[int, int, int, int], str, dict[str, Any]]] = []
         self.tables = RecordedTables(self, [])
+        self.charts: list[RecordedChart] = []
         self.cleared = 0
         self.calls = 0
 
@@ -218,6 +233,7 @@ class RecordingBook:
         for name, s in snapshot["sheets"].items():
             sheet = self.sheets[name]
             sheet.tables = RecordedTables(sheet, [RecordedTable(sheet, t, ref) for t, ref in s.get("tables", {}).items()])
+            sheet.charts = [RecordedChart(sheet) for _ in range(s.get("charts", 0))]
         self.names = [RecordedName(n, r) for n, r in snapshot["names"].items()]
 
 

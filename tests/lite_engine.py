@@ -69,8 +69,10 @@ def _cell_value(cell: Any) -> Any:
     return v
 
 
-def payload(data: bytes, used_range: bool = False) -> dict[str, Any]:
-    """The JSON the add-in sends for the workbook ``data`` (an .xlsx as bytes)."""
+def payload(data: bytes, used_range: bool = False, charts: bool = False) -> dict[str, Any]:
+    """The JSON the add-in sends for the workbook ``data`` (an .xlsx as bytes). ``charts`` adds each
+    sheet's charts as the engine reads them (``name``, ``chart_type``, position and size): the public
+    xlwings Server client does not send them, the engine expects them from xlwings Lite's client."""
     import xlwings
 
     values = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
@@ -113,6 +115,9 @@ def payload(data: bytes, used_range: bool = False) -> dict[str, Any]:
                 "show_autofilter": t.autoFilter is not None,
             })
         sheet: dict[str, Any] = {"name": ws.title, "values": rows or [[]], "pictures": [], "tables": tables}
+        if charts:
+            sheet["charts"] = [{"name": f"Chart {i}", "chart_type": "ColumnClustered", "left": 0, "top": 0,
+                                "width": 480, "height": 288} for i, _ in enumerate(plain[ws.title]._charts, start=1)]
         if used_range:
             sheet["used_range_address"] = ws.dimensions if rows else None
         sheets.append(sheet)
@@ -210,6 +215,17 @@ def apply_actions(data: bytes, actions: list[dict[str, Any]]) -> Applied:
             ref = address.replace("$", "")
             ws.add_table(Table(displayName=name, ref=ref, autoFilter=AutoFilter(ref=ref),
                                tableStyleInfo=TableStyleInfo(name=style, showRowStripes=True)))
+        elif func in ("setChartSourceData", "setChartXAxisValues"):
+            index, sheet_name, address = action["args"][:3]
+            if func == "setChartSourceData":
+                assert action["args"][3:] == ["Rows"], action
+            chart = wb.worksheets[action["sheet_position"]]._charts[index]
+            assert len(chart.series) == 1
+            ref = f"{sheet_name}!{address}"
+            if func == "setChartSourceData":
+                chart.series[0].val.numRef.f = ref
+            else:
+                chart.series[0].cat.numRef.f = ref
         elif func == "resizeTable":
             index, address = action["args"]
             ws = wb.worksheets[action["sheet_position"]]

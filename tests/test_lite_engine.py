@@ -26,7 +26,7 @@ from hipaa_xl.xlsxio import package_from_bytes, parse_xml
 from tests.lite_book import normalised
 from tests.lite_engine import Applied, apply_actions, engine_unavailable, payload
 from tests.test_lite_refresh import random_matter
-from tests.workbook_helpers import example_bytes
+from tests.workbook_helpers import example_bytes, set_incident_cell
 
 pytestmark = pytest.mark.skipif(engine_unavailable() is not None, reason=str(engine_unavailable()))
 
@@ -35,7 +35,7 @@ _M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _LEADS = ("=", "+", "-", "@")
 
 
-def run_script(data: bytes, used_range: bool = False) -> tuple[list[dict[str, Any]], list[str]]:
+def run_script(data: bytes, used_range: bool = False, charts: bool = False) -> tuple[list[dict[str, Any]], list[str]]:
     """The actions and printed lines of ``refresh_exposure`` on the engine's Book for ``data``."""
     import contextlib
 
@@ -43,7 +43,7 @@ def run_script(data: bytes, used_range: bool = False) -> tuple[list[dict[str, An
 
     from hipaa_xl.lite.script import refresh_exposure
 
-    book = xw.Book(json=payload(data, used_range))
+    book = xw.Book(json=payload(data, used_range, charts))
     assert book.app.engine.name == "remote"
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
@@ -102,7 +102,7 @@ def expected_widths(pkg: Any, name: str) -> dict[int, float]:
     return out
 
 
-def assert_like_hipaa_xl_refresh(data: bytes, out: Applied) -> None:
+def assert_like_hipaa_xl_refresh(data: bytes, out: Applied, charts: bool = False) -> None:
     cli, _ = build_refreshed(data, stamp_time=NEW_STAMP)
     pkg = package_from_bytes(cli)
     tables = openpyxl.load_workbook(io.BytesIO(cli))
@@ -119,6 +119,10 @@ def assert_like_hipaa_xl_refresh(data: bytes, out: Applied) -> None:
         got_widths = {c: p for (s, c), p in out.points.items() if s == name}
         assert got_widths == expected_widths(pkg, name), name
         assert out.rules.get(name, []) == expected_rules(pkg, name), name
+        want_charts = [(c.series[0].cat.numRef.f, c.series[0].val.numRef.f) for c in tables[name]._charts]
+        got_charts = [(c.series[0].cat.numRef.f, c.series[0].val.numRef.f) for c in out.wb[name]._charts]
+        if charts:
+            assert got_charts == want_charts, name
         want_tables = {t.displayName: t.ref for t in tables[name].tables.values()}
         got_tables = {t.displayName: t.ref for t in out.wb[name].tables.values()}
         assert got_tables == want_tables, name
@@ -156,7 +160,24 @@ def test_column_widths_go_to_the_host_in_points_not_characters() -> None:
     assert summary_first == width_points(float(first.group(1))) != float(first.group(1))
 
 
-def test_the_chart_the_script_cannot_move_is_named_in_its_report() -> None:
+def test_a_chart_the_add_in_does_not_report_is_named_in_the_report_as_a_thing_to_do() -> None:
     _, lines = run_script(example_bytes())
     todo = [line for line in lines if line.startswith("to do: ")]
     assert len(todo) == 1 and "=Summary!$B$" in todo[0] and "Select Data" in todo[0]
+
+
+def _chart_refs(data: bytes) -> list[tuple[str, str]]:
+    ws = openpyxl.load_workbook(io.BytesIO(data))["Summary"]
+    return [(c.series[0].cat.numRef.f, c.series[0].val.numRef.f) for c in ws._charts]
+
+
+def test_a_chart_the_add_in_reports_is_pointed_at_the_new_rows_as_hipaa_xl_refresh_does() -> None:
+    # the example with its chart, then RCH-01 starting in 2015: more years, so the chart's rows move
+    data = set_incident_cell(example_bytes(), "G5", "><v>42005</v>")
+    actions, lines = run_script(data, charts=True)
+    assert not [line for line in lines if line.startswith("to do: ")], lines
+    out = apply_actions(data, actions)
+    assert {"setChartSourceData", "setChartXAxisValues"} <= set(out.funcs)
+    assert_like_hipaa_xl_refresh(data, out, charts=True)
+    moved = [(c.series[0].cat.numRef.f, c.series[0].val.numRef.f) for c in out.wb["Summary"]._charts]
+    assert moved != _chart_refs(data) and len(moved) == 1

@@ -7,8 +7,8 @@ code as ``hipaa-xl refresh`` (:func:`hipaa_xl.workbook.plan.plan_refresh`), turn
 object model takes (:func:`sheet_cells`: a grid of formulas and values, number formats, column
 widths) and write them (:func:`write_sheet`). Excel then computes the formulas itself; writing them
 through the object model also binds them to the functions Lite registers. What the object model
-cannot do here: the Summary chart keeps the rows of the last ``hipaa-xl refresh`` (the report says how
-to move it), and print areas and the defined names (``HXL_AS_OF_USED``, the scenario problem rows) are
+cannot do here: the Summary chart is pointed at the new rows only where the host reports it (else the
+report says how to move it), and print areas and the defined names (``HXL_AS_OF_USED``, the scenario problem rows) are
 left as they are. The ExposureByYear and Deadlines tables are resized and the conditional formats
 written again.
 
@@ -214,5 +214,20 @@ def refresh_open_book(book: Any, cli_as_of: dt.date | None = None, stamp_time: s
             sheet_names.append(name)
         write_sheet(book.sheets[name], cells, points)
     cats, vals = plan.summary.chart_categories, plan.summary.chart_values
+    if point_chart(book.sheets[C.SUMMARY_SHEET], cats, vals):
+        return plan.report.lines()
     return [*plan.report.lines(), f"to do: the Summary chart keeps its earlier rows; in Excel, right-click it > "
             f"Select Data and set the series to ={vals} with the years ={cats} (or run hipaa-xl refresh)"]
+
+
+def point_chart(sheet: Any, categories: str, values: str) -> bool:
+    """Point the Summary's chart at the rows of the new layout (``Summary!$B$9:$K$9``-style references):
+    its one series' values and its years. False when the host shows no single chart there (xlwings'
+    remote engine knows only the charts the add-in sent; the script then says what to do by hand)."""
+    charts = list(sheet.charts)
+    if len(charts) != 1:
+        return False
+    chart = charts[0]
+    chart.set_source_data(sheet.range(values.rsplit("!", 1)[-1]), plot_by="rows")
+    chart.set_x_axis_values(sheet.range(categories.rsplit("!", 1)[-1]))
+    return True
