@@ -89,6 +89,8 @@ REQUIREMENTS_SHEET = "Requirements"
 SCHEDULES_SHEET = "Schedules"
 INCIDENTS_TABLE = "Incidents"
 SUMMARY_TABLE = "ExposureByYear"
+TABLE_STYLE = "TableStyleLight9"
+"""The style of the generated tables (ExposureByYear, Deadlines)."""
 HEADER_ROW = 4
 """The header row of the Incidents and Requirements tables in the template."""
 
