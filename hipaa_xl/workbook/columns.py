@@ -82,6 +82,7 @@ SUMMARY_SHEET = "Summary"
 SETTINGS_SHEET = "Settings"
 REQUIREMENTS_SHEET = "Requirements"
 SCHEDULES_SHEET = "Schedules"
+OUTCOMES_SHEET = "Outcomes"
 INCIDENTS_TABLE = "Incidents"
 SUMMARY_TABLE = "ExposureByYear"
 HEADER_ROW = 4
