@@ -6,6 +6,9 @@ Each input is {"outcomes": [...], "unsourced": [...], "notes": [...]} (the recor
 docs/outcomes.md). A record found in two inputs must be the same in both. The header states the
 compiled date, the coverage (how many outcomes, of how many HHS announced by our reading, which could
 not be sourced) and the notes. Nothing is written when a record breaks a rule: the error is one line.
+The committed workbooks carry the data (the Outcomes sheet, the Summary block): regenerate them after,
+`hipaa-xl new workbooks/hipaa_exposure_template.xlsx --as-of 2026-03-31 --force` and
+`hipaa-xl new workbooks/example_exposure.xlsx --example --force`.
 """
 
 from __future__ import annotations
@@ -80,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     tmp = args.out.with_suffix(".json.part")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(args.out)
-    print(f"{args.out}: {len(data['outcomes'])} outcomes, {len(data['header']['unsourced'])} unsourced")
+    print(f"{args.out}: {len(data['outcomes'])} outcomes, {len(data['header']['unsourced'])} unsourced; "
+          "now regenerate the committed workbooks (see this script's docstring)")
     return 0
 
 

@@ -20,6 +20,8 @@ from hipaa_xl.engine.incidents import GroupTotal, group_key
 from hipaa_xl.excel_dates import serial_to_date
 from hipaa_xl.workbook.columns import NAME_AS_OF_USED
 from hipaa_xl.workbook.inputs import read_inputs
+from hipaa_xl.workbook.outcomes_block import TITLE as OUTCOMES_TITLE
+from hipaa_xl.workbook.outcomes_block import requirement_outcomes
 from hipaa_xl.workbook.summary import SC, SUMMARY_HEADER_ROW
 from hipaa_xl.xlsxio import package_from_bytes
 
@@ -114,3 +116,77 @@ def group_mismatches(summary: dict[GroupKey, dict[str, Any]], groups: tuple[Grou
 def summary_mismatches(data: bytes, schedule: str | None = None, as_of: dt.date | None = None) -> list[Mismatch]:
     """Where the workbook's Summary differs from the engine's aggregation of its Incidents (none: agrees)."""
     return group_mismatches(summary_groups(data), engine_aggregation(data, schedule, as_of).groups)
+
+
+# ---------------------------------------------------------------- the published-outcomes block (decisions 39)
+
+OUTCOME_FIGURES = ("basis", "count", "years", "median", "minimum", "maximum", "median_today")
+"""The block's columns as read: A requirement, B basis, C count, D years, F-I median, lowest, highest,
+median in today's dollars (or F the list, under 5 outcomes)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class OutcomeMismatch:
+    """One requirement of the Summary's published-outcomes block that differs from the law data."""
+
+    requirement: str
+    figure: str
+    summary: Any
+    law_data: Any
+
+    def __str__(self) -> str:
+        return (f"published OCR outcomes, {self.requirement}: {self.figure} is {self.summary!r} on the Summary, "
+                f"{self.law_data!r} in the law data")
+
+
+def outcome_rows(data: bytes) -> dict[str, dict[str, Any]]:
+    """The Summary's published-outcomes block as cached values, by requirement (empty when absent)."""
+    wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+    try:
+        out: dict[str, dict[str, Any]] = {}
+        rows = wb["Summary"].iter_rows(values_only=True)
+        for row in rows:
+            if row and row[0] == OUTCOMES_TITLE:
+                next(rows, None)  # what these are
+                next(rows, None)  # the headings
+                break
+        for row in rows:
+            if not row or row[0] is None or str(row[0]).startswith("* "):
+                break
+            cells = list(row[:9]) + [None] * (9 - len(row[:9]))
+            listed = isinstance(cells[5], str)
+            out[str(cells[0])] = {
+                "basis": cells[1], "count": cells[2], "years": cells[3] or "",
+                "median": None if listed else cells[5], "minimum": None if listed else cells[6],
+                "maximum": None if listed else cells[7], "median_today": None if listed else cells[8],
+                "list": cells[5] if listed else None,
+            }
+        return out
+    finally:
+        wb.close()
+
+
+def outcome_mismatches(data: bytes) -> list[OutcomeMismatch]:
+    """Where the Summary's published-outcomes block differs from the law data, for the requirements of
+    the Summary's own group rows (none: agrees)."""
+    found = outcome_rows(data)
+    requirements = [str(row["requirement"]) for row in summary_groups(data).values()]
+    out: list[OutcomeMismatch] = []
+    expected_rows = requirement_outcomes(requirements)
+    for expected in expected_rows:
+        row = found.get(expected.requirement)
+        if row is None:
+            out.append(OutcomeMismatch(expected.requirement, "requirement", None, expected.basis))
+            continue
+        stats, today = expected.statistics, expected.today
+        law: dict[str, Any] = {
+            "basis": expected.basis, "count": len(expected.outcomes), "years": expected.years,
+            "median": stats.median if stats else None, "minimum": stats.minimum if stats else None,
+            "maximum": stats.maximum if stats else None, "median_today": today.median if today else None,
+            "list": None if stats else expected.listing(),
+        }
+        out += [OutcomeMismatch(expected.requirement, key, row[key], value)
+                for key, value in law.items() if row[key] != value]
+    listed = {e.requirement for e in expected_rows}
+    out += [OutcomeMismatch(name, "requirement", row["basis"], None) for name, row in found.items() if name not in listed]
+    return out
