@@ -70,7 +70,7 @@ def test_outcomes_prints_the_list_and_statistics_in_80_columns_with_a_labelled_t
         stats = ocr.statistics(found)
         assert stats is not None
         assert f"${stats.median:,.0f}" in out and "Today's dollars*" in out and "45 CFR 102.3" in out
-        assert stats.largest.citation in out
+        assert stats.largest.final_citation in out
     assert "not findings" in out
 
 

@@ -71,8 +71,9 @@ def statistics_lines(found: Sequence[ocr.Outcome]) -> list[str]:
     out = [f"Final amounts ({ocr.QUARTILE_METHOD.split(' (')[0]})"]
     out += table((Column(""), Column("Nominal", "right"), Column("Today's dollars*", "right")), rows, indent=2)
     for label, o in (("Smallest", stats.smallest), ("Largest", stats.largest)):
-        out += paragraph(f"{label}: {money(o.final_amount)}, {o.entity}, {o.date.isoformat()} ({o.kind}); "
-                         f"{o.citation}", indent="  ")
+        change = f"; {money(o.amount)} announced, {o.history[-1].event}" if o.history else ""
+        out += paragraph(f"{label}: {money(o.final_amount)}, {o.entity}, {o.date.isoformat()} ({o.kind}{change}); "
+                         f"{o.final_citation}", indent="  ")
     out += ["", *paragraph(f"* {ocr.TODAYS_DOLLARS_NOTE}; carried to table {today.table}.")]
     return out
 

@@ -99,6 +99,11 @@ class Outcome:
         return next((s.url for s in self.sources if not s.independent), self.sources[0].url)
 
     @property
+    def final_citation(self) -> str:
+        """Where the final amount is stated: the last change's first source, else :attr:`citation`."""
+        return self.history[-1].sources[0].url if self.history else self.citation
+
+    @property
     def checked_in_two_sources(self) -> bool:
         """One HHS source and one independent source (the record's own reading of them)."""
         return any(s.independent for s in self.sources) and any(not s.independent for s in self.sources)
@@ -472,7 +477,7 @@ def statistics_json(outcomes: Sequence[Outcome]) -> dict[str, Any]:
 
     def cite(o: Outcome) -> dict[str, Any]:
         return {"id": o.id, "entity": o.entity, "date": o.date.isoformat(), "final_amount": o.final_amount,
-                "citation": o.citation}
+                "citation": o.final_citation}
 
     return {
         "count": found.count, "amounts": "final", "method": QUARTILE_METHOD,
