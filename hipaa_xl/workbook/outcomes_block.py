@@ -19,11 +19,12 @@ HEADERS = ("Requirement", "Matched by", "Outcomes", "Announced", "Median", "Lowe
            "Median, today's dollars*")
 ABOUT = (
     "What these are: the resolutions HHS announced in other matters (mostly resolution agreements, settlements "
-    "that find no violation; a few civil money penalties) whose announcement named the same 45 CFR section as "
-    "the requirement, or, where none did, a section of the same part of the rules. They show what OCR collected "
-    "from others; they are not findings about this matter and not a prediction of what it will cost. Amounts are "
-    f"final amounts (after an ALJ, the Board or a court) in nominal dollars. Fewer than {ocr.MIN_FOR_STATISTICS} "
-    "outcomes: no statistics, just the list. Every outcome and its sources: the Outcomes sheet."
+    "that make no finding of a violation and admit no liability; a few civil money penalties) whose announcement "
+    "named the same 45 CFR section as the requirement, or, where none did, a section of the same part of the "
+    "rules. They show what OCR collected from others; they are not findings about this matter and not a "
+    "prediction of what it will cost. Amounts are final amounts (after an ALJ, the Board or a court) in nominal "
+    f"dollars. Fewer than {ocr.MIN_FOR_STATISTICS} outcomes: no statistics, just the list. Every outcome and its "
+    "sources: the Outcomes sheet."
 )
 
 
