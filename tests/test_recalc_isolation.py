@@ -115,12 +115,14 @@ def test_an_array_formula_works_element_by_element_even_in_one_cell(tmp_path: Pa
     assert report.ok
 
 
-def test_cells_in_a_cycle_show_what_excel_shows_and_the_cycle_is_reported(tmp_path: Path) -> None:
-    # Excel with iterative calculation off warns and leaves a circular reference at 0
+def test_cells_in_a_cycle_show_what_excel_shows_and_their_dependents_are_reported(tmp_path: Path) -> None:
+    # Excel with iterative calculation off warns and leaves a circular reference at 0; a cell that
+    # reads it is reported too rather than given a number computed from that 0
     out, report = _recalc(tmp_path, {"A1": "=B1+1", "B1": "=A1+1", "C1": "=A1+5"})
     assert out["A1"].value == 0 and out["B1"].value == 0
-    assert out["C1"].value == 5
-    assert [p.kind for p in report.problems] == ["circular reference"]
+    assert out["C1"].value == "#NAME?"
+    assert [(p.cell, p.kind, p.depends_on) for p in report.problems] == [
+        ("A1", "circular reference", ""), ("C1", "dependent", "S!A1")]
 
 
 def test_long_chains_and_long_cycles_finish_without_a_recursion_error(tmp_path: Path) -> None:

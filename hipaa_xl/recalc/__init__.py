@@ -49,7 +49,9 @@ input outside what is implemented (a TEXT format with fractions, XLOOKUP's binar
 unsorted data) is "unsupported". A formula returning an array writes its top-left value (array
 formulas fill their whole range; nothing spills); relative references inside defined names are taken
 relative to A1; cells in a circular reference keep the value the file holds, else 0, as Excel shows
-them with iterative calculation off.
+them with iterative calculation off. A cell that reads a reported cell (through a reference, range,
+defined name or table, IFERROR and ISNA included) is reported too, as a "dependent", and holds
+``#NAME?``: never a plausible value computed around a value we do not have.
 """
 
 from __future__ import annotations
@@ -64,9 +66,10 @@ from pathlib import Path
 from hipaa_xl import clock
 from hipaa_xl.recalc.asof import AsOfChoice, choose_as_of
 from hipaa_xl.recalc.compiler import Compiler
-from hipaa_xl.recalc.evaluator import CellProblem, Evaluator
+from hipaa_xl.recalc.evaluator import DEPENDENT, CellProblem, Evaluator
 from hipaa_xl.recalc.functions import load_builtins
 from hipaa_xl.recalc.reader import read_workbook
+from hipaa_xl.recalc.refs import parse_cell
 from hipaa_xl.recalc.udf_bridge import load_udfs
 from hipaa_xl.recalc.values import ExcelError, date_to_serial
 from hipaa_xl.recalc.writer import AS_OF_NAME, CellDifference, update_workbook_xml, write_values
@@ -174,7 +177,9 @@ def recalc_package(
         evaluator = Evaluator(workbook.book, formulas, compiler, progress, keep_cached=keep_unevaluated)
         evaluator.run()
     report.evaluated = evaluator.evaluated - evaluator.unevaluated
-    report.problems = evaluator.problems
+    order = {(fc.sheet.name, fc.row, fc.col): i for i, fc in enumerate(formulas)} if evaluator.problems else {}
+    # the cells that could not be evaluated first, then the cells that depend on them, in sheet order
+    report.problems = sorted(evaluator.problems, key=lambda p: (p.kind == DEPENDENT, _position(order, p)))
     report.warnings.extend(evaluator.warnings)
     report.warnings.extend(sorted(set(crashes)))
     for fc in formulas:
@@ -188,6 +193,11 @@ def recalc_package(
     report.changed_parts = sorted(new_package.changed - package.changed)
     report.seconds = time.perf_counter() - started
     return new_package, report
+
+
+def _position(order: dict[tuple[str, int, int], int], problem: CellProblem) -> int:
+    row, col = parse_cell(problem.cell)
+    return order.get((problem.sheet, row, col), len(order))
 
 
 def recalc_file(
