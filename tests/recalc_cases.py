@@ -262,6 +262,35 @@ CASES: list[tuple[str, Any]] = [
 ]
 
 
+CASES_1904: list[tuple[str, Any]] = [
+    # a workbook in the 1904 date system (<workbookPr date1904="1"/>): serial 0 is 1904-01-01 and a
+    # date's serial is 1,462 less than in the 1900 system (Microsoft, "Date systems in Excel";
+    # ECMA-376 Part 1, 18.2.28); every date function, TEXT and text dates follow it
+    ("=YEAR(1)", 1904),
+    ("=DAY(0)", 1),
+    ("=DATE(1904,1,1)", 0),
+    ("=DATE(2024,5,1)", 45413 - 1462),
+    ("=DATE(1903,12,31)", "#NUM!"),  # before the first day of the system
+    ("=DATE(4,1,1)", 0),  # years 0-1899 still add 1900
+    ("=WEEKDAY(0)", 6),  # 1904-01-01 was a Friday
+    ("=WORKDAY(0,1)", 3),  # the next working day is Monday 4 January
+    ("=NETWORKDAYS(0,10)", 7),
+    ("=EDATE(0,1)", 31),
+    ("=EOMONTH(0,1)", 59),  # 1904 is a leap year: 29 February is serial 59
+    ('=DATEVALUE("2024-05-01")', 45413 - 1462),
+    ('=VALUE("2024-05-01")+0', 45413 - 1462),
+    ("=TODAY()", 45413 - 1462),
+    ("=YEAR(2957003)", 9999),  # 9999-12-31, the last day
+    ("=YEAR(2957004)", "#NUM!"),
+    ('=TEXT(0,"dddd yyyy-mm-dd")', "Friday 1904-01-01"),
+    ('=TEXT(DATE(2024,5,1),"ddd d mmm yyyy")', "Wed 1 May 2024"),
+    # the 1904 system shows negative times with a minus sign (the 1900 system cannot show them)
+    ('=TEXT(-(2/24+3/1440+4/86400),"[h]:m:s.000")', "-2:3:4.000"),
+    ('=TEXT(-0.5,"h:mm")', "-12:00"),
+    ('=COUNTIF(Data!C1:C6,">2020-06-01")', 2),
+]
+
+
 def data_sheet(wb: openpyxl.Workbook) -> None:
     data = wb.create_sheet("Data")
     rows = [

@@ -36,7 +36,7 @@ formulas, lxml reads and writes the parts; the rest is small and measured:
 
 Excel semantics followed: errors propagate (``#DIV/0!``, ``#VALUE!``, ``#NAME?``, ``#REF!``,
 ``#N/A``, ``#NUM!``); blanks are 0 or "" as the context asks; booleans count in arithmetic; dates
-are 1900-system serials with the fictitious 1900-02-29; text compares case-insensitively; numbers
+are serials of the workbook's date system (1900, with the fictitious 1900-02-29, or 1904); text compares case-insensitively; numbers
 sort before text before booleans; a range where one value is expected is implicitly intersected
 with the formula's row or column (outside array formulas); approximate lookups are binary searches;
 TEXT applies Excel's number format codes (see docs/recalc.md). A text result of our functions that starts with an error code
@@ -64,6 +64,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hipaa_xl import clock
+from hipaa_xl.excel_dates import date_system
 from hipaa_xl.recalc.asof import AsOfChoice, choose_as_of
 from hipaa_xl.recalc.compiler import Compiler
 from hipaa_xl.recalc.evaluator import DEPENDENT, CellProblem, Evaluator
@@ -164,7 +165,8 @@ def recalc_package(
     """
     started = time.perf_counter()
     workbook = read_workbook(package)
-    choice: AsOfChoice = choose_as_of(workbook, as_of, use_recorded_as_of)
+    with date_system(workbook.date1904):
+        choice: AsOfChoice = choose_as_of(workbook, as_of, use_recorded_as_of)
     report = RecalcReport(formulas=sum(len(p.formulas) for p in workbook.sheet_parts), as_of=choice.date,
                           as_of_source=choice.source)
     report.warnings.extend(workbook.warnings)
@@ -172,7 +174,7 @@ def recalc_package(
         report.warnings.append(choice.warning)
     formulas = [fc for part in workbook.sheet_parts for fc in part.formulas]
     crashes: list[str] = []
-    with clock.override_today(choice.date):
+    with clock.override_today(choice.date), date_system(workbook.date1904):
         compiler = Compiler(workbook.book, load_builtins(), load_udfs, crashes.append)
         evaluator = Evaluator(workbook.book, formulas, compiler, progress, keep_cached=keep_unevaluated)
         evaluator.run()
@@ -189,7 +191,7 @@ def recalc_package(
                                                 value.code, value.reason))
     new_package = package.copy()
     report.differences = write_values(workbook, new_package)
-    update_workbook_xml(workbook, new_package, int(date_to_serial(choice.date)))
+    update_workbook_xml(workbook, new_package, int(date_to_serial(choice.date, workbook.date1904)))
     report.changed_parts = sorted(new_package.changed - package.changed)
     report.seconds = time.perf_counter() - started
     return new_package, report

@@ -23,6 +23,7 @@ from lxml import etree
 from hipaa_xl.ooxml import opc
 from hipaa_xl.recalc.model import PENDING, Book, DefinedName, Sheet, Table
 from hipaa_xl.recalc.refs import column_index, parse_range
+from hipaa_xl.excel_dates import date_system
 from hipaa_xl.recalc.values import date_to_serial, error_from_code
 from hipaa_xl.xlsxio import Package, WorkbookFileError, parse_xml
 
@@ -115,8 +116,6 @@ def read_workbook(package: Package) -> WorkbookPackage:
 
     workbook_pr = workbook_root.find(f"{{{ns}}}workbookPr")
     date1904 = workbook_pr is not None and workbook_pr.get("date1904") in ("1", "true")
-    if date1904:
-        warnings.append("the workbook uses the 1904 date system; dates are computed in the 1900 system")
 
     shared: list[str] = []
     for rel in rels:
@@ -143,7 +142,8 @@ def read_workbook(package: Package) -> WorkbookPackage:
         if sheet_target is None:
             continue
         part = SheetPart(sheet_target, sheet, ns)
-        _read_cells(part, package[sheet_target], shared, warnings)
+        with date_system(date1904):  # t="d" cells become serials of the workbook's own system
+            _read_cells(part, package[sheet_target], shared, warnings)
         count += len(part.formulas)
         sheet_parts.append(part)
         for rel in opc.read_rels(package, sheet_target):

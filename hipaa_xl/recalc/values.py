@@ -98,19 +98,20 @@ def is_number(value: object) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
-# Dates: 1900 date system with Excel's fictitious 1900-02-29 (serial 60).
+# Dates: the workbook's date system (hipaa_xl.excel_dates); 1900 with Excel's fictitious 1900-02-29.
 
 date_to_serial = excel_dates.date_to_serial
 serial_to_date = excel_dates.serial_to_date
 
 
 def serial_parts(serial: float) -> tuple[int, int, int] | None:
-    """(year, month, day) as Excel shows a serial, including 1900-02-29 and 1900-01-00."""
+    """(year, month, day) as Excel shows a serial, including 1900-02-29 and 1900-01-00 (1900 system)."""
     whole = math.floor(serial)
-    if whole == 60:
-        return (1900, 2, 29)
-    if whole == 0:
-        return (1900, 1, 0)
+    if not excel_dates.uses_1904():
+        if whole == 60:
+            return (1900, 2, 29)
+        if whole == 0:
+            return (1900, 1, 0)
     day = serial_to_date(whole)
     return None if day is None else (day.year, day.month, day.day)
 
@@ -251,9 +252,9 @@ def _time_text(s: str) -> float | None:
 
 
 def _date_serial_or_none(year: int, month: int, day: int) -> int | None:
-    if (year, month, day) == (1900, 2, 29):
+    if (year, month, day) == (1900, 2, 29) and not excel_dates.uses_1904():
         return 60  # Excel's fictitious day
-    if year < 1900:
+    if year < excel_dates.first_year():
         return None  # before Excel's calendar: not a date ("7/5/1800" is #VALUE!)
     try:
         return int(date_to_serial(dt.date(year, month, day)))

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
+from hipaa_xl import excel_dates
 from hipaa_xl.recalc.values import VALUE, ExcelError, Unsupported, serial_parts
 
 _MONTHS: Final = (
@@ -44,7 +45,6 @@ _MONTHS: Final = (
 _DAYS: Final = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 _COLOURS: Final = frozenset({"black", "blue", "cyan", "green", "magenta", "red", "white", "yellow"})
 _CONDITION: Final = re.compile(r"^(<=|>=|<>|<|>|=)\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)$")
-_MAX_SERIAL: Final = 2958466  # 10000-01-01: the first day Excel cannot show
 
 
 @dataclass(frozen=True, slots=True)
@@ -495,9 +495,10 @@ def _format_date(section: _Section, x: float, sign: str) -> Any:
             break
     if any(t.kind == "ph" for t in tokens) and not places:
         raise Unsupported("TEXT: digit placeholders in a date format are not implemented")
-    if sign and (not elapsed or places or any(t.kind in ("date", "ampm") for t in tokens)):
-        return VALUE
-    if not elapsed and x >= _MAX_SERIAL:
+    if sign and not excel_dates.uses_1904() and (
+            not elapsed or places or any(t.kind in ("date", "ampm") for t in tokens)):
+        return VALUE  # the 1900 system shows no negative date or time; the 1904 system writes a minus
+    if not elapsed and x >= excel_dates.max_serial() + 1:
         return VALUE
     unit = 86400 * 10**places
     total = int(Decimal(repr(x)) * unit + Decimal("0.5"))
@@ -531,7 +532,7 @@ def _format_date(section: _Section, x: float, sign: str) -> Any:
                 else:
                     out.append(_MONTHS[month - 1])
             elif letter == "d":
-                weekday = (days + 6) % 7
+                weekday = excel_dates.weekday_from_sunday(days)
                 if len(v) <= 2:
                     out.append(f"{day:02d}" if len(v) == 2 else str(day))
                 elif len(v) == 3:
