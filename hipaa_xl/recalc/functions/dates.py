@@ -17,8 +17,7 @@ import math
 from decimal import Decimal
 from typing import Any, Final
 
-from hipaa_xl import clock
-from hipaa_xl import excel_dates
+from hipaa_xl import clock, excel_dates
 from hipaa_xl.recalc.functions import Ctx, as_int, excel_function, flat_values
 from hipaa_xl.recalc.values import (
     NUM,
