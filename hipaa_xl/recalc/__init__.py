@@ -37,11 +37,12 @@ formulas, lxml reads and writes the parts; the rest is small and measured:
 Excel semantics followed: errors propagate (``#DIV/0!``, ``#VALUE!``, ``#NAME?``, ``#REF!``,
 ``#N/A``, ``#NUM!``); blanks are 0 or "" as the context asks; booleans count in arithmetic; dates
 are serials of the workbook's date system (1900, with the fictitious 1900-02-29, or 1904); text
-compares case-insensitively; numbers sort before text before booleans; a range where one value is expected is implicitly intersected
-with the formula's row or column (outside array formulas); approximate lookups are binary searches;
-TEXT applies Excel's number format codes (see docs/recalc.md). A text result of our functions that starts with an error code
-(``"#VALUE! tier must be A, B, C or D"``) is that error inside the calculation and is written as an
-error cell (``t="e"``), its reason kept in the report.
+compares case-insensitively; numbers sort before text before booleans; a range where one value is
+expected is implicitly intersected with the formula's row or column (outside array formulas);
+approximate lookups are binary searches; TEXT applies Excel's number format codes (see
+docs/recalc.md). A text result of our functions that starts with an error code (``"#VALUE! tier
+must be A, B, C or D"``) is that error inside the calculation and is written as an error cell
+(``t="e"``), its reason kept in the report.
 
 Limits (documented, reported rather than guessed, the cell holding ``#NAME?``): the intersection
 operator, unions, 3-D references and references to other workbooks are "unsupported syntax"; an
