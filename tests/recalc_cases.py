@@ -259,6 +259,30 @@ CASES: list[tuple[str, Any]] = [
     ('=HOUR("1:30 PM")', 13),
     ("=MINUTE(0.75+1/1440)", 1),
     ("=SECOND(TIME(1,2,3))", 3),
+    # one-cell rules (Microsoft's function reference; values Excel computed in peer workbooks)
+    ('=RIGHT("a string",10)', "a string"),  # more characters than the text has: all of it
+    ('=AND("1",1)', "#VALUE!"),  # a direct text beside a direct number
+    ('=OR(1,"text")', "#VALUE!"),
+    ('=AND(TRUE,"0")', True),  # beside a logical value the text is skipped
+    # Excel adds left to right in doubles: the exact sum of these is 0, Excel's is not
+    ("=AVERAGE(0,0,1,1E-05,2,1.1,534,1.00001,9999999999,2.99999,-9999999999,999999.99999,-534,"
+     "-999999.99999,-2,-2.99999,-1,-1.00001,-1.1,-1E-05)", -4.0893554731909327e-09),
+    ("=SUM(0,0,1,1E-05,2,1.1,534,1.00001,9999999999,2.99999,-9999999999,999999.99999,-534,"
+     "-999999.99999,-2,-2.99999,-1,-1.00001,-1.1,-1E-05)", -8.178710946381865e-08),
+    ("=SUMPRODUCT(Data!B1,Data!B2)", "#VALUE!"),  # one-cell ranges holding text
+    ("=VLOOKUP(Data!A5,Data!A1:B6,Data!E4)", "#N/A"),  # nothing found comes before the blank index
+    ("=VLOOKUP(10,Data!A1:B6,0,FALSE)", "#VALUE!"),  # found, then the index below 1
+    ('=DATEVALUE("June 9, 1969")', 25363),  # month names are read
+    ('=DATEVALUE("5")', "#VALUE!"),  # a number alone is no date
+    ("=FLOOR(Data!A5,1/0)", "#DIV/0!"),  # a blank number passes the significance's error on
+    ("=CEILING(Data!A5,NA())", "#N/A"),
+    ('=SEARCH("b","abcb",3)', 4),
+    ('=SEARCH("","abc",3)', 3),  # empty text matches at the start position
+    ('=SEARCH("","abc",4)', "#VALUE!"),  # a start past the text's length
+    ('=FIND("c","abc",4)', "#VALUE!"),
+    ("=SUM(Data!D1:CHOOSE(2,Data!D1,Data!D3))", 600),  # a range ending in the reference CHOOSE gives
+    ("=ERROR.TYPE(1/0)", 2),
+    ('=ERROR.TYPE("x")', "#N/A"),
 ]
 
 

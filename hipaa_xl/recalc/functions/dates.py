@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+import re
 from decimal import Decimal
 from typing import Any, Final
 
@@ -196,9 +197,13 @@ def datevalue(value: Any) -> Any:
     if type(value) is not str:
         return VALUE
     n = text_to_number(value)
-    if n is None or ("-" not in value and "/" not in value):
+    if n is None or not _DATE_LIKE.search(value):  # a number or a time alone is no date
         return VALUE
     return math.floor(n)
+
+
+_DATE_LIKE: Final = re.compile(r"[-/]|[A-Za-z]{3}")
+"""A date separator or a month name ("June 9, 1969" is 25363 in Excel)."""
 
 
 @excel_function("DATEDIF", 3, 3, "v")

@@ -87,7 +87,7 @@ def right(value: Any, count: Any = _OMITTED) -> Any:
     for v in (s, n):
         if type(v) is ExcelError:
             return v
-    return s[len(s) - n :] if n else ""
+    return s[max(0, len(s) - n) :] if n else ""
 
 
 @excel_function("MID", 3, 3, "v")
@@ -192,7 +192,7 @@ def _find(needle: Any, haystack: Any, start: Any, fold: bool) -> Any:
     a = 1 if start is _OMITTED else as_int(start)  # a blank start_num is 0: #VALUE!
     if type(a) is ExcelError:
         return a
-    if a < 1 or a > len(h) + 1:
+    if a < 1 or (a > len(h) and a != 1):  # a start past the text is #VALUE!, even for "" (Excel)
         return VALUE
     if fold:
         pattern = _wildcard_regex(n.lower())
