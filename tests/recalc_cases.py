@@ -280,6 +280,14 @@ CASES: list[tuple[str, Any]] = [
     ('=SEARCH("","abc",3)', 3),  # empty text matches at the start position
     ('=SEARCH("","abc",4)', "#VALUE!"),  # a start past the text's length
     ('=FIND("c","abc",4)', "#VALUE!"),
+    ('=SEARCH("~","Hello")', 1),  # a "~" at the end escapes nothing: an empty match at the start
+    ('=SEARCH("~~","Hi ~Bang!")', 4),
+    ('=VALUE("12,34")', "#VALUE!"),  # a comma that groups no three digits
+    ('=VALUE("12,345")', 12345),
+    ('=TEXT(23.75,"|#\\:#=/=#|")', "|23:3=/=4|"),
+    ('=TEXT(123456.789,"|#,e-#|")', "|1e5|"),
+    ('=TEXT(1234567,"?,?????????")', "    1,234,567"),
+    ('=TEXT(3.14159,"s:m"" @ hour ""[hh]")', "53:23 @ hour 75"),
     ("=SUM(Data!D1:CHOOSE(2,Data!D1,Data!D3))", 600),  # a range ending in the reference CHOOSE gives
     ("=ERROR.TYPE(1/0)", 2),
     ('=ERROR.TYPE("x")', "#N/A"),

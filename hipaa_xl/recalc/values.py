@@ -136,13 +136,15 @@ def text_to_number(text: str) -> float | int | None:
     negative = core.startswith("(") and core.endswith(")")
     if negative:
         core = core[1:-1]
-    core = core.replace(",", "").strip()
+    core = core.strip()
     for symbol in _CURRENCIES:  # "$5", "23€", " €100 ": a currency symbol before or after
         if core.startswith(symbol) or core.endswith(symbol):
             core = core.replace(symbol, "", 1).strip()
             break
     if core.startswith("-"):
         negative, core = not negative, core[1:].strip()
+    if "," in core:  # thousands separators only where they group three digits ("12,34" is no number)
+        core = core.replace(",", "") if _GROUPED.match(core) else ""
     if core and _NUMBER_TEXT.match(core) and core[0] not in "+-":
         number = float(core) / (100 if percent else 1)
         return _int_if_whole(-number if negative else number)
@@ -152,6 +154,7 @@ def text_to_number(text: str) -> float | int | None:
 
 
 _CURRENCIES: Final = ("$", "€", "£", "¥")
+_GROUPED: Final = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?([eE][+-]?\d+)?$")
 _MONTH_NAMES: Final = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _DASH_DATE: Final = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{2,4})$")
 _NAMED_DATE: Final = re.compile(

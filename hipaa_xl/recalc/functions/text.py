@@ -207,8 +207,9 @@ def _wildcard_regex(pattern: str) -> str:
     i = 0
     while i < len(pattern):
         ch = pattern[i]
-        if ch == "~" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
+        if ch == "~":  # escapes the next character; a "~" at the end escapes nothing (Excel:
+            # SEARCH("~","Hello") is 1)
+            out.append(re.escape(pattern[i + 1]) if i + 1 < len(pattern) else "")
             i += 2
             continue
         out.append(".*?" if ch == "*" else "." if ch == "?" else re.escape(ch))
