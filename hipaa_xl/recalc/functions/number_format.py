@@ -556,7 +556,7 @@ def _format_fraction(tokens: list[_Token], x: float, sign: str, parts: tuple[int
     denominator digits left-aligned in their placeholders (``?`` pads with a space). Literal text
     anywhere stays where it is. A value whose fraction part rounds to 0 is reported, not guessed.
     """
-    num_start, num_end, bar, den_start, den_end = parts
+    num_start, num_end, _bar, den_start, den_end = parts
     int_ph = [i for i in range(num_start) if tokens[i].kind == "ph"]
     den_tokens = tokens[den_start:den_end]
     fixed = "".join(t.value for t in den_tokens)
