@@ -46,10 +46,10 @@ must be A, B, C or D"``) is that error inside the calculation and is written as 
 
 Limits (documented, reported rather than guessed, the cell holding ``#NAME?``): the intersection
 operator, unions, 3-D references and references to other workbooks are "unsupported syntax"; an
-input outside what is implemented (a TEXT format with fractions, XLOOKUP's binary search over
-unsorted data) is "unsupported". A formula returning an array writes its top-left value (array
-formulas fill their whole range; nothing spills); relative references inside defined names are taken
-relative to A1; cells in a circular reference keep the value the file holds, else 0, as Excel shows
+input outside what is implemented (a TEXT format read by the reader's locale, XLOOKUP's binary
+search over unsorted data) is "unsupported". A formula returning an array writes its top-left value
+(array formulas fill their whole range; nothing spills); relative references inside defined names
+are taken relative to the cell using the name; cells in a circular reference keep the value the file holds, else 0, as Excel shows
 them with iterative calculation off. A cell that reads a reported cell (through a reference, range,
 defined name or table, IFERROR and ISNA included) is reported too, as a "dependent", and holds
 ``#NAME?``: never a plausible value computed around a value we do not have.
