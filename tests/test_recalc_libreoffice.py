@@ -115,6 +115,17 @@ LIBREOFFICE_DIFFERS: dict[str, str] = {
     "=INDEX(Data!A1:D6,2)": "LibreOffice returns the row where Excel gives #REF!",
     "=EDATE(TRUE,1)": "LibreOffice takes TRUE as the number 1",
     '=CONCAT("a",1,TRUE)': "LibreOffice writes TRUE as 1 (no boolean type)",
+    '=AND(TRUE,"0")': "LibreOffice refuses any direct text; Excel skips it beside a logical value",
+    "=AVERAGE(0,0,1,1E-05,2,1.1,534,1.00001,9999999999,2.99999,-9999999999,999999.99999,-534,"
+    "-999999.99999,-2,-2.99999,-1,-1.00001,-1.1,-1E-05)": "LibreOffice adds exactly; Excel left to right",
+    "=SUM(0,0,1,1E-05,2,1.1,534,1.00001,9999999999,2.99999,-9999999999,999999.99999,-534,"
+    "-999999.99999,-2,-2.99999,-1,-1.00001,-1.1,-1E-05)": "LibreOffice adds exactly; Excel left to right",
+    "=SUMPRODUCT(Data!B1,Data!B2)": "LibreOffice takes text in one-cell ranges as 0",
+    "=VLOOKUP(Data!A5,Data!A1:B6,Data!E4)": "LibreOffice checks the index before looking up",
+    '=SEARCH("","abc",3)': "LibreOffice finds no empty text",
+    '=SEARCH("~","Hello")': "LibreOffice reads a trailing ~ as no match",
+    '=TEXT(23.75,"|#\\:#=/=#|")': "LibreOffice has no literal text round a fraction bar",
+    '=TEXT(123456.789,"|#,e-#|")': "LibreOffice reads only E+/E- as scientific",
 }
 
 # functions Excel stores with the _xlfn. prefix (added after Excel 2007); openpyxl writes what it is given
