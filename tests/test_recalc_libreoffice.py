@@ -248,5 +248,5 @@ def test_libreoffice_computes_the_1904_table_to_the_values_recalc_gives(tmp_path
             b = to_excel(b, book.epoch)
         if not (a == b or (isinstance(a, int | float) and isinstance(b, int | float) and abs(a - b) <= 1e-9)):
             disagreements.append(f"{formula}: ours {a!r}, LibreOffice {b!r}")
-    assert len(checked) > 15
+    assert len(checked) >= 15
     assert not disagreements, "\n".join(disagreements)
