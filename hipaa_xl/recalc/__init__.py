@@ -49,10 +49,11 @@ operator, unions, 3-D references and references to other workbooks are "unsuppor
 input outside what is implemented (a TEXT format read by the reader's locale, XLOOKUP's binary
 search over unsorted data) is "unsupported". A formula returning an array writes its top-left value
 (array formulas fill their whole range; nothing spills); relative references inside defined names
-are taken relative to the cell using the name; cells in a circular reference keep the value the file holds, else 0, as Excel shows
-them with iterative calculation off. A cell that reads a reported cell (through a reference, range,
-defined name or table, IFERROR and ISNA included) is reported too, as a "dependent", and holds
-``#NAME?``: never a plausible value computed around a value we do not have.
+are taken relative to the cell using the name; cells in a circular reference keep the value the
+file holds, else 0, as Excel shows them with iterative calculation off. A cell that reads a
+reported cell (through a reference, range, defined name or table, IFERROR and ISNA included) is
+reported too, as a "dependent", and holds ``#NAME?``: never a plausible value computed around a
+value we do not have.
 """
 
 from __future__ import annotations
