@@ -68,6 +68,8 @@ THOUSANDS_AND_PERCENT = [
     (1234567, "?,?????????", "    1,234,567"),  # "?" pads across a separator, the separator too
     (5, "?,???", "    5"),
     (5, "#,###", "5"),  # "#" pads with nothing, separators included
+    # Excel's own value for an odd code in a peer project's workbook: no separator beside an empty "#"
+    (1000000.555, "##00,############# .  # ,0.00.0,00", "001,000,000 .  5 ,5.50.000"),
 ]
 
 LITERALS = [
@@ -111,6 +113,12 @@ def test_fractions_as_excel_writes_them(value: float, code: str, expected: str) 
 @pytest.mark.parametrize(("value", "code", "expected"), SCIENTIFIC)
 def test_scientific_notation_as_excel_writes_it(value: float, code: str, expected: str) -> None:
     assert format_value(value, code) == expected
+
+
+def test_a_digit_written_out_in_the_exponent_makes_excel_refuse_the_format() -> None:
+    # Excel's cached value for this code in a peer project's workbook is #VALUE!
+    code = "#,##00000,  ,00 , 0##e+8800######    .  # ,0.00.0,00"
+    assert str(format_value(1234578.555, code)) == "#VALUE!"
 
 
 @pytest.mark.parametrize(("value", "code", "expected"), THOUSANDS_AND_PERCENT)

@@ -368,7 +368,7 @@ def _fixed(x: float, places: int) -> str:
 # -- numbers -------------------------------------------------------------------------------------
 
 
-def _format_number(section: _Section, x: float, sign: str) -> str:
+def _format_number(section: _Section, x: float, sign: str) -> Any:
     tokens = list(section.tokens)
     fraction = _fraction_parts(tokens)
     if fraction is None:  # a "/" that is no fraction bar is literal text
@@ -457,10 +457,6 @@ def _integer_part(tokens: list[_Token], int_ph: list[int], digits: str, grouping
                 out.append(text)
                 continue
             top = order[i] + max(len(text) - 1, 0)
-            if not text:  # a "#" with no digit: its position still counts for the separator
-                if top > 1 and (top - 1) % 3 == 0 and emitted:
-                    out.append(",")
-                continue
             for position, ch in zip(range(top, 0, -1), text, strict=False):
                 out.append(ch)
                 emitted = emitted or ch.strip() != ""
@@ -504,7 +500,7 @@ def _decimal_part(tokens: list[_Token], start: int, end: int, dec_ph: list[int],
     return "".join(out)
 
 
-def _scientific(tokens: list[_Token], x: float, sign: str, exp_at: int) -> str:
+def _scientific(tokens: list[_Token], x: float, sign: str, exp_at: int) -> Any:
     """Scientific notation: the mantissa's placeholders before ``E+``/``e-`` (the letter's case
     kept), the exponent's after it, literal text kept where it stands on either side.
 
@@ -542,6 +538,8 @@ def _scientific(tokens: list[_Token], x: float, sign: str, exp_at: int) -> str:
     letter, sign_char = tokens[exp_at].value[0], tokens[exp_at].value[1]
     exp_sign = "-" if exponent < 0 else ("+" if sign_char == "+" else "")
     rest = tokens[exp_at + 1 :]
+    if any(t.kind == "lit" and t.value.isdigit() for t in rest):
+        return VALUE  # a digit written out in the exponent: Excel refuses the format (#VALUE!)
     exp_ph = [i for i, t in enumerate(rest) if t.kind == "ph"]
     digits = _integer_part(rest, exp_ph, str(abs(exponent)) if exponent else "", False,
                            {i: "drop" for i, t in enumerate(rest) if t.kind == "comma"})
