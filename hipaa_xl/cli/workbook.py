@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from hipaa_xl.cli.common import EXIT_BAD_INPUT, EXIT_INTERRUPTED, fail, parse_as_of, progress_bar
+from hipaa_xl.cli.common import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_PROBLEMS, fail, parse_as_of, progress_bar
 from hipaa_xl.errors import HipaaXlError
 
 LARGE_BYTES = 300_000
@@ -54,6 +54,9 @@ def register(app: typer.Typer) -> None:
         as_of: Annotated[str | None, typer.Option("--as-of", help="Assessment date when Settings holds =TODAY()")]
         = None,
         no_backup: Annotated[bool, typer.Option("--no-backup", help="Do not keep PATH.bak")] = False,
+        strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when a row of Incidents, Matter, Factors or "
+                                                              "ScenarioChanges is invalid (the workbook is "
+                                                              "still refreshed)")] = False,
     ) -> None:
         """Re-lay out Exposure and Summary to match Incidents and store the computed values."""
         from hipaa_xl.workbook.refresh import refresh_file
@@ -70,3 +73,6 @@ def register(app: typer.Typer) -> None:
         except KeyboardInterrupt:
             fail("interrupted; the workbook was not changed", EXIT_INTERRUPTED)
         _print([f"refreshed {path}" if report.changed else f"{path}: up to date", *report.lines()])
+        if strict and report.invalid:
+            fail(f"{len(report.invalid)} invalid row(s) (listed above, each with its reason); they are left out "
+                 "of the figures until fixed", EXIT_PROBLEMS)
