@@ -24,7 +24,8 @@ from typing import Any, TypeVar
 from hipaa_xl import excel_dates
 from hipaa_xl.engine.days import check_year
 from hipaa_xl.engine.penalties import check_count
-from hipaa_xl.errors import HipaaInputError, InvalidValue, OutOfRange, shown
+from hipaa_xl.errors import HipaaInputError, InvalidValue, OutOfRange
+from hipaa_xl.errors import shown as shown  # re-exported: the words a message quotes a cell's value with
 from hipaa_xl.law.schedules import check_schedule
 
 EXCEL_ERROR_CODES = (

@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 from hipaa_xl.engine import Aggregation, aggregate
 from hipaa_xl.engine.incidents import Incident, group_key
 from hipaa_xl.errors import WorkbookError
+from hipaa_xl.law.factors import MarkedFactor
 from hipaa_xl.ooxml.opc import defined_names, read_rels, resolve_target, sheets
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook.exposure import OUT_OF_DATE, UP_TO_DATE
@@ -98,6 +99,10 @@ class BookFigures:
     extra_tables: dict[str, ExtraTable] = field(default_factory=dict)
     aggregation: Aggregation | None = None
     """The engine's aggregation of the same Incidents at the same schedule and as-of date."""
+    commenced: dt.date | None = None
+    """Settings' "Action commenced on" (160.414, 160.420): the day the limitation runs to; None: as_of."""
+    factors: list[MarkedFactor] = field(default_factory=list)
+    """The 160.408 factors marked on the Factors sheet (rows that could be read)."""
 
     @property
     def incidents(self) -> list[Incident]:
@@ -179,10 +184,13 @@ def read_book(data: bytes, file_name: str = "workbook.xlsx", extra_tables: tuple
         rows=inputs.rows,
         requirements=requirements,
         extra_tables=tables,
+        commenced=inputs.commenced,
+        factors=inputs.factors.marked if inputs.factors is not None else [],
     )
     if as_of is not None:
         try:
-            figures.aggregation = aggregate(figures.incidents, inputs.schedule, as_of)
+            figures.aggregation = aggregate(figures.incidents, inputs.schedule, as_of, inputs.commenced,
+                                            inputs.general_forms)
         except ValueError:
             figures.aggregation = None
     return figures

@@ -22,7 +22,6 @@ from hipaa_xl.law.loader import law_data_version
 from hipaa_xl.law.schedules import CURRENT, CURRENT_TIERED, REGULATION, STATUTE, check_schedule, schedules
 from hipaa_xl.ooxml.a1 import quote_sheet
 from hipaa_xl.workbook import columns as C
-from hipaa_xl.workbook.warning_words import incident_warning
 from hipaa_xl.workbook.deadlines_sheet import DeadlinesResult, deadlines_sheet
 from hipaa_xl.workbook.exposure import EXPOSURE_HEADER_ROW, Context, exposure_sheet
 from hipaa_xl.workbook.inputs import IncidentRow, Inputs
@@ -32,6 +31,7 @@ from hipaa_xl.workbook.scenario_tables import ScenarioTables
 from hipaa_xl.workbook.scenarios import price_scenarios, snapshot
 from hipaa_xl.workbook.sheetxml import PageSetup, SheetWriter, StyleSink, ref
 from hipaa_xl.workbook.summary import SummaryResult, summary_sheet
+from hipaa_xl.workbook.warning_words import incident_warning
 
 STAMP_TOKEN = "@@HXL-GENERATED@@"
 COMPARED_SCHEDULES = (REGULATION, STATUTE, CURRENT, CURRENT_TIERED)
