@@ -205,8 +205,8 @@ def deadline_lines(f: BookFigures) -> list[DeadlineLine]:
 
     out = []
     for row in table.rows:
-        if all(v is None or cell_text(v) == "" for v in row):
-            continue  # a blank line of the template's table
+        if not cell_text(at(row, "rule")):
+            continue  # a blank line of the template's table, or its "No events" placeholder
         due = at(row, "due")
         day = due.date() if isinstance(due, dt.datetime) else due if isinstance(due, dt.date) else None
         out.append(DeadlineLine(cell_text(at(row, "event id")), cell_text(at(row, "event")),
@@ -620,11 +620,18 @@ def factors_section(doc: DocumentObject, memo: Memo) -> None:
     memo.citations.ref(f"{law.citation} ({law.url}, read {law.read_on.isoformat()})")
 
 
+def _has_scenarios(block: ExtraTable) -> bool:
+    """Whether the Summary's scenario block prices a scenario besides the base (the Incidents as entered)."""
+    col = next((i for i, h in enumerate(block.headers) if h.casefold() == "schedule, as of"), None)
+    return col is not None and any(
+        col < len(r) and r[col] is not None and not cell_text(r[0]).startswith("Base") for r in block.rows)
+
+
 def scenarios_section(doc: DocumentObject, memo: Memo) -> None:
     """Each scenario's totals beside the base, and the probability-weighted figures (per-entity rows
     and the changes are in Appendix C)."""
     block = memo.figures.extra_tables.get(SCENARIOS_BLOCK)
-    if block is None:
+    if block is None or not _has_scenarios(block):
         return
     col = {h.casefold(): i for i, h in enumerate(block.headers)}
     pick = [i for i, h in enumerate(block.headers) if h.casefold() in (
@@ -808,8 +815,10 @@ def appendix_scenarios(doc: DocumentObject, memo: Memo) -> None:
         if spec.table == "Deadlines":
             continue  # a section of its own
         table = memo.figures.extra_tables.get(spec.table)
-        if table is None or not table.rows:
+        if table is None or not any(any(v is not None and cell_text(v) for v in r) for r in table.rows):
             continue
+        if spec.table == SCENARIOS_BLOCK and len(table.headers) > 3 and not _has_scenarios(table):
+            continue  # the base alone: nothing a scenario changes
         if not shown:
             add_heading(doc, "Appendix C - Scenarios in full")
             shown = True
