@@ -110,8 +110,8 @@ def parse_factor(value: object) -> FactorCode:
         assert factor is not None
         point = int(m[2]) if m[2] else None
         if point is not None and not 1 <= point <= len(factor.points):
-            listed = f"(1) to ({len(factor.points)})" if factor.points else "none"
-            raise HipaaInputError(f"Factor {shown(text)}: 160.408({factor.letter}) has sub-points {listed}")
+            listed = f"has sub-points (1) to ({len(factor.points)})" if factor.points else "has no sub-points"
+            raise HipaaInputError(f"Factor {shown(text)}: 160.408({factor.letter}) {listed}")
         return FactorCode(factor.letter, point)
     folded = text.casefold()
     for factor in law.factors:

@@ -416,7 +416,7 @@ def engine_mismatch(figures: BookFigures) -> str | None:
         return "the Summary's grand total differs from the engine's aggregation"
     for compared in figures.comparison:
         name = compared.schedule
-        other = agg if name == agg.schedule else aggregate(figures.incidents, name, agg.as_of)
+        other = agg if name == agg.schedule else aggregate(figures.incidents, name, agg.as_of, figures.commenced)
         if (compared.minimum, compared.maximum, compared.ag) != other.grand_total():
             return f"the Summary's figures under the {name} schedule differ from the engine's"
     return None

@@ -37,6 +37,13 @@ def money_label(value: float) -> str:
     return f"${value:,.0f}"
 
 
+def chart_years(ranges: Sequence[YearRange]) -> list[int]:
+    """The chart's years: every calendar year from the first to the last with violations, without a
+    break (a year without violations is an empty slot on the axis, never skipped)."""
+    present = sorted({r.year for r in ranges})
+    return list(range(present[0], present[-1] + 1)) if present else []
+
+
 def range_chart_png(ranges: Sequence[YearRange], title: str, width_in: float = 6.5,
                     height_in: float = 9.0) -> bytes:
     """The chart as PNG bytes (deterministic: no timestamp or software tag in the file). The years run
@@ -51,8 +58,7 @@ def range_chart_png(ranges: Sequence[YearRange], title: str, width_in: float = 6
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     entities = list(dict.fromkeys(r.entity for r in ranges)) or ["(no incidents)"]
-    present = sorted({r.year for r in ranges})
-    years = list(range(present[0], present[-1] + 1)) if present else [0]
+    years = chart_years(ranges) or [0]
     panel = 1.55 if len(entities) > 1 else 2.6
     height = min(height_in, 0.9 + panel * len(entities))
     plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 8, "svg.hashsalt": "hipaa-xl"})
