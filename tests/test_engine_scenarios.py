@@ -248,7 +248,7 @@ def test_each_invalid_change_is_reported_with_its_row_and_reason_and_other_scena
     assert texts[8].startswith("Tier: tier must be A, B, C or D")
     assert texts[10] == "Tier of i1 is already changed in this scenario on row 9"
     assert 9 not in texts  # the first change of the field stands; the second one is the problem
-    assert "'I2' is not an incident of 'Acme Health'" in texts[12]
+    assert '"I2" is not an incident of "Acme Health"' in texts[12]
     # End before Start only shows once both changes are applied: both rows are marked
     assert "I1 as changed cannot be priced: end date 2024-05-01 is before start date 2024-06-01" in texts[13]
     assert texts[14] == texts[13]

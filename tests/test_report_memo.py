@@ -404,7 +404,8 @@ def test_deadlines_heading_is_followed_by_the_limitation_of_each_group(example_m
     items = body(docx)
     table = next(rows(t) for t in items if hasattr(t, "rows") and rows(t)[0][:2] == ["Entity", "Requirement"]
                  and "Every in time until" in rows(t)[0])
-    assert table[0][-1] == "Status on 2026-03-31"
+    assert table[0][-2:] == ["Measured to", "Status"]
+    assert all(line[-2] == "2026-03-31" for line in table[1:])  # no action commenced: the assessment date
     groups = limitation_groups(figures.aggregation)
     for line in table[1:]:
         mine = [g for g in groups if g.entity == line[0] and g.requirement == line[1]]

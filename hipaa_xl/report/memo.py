@@ -141,10 +141,29 @@ def _grand(f: BookFigures) -> dict[str, Any]:
 
 def limitation_to(f: BookFigures) -> tuple[dt.date | None, str]:
     """The date the six-year limitation ran to, and what that date is (160.414; 1320a-7a(c)(1)):
-    the day the action commenced when Settings gives it, else the assessment (as-of) date."""
+    the day the action commenced when Settings gives it, else the assessment (as-of) date. Where
+    incidents name their own action's commencement, the words say so (the dates per group are in the
+    limitation table)."""
+    own = _limitation_dates(f)
+    if len(set(own.values())) > 1:
+        first = min(own.values())
+        return first, ("the earliest of the actions' commencements (each incident's action measured to "
+                       "its own date, see the limitation table)")
     if f.commenced is not None:
         return f.commenced, "the day the action commenced (Settings)"
+    if own and f.as_of is not None and next(iter(own.values())) != f.as_of:
+        return next(iter(own.values())), "the day the action commenced (Incidents)"
     return f.as_of, "the assessment date (no action has commenced)"
+
+
+def _limitation_dates(f: BookFigures) -> dict[str, dt.date]:
+    """Incident ID -> the date its limitation was measured to, where the engine records it."""
+    out: dict[str, dt.date] = {}
+    for r in f.aggregation.rows if f.aggregation is not None else ():
+        day = getattr(r, "limitation_to", None)
+        if isinstance(day, dt.date):
+            out.setdefault(r.incident_id, day)
+    return out
 
 
 def weighted_figures(f: BookFigures) -> tuple[Any, Any] | None:
@@ -174,6 +193,8 @@ class DeadlineLine:
     days_left: Any
     status: str
     citation: str
+    owed_by: str = ""
+    """Who owes it (the Deadlines sheet's "Owed by", where the workbook has that column)."""
 
     @property
     def is_open(self) -> bool:
@@ -188,7 +209,8 @@ class DeadlineLine:
     def what(self) -> str:
         """What must be done, in the rule's own short words (law data), or the rule's name."""
         rule = load_deadline_law().rules.get(self.rule)
-        return rule.description.split(":")[0] if rule is not None else self.rule
+        what = rule.description.split(":")[0] if rule is not None else self.rule
+        return what + (f" (by {self.owed_by})" if self.owed_by else "")
 
 
 def deadline_lines(f: BookFigures) -> list[DeadlineLine]:
@@ -207,11 +229,12 @@ def deadline_lines(f: BookFigures) -> list[DeadlineLine]:
     for row in table.rows:
         if not cell_text(at(row, "rule")):
             continue  # a blank line of the template's table, or its "No events" placeholder
-        due = at(row, "due")
+        due = at(row, "due") if "due" in col else at(row, "date")
         day = due.date() if isinstance(due, dt.datetime) else due if isinstance(due, dt.date) else None
         out.append(DeadlineLine(cell_text(at(row, "event id")), cell_text(at(row, "event")),
                                 cell_text(at(row, "rule")), day, at(row, "days left"),
-                                cell_text(at(row, "status")), cell_text(at(row, "citation"))))
+                                cell_text(at(row, "status")), cell_text(at(row, "citation")),
+                                cell_text(at(row, "owed by"))))
 
     def rank(d: DeadlineLine) -> tuple[int, dt.date]:
         kind = 0 if d.is_open else 2 if d.is_done else 3 if d.due is None else 1
@@ -714,12 +737,21 @@ def deadlines_section(doc: DocumentObject, memo: Memo) -> None:
         f"{what}: an action commenced by 'every in time until' reaches every violation of the group; after "
         "'any in time until' none."
     ).paragraph_format.keep_with_next = True
+    measured: dict[tuple[str, str], dt.date] = {}
+    for r in agg.rows:  # each group measured to its own action's commencement where the engine records it
+        day = getattr(r, "limitation_to", None)
+        if isinstance(day, dt.date):
+            key = (r.entity_key, r.requirement_key)
+            measured[key] = min(measured.get(key, day), day)
+    table_rows: list[list[str]] = []
+    for g, y0, y1 in merged:
+        to = measured.get((group_key(g.entity), group_key(g.requirement)), until)
+        table_rows.append([g.entity, g.requirement, str(y0) if y0 == y1 else f"{y0}-{y1}", date_text(g.first_day),
+                      date_text(g.last_day), date_text(g.every_in_time_until), date_text(g.any_in_time_until),
+                      date_text(to), g.status(to)])
     add_table(doc, ("Entity", "Requirement", "Years", "First violation", "Last violation", "Every in time until",
-                    "Any in time until", f"Status on {date_text(until)}"),
-              [[g.entity, g.requirement, str(y0) if y0 == y1 else f"{y0}-{y1}", date_text(g.first_day),
-                date_text(g.last_day), date_text(g.every_in_time_until), date_text(g.any_in_time_until),
-                g.status(until)] for g, y0, y1 in merged],
-              (1.25, 1.05, 0.55, 0.7, 0.7, 0.7, 0.7, 0.85), font_pt=7.5)
+                    "Any in time until", "Measured to", "Status"), table_rows,
+              (1.1, 0.95, 0.5, 0.65, 0.65, 0.65, 0.65, 0.65, 0.7), font_pt=7.5)
 
 
 def exclusions_section(doc: DocumentObject, memo: Memo) -> None:
