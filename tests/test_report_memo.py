@@ -382,16 +382,17 @@ def test_the_example_deadlines_are_in_the_memo_most_urgent_first(example_memo: t
     assert dues == sorted(dues) and all(r[2].startswith(("due", "past due")) for r in table[1:])
     text = text_of(items)
     rest = text.split("Done, lapsed or not required: ", 1)[1].split("\n", 1)[0]
-    status_col = stored.headers.index("Status")
+    status_col, rule_col = stored.headers.index("Status"), stored.headers.index("Rule")
+    due_col = stored.headers.index("Due" if "Due" in stored.headers else "Date")
     for row in stored.rows:
         if str(row[status_col]).startswith("done") or row[status_col] == "not required":
-            assert f"{row[0]} {row[3]}" in rest
+            assert f"{row[0]} {row[rule_col]}" in rest
     open_rows = [r for r in stored.rows if str(r[status_col]).startswith(("due", "past due"))
-                 and r[3] not in NOT_OWED]
+                 and r[rule_col] not in NOT_OWED]
     assert len(table) == 1 + len(open_rows)
-    first = min(open_rows, key=lambda r: r[4])
+    first = min(open_rows, key=lambda r: r[due_col])
     page1 = _bottom_line(items)
-    assert f"{first[4].date().isoformat()} ({first[status_col]}; {first[0]}" in page1
+    assert f"{first[due_col].date().isoformat()} ({first[status_col]}; {first[0]}" in page1
 
 
 def test_deadlines_heading_is_followed_by_the_limitation_of_each_group(example_memo: tuple[bytes, Path]) -> None:

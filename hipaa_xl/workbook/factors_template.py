@@ -62,8 +62,8 @@ def add_factors_sheet(
     head = ws.cell(row=h, column=lc, value="45 CFR 160.408: the factors and sub-points (the list)")
     head.font = Font(name="Calibri", size=10, bold=True, color=theme.WHITE)
     head.fill = PatternFill("solid", fgColor=theme.NAVY)
-    for r, label in enumerate(choices, start=h + 1):
-        ws.cell(row=r, column=lc, value=label).font = Font(size=9, bold="(" not in label[3:4] and label[3] == " ")
+    for r, label in enumerate(choices, start=h + 1):  # a factor "(a) ..." in bold, its sub-points "(a)(1) ..." not
+        ws.cell(row=r, column=lc, value=label).font = Font(size=9, bold=label[3] == " ")
     note = ws.cell(row=h + len(choices) + 2, column=lc,
                    value=f"{law.citation}. {law.note} Source: {law.url} (read {law.read_on.isoformat()}).")
     note.font = Font(size=8, italic=True, color=theme.GREY_TEXT)
