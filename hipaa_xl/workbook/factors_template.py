@@ -46,6 +46,7 @@ def add_factors_sheet(
     headers(ws, h, C.FACTOR_COLUMNS)
     ws.row_dimensions[h - 1].height = 44
     for r, values in enumerate(rows, start=h + 1):
+        ws.row_dimensions[r].height = 30  # the wrapped Factor and Reason texts, printed in full
         for i, col in enumerate(C.FACTOR_COLUMNS, start=1):
             value = values.get(col.field)
             cell = ws.cell(row=r, column=i, value=value if value not in ("", None) else None)
@@ -63,14 +64,18 @@ def add_factors_sheet(
     head.font = Font(name="Calibri", size=10, bold=True, color=theme.WHITE)
     head.fill = PatternFill("solid", fgColor=theme.NAVY)
     for r, label in enumerate(choices, start=h + 1):  # a factor "(a) ..." in bold, its sub-points "(a)(1) ..." not
-        ws.cell(row=r, column=lc, value=label).font = Font(size=9, bold=label[3] == " ")
+        cell = ws.cell(row=r, column=lc, value=label)
+        cell.font = Font(size=9, bold=label[3] == " ")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if len(label) > 60 and (ws.row_dimensions[r].height or 0) < 24:
+            ws.row_dimensions[r].height = 24  # two lines of the list, printed in full
     note = ws.cell(row=h + len(choices) + 2, column=lc,
                    value=f"{law.citation}. {law.note} Source: {law.url} (read {law.read_on.isoformat()}).")
     note.font = Font(size=8, italic=True, color=theme.GREY_TEXT)
     note.alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[h + len(choices) + 2].height = 80
     ws.column_dimensions[get_column_letter(lc - 1)].width = 3
-    ws.column_dimensions[get_column_letter(lc)].width = 70
+    ws.column_dimensions[get_column_letter(lc)].width = 48
     _validations(ws, len(choices))
     print_setup(ws, h, matter, as_of)
 
