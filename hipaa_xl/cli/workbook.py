@@ -57,8 +57,9 @@ def register(app: typer.Typer) -> None:
                 from hipaa_xl.workbook.firm_parts import new_from
 
                 report = new_from(path, from_, keep_scenarios=keep_scenarios, force=force, as_of=day)
-                _print([f"wrote {path} (from {from_.name}: privilege legend, preparer and Requirements kept; "
-                        f"{'scenario names kept; ' if keep_scenarios else ''}no matter data)", *report.lines()])
+                kept = "privilege legend, preparer, Requirements" + (", scenario names" if keep_scenarios else "")
+                _print([f"wrote {path}", f"kept from {from_.name}: {kept}; no data of its matter",
+                        *report.lines()])
                 return
             report = new_workbook(path, day, example=example, force=force, lite=lite, pin=pin)
         except (HipaaXlError, ValueError) as exc:
@@ -81,9 +82,10 @@ def register(app: typer.Typer) -> None:
             fail(str(exc), EXIT_BAD_INPUT)
         except KeyboardInterrupt:
             fail("interrupted; the workbook was not changed", EXIT_INTERRUPTED)
-        kept = "privilege legend, preparer and Requirements kept" + ("; scenario names kept" if keep_scenarios else "")
-        _print([f"cleared {path} ({kept}; every incident, event, factor, chosen point, scenario change and "
-                "name of the matter removed)" + ("" if no_backup else f"; the previous file is {path.name}.bak"),
+        kept = "privilege legend, preparer, Requirements" + (", scenario names" if keep_scenarios else "")
+        _print([f"cleared {path}" + ("" if no_backup else f" (the previous file is {path.name}.bak)"),
+                f"kept: {kept}",
+                "removed: incidents, events, factors, chosen points, scenario changes, names, notes",
                 *report.lines()])
 
     @app.command("refresh")
