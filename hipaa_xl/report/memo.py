@@ -599,7 +599,7 @@ def factors_section(doc: DocumentObject, memo: Memo) -> None:
     for r in agg.rows if agg is not None else ():
         ids.setdefault((r.entity_key, r.requirement_key, r.year), set()).add(r.incident_id)
     incidents = {i.id: i for i in f.incidents}
-    merged: dict[tuple[Any, ...], list[Any]] = {}
+    merged: dict[tuple[Any, ...], _FactorRow] = {}
     for g in f.groups:
         key = (group_key(g.entity), group_key(g.requirement), g.year or 0)
         mine = ids.get(key, set())
@@ -609,38 +609,64 @@ def factors_section(doc: DocumentObject, memo: Memo) -> None:
         lo, hi = g.values.get("minimum"), g.values.get("maximum")
         if not marked and not notes and not _number(c):
             continue
+        if not _number(c) and not (_positive(g.values.get("violations")) or _positive(hi)):
+            continue  # nothing counted in this year: the factors show on the years that are
         lines = tuple([f"{m.factor.label()} - {m.effect}" + (f": {m.reason}" if m.reason else "") for m in marked]
                       + [f"(incident note) {n}" for n in notes])
-        if _number(c):  # a Chosen point: its own row, with the Summary's check and where it falls
+        # the years of one entity and requirement with the same factors share a row; a Chosen point is
+        # shown per year with the Summary's check and where it falls in that year's range
+        slot = merged.setdefault((key[0], key[1], lines, _number(c)), _FactorRow(g.entity, g.requirement, lines))
+        slot.years.append(g.year or 0)
+        slot.low += lo if _number(lo) else 0
+        slot.high += hi if _number(hi) else 0
+        if _number(c):
             where = f"; {(c - lo) / (hi - lo):.0%} of the way from minimum to maximum" if (
                 _number(lo) and _number(hi) and hi > lo) else ""
-            check = f"{g.values.get('chosen_check') or ''}{where}".strip("; ")
-            merged[(key, "chosen")] = [g.entity, g.requirement, [g.year], lo, hi, c, check, lines]
-            continue
-        if not (_positive(g.values.get("violations")) or _positive(hi)):
-            continue  # nothing counted in this year: the factors show on the years that are
-        slot = merged.setdefault((key[0], key[1], lines), [g.entity, g.requirement, [], 0, 0, None, "", lines])
-        slot[2].append(g.year)
-        slot[3] += lo if _number(lo) else 0
-        slot[4] += hi if _number(hi) else 0
+            slot.chosen.append((g.year or 0, f"{money(lo)} - {money(hi)}", money(c),
+                                f"{g.values.get('chosen_check') or ''}{where}".strip("; ")))
     rows = []
-    for entity, requirement, years, low, high, point, check, lines in merged.values():
-        span = str(years[0]) if len(years) == 1 else f"{min(years)}-{max(years)}"
-        rows.append([f"{entity}, {requirement}, {span}", f"{money(low)} - {money(high)}",
-                     money(point) if _number(point) else "", check, "\n".join(lines)])
+    for fr in merged.values():
+        span = str(fr.years[0]) if len(fr.years) == 1 else f"{min(fr.years)}-{max(fr.years)}"
+        if not fr.chosen:
+            rows.append([f"{fr.entity}, {fr.requirement}, {span}", f"{money(fr.low)} - {money(fr.high)}", "", "",
+                         "\n".join(fr.lines)])
+        elif len(fr.chosen) == 1:
+            _year, rng, point, check = fr.chosen[0]
+            rows.append([f"{fr.entity}, {fr.requirement}, {span}", rng, point, check, "\n".join(fr.lines)])
+        else:  # several years with a Chosen point: one line per year, where it falls in that year's range
+            checks = list(dict.fromkeys(check.split(";")[0] for _y, _r, _p, check in fr.chosen))
+            rows.append([f"{fr.entity}, {fr.requirement}, {span}", f"{money(fr.low)} - {money(fr.high)}",
+                         "\n".join(f"{y}: {point}" + (f" ({check.split('; ')[1].split(' ')[0]})" if "; " in check
+                                                      else "") for y, _r, point, check in fr.chosen),
+                         "; ".join(c for c in checks if c) + " (each year; % of the way from minimum to maximum)",
+                         "\n".join(fr.lines)])
     if not rows:
         doc.add_paragraph("No factor is marked on the Factors sheet or the Incidents, and no Chosen point is "
                           "recorded on the Summary: the figures are the statutory range only.")
         return
     if any(r[2] for r in rows):
         add_table(doc, ("Group", "Range", "Chosen", "Check", "Factors (160.408) and reasons"), rows,
-                  (1.4, 1.1, 0.75, 0.95, 2.3), right=(2,), font_pt=8)
+                  (1.25, 1.0, 1.3, 0.85, 2.1), right=(2,), font_pt=8)
     else:
         add_table(doc, ("Group", "Range", "Factors (160.408) and reasons"), [[r[0], r[1], r[4]] for r in rows],
                   (1.6, 1.2, 3.7), font_pt=8)
         doc.add_paragraph("No Chosen point is recorded on the Summary.")
     law = load_factors()
     memo.citations.ref(f"{law.citation} ({law.url}, read {law.read_on.isoformat()})")
+
+
+@dataclass
+class _FactorRow:
+    """One row of the factors table: an entity and requirement over the years sharing its factors."""
+
+    entity: str
+    requirement: str
+    lines: tuple[str, ...]
+    years: list[int] = field(default_factory=list)
+    low: float = 0
+    high: float = 0
+    chosen: list[tuple[int, str, str, str]] = field(default_factory=list)
+    """(year, range, Chosen, check) of each year with a Chosen point."""
 
 
 def _has_scenarios(block: ExtraTable) -> bool:
