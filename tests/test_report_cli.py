@@ -125,3 +125,24 @@ def test_chosen_points_appear_with_their_range_check_and_the_factors_behind_them
     page1 = text_of(items).split("Bottom line", 1)[1].split("The range by calendar year", 1)[0]
     assert f"The points chosen on the Summary add up to ${chosen:,} (1 of " in page1
     assert "lawyer's own weighting" not in page1
+
+
+def test_chosen_points_of_several_years_share_the_row_of_their_factors(tmp_path: Path) -> None:
+    """Years of one entity and requirement with the same factors are one row; each year's Chosen point is
+    listed on its own line with where it falls in that year's range."""
+    data = example_bytes()
+    ws = openpyxl.load_workbook(io.BytesIO(data), data_only=True)["Summary"]
+    picked = {r: ws.cell(r, 6).value + (ws.cell(r, 7).value - ws.cell(r, 6).value) // 2
+              for r in range(8, 40) if ws.cell(r, 1).value == "Harbor Billing Services LLC"
+              and ws.cell(r, 2).value == "164.308(a)(1)(ii)(A)" and ws.cell(r, 3).value in (2021, 2022)}
+    assert len(picked) == 2
+    result = make_memo(_book(tmp_path, _with_chosen(data, picked)), memo_date=MEMO_DATE)
+    table = rows(table_after(body(result.docx), "Factors (45 CFR 160.408) and the points chosen"))
+    harbor = [r for r in table[1:] if r[0].startswith("Harbor Billing Services LLC, 164.308(a)(1)(ii)(A)")]
+    chosen_row = next(r for r in harbor if r[2])
+    assert chosen_row[0].endswith(", 2021-2022")
+    for row, amount in picked.items():
+        assert f"{ws.cell(row, 3).value}: ${amount:,} (50%)" in chosen_row[2].split("\n")
+    assert "(d)(3) Size of the entity - mitigating" in chosen_row[4]
+    other = next(r for r in harbor if not r[2])  # the other years, without a Chosen point, on their own row
+    assert other[0].endswith(", 2020, 2023-2026") and other[4] == chosen_row[4]

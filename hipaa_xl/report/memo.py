@@ -626,7 +626,7 @@ def factors_section(doc: DocumentObject, memo: Memo) -> None:
                                 f"{g.values.get('chosen_check') or ''}{where}".strip("; ")))
     rows = []
     for fr in merged.values():
-        span = str(fr.years[0]) if len(fr.years) == 1 else f"{min(fr.years)}-{max(fr.years)}"
+        span = year_spans(fr.years)
         if not fr.chosen:
             rows.append([f"{fr.entity}, {fr.requirement}, {span}", f"{money(fr.low)} - {money(fr.high)}", "", "",
                          "\n".join(fr.lines)])
@@ -995,6 +995,17 @@ def build_memo(figures: BookFigures, memo_date: dt.date, draft_reason: str | Non
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def year_spans(years: Sequence[int]) -> str:
+    """2019, 2021-2023: the years, runs of consecutive years joined by a dash."""
+    runs: list[list[int]] = []
+    for y in sorted(set(years)):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
 
 def _join(names: Sequence[str]) -> str:
