@@ -392,7 +392,8 @@ def test_the_example_deadlines_are_in_the_memo_most_urgent_first(example_memo: t
     assert len(table) == 1 + len(open_rows)
     first = min(open_rows, key=lambda r: r[due_col])
     page1 = _bottom_line(items)
-    assert f"{first[due_col].date().isoformat()} ({first[status_col]}; {first[0]}" in page1
+    next_line = page1.split("Next deadline. ", 1)[1].split(" Then: ", 1)[0]
+    assert first[due_col].date().isoformat() in next_line and f"({first[status_col]}; {first[0]} " in next_line
 
 
 def test_deadlines_heading_is_followed_by_the_limitation_of_each_group(example_memo: tuple[bytes, Path]) -> None:

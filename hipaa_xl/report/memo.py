@@ -195,6 +195,14 @@ class DeadlineLine:
     citation: str
     owed_by: str = ""
     """Who owes it (the Deadlines sheet's "Owed by", where the workbook has that column)."""
+    earlier: dt.date | None = None
+    """The other reading's earlier date (the Deadlines sheet's "Other reading (earlier)"), if any."""
+
+    @property
+    def when(self) -> str:
+        """The date, and the other reading's earlier date beside it, labelled."""
+        return date_text(self.due) + (f" (other reading: {self.earlier.isoformat()})"
+                                      if self.earlier is not None and self.earlier != self.due else "")
 
     @property
     def is_open(self) -> bool:
@@ -213,6 +221,10 @@ class DeadlineLine:
         return what + (f" (by {self.owed_by})" if self.owed_by else "")
 
 
+def _day(value: Any) -> dt.date | None:
+    return value.date() if isinstance(value, dt.datetime) else value if isinstance(value, dt.date) else None
+
+
 def deadline_lines(f: BookFigures) -> list[DeadlineLine]:
     """The Deadlines table's rows by urgency: open ones by due date (past due first), then the dates
     that owe nothing (a delay's end, a finality), then done ones, then those not required."""
@@ -229,12 +241,11 @@ def deadline_lines(f: BookFigures) -> list[DeadlineLine]:
     for row in table.rows:
         if not cell_text(at(row, "rule")):
             continue  # a blank line of the template's table, or its "No events" placeholder
-        due = at(row, "due") if "due" in col else at(row, "date")
-        day = due.date() if isinstance(due, dt.datetime) else due if isinstance(due, dt.date) else None
+        day = _day(at(row, "due") if "due" in col else at(row, "date"))
         out.append(DeadlineLine(cell_text(at(row, "event id")), cell_text(at(row, "event")),
                                 cell_text(at(row, "rule")), day, at(row, "days left"),
                                 cell_text(at(row, "status")), cell_text(at(row, "citation")),
-                                cell_text(at(row, "owed by"))))
+                                cell_text(at(row, "owed by")), _day(at(row, "other reading (earlier)"))))
 
     def rank(d: DeadlineLine) -> tuple[int, dt.date]:
         kind = 0 if d.is_open else 2 if d.is_done else 3 if d.due is None else 1
@@ -444,9 +455,9 @@ def _next_deadline_point(doc: DocumentObject, memo: Memo) -> None:
         _point(doc, "Next deadline.", text)
         return
     later = [d for d in lines if d.is_open and d is not nxt][:2]
-    text = (f"{nxt.what}: {date_text(nxt.due)} ({nxt.status}; {nxt.event_id} {nxt.event}; {nxt.citation}).")
+    text = (f"{nxt.what}: {nxt.when} ({nxt.status}; {nxt.event_id} {nxt.event}; {nxt.citation}).")
     if later:
-        text += " Then: " + "; ".join(f"{d.what}, {date_text(d.due)} ({d.status})" for d in later) + "."
+        text += " Then: " + "; ".join(f"{d.what}, {d.when} ({d.status})" for d in later) + "."
     _point(doc, "Next deadline.", text)
 
 
@@ -727,7 +738,7 @@ def deadlines_section(doc: DocumentObject, memo: Memo) -> None:
                           f"{date_text(f.as_of)}.").paragraph_format.keep_with_next = True
         if open_:
             add_table(doc, ("Due", "Days left", "Status", "What must be done", "Event", "Citation"),
-                      [[date_text(d.due), count(d.days_left), d.status, d.what, f"{d.event_id} {d.event}",
+                      [[d.when, count(d.days_left), d.status, d.what, f"{d.event_id} {d.event}",
                         d.citation] for d in open_], (0.8, 0.5, 0.85, 2.0, 1.45, 0.9), right=(1,), font_pt=8,
                       space_after=False)
         rest = [d for d in lines if not d.is_open]
