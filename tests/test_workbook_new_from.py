@@ -25,8 +25,10 @@ from hipaa_xl.workbook.template import build_static_workbook
 
 runner = CliRunner()
 AS_OF = dt.date(2026, 3, 31)
-EXAMPLE_NAMES = ("Riverside", "Harbor Billing", "OCR compliance review", "2026-0142", "A. Associate")
-"""What of the example matter must not survive in a new matter (its preparer is replaced below)."""
+EXAMPLE_NAMES = ("Riverside Health System", "Riverside Community Hospital", "Riverside Physician Group",
+                 "Harbor Billing", "OCR compliance review", "2026-0142", "A. Associate")
+"""What of the example matter must not survive in a new matter (its preparer is replaced below). A real
+published outcome may name another "Riverside" on the Outcomes sheet: the example's own names are checked."""
 
 
 def _firm_example(tmp_path: Path) -> Path:
