@@ -116,7 +116,7 @@ def test_matter_rows_that_cannot_be_read_are_reported_and_the_rest_go_on() -> No
     data = _edit_matter(example_bytes(), {"B12": "Breach suspected", "C12": D(2026, 3, 1), "B13": "Complainant knew"})
     out, report = build_refreshed(data)
     text = "\n".join(report.invalid)
-    assert "Matter!row 12: Event 'Breach suspected' is not one of the listed events" in text
+    assert "Matter!row 12: Event \"Breach suspected\" is not one of the listed events" in text
     assert "Matter!row 13: Date is required" in text
     assert len(_deadline_rows(out)) == 9
 
