@@ -23,8 +23,10 @@ from typing import Any, TypeVar
 
 from hipaa_xl import excel_dates
 from hipaa_xl.engine.days import check_year
+from hipaa_xl.engine.deadlines import OPTION_LABELS
 from hipaa_xl.engine.penalties import check_count
 from hipaa_xl.errors import HipaaInputError, InvalidValue, OutOfRange
+from hipaa_xl.law.deadline_rules import load_deadline_law
 from hipaa_xl.law.schedules import check_schedule
 
 EXCEL_ERROR_CODES = (
@@ -223,6 +225,39 @@ def parse_text(value: object, what: str) -> object:
     if value is None or (isinstance(value, str) and value.strip() == ""):
         raise InvalidValue(f"{what} required")
     return value
+
+
+def _shown(value: object) -> str:
+    """A value for an error text, cut to 40 characters so the text fits one cell."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def parse_rule(value: object) -> str:
+    """A deadline rule name, trimmed and case-insensitive ("Hearing_Request" is hearing-request);
+    unknown names are #VALUE!."""
+    text = str(parse_text(value, "rule")).strip().casefold().replace("_", "-").replace(" ", "-")
+    if text not in load_deadline_law().rules:
+        raise InvalidValue(f"unknown deadline rule {_shown(value)}; DEADLINE_RULES() lists the rules")
+    return text
+
+
+def parse_deadline_option(rule: str, value: object) -> int | bool | dt.date | None:
+    """A deadline rule's option cell read for the rule's kind (``law/data/deadlines.json``): a count
+    (blank and 0 are "not given"), "served by mail" (blank is FALSE) or a date; a rule without an
+    option takes only a blank. The engine checks the typed value (``engine.deadlines.compute``)."""
+    _propagate(value)
+    kind = load_deadline_law().rules[rule].option
+    if kind == "none":
+        if not is_blank(value):
+            raise InvalidValue(f"{rule} takes no option (got {_shown(value)})")
+        return None
+    label = OPTION_LABELS[kind]
+    if kind in ("delay-days", "residents", "individuals"):
+        return parse_count(value, label) or None
+    if kind == "mailed":
+        return parse_bool(value, label)
+    return parse_date(value, label)
 
 
 # ---------------------------------------------------------------- results and arrays

@@ -326,15 +326,15 @@ def _option_value(value: object) -> object:
     return value
 
 
-_DEADLINE = (deadlines.parse_rule, _required_date("event date"), _option_value)
+_DEADLINE = (cells.parse_rule, _required_date("event date"), _option_value)
 
 
 def _deadline(rule: str, event: Any, option: object) -> int | float:
-    return cells.date_to_serial(deadlines.due_date(rule, event, option))
+    return cells.date_to_serial(deadlines.due_date(rule, event, cells.parse_deadline_option(rule, option)))
 
 
 def _deadline_explain(rule: str, event: Any, option: object) -> str:
-    return deadlines.compute(rule, event, option).explanation()
+    return deadlines.compute(rule, event, cells.parse_deadline_option(rule, option)).explanation()
 
 
 @declare_for_excel(rule=_DOC_RULE, event_date=_DOC_EVENT, option=_DOC_OPTION)

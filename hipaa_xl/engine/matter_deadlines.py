@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from hipaa_xl.engine import days
-from hipaa_xl.engine.deadlines import Deadline, compute
+from hipaa_xl.engine.deadlines import Deadline, Option, compute
 from hipaa_xl.engine.incidents import Aggregation
 from hipaa_xl.errors import HipaaInputError
 from hipaa_xl.law.deadline_rules import load_deadline_law
@@ -128,13 +128,14 @@ def _rule_for(event: MatterEvent, rule: str) -> str:
     return rule
 
 
-def option_of(event: MatterEvent, rule: str, field: OptionField | None) -> object:
+def option_of(event: MatterEvent, rule: str, field: OptionField | None) -> Option:
     """The row value the rule takes as its option."""
     if rule == "access-extended":
         return event.other_date
     if field is None:
         return None
-    return getattr(event, field)
+    value: Option = getattr(event, field)
+    return value
 
 
 def matter_deadlines(events: Iterable[MatterEvent]) -> list[MatterDeadline]:

@@ -12,6 +12,11 @@ that keeps the base's schedule and as-of date re-aggregates only the incidents o
 changes touch and takes every other group from the base, as computed. The result equals a full
 aggregation of the changed incidents, group by group (tested).
 
+The engine takes typed rows (:class:`ScenarioInput`, :class:`ChangeInput`): the workbook reader
+(``workbook.scenario_tables``) parses the cells; the engine keeps the checks that need the incidents
+and the other rows (unknown or repeated names, unknown incident IDs, a Duplicate-of target, a field
+changed twice).
+
 The probability-weighted figures are a weighting of the user's own probabilities, never a
 prediction; they exist only when every scenario has a probability, the probabilities add up to
 100% and every scenario could be computed.
@@ -22,15 +27,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import heapq
-import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-from hipaa_xl import cells
 from hipaa_xl.engine.aggregate import aggregate
 from hipaa_xl.engine.incidents import Aggregation, ExposureRow, GroupTotal, Incident, InvalidIncident, group_key
-from hipaa_xl.engine.tiers import derive_tier, parse_tier
 from hipaa_xl.errors import HipaaInputError
 from hipaa_xl.law.schedules import check_schedule
 
@@ -51,10 +52,6 @@ CHANGEABLE_FIELDS: tuple[str, ...] = (
     "criminal_penalty_imposed",
 )
 """The Incidents inputs a legal position can change (engine field names, in the Incidents order)."""
-_DATE_FIELDS = frozenset({"start", "end", "known", "corrected"})
-PUNISHABLE = "Punishable"
-"""The third state of "Criminal penalty imposed": an offense punishable under 1320d-6, no penalty
-imposed (160.410(a)(1)); the Incidents column's word (``workbook.columns.PUNISHABLE``, tested equal)."""
 _WEIGHT_TOLERANCE = 1e-9
 MOVERS = 3
 """How many groups a scenario lists as moving most against the base."""
@@ -63,36 +60,39 @@ WEIGHTED_LABEL = "Probability-weighted (a weighting of your own probabilities, n
 Table = Literal["Scenarios", "ScenarioChanges"]
 
 
-def field_key(text: object) -> str:
-    """A field name as typed ("Duplicate of", "duplicate_of", "Federal action pending") -> engine key."""
-    return re.sub(r"[\s\-_]+", "_", str(text if text is not None else "").strip().casefold())
-
-
 @dataclasses.dataclass(frozen=True, slots=True)
 class ScenarioInput:
-    """One row of the Scenarios table, as read (values are parsed and checked by the engine)."""
+    """One row of the Scenarios table, parsed (``workbook.scenario_tables.scenario_row`` reads the cells)."""
 
-    name: object
-    description: object = None
-    probability: object = None
-    """A fraction (0.4 is 40%, the value of a percentage-formatted cell) or text such as "40%"."""
-    schedule: object = None
-    """Blank: the base schedule (Settings)."""
-    as_of: object = None
-    """Blank: the base as-of date (Settings)."""
+    name: str
+    description: str = ""
+    probability: float | None = None
+    """A fraction: 0.4 is 40%."""
+    schedule: str | None = None
+    """None: the base schedule (Settings)."""
+    as_of: dt.date | None = None
+    """None: the base as-of date (Settings)."""
     row: int | None = None
+    problems: tuple[str, ...] = ()
+    """Cells of the row that could not be read ("Probability must be ..."): the scenario is #N/A."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class ChangeInput:
-    """One row of the ScenarioChanges table, as read."""
+    """One row of the ScenarioChanges table, parsed (``workbook.scenario_tables.change_row``)."""
 
-    scenario: object
-    incident_id: object
-    field: object
-    value: object = None
-    reason: object = None
+    scenario: str
+    incident_id: str
+    field: str
+    """An engine field name from :data:`CHANGEABLE_FIELDS`, :data:`EXCLUDED`, or the text as typed
+    when it names no field a scenario may change ("" when blank)."""
+    value: Any = None
+    """The parsed value (a date, a count, a tier, a flag, an incident ID; None for blank)."""
+    shown_value: str = ""
+    reason: str = ""
     row: int | None = None
+    value_problem: str | None = None
+    """Why the Value cell could not be read for the field, when it could not."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -219,79 +219,6 @@ class ScenarioSet:
         return (self.base, *self.scenarios)
 
 
-# ---------------------------------------------------------------- parsing one cell of a change
-
-
-def _text(value: object) -> str:
-    """A cell's text (:func:`cells.cell_text`) with runs of white space read as one space."""
-    return " ".join(cells.cell_text(value).split())
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def parse_probability(value: object) -> float | None:
-    """A probability: a fraction 0-1 (a percentage-formatted cell holds 0.4 for 40%) or "40%" text."""
-    if _blank(value):
-        return None
-    if isinstance(value, bool):
-        raise HipaaInputError(f"Probability must be a percentage (got {value!r})")
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            number = float(text[:-1]) / 100 if text.endswith("%") else float(text)
-        except ValueError:
-            raise HipaaInputError(f"Probability must be a percentage such as 40% (got {value!r})") from None
-    elif isinstance(value, int | float):
-        number = float(value)
-    else:
-        raise HipaaInputError(f"Probability must be a percentage (got {value!r})")
-    if math.isnan(number) or not 0 <= number <= 1:
-        raise HipaaInputError(f"Probability must be between 0% and 100% (got {number * 100:g}%)")
-    return number
-
-
-def _parse_value(field: str, value: object) -> tuple[Any, str]:
-    """The parsed value of one change and its printed form; HipaaInputError with the reason."""
-    if field == EXCLUDED:
-        if _blank(value):
-            return True, "excluded"
-        excluded = cells.parse_bool(value, "Excluded")
-        return excluded, "excluded" if excluded else "not excluded"
-    if field in _DATE_FIELDS:
-        day = cells.parse_date(value, field.capitalize())
-        if day is None and field == "start":
-            raise HipaaInputError("Start cannot be blank (every incident needs a Start date)")
-        return day, day.isoformat() if day else "blank"
-    if field == "federal_action_pending":
-        flag = cells.parse_bool(value, "Federal action pending")
-        return flag, "Yes" if flag else "No"
-    if field == "criminal_penalty_imposed":  # (imposed, punishable only), as the Incidents column reads
-        if isinstance(value, str) and value.strip().casefold() == PUNISHABLE.casefold():
-            return (False, True), PUNISHABLE
-        flag = cells.parse_bool(value, "Criminal penalty imposed")
-        return (flag, False), "Yes" if flag else "No"
-    if field == "violations":
-        if _blank(value):
-            return None, "blank (a continuing violation, one a day)"
-        n = cells.parse_count(value, "Violations")
-        return n, f"{n:,}"
-    if field == "tier":
-        if _blank(value):
-            return None, "blank (derived from the Culpability)"
-        tier = parse_tier(value)
-        return tier, tier
-    if field == "culpability":
-        if _blank(value):
-            return None, "blank"
-        derive_tier(value, None, None)  # rejects words outside the vocabulary (decisions 5)
-        return _text(value), _text(value)
-    assert field == "duplicate_of"
-    text = _text(value)
-    return (text or None), (text or "blank (not a duplicate)")
-
-
 # ---------------------------------------------------------------- the whole set
 
 
@@ -363,8 +290,8 @@ def _read_scenarios(
     out: list[_Spec] = []
     names: dict[str, int | None] = {}
     for s in rows:
-        name = _text(s.name)
-        reasons: list[str] = []
+        name = s.name
+        reasons: list[str] = list(s.problems)
         if not name:
             problems.append(Problem("Scenarios", s.row, "", "Name is required"))
             continue
@@ -378,27 +305,17 @@ def _read_scenarios(
                                     f"scenario {name!r} is already defined on row {names[key]}"))
             continue
         names[key] = s.row
-        probability = None
-        try:
-            probability = parse_probability(s.probability)
-        except HipaaInputError as exc:
-            reasons.append(exc.message)
         own_schedule = schedule
         try:
-            if not _blank(s.schedule):
-                own_schedule = check_schedule(_text(s.schedule))
+            if s.schedule is not None:
+                own_schedule = check_schedule(s.schedule)
         except HipaaInputError as exc:
             reasons.append(f"Schedule: {exc.message}")
-        own_as_of = as_of
-        try:
-            day = cells.parse_date(s.as_of, "As-of")
-            own_as_of = day if day is not None else as_of
-        except (HipaaInputError, cells.CellError) as exc:
-            reasons.append(exc.message if isinstance(exc, HipaaInputError) else f"As-of holds {exc.text}")
+        own_as_of = s.as_of if s.as_of is not None else as_of
         for reason in reasons:
             problems.append(Problem("Scenarios", s.row, name, reason))
         where = f"Scenarios row {s.row}: " if s.row is not None else ""
-        out.append(_Spec(name, _text(s.description), probability, own_schedule, own_as_of, s.row,
+        out.append(_Spec(name, s.description, s.probability, own_schedule, own_as_of, s.row,
                          [where + r for r in reasons]))
     return out
 
@@ -414,11 +331,11 @@ def _read_change(
     bad_scenarios: dict[str, list[str]],
 ) -> Change | None:
     """One change checked: scenario, incident, field, value, not a second change of one field."""
-    scenario = _text(ch.scenario)
+    scenario = ch.scenario
     spec = by_name.get(group_key(scenario)) if scenario else None
     reason: str | None = None
-    field = field_key(ch.field)
-    incident_id = _text(ch.incident_id)
+    field = ch.field
+    incident_id = ch.incident_id
     index: int | None = None
     if not scenario:
         reason = "Scenario is required"
@@ -428,9 +345,9 @@ def _read_change(
     elif not incident_id:
         reason = "Incident ID is required"
     elif field not in CHANGEABLE_FIELDS and field != EXCLUDED:
-        reason = (f"Field {_text(ch.field)!r} cannot be changed by a scenario; choose one of: "
+        reason = (f"Field {field!r} cannot be changed by a scenario; choose one of: "
                   f"{', '.join(f.replace('_', ' ').capitalize() for f in CHANGEABLE_FIELDS)}, Excluded"
-                  if _text(ch.field) else "Field is required")
+                  if field else "Field is required")
     else:
         found = ids.get(incident_id.casefold(), [])
         if len(found) > 1:
@@ -442,19 +359,17 @@ def _read_change(
     value: Any = None
     shown = ""
     if reason is None:
-        try:
-            value, shown = _parse_value(field, ch.value)
-        except HipaaInputError as exc:
-            reason = f"{_field_label(field)}: {exc.message}"
-        except cells.CellError as exc:
-            reason = f"{_field_label(field)}: the Value cell holds the error {exc.text}"
+        if ch.value_problem is not None:
+            reason = ch.value_problem
+        else:
+            value, shown = ch.value, ch.shown_value
     if reason is None and field == "duplicate_of" and value is not None and index is not None:
         reason = _check_duplicate_target(incidents[index], str(value), incidents, ids)
     if reason is None and spec is not None:
         key = (group_key(spec.name), index if index is not None else -1, field)
         if key in seen:
             first = seen[key]
-            reason = (f"{_field_label(field)} of {incident_id} is already changed in this scenario"
+            reason = (f"{field_label(field)} of {incident_id} is already changed in this scenario"
                       + (f" on row {first}" if first is not None else ""))
         else:
             seen[key] = ch.row
@@ -467,17 +382,18 @@ def _read_change(
         return None
     assert spec is not None
     canonical = incidents[index].id if index is not None else incident_id
-    return Change(spec.name, canonical, field, value, _text(ch.reason), ch.row, shown)
+    return Change(spec.name, canonical, field, value, ch.reason, ch.row, shown)
 
 
-def _field_label(field: str) -> str:
+def field_label(field: str) -> str:
+    """An engine field name as the Incidents header says it ("Duplicate of"); Excluded for :data:`EXCLUDED`."""
     return "Excluded" if field == EXCLUDED else field.replace("_", " ").capitalize()
 
 
 def change_lines(result: ScenarioSet) -> list[tuple[str, str, str, str, str]]:
     """Every change that applies, for a memo or a terminal: (scenario, incident ID, field, value,
     reason); the value is blank for Excluded."""
-    return [(s.name, c.incident_id, _field_label(c.field), "" if c.field == EXCLUDED else c.shown_value, c.reason)
+    return [(s.name, c.incident_id, field_label(c.field), "" if c.field == EXCLUDED else c.shown_value, c.reason)
             for s in result.scenarios for c in s.changes]
 
 
