@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from helpers import inc
 
+from hipaa_xl.cli.scenarios import as_json
 from hipaa_xl.engine import Incident, aggregate
 from hipaa_xl.engine.incidents import Aggregation, InvalidIncident
 from hipaa_xl.engine.scenarios import (
@@ -23,7 +24,6 @@ from hipaa_xl.engine.scenarios import (
     ScenarioInput,
     ScenarioSet,
     apply_changes,
-    as_json,
     run_scenarios,
 )
 from hipaa_xl.workbook.scenario_tables import change_row, scenario_row

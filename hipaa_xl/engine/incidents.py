@@ -27,6 +27,11 @@ def group_key(text: str) -> str:
     return _SPACES.sub(" ", text).strip().casefold()
 
 
+def id_key(incident_id: str) -> str:
+    """An incident ID as it is matched (Duplicate of, a scenario's change): trimmed and case-folded."""
+    return incident_id.strip().casefold()
+
+
 class Incident(BaseModel):
     """One row of the Incidents table."""
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from hipaa_xl import __version__, clock
 from hipaa_xl.engine import Aggregation, aggregate
-from hipaa_xl.engine.incidents import Incident, group_key
+from hipaa_xl.engine.incidents import Incident, group_key, id_key
 from hipaa_xl.engine.matter_deadlines import limitation_groups, matter_deadlines, upcoming
 from hipaa_xl.errors import HipaaInputError, WorkbookError
 from hipaa_xl.law.loader import law_data_version
@@ -139,7 +139,7 @@ def mark_duplicate_ids(rows: list[IncidentRow]) -> None:
     for ir in rows:
         if ir.incident is None:
             continue
-        key = ir.incident.id.strip().casefold()
+        key = id_key(ir.incident.id)
         if key in seen:
             ir.reason = f"ID {ir.incident.id!r} is already used on row {seen[key]}"
             ir.incident = None

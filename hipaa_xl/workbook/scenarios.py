@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hipaa_xl.engine import Aggregation
-from hipaa_xl.engine.incidents import InvalidIncident
+from hipaa_xl.engine.incidents import InvalidIncident, id_key
 from hipaa_xl.engine.scenarios import CHANGEABLE_FIELDS, ScenarioSet, run_scenarios
 from hipaa_xl.workbook.inputs import Inputs
 from hipaa_xl.workbook.layout import Layout
@@ -88,9 +88,9 @@ def snapshot(found: WorkbookScenarios, inputs: Inputs, layout: Layout, schedule:
     tables, result = found.tables, found.result
     if tables is None or result is None or not (tables.scenarios or tables.changes):
         return snap
-    named = {str(c.incident_id or "").strip().casefold() for c in tables.changes}
+    named = {id_key(c.incident_id) for c in tables.changes}
     for ir in inputs.rows:
-        if ir.raw_id.strip().casefold() in named:
+        if id_key(ir.raw_id) in named:
             cells = [(inputs.columns[f], ir.raw.get(f)) for f in _COMPARED_FIELDS if f in inputs.columns]
             snap.incident_cells.append((ir.row, cells))
     first = SUMMARY_HEADER_ROW + 1
