@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from hipaa_xl.engine.matter_deadlines import LimitationGroup, MatterDeadline
 from hipaa_xl.law.deadline_rules import load_deadline_law
-from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.cell_styles import (
     CENTER,
     DATE,
@@ -73,23 +73,23 @@ class DeadlinesResult:
     last_col: int
 
 
-def _matter_cell(item: MatterDeadline, field: str, columns: dict[str, int]) -> str | None:
-    col = columns.get(field)
+def _matter_cell(item: MatterDeadline, field: str, matter_columns: dict[str, int]) -> str | None:
+    col = matter_columns.get(field)
     if col is None:
         return None
-    return f"{C.MATTER_SHEET}!{ref(item.event.row, col, True)}"
+    return f"{columns.MATTER_SHEET}!{ref(item.event.row, col, True)}"
 
 
-def _deadline_args(item: MatterDeadline, columns: dict[str, int]) -> str:
+def _deadline_args(item: MatterDeadline, matter_columns: dict[str, int]) -> str:
     """``"rule",Matter!$C$5[,option cell]``: the DEADLINE arguments on the Matter row's cells."""
-    date = _matter_cell(item, "date", columns)
-    delay = _matter_cell(item, "delay_days", columns)
+    date = _matter_cell(item, "date", matter_columns)
+    delay = _matter_cell(item, "delay_days", matter_columns)
     if date is not None and delay is not None and load_deadline_law().rules[item.rule].law_enforcement_delay \
             and item.option_field != "delay_days":
         date = f"{date}+N({delay})"  # 164.412: the same date as adding the delay to the 60 days
     args = [excel_string(item.rule), date or "NA()"]
     if item.option_field is not None:
-        option = _matter_cell(item, item.option_field, columns)
+        option = _matter_cell(item, item.option_field, matter_columns)
         if option is not None:
             args.append(option)
     return ",".join(args)
@@ -108,10 +108,10 @@ def deadlines_sheet(
     styles: StyleSink,
     page: PageSetup,
     items: list[MatterDeadline],
-    columns: dict[str, int] | None,
+    matter_columns: dict[str, int] | None,
     limitation: list[LimitationGroup],
     invalid: list[str],
-    as_of_name: str = C.NAME_AS_OF,
+    as_of_name: str = columns.NAME_AS_OF,
     commenced_name: str | None = None,
 ) -> DeadlinesResult:
     """The Deadlines sheet (issue 15)."""
@@ -124,7 +124,7 @@ def deadlines_sheet(
                  "(45 CFR 164 subpart D), 160.526 for OCR proceedings.", SUBTITLE)
     ws.set(3, 1, "As of:", LABEL)
     ws.set(3, 2, Formula(as_of_name), VALUE_DATE)
-    if columns is None:
+    if matter_columns is None:
         ws.set(4, 1, "This workbook has no Matter sheet: 'hipaa-xl new' writes one; copy your events there.",
                WARNING)
     elif invalid:
@@ -139,7 +139,7 @@ def deadlines_sheet(
     ws.row_heights[h] = 30
     rows: dict[int, int] = {}
     r = h
-    cols = columns or {}
+    cols = matter_columns or {}
     for index, item in enumerate(items):
         r += 1
         rows[index] = r
@@ -263,7 +263,7 @@ def upcoming_block(ws: SheetWriter, r: int, rows: list[int], style_rows: bool = 
     for i, text in enumerate(("Event", "Rule", "Due", "Days left", "Status"), start=1):
         ws.set(r, i, text, HEADER)
     first = r + 1
-    sheet = C.DEADLINES_SHEET
+    sheet = columns.DEADLINES_SHEET
     for row in rows:
         r += 1
         for i, (key, style) in enumerate((("event", TEXT), ("rule", TEXT), ("due", DATE),

@@ -14,7 +14,7 @@ from hipaa_xl.engine import aggregate
 from hipaa_xl.engine.matter_deadlines import LimitationGroup, MatterDeadline, limitation_groups, matter_deadlines
 from hipaa_xl.errors import HipaaInputError
 from hipaa_xl.law.schedules import check_schedule
-from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.inputs import LayoutError, read_inputs
 from hipaa_xl.workbook.refresh import resolve_as_of
 from hipaa_xl.xlsxio import WorkbookFileError, package_from_bytes, read_checked_bytes
@@ -57,6 +57,6 @@ def read_matter_deadlines(path: Path, cli_as_of: dt.date | None = None) -> Matte
         matter=inputs.matter.get("matter_name", "") or path.stem,
         items=matter_deadlines(r.event for r in rows if r.event is not None),
         limitation=limitation_groups(aggregate(incidents, schedule, as_of, inputs.commenced, inputs.general_forms)),
-        invalid=[f"{C.MATTER_SHEET}!row {r.row}: {r.reason}" for r in rows if r.event is None],
+        invalid=[f"{columns.MATTER_SHEET}!row {r.row}: {r.reason}" for r in rows if r.event is None],
         has_matter_sheet=table is not None,
     )

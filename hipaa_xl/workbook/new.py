@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.refresh import RefreshReport, build_refreshed
 from hipaa_xl.workbook.template import FIXED_TIME, build_static_workbook, load_json
 from hipaa_xl.xlsxio import (
@@ -58,7 +58,7 @@ def new_workbook_bytes(as_of: dt.date | None = None, example: bool = False) -> t
             scenarios=data,
         )
     else:
-        static = build_static_workbook(schedule=C.DEFAULT_WORKBOOK_SCHEDULE, as_of=None)
+        static = build_static_workbook(schedule=columns.DEFAULT_WORKBOOK_SCHEDULE, as_of=None)
     out, report = build_refreshed(_deterministic(static), as_of, stamp_time=NEW_STAMP)
     return _deterministic(out), report
 

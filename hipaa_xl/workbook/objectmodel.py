@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.inputs import Inputs, LayoutError, inputs_from_values, split_ref
 from hipaa_xl.workbook.plan import STAMP_TOKEN, RefreshError, plan_refresh
 from hipaa_xl.workbook.scenario_tables import SCENARIOS_SHEET, scenarios_from_values
@@ -140,8 +140,8 @@ def read_open_book(book: Any) -> Inputs:
         return rows[r - 1][c - 1] if r <= len(rows) and c <= len(rows[r - 1]) else None
 
     as_of_formula = None
-    as_of = next((v for k, v in names.items() if k.casefold() == C.NAME_AS_OF.casefold()), None)
-    if as_of is not None and C.SETTINGS_SHEET in sheet_names:
+    as_of = next((v for k, v in names.items() if k.casefold() == columns.NAME_AS_OF.casefold()), None)
+    if as_of is not None and columns.SETTINGS_SHEET in sheet_names:
         sheet, r, c = split_ref(as_of)
         if sheet in sheet_names:
             text = book.sheets[sheet].range((r, c)).formula
@@ -165,8 +165,8 @@ def refresh_open_book(book: Any, cli_as_of: dt.date | None = None, stamp_time: s
     summary = sheet_cells(plan.summary.sheet, styles)
     summary.grid = [[v.replace(STAMP_TOKEN, when) if isinstance(v, str) else v for v in row] for row in summary.grid]
     sheet_names = [s.name for s in book.sheets]
-    for name, cells in ((C.SUMMARY_SHEET, summary), (C.EXPOSURE_SHEET, sheet_cells(plan.exposure, styles)),
-                        (C.DEADLINES_SHEET, sheet_cells(plan.deadlines.sheet, styles))):
+    for name, cells in ((columns.SUMMARY_SHEET, summary), (columns.EXPOSURE_SHEET, sheet_cells(plan.exposure, styles)),
+                        (columns.DEADLINES_SHEET, sheet_cells(plan.deadlines.sheet, styles))):
         if name not in sheet_names:
             book.sheets.add(name, after=book.sheets[len(sheet_names) - 1])
             sheet_names.append(name)
