@@ -15,10 +15,11 @@ import pytest
 from lxml import etree
 
 import hipaa_xl
+from hipaa_xl.errors import WorkbookError
 from hipaa_xl.lite import binding, bundle, files
 from hipaa_xl.recalc import recalc_file
 from hipaa_xl.workbook.refresh import refresh_file
-from hipaa_xl.xlsxio import Package, WorkbookFileError, package_from_bytes
+from hipaa_xl.xlsxio import Package, package_from_bytes
 from tests.workbook_helpers import AS_OF, example_bytes, set_incident_cell
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -162,7 +163,7 @@ def test_an_existing_binding_keeps_its_id_and_the_add_ins_own_settings() -> None
 def test_lite_add_refuses_a_workbook_that_is_not_hipaa_xl(tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     wb.save(tmp_path / "other.xlsx")
-    with pytest.raises(WorkbookFileError, match="not a hipaa-xl workbook"):
+    with pytest.raises(WorkbookError, match="not a hipaa-xl workbook"):
         files.add_to_file(tmp_path / "other.xlsx")
 
 
@@ -218,7 +219,7 @@ def test_lite_check_fails_with_one_line_on_a_malformed_or_older_binding(
     tmp_path: Path, label: str, damage: object, message: str
 ) -> None:
     path = _write(tmp_path, damage(bound_example()))  # type: ignore[operator]
-    with pytest.raises(WorkbookFileError, match=message) as info:
+    with pytest.raises(WorkbookError, match=message) as info:
         files.check_file(path)
     assert "\n" not in str(info.value), label
 
@@ -232,7 +233,7 @@ def test_a_pinned_binding_names_the_published_version(tmp_path: Path) -> None:
     assert "_BUNDLE" not in found.properties["main.py"]
     assert "pinned" in files.check_file(path)
     files.add_to_file(path, pin="0.0.1", backup=False)
-    with pytest.raises(WorkbookFileError, match="older"):
+    with pytest.raises(WorkbookError, match="older"):
         files.check_file(path)
 
 

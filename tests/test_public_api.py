@@ -131,11 +131,11 @@ def test_the_version_is_stated_once_and_the_installed_metadata_agrees() -> None:
             "schedule_names", "schedules",
         ]),
         ("hipaa_xl.recalc", [
-            "AS_OF_NAME", "CellDifference", "CellProblem", "ErrorCell", "RecalcReport", "WorkbookFileError",
+            "AS_OF_NAME", "CellDifference", "CellProblem", "ErrorCell", "RecalcReport",
             "recalc_file", "recalc_package",
         ]),
         ("hipaa_xl.workbook", [
-            "RefreshError", "RefreshReport", "build_refreshed", "new_workbook", "new_workbook_bytes", "refresh_book",
+            "RefreshReport", "build_refreshed", "new_workbook", "new_workbook_bytes", "refresh_book",
             "refresh_file",
         ]),
     ],
@@ -145,3 +145,15 @@ def test_each_layer_exports_exactly_its_pinned_names(module: str, names: list[st
     imported = importlib.import_module(module)
     assert sorted(imported.__all__) == names
     assert all(hasattr(imported, name) for name in names)
+
+
+def test_a_workbook_that_cannot_be_used_has_one_error_class_lite_included() -> None:
+    # one name for one thing: no alias of WorkbookError, and Lite's binding and bundle errors are kinds of it
+    from hipaa_xl.errors import WorkbookError
+    from hipaa_xl.lite.binding import BindingError
+    from hipaa_xl.lite.bundle import BundleError
+
+    assert issubclass(BindingError, WorkbookError) and issubclass(BundleError, WorkbookError)
+    for module, alias in (("hipaa_xl.xlsxio", "WorkbookFileError"), ("hipaa_xl.workbook.inputs", "LayoutError"),
+                          ("hipaa_xl.workbook.plan", "RefreshError"), ("hipaa_xl.recalc", "WorkbookFileError")):
+        assert not hasattr(importlib.import_module(module), alias), (module, alias)

@@ -14,12 +14,13 @@ from io import BytesIO
 from pathlib import Path
 
 import hipaa_xl
+from hipaa_xl.errors import WorkbookError
 from hipaa_xl.lite import binding, bundle
 from hipaa_xl.ooxml.opc import read_rels, rels_name
-from hipaa_xl.xlsxio import Package, WorkbookFileError, editing, package_from_bytes, read_checked_bytes
+from hipaa_xl.xlsxio import Package, editing, package_from_bytes, read_checked_bytes
 
 
-class LiteOutOfDate(WorkbookFileError):
+class LiteOutOfDate(WorkbookError):
     """The workbook's embedded code is older than, or differs from, the installed hipaa-xl."""
 
 
@@ -52,11 +53,11 @@ def add_to_file(path: Path, pin: str | None = None, backup: bool = True) -> bool
     with editing(path) as edit:  # locked; a save made meanwhile is kept (ours is written beside it)
         pkg = package_from_bytes(edit.data)
         if not _is_hipaa_workbook(pkg):
-            raise WorkbookFileError(f"{path.name}: not a hipaa-xl workbook (no Incidents sheet)")
+            raise WorkbookError(f"{path.name}: not a hipaa-xl workbook (no Incidents sheet)")
         try:
             changed = bind_package(pkg, pin)
         except binding.BindingError as exc:
-            raise WorkbookFileError(f"{path.name}: {exc}") from None
+            raise WorkbookError(f"{path.name}: {exc}") from None
         if changed:
             edit.write(pkg, backup=backup, label="lite")
     return changed
@@ -69,7 +70,7 @@ def remove_from_file(path: Path, backup: bool = True) -> bool:
         try:
             changed = binding.unbind(pkg)
         except binding.BindingError as exc:
-            raise WorkbookFileError(f"{path.name}: {exc}") from None
+            raise WorkbookError(f"{path.name}: {exc}") from None
         if changed:
             edit.write(pkg, backup=backup, label="unbound")
     return changed
@@ -136,7 +137,7 @@ def show_lines(path: Path) -> list[str]:
     try:
         emb = read_embedded(pkg)
     except (binding.BindingError, bundle.BundleError) as exc:
-        raise WorkbookFileError(f"{path.name}: {exc}") from None
+        raise WorkbookError(f"{path.name}: {exc}") from None
     h = emb.header
     lines = [
         f"{path.name}: bound to xlwings Lite (add-in {binding.LITE_STORE_ID}) in {emb.binding.webextension_part}",
@@ -157,9 +158,9 @@ def extract(path: Path, folder: Path) -> list[Path]:
     try:
         emb = read_embedded(pkg)
     except (binding.BindingError, bundle.BundleError) as exc:
-        raise WorkbookFileError(f"{path.name}: {exc}") from None
+        raise WorkbookError(f"{path.name}: {exc}") from None
     if not folder.is_dir():
-        raise WorkbookFileError(f"{folder}: no such folder")
+        raise WorkbookError(f"{folder}: no such folder")
     out = []
     for name, text in ((binding.MAIN_PY, emb.main_py), (binding.REQUIREMENTS_TXT, emb.requirements)):
         target = folder / name
@@ -169,20 +170,20 @@ def extract(path: Path, folder: Path) -> list[Path]:
 
 
 def check_file(path: Path) -> str:
-    """``lite check``: one line when all is well; :class:`WorkbookFileError` (one line) when the binding or the
+    """``lite check``: one line when all is well; :class:`WorkbookError` (one line) when the binding or the
     embedded code is malformed, or older than (or different from) the installed hipaa-xl."""
     pkg = _load(path, for_writing=False)
     try:
         emb = read_embedded(pkg)
     except (binding.BindingError, bundle.BundleError) as exc:
-        raise WorkbookFileError(f"{path.name}: {exc}") from None
+        raise WorkbookError(f"{path.name}: {exc}") from None
     installed = hipaa_xl.__version__
     h = emb.header
     if h.sha256 is None:
         pins = [line.split("#")[0].strip() for line in emb.requirements.splitlines()
                 if line.replace(" ", "").startswith("hipaa-xl==")]
         if len(pins) != 1:
-            raise WorkbookFileError(f"{path.name}: main.py pins hipaa-xl but requirements.txt does not name one version")
+            raise WorkbookError(f"{path.name}: main.py pins hipaa-xl but requirements.txt does not name one version")
         version = pins[0].split("==", 1)[1].strip()
         if _version(version) < _version(installed):
             raise LiteOutOfDate(f"{path.name}: pins hipaa-xl {version}, older than the installed {installed}")

@@ -20,11 +20,12 @@ from typing import Any, Final
 
 from lxml import etree
 
+from hipaa_xl.errors import WorkbookError
 from hipaa_xl.ooxml import opc
 from hipaa_xl.recalc.model import PENDING, Book, DefinedName, Sheet, Table
 from hipaa_xl.recalc.refs import column_index, parse_range
 from hipaa_xl.recalc.values import date_to_serial, error_from_code
-from hipaa_xl.xlsxio import Package, WorkbookFileError, parse_xml
+from hipaa_xl.xlsxio import Package, parse_xml
 
 NO_CACHE: Final[Any] = type("NoCache", (), {"__repr__": lambda self: "NO_CACHE"})()
 
@@ -106,7 +107,7 @@ def read_workbook(package: Package) -> WorkbookPackage:
     """Parse the workbook, its sheets, shared strings, defined names and tables."""
     workbook_part = opc.workbook_part(package)
     if workbook_part not in package:
-        raise WorkbookFileError("the file is not an Excel workbook (no workbook part)")
+        raise WorkbookError("the file is not an Excel workbook (no workbook part)")
     workbook_root = parse_xml(package[workbook_part], workbook_part)
     ns = opc.spreadsheet_namespace(workbook_root)
     rels = opc.read_rels(package, workbook_part)
@@ -189,7 +190,7 @@ def _stream(data: bytes, part: str, tag: str) -> Any:
     from hipaa_xl.xlsxio import has_dtd
 
     if has_dtd(data):
-        raise WorkbookFileError(f"the workbook part {part} carries a DTD; refusing to read it")
+        raise WorkbookError(f"the workbook part {part} carries a DTD; refusing to read it")
     try:
         for _, element in etree.iterparse(io.BytesIO(data), events=("end",), tag=tag, **_STREAM_OPTIONS):
             yield element
@@ -198,7 +199,7 @@ def _stream(data: bytes, part: str, tag: str) -> Any:
             while element.getprevious() is not None and parent is not None:
                 del parent[0]
     except etree.XMLSyntaxError as exc:
-        raise WorkbookFileError(f"the workbook part {part} is damaged ({exc})") from exc
+        raise WorkbookError(f"the workbook part {part} is damaged ({exc})") from exc
 
 
 def _read_cells(part: SheetPart, data: bytes, shared: list[str], warnings: list[str]) -> None:

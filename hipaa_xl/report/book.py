@@ -20,7 +20,7 @@ from hipaa_xl.engine.incidents import Incident, group_key
 from hipaa_xl.errors import WorkbookError
 from hipaa_xl.ooxml.opc import defined_names, read_rels, resolve_target, sheets
 from hipaa_xl.workbook import columns
-from hipaa_xl.workbook.inputs import IncidentRow, Inputs, LayoutError, read_inputs
+from hipaa_xl.workbook.inputs import IncidentRow, Inputs, read_inputs
 from hipaa_xl.workbook.verify import (
     FIGURE_KEYS,
     ScheduleLine,
@@ -103,7 +103,7 @@ def read_book(data: bytes, file_name: str = "workbook.xlsx", extra_tables: tuple
     pkg = package_from_bytes(data)
     try:
         inputs = read_inputs(data, pkg)
-    except LayoutError as exc:
+    except WorkbookError as exc:
         raise BookError(str(exc)) from None
     names = {k[0].casefold(): v for k, v in defined_names(pkg).items() if k[1] is None}
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
@@ -161,7 +161,7 @@ def _named_value(wb: Any, names: dict[str, str], name: str) -> Any:
         from hipaa_xl.workbook.inputs import split_ref
 
         sheet, row, col = split_ref(text)
-    except (LayoutError, ValueError):
+    except (WorkbookError, ValueError):
         return None
     if sheet not in wb.sheetnames:
         return None

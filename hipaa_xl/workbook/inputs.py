@@ -29,11 +29,6 @@ if TYPE_CHECKING:  # the package reader needs lxml and openpyxl; the object-mode
 _HEADER_SEARCH_ROWS = 30
 
 
-LayoutError = WorkbookError
-"""The workbook lacks something refresh needs (a sheet, a header, a defined name): the name the
-scenario and deadline readers know for ``hipaa_xl.errors.WorkbookError``."""
-
-
 @dataclass
 class IncidentRow:
     """One Incidents row: where it is, its parsed incident or the reason it is invalid."""
@@ -101,7 +96,7 @@ def split_ref(text: str) -> tuple[str, int, int]:
     try:
         return split_sheet_ref(text)
     except ValueError:
-        raise LayoutError(f"defined name points to {text!r}, not a cell") from None
+        raise WorkbookError(f"defined name points to {text!r}, not a cell") from None
 
 
 _to_date = cells.parse_date
@@ -228,7 +223,7 @@ def _read_matter(rows_iter: Iterable[Sequence[Any]]) -> MatterTable | None:
                     continue
                 rows.append(parse_matter_row(values, r))
             return MatterTable(r_index, found, rows)
-    raise LayoutError("Matter: no header row with Event and Date in the first 30 rows")
+    raise WorkbookError("Matter: no header row with Event and Date in the first 30 rows")
 
 
 def read_inputs(data: bytes, pkg: Package) -> Inputs:
@@ -265,10 +260,10 @@ def _check_sheets_and_names(sheet_names: Sequence[str], names: dict[str, str]) -
     folded = {n.casefold() for n in names}
     for required in (columns.INCIDENTS_SHEET, columns.SETTINGS_SHEET):
         if required not in sheet_names:
-            raise LayoutError(f"the workbook has no {required!r} sheet (run 'hipaa-xl new' to see the layout)")
+            raise WorkbookError(f"the workbook has no {required!r} sheet (run 'hipaa-xl new' to see the layout)")
     for required in (columns.NAME_SCHEDULE, columns.NAME_AS_OF):
         if required.casefold() not in folded:
-            raise LayoutError(f"the workbook has no defined name {required!r} (Settings)")
+            raise WorkbookError(f"the workbook has no defined name {required!r} (Settings)")
 
 
 RowsOf = Callable[[str, "int | None"], Iterable[Sequence[Any]]]
@@ -306,7 +301,7 @@ def inputs_from_values(rows_of: RowsOf, cell_at: CellAt, sheet_names: Sequence[s
         if name.casefold() in folded:
             try:
                 matter[key] = cells.cell_text(cell_value(name)[1])
-            except LayoutError:
+            except WorkbookError:
                 matter[key] = ""
     chosen = _read_chosen(rows_of(columns.SUMMARY_SHEET, None)) if columns.SUMMARY_SHEET in sheet_names else {}
     has_commenced = columns.NAME_COMMENCED.casefold() in folded
@@ -413,9 +408,9 @@ def _find_header(rows: Iterable[Sequence[Any]]) -> tuple[int, dict[str, int]]:
             missing = [c.header for c in columns.INCIDENT_COLUMNS if c.field not in found and c.field in
                        ("start", "end", "violations")]
             if missing:
-                raise LayoutError(f"Incidents: header row {r_index} lacks the column(s) {', '.join(missing)}")
+                raise WorkbookError(f"Incidents: header row {r_index} lacks the column(s) {', '.join(missing)}")
             return r_index, found
-    raise LayoutError("Incidents: no header row with ID, Entity and Requirement in the first 30 rows")
+    raise WorkbookError("Incidents: no header row with ID, Entity and Requirement in the first 30 rows")
 
 
 def _read_chosen(rows: Iterable[Sequence[Any]]) -> dict[tuple[str, str, int], Any]:

@@ -23,9 +23,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from hipaa_xl.errors import WorkbookError
 from hipaa_xl.workbook import columns
-from hipaa_xl.workbook.inputs import Inputs, LayoutError, inputs_from_values, split_ref
-from hipaa_xl.workbook.plan import STAMP_TOKEN, RefreshError, plan_refresh
+from hipaa_xl.workbook.inputs import Inputs, inputs_from_values, split_ref
+from hipaa_xl.workbook.plan import STAMP_TOKEN, plan_refresh
 from hipaa_xl.workbook.scenario_tables import SCENARIOS_SHEET, scenarios_from_values
 from hipaa_xl.workbook.sheetxml import Formula, SheetWriter, serial
 from hipaa_xl.workbook.styles import StyleList
@@ -159,7 +160,7 @@ def refresh_open_book(book: Any, cli_as_of: dt.date | None = None, stamp_time: s
         tables = scenarios_from_values(_grid(book.sheets[SCENARIOS_SHEET])) if SCENARIOS_SHEET in names else None
         styles = StyleList()
         plan = plan_refresh(inputs, styles, cli_as_of, tables)
-    except (LayoutError, RefreshError) as exc:
+    except WorkbookError as exc:
         return [f"error: {exc}"]
     when = stamp_time or dt.datetime.now(dt.UTC).strftime("generated %Y-%m-%d %H:%M UTC")
     summary = sheet_cells(plan.summary.sheet, styles)

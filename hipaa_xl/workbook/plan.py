@@ -36,10 +36,6 @@ STAMP_TOKEN = "@@HXL-GENERATED@@"
 COMPARED_SCHEDULES = (REGULATION, STATUTE, CURRENT, CURRENT_TIERED)
 
 
-RefreshError = WorkbookError
-"""A workbook refresh cannot lay out: the name ``hipaa_xl.workbook`` exports for ``WorkbookError``."""
-
-
 @dataclass
 class RefreshReport:
     """What a refresh did, for the CLI and the Excel button."""
@@ -176,14 +172,14 @@ def plan_refresh(
     inputs: Inputs, styles: StyleSink, cli_as_of: dt.date | None = None, scenario_tables: ScenarioTables | None = None
 ) -> RefreshPlan:
     """The cells of Exposure, Summary and Deadlines for these inputs and the Scenarios sheet's tables
-    (:class:`RefreshError` when Settings is wrong).
+    (:class:`WorkbookError` when Settings is wrong).
 
     The Summary's audit stamp ends with :data:`STAMP_TOKEN`, which the writer replaces by the time.
     """
     try:
         schedule = check_schedule(inputs.schedule)
     except HipaaInputError as exc:
-        raise RefreshError(f"Settings: {exc.message}") from None
+        raise WorkbookError(f"Settings: {exc.message}") from None
     as_of, source, warnings = resolve_as_of(inputs, cli_as_of)
     commenced = commenced_date(inputs, as_of, warnings)
     mark_duplicate_ids(inputs.rows)

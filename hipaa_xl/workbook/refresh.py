@@ -27,7 +27,6 @@ from hipaa_xl.workbook.parts import chart_xml, drawing_xml, table_xml
 from hipaa_xl.workbook.plan import (
     COMPARED_SCHEDULES,
     STAMP_TOKEN,
-    RefreshError,
     RefreshReport,
     commenced_date,
     mark_duplicate_ids,
@@ -45,7 +44,7 @@ from hipaa_xl.xlsxio import Package, editing, package_from_bytes
 if TYPE_CHECKING:
     from hipaa_xl.recalc.evaluator import CellProblem
 
-__all__ = ["COMPARED_SCHEDULES", "STAMP_TOKEN", "RefreshError", "RefreshReport", "build_refreshed", "commenced_date",
+__all__ = ["COMPARED_SCHEDULES", "STAMP_TOKEN", "RefreshReport", "build_refreshed", "commenced_date",
            "compute_values", "mark_duplicate_ids", "refresh_file", "refresh_package", "resolve_as_of"]
 _STAMP_TIME = re.compile(r"generated \d{4}-\d\d-\d\d \d\d:\d\d UTC")
 SUMMARY_GROUPS_ON_FIRST_PAGE = 30

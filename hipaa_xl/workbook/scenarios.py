@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from hipaa_xl.engine import Aggregation
 from hipaa_xl.engine.incidents import InvalidIncident, id_key
 from hipaa_xl.engine.scenarios import CHANGEABLE_FIELDS, ScenarioSet, run_scenarios
+from hipaa_xl.errors import WorkbookError
 from hipaa_xl.workbook.inputs import Inputs
 from hipaa_xl.workbook.layout import Layout
 from hipaa_xl.workbook.scenario_summary import Snapshot
@@ -140,13 +141,13 @@ class FileScenarios:
 def scenarios_of_file(path: str | os.PathLike[str], as_of: dt.date | None = None) -> FileScenarios:
     """Read a workbook and price its scenarios as refresh would (``as_of`` stands in for =TODAY()).
 
-    Raises :class:`~hipaa_xl.xlsxio.WorkbookFileError` (one line) for a file that cannot be used.
+    Raises :class:`~hipaa_xl.errors.WorkbookError` (one line) for a file that cannot be used.
     """
     from hipaa_xl.errors import HipaaInputError
     from hipaa_xl.law.schedules import check_schedule
-    from hipaa_xl.workbook.inputs import LayoutError, read_inputs
+    from hipaa_xl.workbook.inputs import read_inputs
     from hipaa_xl.workbook.plan import commenced_date, mark_duplicate_ids, resolve_as_of
-    from hipaa_xl.xlsxio import WorkbookFileError, package_from_bytes, read_checked_bytes
+    from hipaa_xl.xlsxio import package_from_bytes, read_checked_bytes
 
     name = os.path.basename(path)
     data = read_checked_bytes(path)
@@ -154,10 +155,10 @@ def scenarios_of_file(path: str | os.PathLike[str], as_of: dt.date | None = None
     try:
         inputs = read_inputs(data, pkg)
         schedule = check_schedule(inputs.schedule)
-    except LayoutError as exc:
-        raise WorkbookFileError(f"{name}: {exc}") from None
+    except WorkbookError as exc:
+        raise WorkbookError(f"{name}: {exc}") from None
     except HipaaInputError as exc:
-        raise WorkbookFileError(f"{name}: Settings: {exc.message}") from None
+        raise WorkbookError(f"{name}: Settings: {exc.message}") from None
     day, source, warnings = resolve_as_of(inputs, as_of)
     commenced = commenced_date(inputs, day, warnings)
     mark_duplicate_ids(inputs.rows)
