@@ -18,10 +18,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from hipaa_xl import clock
-from hipaa_xl.ooxml.a1 import unquote_sheet
+from hipaa_xl.ooxml.a1 import parse_cell, unquote_sheet
 from hipaa_xl.recalc.model import Book
 from hipaa_xl.recalc.reader import WorkbookPackage
-from hipaa_xl.recalc.refs import parse_cell
 from hipaa_xl.recalc.values import serial_to_date
 from hipaa_xl.recalc.writer import AS_OF_NAME
 

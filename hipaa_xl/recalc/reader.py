@@ -22,8 +22,8 @@ from lxml import etree
 
 from hipaa_xl.errors import WorkbookError
 from hipaa_xl.ooxml import opc
+from hipaa_xl.ooxml.a1 import column_index, parse_range
 from hipaa_xl.recalc.model import PENDING, Book, DefinedName, Sheet, Table
-from hipaa_xl.recalc.refs import column_index, parse_range
 from hipaa_xl.recalc.values import date_to_serial, error_from_code
 from hipaa_xl.xlsxio import Package, parse_xml
 

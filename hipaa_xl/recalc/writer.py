@@ -24,8 +24,8 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from hipaa_xl.excel_calc import declare_current_engine
+from hipaa_xl.ooxml.a1 import cell_address, column_index
 from hipaa_xl.recalc.reader import NO_CACHE, WorkbookPackage
-from hipaa_xl.recalc.refs import cell_address, column_index
 from hipaa_xl.recalc.values import ExcelError, round15
 
 AS_OF_NAME: Final = "HXL_AS_OF_USED"
