@@ -25,14 +25,10 @@ from hipaa_xl import excel_dates
 from hipaa_xl.engine.days import check_year
 from hipaa_xl.engine.deadlines import OPTION_LABELS
 from hipaa_xl.engine.penalties import check_count
-from hipaa_xl.errors import HipaaInputError, InvalidValue, OutOfRange
+from hipaa_xl.errors import EXCEL_ERROR_CODES, HipaaInputError, InvalidValue, OutOfRange
 from hipaa_xl.law.deadline_rules import load_deadline_law
 from hipaa_xl.law.schedules import check_schedule
 
-EXCEL_ERROR_CODES = (
-    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
-    "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!", "#PYTHON!",
-)
 _WHOLE_TOLERANCE = 1e-9
 T = TypeVar("T")
 MAX_CELL_TEXT = 255

@@ -31,6 +31,12 @@ from pathlib import Path
 from typing import Literal
 
 ExcelErrorCode = Literal["#VALUE!", "#NUM!", "#N/A"]
+EXCEL_ERROR_CODES: tuple[str, ...] = (
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+    "#SPILL!", "#CONNECT!", "#BLOCKED!", "#UNKNOWN!", "#FIELD!", "#CALC!", "#BUSY!", "#PYTHON!",
+)
+"""Excel's error values, the one list: the first 14 in the order ERROR.TYPE numbers them (1 to 14),
+then two a cell may hold that the headless evaluator never produces."""
 
 
 class HipaaXlError(Exception):

@@ -16,11 +16,11 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperati
 from typing import Any, Final
 
 from hipaa_xl import excel_dates
+from hipaa_xl.errors import EXCEL_ERROR_CODES
 from hipaa_xl.excel_numbers import number_to_text
 
-ERROR_CODES: Final = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
-                      "#SPILL!", "#CONNECT!", "#BLOCKED!", "#UNKNOWN!", "#FIELD!", "#CALC!")
-"""Excel's error values in the order ERROR.TYPE numbers them (1 to 14)."""
+ERROR_CODES: Final = EXCEL_ERROR_CODES[:14]
+"""The error values the evaluator knows, in the order ERROR.TYPE numbers them (1 to 14)."""
 
 
 class ExcelError:
