@@ -16,6 +16,7 @@ import typer
 
 from hipaa_xl.cli.common import EXIT_PROBLEMS, fail, parse_as_of
 from hipaa_xl.cli.text import Column, paragraph, sectioned_table, table
+from hipaa_xl.engine.dollars import dollars
 from hipaa_xl.engine.scenarios import EXCLUDED, Figures, ScenarioResult, ScenarioSet, field_label
 from hipaa_xl.errors import HipaaXlError
 
@@ -50,12 +51,7 @@ def as_json(result: ScenarioSet) -> dict[str, Any]:
 
 
 def _money(value: float | None, signed: bool = False) -> str:
-    if value is None:
-        return "#N/A"
-    text = f"${abs(value):,.0f}"
-    if value < 0:
-        return "-" + text
-    return ("+" if signed and value > 0 else "") + text
+    return "#N/A" if value is None else dollars(value, signed)
 
 
 def _figures(f: Figures | None) -> list[str]:

@@ -33,6 +33,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from hipaa_xl import __version__
+from hipaa_xl.engine.dollars import dollars
 from hipaa_xl.engine.incidents import group_key
 from hipaa_xl.law.loader import law_data_version, load_rules, load_series
 from hipaa_xl.law.schedules import schedules
@@ -118,7 +119,7 @@ def money(value: Any) -> str:
     if isinstance(value, bool) or value is None:
         return "" if value is None else str(value)
     if isinstance(value, int | float):
-        return f"-${-value:,.0f}" if value < 0 else f"${value:,.0f}"
+        return dollars(value)
     return str(value)
 
 
