@@ -1,4 +1,4 @@
-"""Scenario speed (issue 14): 10 scenarios of a 10,000-incident matter against one aggregation.
+"""Scenario speed: 10 scenarios of a 10,000-incident matter against one aggregation.
 
 Goal: the base and 10 scenarios (50 changes each) within a few times one aggregation. A scenario
 with its own schedule or as-of date re-prices every incident (one full aggregation); the run below

@@ -2,7 +2,7 @@
 
 Desktop xlwings sends blank cells as None, numbers as floats and dates as datetimes; xlwings Lite
 (Office.js) sends blank cells as 0 and dates as serial numbers; headless recalculation sends None
-and serials; a user may type ISO text. The rules (decisions.md 11-12):
+and serials; a user may type ISO text. The rules (decisions 11-12):
 
 | argument            | None / "" / 0                 | an Excel error |
 |---------------------|-------------------------------|----------------|

@@ -217,7 +217,7 @@ def _check_zip(p: Path) -> None:
 
 BUDGET_VARIABLE: Final = "HIPAA_XL_MEMORY_MIB"
 DEFAULT_MEMORY_BUDGET: Final = 2 * 1024**3
-"""Peak memory a refresh or recalc may need, checked before reading (issue 17): 2 GiB by default."""
+"""Peak memory a refresh or recalc may need, checked before reading: 2 GiB by default."""
 BYTES_PER_CELL: Final = 500
 BYTES_PER_FORMULA: Final = 1000
 """Measured peaks, rounded up: the 10,000-incident benchmark (570,000 cells, 412,747 formulas) needs

@@ -1,4 +1,4 @@
-"""Every error of every command is one line on stderr with a non-zero exit (issue 17: F14).
+"""Every error of every command is one line on stderr with a non-zero exit.
 
 Usage errors included: typer prints a 5-6 line box for a missing argument, an unknown option, an
 extra argument or a value of the wrong type; hipaa-xl prints ``error: <what> (see '... --help')``.

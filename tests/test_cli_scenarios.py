@@ -1,4 +1,4 @@
-"""``hipaa-xl scenarios BOOK [--json]`` (issue 14): the table at 80 columns, JSON for scripts, exit codes."""
+"""``hipaa-xl scenarios BOOK [--json]``: the table at 80 columns, JSON for scripts, exit codes."""
 
 from __future__ import annotations
 

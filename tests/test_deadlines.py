@@ -17,7 +17,7 @@ from hipaa_xl.law.deadline_rules import load_deadline_law
 
 D = dt.date
 
-# The public contract: rule names and the event each runs from (issue 15).
+# The public contract: rule names and the event each runs from.
 CONTRACT = {
     "breach-individuals": "discovery", "breach-media": "discovery", "breach-hhs": "discovery",
     "breach-ba": "discovery", "breach-hhs-log": "discovery", "breach-substitute-posting": "posting",

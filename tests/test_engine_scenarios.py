@@ -1,4 +1,4 @@
-"""Scenarios (issue 14): changes applied to incidents before the one aggregation, hand-worked.
+"""Scenarios: changes applied to incidents before the one aggregation, hand-worked.
 
 Amounts under ``regulation`` (45 CFR 160.404(b)(2)): tier B $1,000-$50,000 a violation, tier D at
 least $50,000 with no per-violation maximum (its ceiling is the cap), every tier capped at $1,500,000

@@ -1,4 +1,4 @@
-"""In-place writes never lose a user's work (issue 17: F8-F13, F15, F16).
+"""In-place writes never lose a user's work.
 
 Each test reproduces one failure found by the attack on the command line, scaled down, and asserts
 the behaviour promised instead: a save made while refresh runs survives; a second run is refused and

@@ -1,4 +1,4 @@
-"""Labels a lawyer can rely on (issue 11, points 8-14): each figure that rests on a reading says so."""
+"""Labels a lawyer can rely on: each figure that rests on a reading says so."""
 
 from __future__ import annotations
 

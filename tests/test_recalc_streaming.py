@@ -1,4 +1,4 @@
-"""Bounded memory in recalc: sheets read as a stream, values patched into the part's bytes (issues 17, 18).
+"""Bounded memory in recalc: sheets read as a stream, values patched into the part's bytes.
 
 The writer touches only the ``<c>`` elements whose value changed; every other byte of the part is
 copied as it is. Array formulas are kept by their bounds, never expanded cell by cell (F1).

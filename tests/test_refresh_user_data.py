@@ -1,4 +1,4 @@
-"""Refresh never writes over a user's own values and leaves no incident out (issue 17: F5, F6)."""
+"""Refresh never writes over a user's own values and leaves no incident out."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The template workbook and its refresh (issue 5; decisions 8, 13-16, 23)."""
+"""The template workbook and its refresh (decisions 8, 13-16, 23)."""
 
 from __future__ import annotations
 

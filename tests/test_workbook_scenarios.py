@@ -1,4 +1,4 @@
-"""The Scenarios sheet and the Summary's scenario table (issue 14), on the example and on edits of it."""
+"""The Scenarios sheet and the Summary's scenario table, on the example and on edits of it."""
 
 from __future__ import annotations
 

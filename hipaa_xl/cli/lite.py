@@ -1,4 +1,4 @@
-"""``hipaa-xl lite add|remove|show|check BOOK``: the xlwings Lite binding of a workbook (issue 12).
+"""``hipaa-xl lite add|remove|show|check BOOK``: the xlwings Lite binding of a workbook.
 
 ``add`` and ``remove`` write through the same package writer as ``refresh`` (every other part kept
 byte for byte, atomic, ``BOOK.bak``) and write nothing when there is nothing to change. ``check``

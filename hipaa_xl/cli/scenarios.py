@@ -1,4 +1,4 @@
-"""``hipaa-xl scenarios BOOK [--json]``: every scenario of a workbook beside the base (issue 14).
+"""``hipaa-xl scenarios BOOK [--json]``: every scenario of a workbook beside the base.
 
 Prices the Scenarios sheet as refresh does (the workbook is only read). Exit codes (the table in
 :mod:`hipaa_xl.cli.common`): 0 every scenario row applies; 1 some Scenarios or ScenarioChanges rows

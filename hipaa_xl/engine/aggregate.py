@@ -1,6 +1,6 @@
 """From incidents to capped exposure per (entity, identical requirement, calendar year).
 
-Rules applied (decisions.md 1-4, 7-10): continuing violations one per day through the effective end;
+Rules applied (decisions 1-4, 7-10): continuing violations one per day through the effective end;
 the six-year limitation day by day; the 30-day cure bars every day of an incident; no CMP or AG
 damages after a criminal penalty (1320d-5(b)(1)); a duplicate of a more general requirement adds
 nothing (160.404(b)(3)), and a cycle of Duplicate-of links or a duplicate of an invalid row is

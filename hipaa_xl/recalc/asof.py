@@ -1,4 +1,4 @@
-"""Which as-of date a recalculation uses, and where it came from (decisions item 14).
+"""Which as-of date a recalculation uses, and where it came from (decisions 14).
 
 In order:
 

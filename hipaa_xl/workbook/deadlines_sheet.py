@@ -3,7 +3,7 @@
 Every due date is a formula calling ``DEADLINE`` on the Matter row's own cells, so the workbook and
 the functions give the same dates by construction, and an edited Matter date moves its due date at
 once. Days left count from the workbook's as-of date (``AsOf``); the Status words and colours are
-done / past due / due today / due in N days (issue 15). The rows themselves follow the Matter rows
+done / past due / due today / due in N days. The rows themselves follow the Matter rows
 at the last Refresh. The limitation block runs from each (entity, requirement, year) group's first
 and last violation day (45 CFR 160.414; 42 U.S.C. 1320a-7a(c)(1)).
 """
@@ -114,7 +114,7 @@ def deadlines_sheet(
     as_of_name: str = columns.NAME_AS_OF,
     commenced_name: str | None = None,
 ) -> DeadlinesResult:
-    """The Deadlines sheet (issue 15)."""
+    """The Deadlines sheet."""
     law = load_deadline_law()
     ws = SheetWriter(styles, page=page, tab_color="FF1F3864")
     ws.set(1, 1, "Deadlines", TITLE)

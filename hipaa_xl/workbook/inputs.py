@@ -2,7 +2,7 @@
 
 Incidents columns are found by their header text, so a user may reorder them or add columns of their
 own. A cell that cannot be read as its column's kind makes its row invalid, with the sheet, row and
-reason (issue 5); the other rows go on. Two readers share these rules: ``read_inputs`` reads the
+reason; the other rows go on. Two readers share these rules: ``read_inputs`` reads the
 package (openpyxl, for ``hipaa-xl refresh``) and ``inputs_from_values`` takes the cell values an open
 workbook gives through Excel's object model (the Refresh button and xlwings Lite's script).
 """
@@ -52,7 +52,7 @@ class MatterRow:
 
 @dataclass
 class MatterTable:
-    """The Matter sheet's events table, found by its headers (issue 15)."""
+    """The Matter sheet's events table, found by its headers."""
 
     header_row: int
     columns: dict[str, int]
@@ -76,7 +76,7 @@ class Inputs:
     chosen: dict[tuple[str, str, int], Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     matter_table: MatterTable | None = None
-    """None when the workbook has no Matter sheet (made before issue 15)."""
+    """None when the workbook has no Matter sheet (made before the Matter sheet existed)."""
     commenced: dt.date | None = None
     """Settings' "Action commenced on" (160.414); None when blank or absent (then the as-of date)."""
     has_commenced: bool = False

@@ -1,6 +1,6 @@
 """Refresh: lay out Exposure and Summary to match Incidents, then compute and store their values.
 
-One code path for ``hipaa-xl new`` and ``hipaa-xl refresh`` (issue 5): read the package, lay out the
+One code path for ``hipaa-xl new`` and ``hipaa-xl refresh``: read the package, lay out the
 cells with :func:`hipaa_xl.workbook.plan.plan_refresh` (the same layout code the Refresh button and
 xlwings Lite write through Excel's object model), write the formulas
 into fresh Exposure and Summary parts spliced into the original package (decisions 16), compute the

@@ -1,4 +1,4 @@
-"""The scenario table on the Summary (issue 14): every scenario beside the base, and when it is stale.
+"""The scenario table on the Summary: every scenario beside the base, and when it is stale.
 
 The figures are computed by the engine at refresh (:func:`hipaa_xl.engine.scenarios.run_scenarios`)
 and written as values; a scenario that cannot be computed shows ``#N/A``. They are not live

@@ -1,4 +1,4 @@
-"""The Scenarios sheet (issue 14): its two Excel tables, their headers, and reading them back.
+"""The Scenarios sheet: its two Excel tables, their headers, and reading them back.
 
 ``Scenarios``: Name, Description, Probability, Schedule, As-of. ``ScenarioChanges``: Scenario,
 Incident ID, Field, Value, Reason. The sheet belongs to the user: refresh reads it and never writes

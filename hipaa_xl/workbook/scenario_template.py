@@ -1,4 +1,4 @@
-"""The Scenarios sheet of the template (issue 14), written once by ``hipaa-xl new``; the user owns it.
+"""The Scenarios sheet of the template, written once by ``hipaa-xl new``; the user owns it.
 
 Two Excel tables side by side, so that each grows down without meeting the other: ``Scenarios``
 (A:E) and ``ScenarioChanges`` (G:K), with dropdowns for Schedule, Scenario, Incident ID and Field.

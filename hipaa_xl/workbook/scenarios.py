@@ -1,4 +1,4 @@
-"""A workbook's scenarios priced (issue 14): one code path for refresh, ``hipaa-xl scenarios`` and the memo.
+"""A workbook's scenarios priced: one code path for refresh, ``hipaa-xl scenarios`` and the memo.
 
 Reads the Scenarios sheet's two tables, hands them with the Incidents to
 :func:`hipaa_xl.engine.scenarios.run_scenarios` (Incidents rows that cannot be read count as

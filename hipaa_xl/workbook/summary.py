@@ -138,9 +138,9 @@ def summary_sheet(
     section_stale: str | None = None,
     hidden: Callable[[SheetWriter, int], None] | None = None,
 ) -> SummaryResult:
-    """The Summary sheet (issue 5; decisions 8, 10, 13, 21-24).
+    """The Summary sheet (decisions 8, 10, 13, 21-24).
 
-    ``section`` writes a further section (the scenarios, issue 14) on a page of its own after the
+    ``section`` writes a further section (the scenarios) on a page of its own after the
     schedule comparison and returns its last row; ``section_stale`` is a condition that also makes
     the layout out of date; ``hidden`` writes hidden cells from a row below everything printed.
     """
@@ -189,7 +189,7 @@ def summary_sheet(
             ws.set(r, i, None, style)
     table_ref = f"A{h}:{ref(r, len(SUMMARY_COLUMNS))}"
     r = _totals(ws, layout, r + 2, ctx)
-    if upcoming is not None:  # issue 15: the next deadlines, live from the Deadlines sheet
+    if upcoming is not None:  # the next deadlines, live from the Deadlines sheet
         r = upcoming_block(ws, r + 2, upcoming)
     # Printing: the matrix and the chart start a new page, the comparison and the notes another one,
     # so that no page break cuts the chart (a very long matrix pushes the chart to a page of its own)
@@ -318,7 +318,7 @@ def _totals(ws: SheetWriter, layout: Layout, r: int, ctx: Context) -> int:
 
 
 def _matrix(ws: SheetWriter, layout: Layout, r: int) -> tuple[int, str, str, int]:
-    """Requirement rows x year columns of the Maximum, with totals (issue 5)."""
+    """Requirement rows x year columns of the Maximum, with totals."""
     ws.set(r, 1, "Maximum exposure by requirement and calendar year (all entities)", SECTION)
     r += 1
     years = sorted({g.year for g in layout.groups})

@@ -1,9 +1,9 @@
 """The first build of the template workbook with openpyxl: the sheets a user owns.
 
-Incidents (an Excel table with dropdowns), Matter (the matter's events, issue 15), Scenarios
-(positions priced beside the base, issue 14), Requirements (the catalogue of identical requirements,
+Incidents (an Excel table with dropdowns), Matter (the matter's events), Scenarios
+(positions priced beside the base), Requirements (the catalogue of identical requirements,
 160.404(b)(3)), Settings (schedule, as-of date, matter block; decisions 14, 24) and Schedules (every
-shipped schedule's amounts with citations, issue 8). Exposure, Summary and Deadlines start empty:
+shipped schedule's amounts with citations). Exposure, Summary and Deadlines start empty:
 refresh lays them out (``hipaa_xl.workbook.refresh``), so ``new`` and ``refresh`` share one code path.
 """
 
@@ -137,7 +137,7 @@ def _incidents(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
 
 
 def _incident_validations(ws: Worksheet) -> None:
-    """Dropdowns for Tier, Culpability, Requirement and the yes/no columns (issue 5)."""
+    """Dropdowns for Tier, Culpability, Requirement and the yes/no columns."""
     first, last_row = columns.HEADER_ROW + 1, columns.HEADER_ROW + _VALIDATION_ROWS
     for i, col in enumerate(columns.INCIDENT_COLUMNS, start=1):
         letter = get_column_letter(i)
@@ -184,7 +184,7 @@ MATTER_LEGEND_COL = 12
 
 
 def _matter(ws: Worksheet, matter: str, as_of: dt.date | None, events: list[dict[str, Any]]) -> None:
-    """Issue 15: the user's table of the matter's events; refresh lists the deadlines they start."""
+    """The user's table of the matter's events; refresh lists the deadlines they start."""
     _title(
         ws,
         "Matter",
@@ -375,7 +375,7 @@ def _setting_row(ws: Worksheet, r: int, label: str, value: Any, note: str) -> No
 
 
 def _schedules(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
-    """Issue 8: every shipped schedule with its amounts and citations; tiered caps marked as estimates."""
+    """Every shipped schedule with its amounts and citations; tiered caps marked as estimates."""
     _title(ws, "Schedules", "The amounts of every shipped schedule, with their citations. For reading only.")
     names = schedule_names()
     r = _SCHEDULE_LIST_ROW - 1
