@@ -281,11 +281,6 @@ class Package(MutableMapping[str, bytes]):
         package._infos = dict(infos or {})
         return package
 
-    @classmethod
-    def from_bytes(cls, data: bytes) -> Package:
-        """A package from zip bytes in memory (:func:`package_from_bytes`)."""
-        return package_from_bytes(data)
-
     def __getitem__(self, name: str) -> bytes:
         return self._parts[name]
 

@@ -19,7 +19,7 @@ from hipaa_xl.errors import WorkbookError
 from hipaa_xl.lite import binding, bundle, files
 from hipaa_xl.recalc import recalc_file
 from hipaa_xl.workbook.refresh import refresh_file
-from hipaa_xl.xlsxio import Package, package_from_bytes
+from hipaa_xl.xlsxio import package_from_bytes
 from tests.workbook_helpers import AS_OF, example_bytes, set_incident_cell
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -276,4 +276,4 @@ def test_main_py_loads_the_functions_from_its_own_bundle(tmp_path: Path) -> None
 
 def test_a_package_round_trip_keeps_the_binding(tmp_path: Path) -> None:
     data = bound_example()
-    assert Package.from_bytes(data).to_bytes() == data
+    assert package_from_bytes(data).to_bytes() == data

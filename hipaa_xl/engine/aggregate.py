@@ -319,7 +319,9 @@ class _Groups:
             group = self.by_key[key] = GroupTotal(
                 self.entity_names.setdefault(facts.entity_key, facts.affiliated_covered_entity or facts.entity),
                 self.requirement_names.setdefault(facts.requirement_key, facts.requirement),
-                facts.entity_key, facts.requirement_key, row.year, 0, 0, 0, 0, 0, 0, False, (), 0, 0,
+                facts.entity_key, facts.requirement_key, row.year,
+                violations=0, time_barred_violations=0, minimum=0, maximum=0, time_barred_maximum=0,
+                ag_damages=0, ag_deferred=False, parts=(), largest_cap=0, ag_cap=0,
             )
         if facts.affiliated_covered_entity:
             self.members.setdefault(facts.entity_key, {})[" ".join(facts.entity.split())] = None

@@ -51,7 +51,6 @@ EVENT_KINDS: tuple[EventKind, ...] = (
     EventKind("ALJ decision served", (("board-appeal", "by_mail"), ("alj-final", "by_mail"))),
     EventKind("Board decision final", (("judicial-review", None),)),
 )
-EVENT_LABELS: tuple[str, ...] = tuple(k.label for k in EVENT_KINDS)
 
 
 def event_kind(label: str) -> EventKind | None:

@@ -66,7 +66,6 @@ class WorkbookPackage:
     workbook_root: Any
     workbook_declaration: bytes
     sheet_parts: list[SheetPart]
-    formula_count: int
     date1904: bool
     warnings: list[str] = field(default_factory=list)
 
@@ -139,13 +138,11 @@ def read_workbook(package: Package) -> WorkbookPackage:
         book.names[(scope, name.lower())] = DefinedName(name, name_el.text or "", scope)
 
     sheet_parts: list[SheetPart] = []
-    count = 0
     for sheet, sheet_target in sheet_specs:
         if sheet_target is None:
             continue
         part = SheetPart(sheet_target, sheet, ns)
         _read_cells(part, package[sheet_target], shared, warnings)
-        count += len(part.formulas)
         sheet_parts.append(part)
         for rel in opc.read_rels(package, sheet_target):
             table_target = rel.part(sheet_target)
@@ -154,7 +151,7 @@ def read_workbook(package: Package) -> WorkbookPackage:
                 if table is not None:
                     book.tables[table.name.lower()] = table
     return WorkbookPackage(book, workbook_part, workbook_root, _declaration(package[workbook_part]),
-                           sheet_parts, count, date1904, warnings)
+                           sheet_parts, date1904, warnings)
 
 
 def _read_table(data: bytes, part: str, sheet: Sheet) -> Table | None:

@@ -91,12 +91,6 @@ class Unsupported(Exception):
     """
 
 
-def is_number(value: object) -> bool:
-    """True for int and float, never for bool."""
-    t = type(value)
-    return t is int or t is float
-
-
 # ---------------------------------------------------------------------------------------------
 # Dates: 1900 date system with Excel's fictitious 1900-02-29 (serial 60).
 

@@ -253,9 +253,6 @@ def _notes(ws: SheetWriter, r: int) -> int:
     return r
 
 
-UPCOMING_HEADERS = ("Upcoming deadlines", "Rule", "Due", "Days left", "Status")
-
-
 def upcoming_block(ws: SheetWriter, r: int, rows: list[int], style_rows: bool = True) -> int:
     """Summary's "Upcoming" block: the next deadlines, as live references to the Deadlines rows."""
     ws.set(r, 1, "Upcoming deadlines (next five not done; the Deadlines sheet lists them all)", SECTION)

@@ -106,11 +106,8 @@ def build_layout(rows: list[IncidentRow], agg: Aggregation, first_row: int) -> L
         # the engine keeps the Incidents row on the incident; rows come back in input order
         candidates = id_to_rows.get(er.incident_id, [])
         target = next((r for r in candidates if r in valid_rows and r not in invalid_reason), None)
-        if target is not None:
+        if target is not None:  # duplicate IDs: the rows go to the first valid row with the ID
             by_incident.setdefault(target, []).append(er)
-            if len(candidates) > 1:
-                # duplicate IDs: pin the rows to the first incident that produced them
-                pass
 
     group_keys: dict[tuple[str, str, int], GroupTotal | None] = {
         (g.entity_key, g.requirement_key, g.year): g for g in agg.groups
