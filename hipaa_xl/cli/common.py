@@ -1,6 +1,6 @@
 """What every ``hipaa-xl`` command shares: the exit codes, the one way to fail, ``--as-of``, progress.
 
-Exit codes (the same fault gives the same code in every command; README "Command line"):
+Exit codes (the same fault gives the same code in every command; README "Exit codes"):
 
 ====  =========================================================================================
 code  meaning
@@ -30,6 +30,8 @@ from typing import Any, NoReturn
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
+# typer vendors click as the private typer._click from 0.26 (it no longer depends on click); the usage
+# errors are caught here to give them our exit code, so pyproject.toml bounds typer to >=0.26,<0.30.
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 from typer.exceptions import Abort, TyperException

@@ -24,7 +24,7 @@ _FLAG_FOR = {
 
 
 def _option(rule: str, count: int | None, date: str | None, mail: bool, delay_days: int | None) -> Option:
-    """The one option flag that fits the rule (README "Deadlines"), parsed."""
+    """The one option flag that fits the rule (docs/deadlines.md, "The option"), parsed."""
     kind = load_deadline_law().rules[rule].option
     given = {"--count": count, "--date": date, "--mail": mail or None, "--delay-days": delay_days}
     used = [flag for flag, value in given.items() if value is not None]

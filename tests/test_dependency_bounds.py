@@ -1,0 +1,41 @@
+"""Dependencies bounded to what works: every direct dependency has a tested lower bound and an upper
+cap, and the lowest versions pyproject.toml allows pass the quick tests (scripts/lowest-deps.sh)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+DIRECT = [*PROJECT["dependencies"], *PROJECT["optional-dependencies"]["report"]]
+BOUNDED = re.compile(r"^[A-Za-z0-9_.\-]+(\[[^\]]*\])?\s*>=\s*[0-9][^,]*,\s*<\s*[0-9]\S*$")
+
+
+def test_every_direct_dependency_has_a_lower_bound_and_an_upper_cap() -> None:
+    loose = [spec for spec in DIRECT if not BOUNDED.match(spec)]
+    assert not loose, loose
+
+
+def test_typer_is_bounded_to_the_versions_that_vendor_click_as_typer_click() -> None:
+    # cli/common.py imports typer._click (typer vendors click from 0.26 on, and no longer depends on it)
+    (typer,) = [spec for spec in DIRECT if spec.startswith("typer")]
+    assert typer == "typer>=0.26,<0.30"
+    import typer._click.exceptions as vendored
+
+    assert vendored.UsageError and vendored.NoArgsIsHelpError
+
+
+@pytest.mark.slow
+def test_the_lowest_allowed_versions_pass_the_quick_tests(tmp_path: Path) -> None:
+    # a throwaway venv with every direct dependency at its lower bound, then the quick tests
+    done = subprocess.run(["bash", str(ROOT / "scripts" / "lowest-deps.sh")], capture_output=True, text=True,
+                          timeout=1800, cwd=ROOT, env={**os.environ, "TMPDIR": str(tmp_path)})
+    tail = (done.stdout + done.stderr)[-3000:]
+    assert done.returncode == 0, tail
+    assert " passed" in done.stdout and "lowest allowed:" in done.stdout, tail
