@@ -18,6 +18,8 @@ from typer.testing import CliRunner
 from hipaa_xl.cli import app
 from hipaa_xl.cli.common import EXIT_BAD_INPUT
 
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
+
 REPO = Path(__file__).resolve().parents[1]
 COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]
 

@@ -16,6 +16,8 @@ from hipaa_xl.workbook.scenario_tables import SCENARIOS_SHEET
 from tests.test_workbook_scenarios import edit, engine_scenarios
 from tests.workbook_helpers import example_bytes
 
+pytestmark = pytest.mark.slow  # workbook round trips through the command
+
 FIGURES = ("minimum", "maximum", "ag_damages", "time_barred_maximum")
 
 

@@ -18,6 +18,8 @@ from hipaa_xl.report.commands import make_share
 from hipaa_xl.workbook import new_workbook_bytes, refresh_file
 from hipaa_xl.xlsxio import package_from_bytes, read_package
 
+pytestmark = pytest.mark.slow  # workbook round trips
+
 ROOT = Path(__file__).resolve().parents[1]
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 

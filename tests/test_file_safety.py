@@ -36,6 +36,8 @@ from hipaa_xl.xlsxio import (
 )
 from tests.workbook_helpers import example_bytes, part_of
 
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -320,6 +322,7 @@ def test_an_ole_file_is_named_for_what_it_holds(tmp_path: Path, streams: list[st
     assert caught.value.message == f"old.xlsx {says}" if says.endswith(".xlsx") else says in caught.value.message
 
 
+@pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice makes the real .xls")
 def test_a_real_xls_renamed_xlsx_is_named_not_called_password_protected(tmp_path: Path) -> None:
     source = tmp_path / "book.xlsx"

@@ -22,6 +22,8 @@ from hipaa_xl.workbook.refresh import refresh_file
 from hipaa_xl.xlsxio import package_from_bytes
 from tests.workbook_helpers import AS_OF, example_bytes, set_incident_cell
 
+pytestmark = pytest.mark.slow  # workbook round trips: bind, refresh, recalc, read back
+
 ROOT = Path(__file__).resolve().parents[1]
 BINDING_PARTS = (binding.TASKPANES_PART, "xl/webextensions/_rels/taskpanes.xml.rels", binding.WEBEXTENSION_PART)
 

@@ -25,6 +25,8 @@ from hipaa_xl.xlsxio import package_from_bytes
 from tests.test_lite_refresh import expected, random_matter, snapshot
 from tests.workbook_helpers import example_bytes
 
+pytestmark = pytest.mark.pyodide
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "pyodide_smoke.sh"
 

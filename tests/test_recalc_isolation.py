@@ -123,6 +123,7 @@ def test_cells_in_a_cycle_show_what_excel_shows_and_the_cycle_is_reported(tmp_pa
     assert [p.kind for p in report.problems] == ["circular reference"]
 
 
+@pytest.mark.slow
 def test_long_chains_and_long_cycles_finish_without_a_recursion_error(tmp_path: Path) -> None:
     n = 20_000
     cells: dict[str, Any] = {f"A{r}": f"=A{r + 1}+1" for r in range(1, n)}

@@ -25,6 +25,8 @@ from hipaa_xl.recalc.writer import _patch_part
 from hipaa_xl.xlsxio import package_from_bytes
 from tests.workbook_helpers import example_bytes, part_of
 
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
+
 REPO = Path(__file__).resolve().parents[1]
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 

@@ -29,6 +29,8 @@ from hipaa_xl.report.commands import NotCurrentError, make_memo
 from hipaa_xl.report.memo import DRAFT_MARK, OPTIONAL_TABLES, build_memo
 from hipaa_xl.workbook import columns
 
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
+
 
 def money(v: float) -> str:
     return f"${v:,.0f}"

@@ -28,6 +28,8 @@ from tests.workbook_helpers import (
     text_cell,
 )
 
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
+
 
 def _serial(day: dt.date) -> int:
     return (day - dt.date(1899, 12, 30)).days

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import openpyxl
+import pytest
 from workbook_helpers import AS_OF, example_bytes
 
 from hipaa_xl.engine import aggregate
@@ -27,6 +28,8 @@ from hipaa_xl.workbook.verify import (
     summary_mismatches,
 )
 from hipaa_xl.xlsxio import package_from_bytes
+
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
 
 
 def test_a_changed_summary_figure_and_a_missing_group_are_each_reported() -> None:
