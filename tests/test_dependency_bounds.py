@@ -30,13 +30,15 @@ def test_every_direct_dependency_has_a_lower_bound_and_an_upper_cap() -> None:
         assert re.fullmatch(rf"{name}>=[0-9.]+", spec), spec
 
 
-def test_typer_is_bounded_to_the_versions_that_vendor_click_as_typer_click() -> None:
+def test_typer_is_bounded_to_the_versions_that_have_typer_click_and_typer_exceptions() -> None:
     # cli/common.py imports typer._click (typer vendors click from 0.26 on, and no longer depends on it)
+    # and typer.exceptions (from 0.27.2 on)
     (typer,) = [spec for spec in DIRECT if spec.startswith("typer")]
-    assert typer == "typer>=0.26,<0.30"
+    assert typer == "typer>=0.27.2,<0.30"
     import typer._click.exceptions as vendored
+    import typer.exceptions
 
-    assert vendored.UsageError and vendored.NoArgsIsHelpError
+    assert vendored.UsageError and vendored.NoArgsIsHelpError and typer.exceptions.TyperException
 
 
 @pytest.mark.slow
