@@ -25,4 +25,4 @@ PY
 "$work/venv/bin/python" -m pip install -q --disable-pip-version-check -c "$work/constraints.txt" -e '.[test]'
 "$work/venv/bin/python" -m pip list --disable-pip-version-check 2>/dev/null \
   | grep -iE "^(pydantic|xlwings|openpyxl|lxml|defusedxml|typer|rich|holidays|icalendar|python-docx|matplotlib) " || true
-"$work/venv/bin/python" -m pytest -q -p no:cacheprovider -x -m "not slow and not libreoffice and not pyodide"
+"$work/venv/bin/python" -m pytest -p no:cacheprovider -m "not slow and not libreoffice and not pyodide"
