@@ -21,13 +21,13 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from hipaa_xl import excel_dates
 from hipaa_xl.engine.days import check_year
 from hipaa_xl.engine.deadlines import OPTION_LABELS
 from hipaa_xl.engine.penalties import check_count
 from hipaa_xl.errors import EXCEL_ERROR_CODES, HipaaInputError, InvalidValue, OutOfRange
 from hipaa_xl.law.deadline_rules import load_deadline_law
 from hipaa_xl.law.schedules import check_schedule
+from hipaa_xl.ooxml import dates
 
 _WHOLE_TOLERANCE = 1e-9
 T = TypeVar("T")
@@ -79,17 +79,17 @@ def is_blank(value: object) -> bool:
 
 def parse_serial(serial: float) -> dt.date:
     """An Excel (1900 system) serial number as a date; 60 is Excel's phantom 1900-02-29."""
-    day = excel_dates.serial_to_date(serial)
+    day = dates.serial_to_date(serial)
     if day is not None:
         return day
     if math.isnan(serial) or math.isinf(serial):
         raise InvalidValue(f"not a date: {serial!r}")
     if math.floor(serial) == 60:
         raise InvalidValue("Excel serial 60 is 1900-02-29, a day that did not exist")
-    raise OutOfRange(f"date serial number out of range (got {serial!r}; 1 to {excel_dates.MAX_SERIAL})")
+    raise OutOfRange(f"date serial number out of range (got {serial!r}; 1 to {dates.MAX_SERIAL})")
 
 
-date_to_serial = excel_dates.date_to_serial
+date_to_serial = dates.date_to_serial
 
 
 def parse_date(value: object, what: str = "date") -> dt.date | None:

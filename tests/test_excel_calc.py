@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 from workbook_helpers import example_bytes
 
-from hipaa_xl.excel_calc import EXCEL_CALC_ID, declare_current_engine
+from hipaa_xl.ooxml.calc import EXCEL_CALC_ID, declare_current_engine
 from hipaa_xl.recalc import recalc_file
 from hipaa_xl.report.commands import make_share
 from hipaa_xl.workbook import new_workbook_bytes, refresh_file

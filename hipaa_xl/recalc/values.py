@@ -15,9 +15,9 @@ import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
 from typing import Any, Final
 
-from hipaa_xl import excel_dates
 from hipaa_xl.errors import EXCEL_ERROR_CODES
-from hipaa_xl.excel_numbers import number_to_text
+from hipaa_xl.ooxml import dates
+from hipaa_xl.ooxml.numbers import number_to_text
 
 ERROR_CODES: Final = EXCEL_ERROR_CODES[:14]
 """The error values the evaluator knows, in the order ERROR.TYPE numbers them (1 to 14)."""
@@ -94,8 +94,8 @@ class Unsupported(Exception):
 # ---------------------------------------------------------------------------------------------
 # Dates: 1900 date system with Excel's fictitious 1900-02-29 (serial 60).
 
-date_to_serial = excel_dates.date_to_serial
-serial_to_date = excel_dates.serial_to_date
+date_to_serial = dates.date_to_serial
+serial_to_date = dates.serial_to_date
 
 
 def serial_parts(serial: float) -> tuple[int, int, int] | None:

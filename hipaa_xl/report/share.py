@@ -21,7 +21,7 @@ from typing import Any
 
 from lxml import etree
 
-from hipaa_xl.excel_calc import declare_current_engine
+from hipaa_xl.ooxml.calc import declare_current_engine
 from hipaa_xl.ooxml.opc import (
     NS_CT,
     NS_MAIN,

@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from hipaa_xl import excel_dates
 from hipaa_xl.engine import Aggregation
 from hipaa_xl.engine.days import segments
 from hipaa_xl.engine.incidents import ExposureRow, GroupTotal, group_key
 from hipaa_xl.law.schedules import CURRENT, schedules
+from hipaa_xl.ooxml import dates
 from hipaa_xl.workbook.inputs import IncidentRow
 
 
@@ -232,7 +232,7 @@ def _year(value: object) -> int | None:
     if isinstance(value, dt.date):
         return value.year
     if isinstance(value, int | float) and not isinstance(value, bool):
-        day = excel_dates.serial_to_date(value)
+        day = dates.serial_to_date(value)
         return None if day is None else day.year
     if isinstance(value, str):
         try:

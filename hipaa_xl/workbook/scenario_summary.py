@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hipaa_xl.engine.scenarios import WEIGHTED_LABEL, Figures, ScenarioResult, ScenarioSet
-from hipaa_xl.excel_numbers import number_to_text
 from hipaa_xl.ooxml.a1 import quote_sheet
+from hipaa_xl.ooxml.numbers import number_to_text
 from hipaa_xl.workbook import columns, styles
 from hipaa_xl.workbook.cell_styles import GREEN, HEADER, MONEY, NOTE, RED, SECTION, STATUS, TEXT, TEXT_WRAP
 from hipaa_xl.workbook.scenario_tables import (
@@ -82,7 +82,7 @@ def _text(value: Any) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        from hipaa_xl.excel_dates import date_to_serial
+        from hipaa_xl.ooxml.dates import date_to_serial
 
         return number_to_text(date_to_serial(value))
     if isinstance(value, int | float):

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from hipaa_xl import clock
-from hipaa_xl.excel_dates import MAX_SERIAL
+from hipaa_xl.ooxml.dates import MAX_SERIAL
 from hipaa_xl.recalc.functions import Ctx, as_int, excel_function, flat_values
 from hipaa_xl.recalc.values import (
     NUM,
