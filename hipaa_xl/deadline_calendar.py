@@ -30,6 +30,24 @@ def event_uid(matter: str, item: MatterDeadline) -> str:
     return f"{_slug(matter)}-{_slug(item.event.id or f'row{item.event.row}')}-{item.rule}@hipaa-xl"
 
 
+def _other_reading_event(matter: str, item: MatterDeadline, stamp: dt.datetime) -> Event:
+    """The earlier date of the other reading of the text (decisions 40), as its own labelled event."""
+    assert item.earlier is not None and item.deadline is not None
+    ev = Event()
+    ev.add("uid", event_uid(matter, item).replace("@", "-other-reading@", 1))
+    ev.add("dtstamp", stamp.astimezone(dt.UTC))
+    ev.add("dtstart", item.earlier)
+    ev.add("dtend", item.earlier + dt.timedelta(days=1))
+    ev.add("summary", f"{item.rule}: other reading (earlier): {item.deadline.date_label}"[:240])
+    ev.add("description", (
+        f"Other reading: {item.earlier.isoformat()}, {item.earlier_reading}. The date hipaa-xl uses is "
+        f"{item.deadline.due.isoformat()} ({item.deadline.computation})."
+    ))
+    ev.add("categories", ["HIPAA deadline"])
+    ev.add("transp", "TRANSPARENT")
+    return ev
+
+
 def calendar_bytes(items: Iterable[MatterDeadline], matter: str, stamp: dt.datetime) -> bytes:
     """The .ics file: one all-day VEVENT per deadline that has a due date (done ones included)."""
     law = load_deadline_law()
@@ -44,15 +62,23 @@ def calendar_bytes(items: Iterable[MatterDeadline], matter: str, stamp: dt.datet
             continue
         rule = law.rules[item.rule]
         d = item.deadline
-        done = " (done)" if item.event.done is not None else ""
+        status_now = item.status(item.event.done or d.due)
+        done = f" ({status_now})" if item.event.done is not None and rule.status == "owed" else ""
         ev = Event()
         ev.add("uid", event_uid(matter, item))
         ev.add("dtstamp", stamp.astimezone(dt.UTC))
         ev.add("dtstart", d.due)
         ev.add("dtend", d.due + dt.timedelta(days=1))
-        ev.add("summary", f"{item.rule}{done}: {rule.description}"[:240])
+        ev.add("summary", f"{item.rule}{done}: {d.date_label}: {rule.description}"[:240])
         text = [
             f"{d.explanation()}",
+            f"Owed by: {rule.owed_by}." if rule.owed_by else f"Nothing is owed on this date ({d.date_label}).",
+        ]
+        if item.earlier is not None:
+            text.append(f"Other reading: {item.earlier.isoformat()}, {item.earlier_reading}.")
+        if item.late_violation:
+            text.append(item.late_violation + ".")
+        text += [
             f"Event: {item.event.kind.label} on {item.event.date.isoformat()} (Matter row {item.event.row}"
             f"{', ' + item.event.id if item.event.id else ''}).",
             f"Citation: {rule.citation}. Words: \"{rule.words}\"",
@@ -66,9 +92,11 @@ def calendar_bytes(items: Iterable[MatterDeadline], matter: str, stamp: dt.datet
         if item.event.done is None:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", f"Due in 7 days: {item.rule} ({rule.citation})")
+            alarm.add("description", f"In 7 days, {d.date_label} {d.due.isoformat()}: {item.rule} ({rule.citation})")
             alarm.add("trigger", REMINDER)
             ev.add_component(alarm)
         cal.add_component(ev)
+        if item.earlier is not None:
+            cal.add_component(_other_reading_event(matter, item, stamp))
     data: bytes = cal.to_ical()
     return data

@@ -52,8 +52,11 @@ CHANGEABLE_FIELDS: tuple[str, ...] = (
     "duplicate_of",
     "federal_action_pending",
     "criminal_penalty_imposed",
+    "cure_period_ends",
 )
-"""The Incidents inputs a legal position can change (engine field names, in the Incidents order)."""
+"""The Incidents inputs a legal position can change (engine field names, in the Incidents order).
+"Cure period ends" prices the other reading of the C/D line under the Secretary's extension
+(decisions 26): clear it in a scenario to judge the tier by the 30-day period alone."""
 _WEIGHT_TOLERANCE = 1e-9
 MOVERS = 3
 """How many groups a scenario lists as moving most against the base."""

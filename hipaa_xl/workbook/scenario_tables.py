@@ -49,7 +49,7 @@ def field_choices() -> tuple[str, ...]:
 assert EXCLUDED_LABEL.casefold() == EXCLUDED  # the engine reads the label as its pseudo-field
 
 
-_DATE_FIELDS = frozenset({"start", "end", "known", "corrected"})
+_DATE_FIELDS = frozenset({"start", "end", "known", "corrected", "cure_period_ends"})
 
 
 def _text(value: object) -> str:
@@ -96,7 +96,7 @@ def parse_change_value(field: str, value: object) -> tuple[Any, str]:
         excluded = cells.parse_bool(value, "Excluded")
         return excluded, "excluded" if excluded else "not excluded"
     if field in _DATE_FIELDS:
-        day = cells.parse_date(value, field.capitalize())
+        day = cells.parse_date(value, field.replace("_", " ").capitalize())
         if day is None and field == "start":
             raise HipaaInputError("Start cannot be blank (every incident needs a Start date)")
         return day, day.isoformat() if day else "blank"
