@@ -43,7 +43,7 @@ _R = f"{{{NS_R}}}"
 _CT = f"{{{NS_CT}}}"
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
-GENERATED_SHEETS = (columns.SUMMARY_SHEET, columns.EXPOSURE_SHEET, columns.SCHEDULES_SHEET)
+GENERATED_SHEETS = (columns.SUMMARY_SHEET, columns.EXPOSURE_SHEET, columns.SCHEDULES_SHEET, columns.OUTCOMES_SHEET)
 VALUES_LINE_ROWS = (5, 6)
 """Summary rows that may hold the "Values as of" line: the first one left empty by refresh."""
 
