@@ -1,6 +1,6 @@
 """Engine speed: scalar evaluations per second and aggregation of 10,000 incidents.
 
-Goals (issue 3): >= 200,000 scalar evaluations a second; 10,000 incidents aggregated in < 100 ms.
+Goals: >= 200,000 scalar evaluations a second; 10,000 incidents aggregated in < 100 ms.
 Run: python benchmarks/bench_engine.py
 """
 

@@ -1,10 +1,10 @@
 """Refresh and recalc of a 10,000-incident workbook, as ratios to a plain openpyxl load + save.
 
-Goals (issues 5 and 6): refresh (lay out Exposure and Summary, then recalc) <= 2x, and recalc of the
+Goals: refresh (lay out Exposure and Summary, then recalc) <= 2x, and recalc of the
 refreshed workbook <= 1.5x, openpyxl load + save of the same file; both printed side by side.
 Then the commands a user runs, ``hipaa-xl recalc`` and ``hipaa-xl refresh``, each in its own
 process: wall time and peak memory of the whole process (``ru_maxrss`` from ``wait4``, what
-``/usr/bin/time -v`` prints as "Maximum resident set size"); goal < 1 GiB each (issue 18).
+``/usr/bin/time -v`` prints as "Maximum resident set size"); goal < 1 GiB each.
 Run: python benchmarks/bench_refresh.py [N]
 """
 

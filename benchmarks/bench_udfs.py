@@ -1,6 +1,6 @@
 """Excel function speed in-process: one scalar call, and one array call over 10,000 rows.
 
-Goals (issue 4): a scalar call <= 20 us; an array call over 10,000 rows <= 50 ms. The ratio of the
+Goals: a scalar call <= 20 us; an array call over 10,000 rows <= 50 ms. The ratio of the
 array call to 10,000 scalar calls shows what one round-trip per range saves (measured side by side).
 Run: python benchmarks/bench_udfs.py
 """

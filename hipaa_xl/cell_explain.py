@@ -9,15 +9,12 @@ form (CMP_EXPLAIN_ROWS) spills one short row per figure: rule, amount, citation 
 from __future__ import annotations
 
 from hipaa_xl.cells import MAX_CELL_TEXT, fit_cell
+from hipaa_xl.engine.dollars import dollars
 from hipaa_xl.engine.penalties import MINIMUM_LABEL, CmpResult, minimum_note
 from hipaa_xl.law.loader import load_rules
 
 ROWS_HEADER = ("Rule", "Amount", "Citation")
 Row = tuple[str, int | str, str]
-
-
-def _money(value: int) -> str:
-    return f"${value:,}"
 
 
 def short_explanation(result: CmpResult) -> str:
@@ -28,10 +25,10 @@ def short_explanation(result: CmpResult) -> str:
     if a.no_penalty:
         core = f"{head}: no penalty (did not know, violation before 2009-02-18; {a.maximum_citation.split(':')[0]})"
     else:
-        per = (f"{_money(a.minimum)} to {_money(a.maximum)} a violation" if a.maximum is not None
-               else f"{_money(a.minimum)} a violation, no per-violation maximum")
-        cap = _money(a.cap) + (" (an ESTIMATE)" if a.cap_is_estimate else "")
-        core = (f"{head}: {MINIMUM_LABEL} {_money(result.minimum)}, maximum {_money(result.maximum)} "
+        per = (f"{dollars(a.minimum)} to {dollars(a.maximum)} a violation" if a.maximum is not None
+               else f"{dollars(a.minimum)} a violation, no per-violation maximum")
+        cap = dollars(a.cap) + (" (an ESTIMATE)" if a.cap_is_estimate else "")
+        core = (f"{head}: {MINIMUM_LABEL} {dollars(result.minimum)}, maximum {dollars(result.maximum)} "
                 f"({per}; cap {cap})")
         rules = load_rules()
         binds = rules.waiver if result.tier in ("A", "B") else rules.willful_neglect_penalty_required

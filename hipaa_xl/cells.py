@@ -2,7 +2,7 @@
 
 Desktop xlwings sends blank cells as None, numbers as floats and dates as datetimes; xlwings Lite
 (Office.js) sends blank cells as 0 and dates as serial numbers; headless recalculation sends None
-and serials; a user may type ISO text. The rules (decisions.md 11-12):
+and serials; a user may type ISO text. The rules (decisions 11-12):
 
 | argument            | None / "" / 0                 | an Excel error |
 |---------------------|-------------------------------|----------------|
@@ -21,17 +21,15 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from hipaa_xl import excel_dates
 from hipaa_xl.engine.days import check_year
+from hipaa_xl.engine.deadlines import OPTION_LABELS
 from hipaa_xl.engine.penalties import check_count
-from hipaa_xl.errors import HipaaInputError, InvalidValue, OutOfRange
+from hipaa_xl.errors import EXCEL_ERROR_CODES, HipaaInputError, InvalidValue, OutOfRange
 from hipaa_xl.errors import shown as shown  # re-exported: the words a message quotes a cell's value with
+from hipaa_xl.law.deadline_rules import load_deadline_law
 from hipaa_xl.law.schedules import check_schedule
+from hipaa_xl.ooxml import dates
 
-EXCEL_ERROR_CODES = (
-    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
-    "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!", "#PYTHON!",
-)
 _WHOLE_TOLERANCE = 1e-9
 T = TypeVar("T")
 MAX_CELL_TEXT = 255
@@ -76,7 +74,7 @@ def count_from_cell(value: object, what: str) -> int:
     as a date (5 as 1900-01-05): for a count it is read back as the number typed (its 1900-system
     serial), never as a date; a value that is still not a whole count is refused in plain words."""
     if isinstance(value, dt.date):
-        number = excel_dates.date_to_serial(value)
+        number = dates.date_to_serial(value)
         try:
             return parse_count(number, what)
         except HipaaInputError:
@@ -96,17 +94,17 @@ def is_blank(value: object) -> bool:
 
 def parse_serial(serial: float) -> dt.date:
     """An Excel (1900 system) serial number as a date; 60 is Excel's phantom 1900-02-29."""
-    day = excel_dates.serial_to_date(serial)
+    day = dates.serial_to_date(serial)
     if day is not None:
         return day
     if math.isnan(serial) or math.isinf(serial):
         raise InvalidValue(f"not a date: {shown(serial)}")
     if math.floor(serial) == 60:
         raise InvalidValue("Excel serial 60 is 1900-02-29, a day that did not exist")
-    raise OutOfRange(f"date serial number out of range (got {shown(serial)}; 1 to {excel_dates.MAX_SERIAL})")
+    raise OutOfRange(f"date serial number out of range (got {shown(serial)}; 1 to {dates.MAX_SERIAL})")
 
 
-date_to_serial = excel_dates.date_to_serial
+date_to_serial = dates.date_to_serial
 
 
 def parse_date(value: object, what: str = "date") -> dt.date | None:
@@ -238,6 +236,39 @@ def parse_text(value: object, what: str) -> object:
     if value is None or (isinstance(value, str) and value.strip() == ""):
         raise InvalidValue(f"{what} required")
     return value
+
+
+def _shown(value: object) -> str:
+    """A value for an error text, cut to 40 characters so the text fits one cell."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def parse_rule(value: object) -> str:
+    """A deadline rule name, trimmed and case-insensitive ("Hearing_Request" is hearing-request);
+    unknown names are #VALUE!."""
+    text = str(parse_text(value, "rule")).strip().casefold().replace("_", "-").replace(" ", "-")
+    if text not in load_deadline_law().rules:
+        raise InvalidValue(f"unknown deadline rule {_shown(value)}; DEADLINE_RULES() lists the rules")
+    return text
+
+
+def parse_deadline_option(rule: str, value: object) -> int | bool | dt.date | None:
+    """A deadline rule's option cell read for the rule's kind (``law/data/deadlines.json``): a count
+    (blank and 0 are "not given"), "served by mail" (blank is FALSE) or a date; a rule without an
+    option takes only a blank. The engine checks the typed value (``engine.deadlines.compute``)."""
+    _propagate(value)
+    kind = load_deadline_law().rules[rule].option
+    if kind == "none":
+        if not is_blank(value):
+            raise InvalidValue(f"{rule} takes no option (got {_shown(value)})")
+        return None
+    label = OPTION_LABELS[kind]
+    if kind in ("delay-days", "residents", "individuals"):
+        return parse_count(value, label) or None
+    if kind == "mailed":
+        return parse_bool(value, label)
+    return parse_date(value, label)
 
 
 # ---------------------------------------------------------------- results and arrays

@@ -15,7 +15,9 @@
     └── WorkbookError             a workbook that cannot be used (missing, locked, damaged, of the
         │                         wrong kind, without a sheet or header refresh needs); ``path``,
         │                         when known, is the file, named in front of the message
-        └── WorkbookChangedError  (hipaa_xl.xlsxio) saved by someone else while we worked
+        ├── WorkbookChangedError  (hipaa_xl.xlsxio) saved by someone else while we worked
+        ├── BindingError          (hipaa_xl.lite.binding) an xlwings Lite binding that cannot be read
+        └── BundleError           (hipaa_xl.lite.bundle) an embedded main.py that cannot be read back
 
 The command line catches ``HipaaXlError`` alone: one line on stderr and the exit code of its kind.
 The same bad value gives the same code and text whether it reaches the engine through an Excel
@@ -31,6 +33,12 @@ from pathlib import Path
 from typing import Literal
 
 ExcelErrorCode = Literal["#VALUE!", "#NUM!", "#N/A"]
+EXCEL_ERROR_CODES: tuple[str, ...] = (
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+    "#SPILL!", "#CONNECT!", "#BLOCKED!", "#UNKNOWN!", "#FIELD!", "#CALC!", "#BUSY!", "#PYTHON!",
+)
+"""Excel's error values, the one list: the first 14 in the order ERROR.TYPE numbers them (1 to 14),
+then two a cell may hold that the headless evaluator never produces."""
 
 
 class HipaaXlError(Exception):

@@ -348,17 +348,17 @@ def _reading(value: object) -> bool:
     raise InvalidValue(f'reading must be blank or "earlier" (got {str(value)[:40]!r})')
 
 
-_DEADLINE = (deadlines.parse_rule, _required_date("event date"), _option_value, _reading)
+_DEADLINE = (cells.parse_rule, _required_date("event date"), _option_value, _reading)
 
 
 def _deadline(rule: str, event: Any, option: object, earlier: bool = False) -> int | float:
-    found = deadlines.compute(rule, event, option)
+    found = deadlines.compute(rule, event, cells.parse_deadline_option(rule, option))
     day = found.earlier if earlier and found.earlier is not None else found.due
     return cells.date_to_serial(day)
 
 
 def _deadline_explain(rule: str, event: Any, option: object, _earlier: bool = False) -> str:
-    return deadlines.compute(rule, event, option).explanation()
+    return deadlines.compute(rule, event, cells.parse_deadline_option(rule, option)).explanation()
 
 
 @declare_for_excel(rule=_DOC_RULE, event_date=_DOC_EVENT, option=_DOC_OPTION, reading=_DOC_READING)

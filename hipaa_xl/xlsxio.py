@@ -1,6 +1,6 @@
 """Safe reading and writing of .xlsx/.xlsm packages.
 
-* :func:`check_workbook_path` refuses, with one lawyer-readable line (:class:`WorkbookFileError`),
+* :func:`check_workbook_path` refuses, with one lawyer-readable line (:class:`WorkbookError`),
   every file that is not a usable Excel workbook: missing, the wrong kind (.xls, .xlsb, .ods, .csv),
   open in Excel or LibreOffice (a ``~$name`` or ``.~lock.name#`` file beside it), read-only, too
   large (over 100 MiB on disk, over 1 GiB unpacked, or packed more than 100 to 1: a zip bomb),
@@ -60,10 +60,6 @@ _WRONG_KIND: Final = {
     ".csv": "is a CSV text file, not a workbook; open it in Excel and save it as .xlsx first",
     ".xltx": "is an Excel template (.xltx); create a workbook from it and save that as .xlsx",
 }
-
-
-WorkbookFileError = WorkbookError
-"""The name this module's callers know for ``hipaa_xl.errors.WorkbookError``."""
 
 
 class WorkbookChangedError(WorkbookError):
@@ -127,44 +123,44 @@ def _ole_kind(path: Path) -> str:
 
 
 def check_workbook_path(path: str | os.PathLike[str], *, for_writing: bool = True) -> None:
-    """Raise :class:`WorkbookFileError` unless ``path`` is a readable (and, by default, writable) workbook."""
+    """Raise :class:`WorkbookError` unless ``path`` is a readable (and, by default, writable) workbook."""
     p = Path(path)
     shown = p.name
     if not p.exists():
-        raise WorkbookFileError(f"{p}: file not found")
+        raise WorkbookError(f"{p}: file not found")
     if not p.is_file():
-        raise WorkbookFileError(f"{p}: not a file")
+        raise WorkbookError(f"{p}: not a file")
     suffix = p.suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
         reason = _WRONG_KIND.get(suffix, f"is not an Excel workbook (.xlsx or .xlsm), found '{p.suffix or 'no extension'}'")
-        raise WorkbookFileError(f"{shown} {reason}")
+        raise WorkbookError(f"{shown} {reason}")
     size = p.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise WorkbookFileError(f"{shown} is too large ({size / 2**20:.0f} MiB; the limit is 100 MiB)")
+        raise WorkbookError(f"{shown} is too large ({size / 2**20:.0f} MiB; the limit is 100 MiB)")
     try:
         with p.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
-        raise WorkbookFileError(f"{shown} cannot be read: {exc.strerror or exc}") from exc
+        raise WorkbookError(f"{shown} cannot be read: {exc.strerror or exc}") from exc
     if head.startswith(OLE_MAGIC):
-        raise WorkbookFileError(f"{shown} {_ole_kind(p)}")
+        raise WorkbookError(f"{shown} {_ole_kind(p)}")
     if not head.startswith(b"PK"):
-        raise WorkbookFileError(f"{shown} is damaged or not an Excel workbook (not a zip package)")
+        raise WorkbookError(f"{shown} is damaged or not an Excel workbook (not a zip package)")
     _check_zip(p)
     if for_writing:
         locks = lock_files(p)
         if locks:
-            raise WorkbookFileError(
+            raise WorkbookError(
                 f"{shown} is open in Excel or LibreOffice ({locks[0].name} exists); close it and try again"
             )
         mode = p.stat().st_mode
         if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(p, os.W_OK):
-            raise WorkbookFileError(f"{shown} is read-only; save a copy or remove the read-only flag")
+            raise WorkbookError(f"{shown} is read-only; save a copy or remove the read-only flag")
         try:
             with p.open("r+b"):
                 pass
         except OSError as exc:
-            raise WorkbookFileError(f"{shown} cannot be opened for writing (is it open elsewhere?): "
+            raise WorkbookError(f"{shown} cannot be opened for writing (is it open elsewhere?): "
                                     f"{exc.strerror or exc}") from exc
 
 
@@ -181,7 +177,7 @@ def read_checked_bytes(path: str | os.PathLike[str], *, for_writing: bool = Fals
     try:
         return p.read_bytes()
     except OSError as exc:
-        raise WorkbookFileError(f"{p.name} cannot be read: {exc.strerror or exc}") from exc
+        raise WorkbookError(f"{p.name} cannot be read: {exc.strerror or exc}") from exc
 
 
 def _check_zip(p: Path) -> None:
@@ -191,37 +187,37 @@ def _check_zip(p: Path) -> None:
             infos = archive.infolist()
             names = {info.filename for info in infos}
             if len(names) != len(infos):
-                raise WorkbookFileError(f"{shown} is damaged: {_repeated(infos)}")
+                raise WorkbookError(f"{shown} is damaged: {_repeated(infos)}")
             unpacked = sum(info.file_size for info in infos)
             packed = sum(info.compress_size for info in infos)
             if unpacked > MAX_UNPACKED_BYTES:
-                raise WorkbookFileError(f"{shown} is too large when unpacked ({unpacked / 2**30:.1f} GiB; "
+                raise WorkbookError(f"{shown} is too large when unpacked ({unpacked / 2**30:.1f} GiB; "
                                         "the limit is 1 GiB)")
             if packed and unpacked / packed > MAX_RATIO:
-                raise WorkbookFileError(f"{shown} is suspicious: it unpacks to {unpacked / packed:.0f} times its "
+                raise WorkbookError(f"{shown} is suspicious: it unpacks to {unpacked / packed:.0f} times its "
                                         "size (zip bomb); refusing to open it")
             if "[Content_Types].xml" not in names:
-                raise WorkbookFileError(f"{shown} is damaged or not an Excel workbook ([Content_Types].xml missing)")
+                raise WorkbookError(f"{shown} is damaged or not an Excel workbook ([Content_Types].xml missing)")
             if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
-                raise WorkbookFileError(f"{shown} is not an Excel workbook (xl/workbook.xml missing)")
+                raise WorkbookError(f"{shown} is not an Excel workbook (xl/workbook.xml missing)")
             budget = memory_budget()
             cells, formulas, complete = _count_cells(archive, infos, shown, budget, unpacked)
             need = estimated_memory(cells, formulas, unpacked)
             if need > budget:
                 at_least = "" if complete else "at least "
-                raise WorkbookFileError(
+                raise WorkbookError(
                     f"{shown} is too large to work on within the memory budget: {_size(unpacked)} unpacked and "
                     f"{at_least}{cells:,} cells ({formulas:,} formulas) need {at_least or 'about '}{_size(need)}, "
                     f"over the {_size(budget)} budget (set {BUDGET_VARIABLE} to a number of MiB to change it)")
     except zipfile.BadZipFile as exc:
-        raise WorkbookFileError(f"{shown} is damaged or truncated ({exc})") from exc
+        raise WorkbookError(f"{shown} is damaged or truncated ({exc})") from exc
     except (EOFError, OSError, zlib.error, zipfile.LargeZipFile, NotImplementedError, ValueError) as exc:
-        raise WorkbookFileError(f"{shown} is damaged or truncated ({exc})") from exc
+        raise WorkbookError(f"{shown} is damaged or truncated ({exc})") from exc
 
 
 BUDGET_VARIABLE: Final = "HIPAA_XL_MEMORY_MIB"
 DEFAULT_MEMORY_BUDGET: Final = 2 * 1024**3
-"""Peak memory a refresh or recalc may need, checked before reading (issue 17): 2 GiB by default."""
+"""Peak memory a refresh or recalc may need, checked before reading: 2 GiB by default."""
 BYTES_PER_CELL: Final = 500
 BYTES_PER_FORMULA: Final = 1000
 """Measured peaks, rounded up: the 10,000-incident benchmark (570,000 cells, 412,747 formulas) needs
@@ -266,7 +262,7 @@ def _count_cells(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], shown: 
                         if estimated_memory(cells, formulas, unpacked) > budget:
                             return cells, formulas, False
         except zipfile.BadZipFile as exc:
-            raise WorkbookFileError(f"{shown} is damaged (part {info.filename}: {exc})") from exc
+            raise WorkbookError(f"{shown} is damaged (part {info.filename}: {exc})") from exc
     return cells, formulas, True
 
 
@@ -284,11 +280,6 @@ class Package(MutableMapping[str, bytes]):
         package._parts = dict(parts)
         package._infos = dict(infos or {})
         return package
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> Package:
-        """A package from zip bytes in memory (:func:`package_from_bytes`)."""
-        return package_from_bytes(data)
 
     def __getitem__(self, name: str) -> bytes:
         return self._parts[name]
@@ -352,15 +343,15 @@ class Package(MutableMapping[str, bytes]):
 
 
 def read_package(path: str | os.PathLike[str]) -> Package:
-    """Every part of the package at ``path``; :class:`WorkbookFileError` when it cannot be read."""
+    """Every part of the package at ``path``; :class:`WorkbookError` when it cannot be read."""
     p = Path(path)
     try:
         with zipfile.ZipFile(p) as archive:
             return _parts_of(archive)
     except zipfile.BadZipFile as exc:
-        raise WorkbookFileError(f"{p.name} is damaged or truncated ({exc})") from exc
+        raise WorkbookError(f"{p.name} is damaged or truncated ({exc})") from exc
     except (EOFError, OSError, zlib.error, NotImplementedError, ValueError) as exc:
-        raise WorkbookFileError(f"{p.name} cannot be read ({exc})") from exc
+        raise WorkbookError(f"{p.name} cannot be read ({exc})") from exc
 
 
 def package_from_bytes(data: bytes) -> Package:
@@ -369,7 +360,7 @@ def package_from_bytes(data: bytes) -> Package:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return _parts_of(archive)
     except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, ValueError) as exc:
-        raise WorkbookFileError(f"the workbook is damaged or truncated ({exc})") from exc
+        raise WorkbookError(f"the workbook is damaged or truncated ({exc})") from exc
 
 
 def _repeated(infos: list[zipfile.ZipInfo]) -> str:
@@ -386,12 +377,12 @@ def _parts_of(archive: zipfile.ZipFile) -> Package:
     package = Package()
     infos = archive.infolist()
     if len({info.filename for info in infos}) != len(infos):
-        raise WorkbookFileError(f"the workbook is damaged: {_repeated(infos)}")
+        raise WorkbookError(f"the workbook is damaged: {_repeated(infos)}")
     for info in infos:
         if not info.is_dir():
             data = archive.read(info)
             if info.filename.endswith((".xml", ".rels")) and has_dtd(data):
-                raise WorkbookFileError(f"the workbook part {info.filename} carries a DTD, which Excel files never "
+                raise WorkbookError(f"the workbook part {info.filename} carries a DTD, which Excel files never "
                                         "do; refusing to read it")
             package._parts[info.filename] = data
             package._infos[info.filename] = info
@@ -460,7 +451,7 @@ def _write_atomic(path: str | os.PathLike[str], write: Callable[[Any], Any], bac
     except FileNotFoundError:
         original = None
     except OSError as exc:
-        raise WorkbookFileError(f"cannot write {target.name}: {exc.strerror or exc}") from exc
+        raise WorkbookError(f"cannot write {target.name}: {exc.strerror or exc}") from exc
     made: list[Path] = []
     kept: Path | None = None
     with _signals_interrupt():
@@ -493,10 +484,10 @@ def _write_atomic(path: str | os.PathLike[str], write: Callable[[Any], Any], bac
             os.replace(temp, target)
             made.remove(temp)
             _fsync_folder(folder)
-        except WorkbookFileError:
+        except WorkbookError:
             raise
         except Exception as exc:
-            raise WorkbookFileError(f"could not write {target.name}: {exc}; the original file is unchanged") from exc
+            raise WorkbookError(f"could not write {target.name}: {exc}; the original file is unchanged") from exc
         finally:  # errors, Ctrl-C and SIGTERM alike: no temporary file stays behind
             for leftover in made:
                 _remove_quietly(leftover)
@@ -532,7 +523,7 @@ def _temp_beside(target: Path, extra: str = "") -> Path:
             dir=target.parent, prefix=f".{target.name}{extra}{TEMP_MARK}{os.getpid()}-", suffix=".tmp",
             delete=False)
     except OSError as exc:
-        raise WorkbookFileError(f"cannot write in {target.parent}: {exc.strerror or exc}") from exc
+        raise WorkbookError(f"cannot write in {target.parent}: {exc.strerror or exc}") from exc
     handle.close()
     return Path(handle.name)
 
@@ -642,7 +633,7 @@ class Edit:
 def editing(path: str | os.PathLike[str]) -> Iterator[Edit]:
     """Read ``path`` for an in-place edit, holding hipaa-xl's lock on it until the block ends.
 
-    Raises :class:`WorkbookFileError` for an unusable file, and when another hipaa-xl run is
+    Raises :class:`WorkbookError` for an unusable file, and when another hipaa-xl run is
     editing the same file (refusing is safer than waiting: that run's result would be overwritten).
     """
     check_workbook_path(path, for_writing=True)
@@ -657,7 +648,7 @@ def editing(path: str | os.PathLike[str]) -> Iterator[Edit]:
             data = target.read_bytes()
             state = FileState.of(target, data)
         except OSError as exc:
-            raise WorkbookFileError(f"{target.name} cannot be read: {exc.strerror or exc}") from exc
+            raise WorkbookError(f"{target.name} cannot be read: {exc.strerror or exc}") from exc
         yield Edit(Path(path), data, state, removed)
 
 
@@ -673,12 +664,12 @@ def _locked(target: Path) -> Iterator[None]:
         try:
             fd = os.open(target, os.O_RDONLY)
         except OSError as exc:
-            raise WorkbookFileError(f"{target.name} cannot be read: {exc.strerror or exc}") from exc
+            raise WorkbookError(f"{target.name} cannot be read: {exc.strerror or exc}") from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise WorkbookFileError(f"{target.name} is being refreshed or recalculated by another hipaa-xl run; "
+            raise WorkbookError(f"{target.name} is being refreshed or recalculated by another hipaa-xl run; "
                                     "wait for it to finish and try again") from None
         except OSError:  # a file system without locks
             os.close(fd)
@@ -689,7 +680,7 @@ def _locked(target: Path) -> Iterator[None]:
             break
         os.close(fd)  # replaced while we waited for the lock: lock the new file
     else:
-        raise WorkbookFileError(f"{target.name} keeps being replaced by another program; try again")
+        raise WorkbookError(f"{target.name} keeps being replaced by another program; try again")
     try:
         yield
     finally:
@@ -724,14 +715,14 @@ _PARSER: Final = etree.XMLParser(
 
 
 def parse_xml(data: bytes, part: str = "part") -> Any:
-    """Parse one package part safely (no DTD, no entities, no network); WorkbookFileError if broken."""
+    """Parse one package part safely (no DTD, no entities, no network); WorkbookError if broken."""
     if has_dtd(data):
-        raise WorkbookFileError(f"the workbook part {part} carries a DTD; refusing to read it")
+        raise WorkbookError(f"the workbook part {part} carries a DTD; refusing to read it")
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise WorkbookFileError(f"the workbook part {part} is damaged ({exc})") from exc
+        raise WorkbookError(f"the workbook part {part} is damaged ({exc})") from exc
     docinfo: Any = root.getroottree().docinfo
     if docinfo.doctype:
-        raise WorkbookFileError(f"the workbook part {part} carries a DTD; refusing to read it")
+        raise WorkbookError(f"the workbook part {part} carries a DTD; refusing to read it")
     return root

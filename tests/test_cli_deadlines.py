@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import icalendar
+import pytest
 from typer.testing import CliRunner
 
 from hipaa_xl.cli import app
@@ -55,6 +56,7 @@ def test_list_shows_every_rule() -> None:
         assert name in result.stdout
 
 
+@pytest.mark.slow  # builds and refreshes a workbook
 def test_deadlines_book_prints_the_table_in_80_columns_and_writes_a_calendar(tmp_path: Path) -> None:
     book = tmp_path / "matter.xlsx"
     book.write_bytes(example_bytes())

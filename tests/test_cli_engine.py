@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 
 from hipaa_xl.cli import app
 
+pytestmark = pytest.mark.slow  # the commands run as subprocesses, the demo builds a workbook
+
 runner = CliRunner()
 
 

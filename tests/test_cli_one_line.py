@@ -1,4 +1,4 @@
-"""Every error of every command is one line on stderr with a non-zero exit (issue 17: F14).
+"""Every error of every command is one line on stderr with a non-zero exit.
 
 Usage errors included: typer prints a 5-6 line box for a missing argument, an unknown option, an
 extra argument or a value of the wrong type; hipaa-xl prints ``error: <what> (see '... --help')``.
@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 
 from hipaa_xl.cli import app
 from hipaa_xl.cli.common import EXIT_BAD_INPUT
+
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
 
 REPO = Path(__file__).resolve().parents[1]
 COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""``hipaa-xl scenarios BOOK [--json]`` (issue 14): the table at 80 columns, JSON for scripts, exit codes."""
+"""``hipaa-xl scenarios BOOK [--json]``: the table at 80 columns, JSON for scripts, exit codes."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ import pytest
 from hipaa_xl.workbook.scenario_tables import SCENARIOS_SHEET
 from tests.test_workbook_scenarios import edit, engine_scenarios
 from tests.workbook_helpers import example_bytes
+
+pytestmark = pytest.mark.slow  # workbook round trips through the command
 
 FIGURES = ("minimum", "maximum", "ag_damages", "time_barred_maximum")
 

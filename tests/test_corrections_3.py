@@ -51,7 +51,7 @@ def test_deadline_case_through_the_function_and_the_engine(case: dict[str, Any])
     reading = case.get("reading")
     got = udfs.DEADLINE(case["rule"], case["event"], option, reading)
     assert got == cells.date_to_serial(D(case["expect"])), (case["id"], got)
-    found = compute(case["rule"], D(case["event"]), option)
+    found = compute(case["rule"], D(case["event"]), cells.parse_deadline_option(case["rule"], option))
     day = found.earlier if reading == "earlier" and found.earlier is not None else found.due
     assert day == D(case["expect"])
     if found.earlier is not None:  # the other reading is labelled in the explanation
@@ -274,15 +274,16 @@ def test_a_workbook_with_action_commenced_on_agrees_with_the_engine_after_refres
 
 
 def test_a_scenario_clearing_cure_period_ends_prices_the_30_day_reading_of_the_c_d_line() -> None:
-    from hipaa_xl.engine.scenarios import ChangeInput, ScenarioInput, run_scenarios
+    from hipaa_xl.engine.scenarios import run_scenarios
+    from hipaa_xl.workbook.scenario_tables import change_row, scenario_row
 
     # willful neglect known 2024-03-01, corrected 2024-04-13 (day 44), period extended to 2024-04-14:
     # tier C on our reading (decisions 26); cleared, the 30-day period ends 2024-03-30: tier D
     x = Incident(id="X", entity="Acme Health", requirement="164.308(a)(1)(ii)(A)", culpability="willful neglect",
                  start=D("2024-03-01"), end=D("2024-03-10"), known=D("2024-03-01"), corrected=D("2024-04-13"),
                  cure_period_ends=D("2024-04-14"))
-    result = run_scenarios([x], [ScenarioInput("30-day line")],
-                           [ChangeInput("30-day line", "X", "Cure period ends", None, "160.404(b)(2)(iii)")],
+    result = run_scenarios([x], [scenario_row("30-day line")],
+                           [change_row("30-day line", "X", "Cure period ends", None, "160.404(b)(2)(iii)")],
                            "regulation", D("2026-11-25"))
     base = next(r for r in result.all if r.name != "30-day line")
     other = next(r for r in result.all if r.name == "30-day line")
@@ -343,10 +344,10 @@ def test_an_overlapping_incident_is_noted_on_its_exposure_rows_and_in_refresh_ou
     assert all("counted twice" not in (r["note"] or "") for r in exposure_values(out) if r["id"] == "HBS-01")
 
 
-def test_every_status_phrase_is_listed_in_the_readme_as_public_contract() -> None:
+def test_every_status_phrase_is_listed_in_docs_deadlines_as_public_contract() -> None:
     from hipaa_xl.engine.deadline_status import all_status_words
 
-    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text("utf-8").split())
+    readme = " ".join((Path(__file__).parents[1] / "docs" / "deadlines.md").read_text("utf-8").split())
     words = all_status_words()
     assert {"past due", "delay ends in N days", "posting may come down after", "final on",
             "last day for OCR to commence", "done N days late"} <= set(words)

@@ -9,14 +9,15 @@ import datetime as dt
 
 import pytest
 
+from hipaa_xl.cells import parse_rule
 from hipaa_xl.engine import business_days, days
-from hipaa_xl.engine.deadlines import EXPLAIN_LIMIT, UNCHECKED_LABEL, NotRequired, compute, due_date, parse_rule
+from hipaa_xl.engine.deadlines import EXPLAIN_LIMIT, UNCHECKED_LABEL, NotRequired, Option, compute, due_date
 from hipaa_xl.errors import InvalidValue
 from hipaa_xl.law.deadline_rules import load_deadline_law
 
 D = dt.date
 
-# The public contract: rule names and the event each runs from (issue 15).
+# The public contract: rule names and the event each runs from.
 CONTRACT = {
     "breach-individuals": "discovery", "breach-media": "discovery", "breach-hhs": "discovery",
     "breach-ba": "discovery", "breach-hhs-log": "discovery", "breach-substitute-posting": "posting",
@@ -73,7 +74,7 @@ def test_a_rule_not_read_in_a_current_text_is_labelled_in_its_explanation() -> N
 
 
 def test_explanations_fit_one_cell_with_the_longest_options() -> None:
-    options: dict[str, object] = {"delay-days": 365, "residents": 100000, "individuals": 100000, "mailed": True,
+    options: dict[str, Option] = {"delay-days": 365, "residents": 100000, "individuals": 100000, "mailed": True,
                                   "written-until": D(2026, 12, 31), "promised-date": D(2026, 2, 28),
                                   "received-on": D(2026, 12, 30), "none": None}
     law = load_deadline_law()

@@ -1,4 +1,4 @@
-"""Legal corrections of issue 11, hand-worked on both sides of each line (arithmetic in comments).
+"""Legal corrections, hand-worked on both sides of each line (arithmetic in comments).
 
 Duplicate-of cycles and duplicates of invalid rows (160.404(b)(3)); AG damages on time-barred days
 with a federal action pending ((d)(7) defers, (d)(8) bars); the Secretary's extension of the cure

@@ -1,4 +1,4 @@
-"""Scenarios (issue 14): changes applied to incidents before the one aggregation, hand-worked.
+"""Scenarios: changes applied to incidents before the one aggregation, hand-worked.
 
 Amounts under ``regulation`` (45 CFR 160.404(b)(2)): tier B $1,000-$50,000 a violation, tier D at
 least $50,000 with no per-violation maximum (its ceiling is the cap), every tier capped at $1,500,000
@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from helpers import inc
 
+from hipaa_xl.cli.scenarios import as_json
 from hipaa_xl.engine import Incident, aggregate
 from hipaa_xl.engine.incidents import Aggregation, InvalidIncident
 from hipaa_xl.engine.scenarios import (
@@ -23,9 +24,9 @@ from hipaa_xl.engine.scenarios import (
     ScenarioInput,
     ScenarioSet,
     apply_changes,
-    as_json,
     run_scenarios,
 )
+from hipaa_xl.workbook.scenario_tables import change_row, scenario_row
 
 D = dt.date
 AS_OF = D(2026, 11, 25)
@@ -70,8 +71,8 @@ def test_tier_b_to_d_moves_the_minimum_in_a_capped_year_and_both_figures_in_an_u
     #              2025 min min(365 x 50,000, 1.5M) = 1,500,000, max 1,500,000 (the cap does not move)
     result = run(
         [inc("X", tier="B", start=D(2024, 12, 22), end=D(2025, 12, 31))],
-        [ScenarioInput("OCR")],
-        [ChangeInput("OCR", "X", "Tier", "D", "OCR will say willful neglect", row=5)],
+        [scenario_row("OCR")],
+        [change_row("OCR", "X", "Tier", "D", "OCR will say willful neglect", row=5)],
     )
     base, ocr = by_year(result.base), by_year(named(result, "OCR"))
     assert (base[2024].minimum, base[2024].maximum) == (10_000, 500_000)
@@ -95,8 +96,8 @@ def test_a_longer_continuing_violation_crossing_31_december_takes_a_second_cap()
     #       AG min(5,500, 25,000) + min(34,500, 25,000) = 30,500
     result = run(
         [inc("B1", tier="B", start=D(2024, 11, 1), end=D(2024, 12, 10))],
-        [ScenarioInput("OCR")],
-        [ChangeInput("OCR", "B1", "Start", D(2023, 11, 7), "dated from the missing risk analysis")],
+        [scenario_row("OCR")],
+        [change_row("OCR", "B1", "Start", D(2023, 11, 7), "dated from the missing risk analysis")],
     )
     assert result.base.total == Figures(40_000, 1_500_000, 4_000, 0)
     ocr = named(result, "OCR")
@@ -112,10 +113,10 @@ def test_a_cure_met_in_one_scenario_and_missed_in_another() -> None:
     # OCR:  corrected 2024-03-31 = known + 30, outside the period: counted as in the base
     result = run(
         [inc("C1", tier="B", start=D(2024, 3, 1), violations=5, known=D(2024, 3, 1))],
-        [ScenarioInput("Ours"), ScenarioInput("OCR")],
+        [scenario_row("Ours"), scenario_row("OCR")],
         [
-            ChangeInput("Ours", "C1", "Corrected", "2024-03-30", "patched on the 30th day"),
-            ChangeInput("OCR", "C1", "Corrected", D(2024, 3, 31), "OCR counts the day after"),
+            change_row("Ours", "C1", "Corrected", "2024-03-30", "patched on the 30th day"),
+            change_row("OCR", "C1", "Corrected", D(2024, 3, 31), "OCR counts the day after"),
         ],
     )
     assert result.base.total == Figures(5_000, 250_000, 500, 0)
@@ -135,10 +136,10 @@ def test_excluding_the_counted_incident_of_a_duplicate_pair_counts_the_duplicate
         inc("R1", tier="D", start=D(2024, 5, 1), violations=10),
         inc("R2", tier="D", start=D(2024, 5, 1), violations=10, requirement="164.308(a)(1)(i)", duplicate_of="R1"),
     ]
-    result = run(incidents, [ScenarioInput("Ours"), ScenarioInput("Neither")], [
-        ChangeInput("Ours", "R1", "Excluded", "Yes", "no risk analysis was required"),
-        ChangeInput("Neither", "R1", "Excluded", None, ""),
-        ChangeInput("Neither", "R2", "Excluded", True, ""),
+    result = run(incidents, [scenario_row("Ours"), scenario_row("Neither")], [
+        change_row("Ours", "R1", "Excluded", "Yes", "no risk analysis was required"),
+        change_row("Neither", "R1", "Excluded", None, ""),
+        change_row("Neither", "R2", "Excluded", True, ""),
     ])
     ours = named(result, "Ours")
     assert result.base.total == ours.total == Figures(500_000, 1_500_000, 1_000, 0)
@@ -157,7 +158,7 @@ def test_a_scenario_schedule_overrides_the_base_schedule() -> None:
     # OCR (current: the 102.3 table effective 2026-01-28, B $1,461-$73,011): 14,610 and 730,110
     result = run(
         [inc("S1", tier="B", start=D(2024, 6, 1), violations=10)],
-        [ScenarioInput("OCR", schedule="current")],
+        [scenario_row("OCR", schedule="current")],
         [],
     )
     assert (result.base.total.minimum, result.base.total.maximum) == (10_000, 500_000)
@@ -173,9 +174,9 @@ def test_probabilities_that_add_up_to_100_percent_give_weighted_figures() -> Non
     #   minimum 0.3 x 0 + 0.5 x 10,000 + 0.2 x 500,000 = 105,000
     #   maximum 0.3 x 0 + 0.5 x 500,000 + 0.2 x 1,500,000 = 550,000
     incidents = [inc("P1", tier="B", start=D(2024, 6, 1), violations=10)]
-    scenarios = [ScenarioInput("Ours", probability=0.3), ScenarioInput("As entered", probability="50%"),
-                 ScenarioInput("OCR", probability=0.2)]
-    changes = [ChangeInput("Ours", "P1", "Excluded", "yes"), ChangeInput("OCR", "P1", "tier", "d")]
+    scenarios = [scenario_row("Ours", probability=0.3), scenario_row("As entered", probability="50%"),
+                 scenario_row("OCR", probability=0.2)]
+    changes = [change_row("Ours", "P1", "Excluded", "yes"), change_row("OCR", "P1", "tier", "d")]
     result = run(incidents, scenarios, changes)
     assert result.weighted is not None
     assert (result.weighted.minimum, result.weighted.maximum) == (105_000, 550_000)
@@ -188,12 +189,12 @@ def test_probabilities_that_add_up_to_100_percent_give_weighted_figures() -> Non
 def test_probabilities_that_do_not_add_up_to_100_percent_give_a_message_instead() -> None:
     incidents = [inc("P1", tier="B", start=D(2024, 6, 1), violations=10)]
     # 30% + 50% + 30% = 110%
-    over = run(incidents, [ScenarioInput("A", probability=0.3), ScenarioInput("B", probability=0.5),
-                           ScenarioInput("C", probability=0.3)], [])
+    over = run(incidents, [scenario_row("A", probability=0.3), scenario_row("B", probability=0.5),
+                           scenario_row("C", probability=0.3)], [])
     assert over.weighted is None
     assert "add up to 110%" in over.weighted_message
     assert "weighted_minimum" not in as_json(over)
-    missing = run(incidents, [ScenarioInput("A", probability=1.0), ScenarioInput("B")], [])
+    missing = run(incidents, [scenario_row("A", probability=1.0), scenario_row("B")], [])
     assert missing.weighted is None and "missing for B" in missing.weighted_message
 
 
@@ -202,7 +203,7 @@ def test_per_entity_figures_and_differences() -> None:
     # OCR makes Beta's tier D: 2 x 50,000 = 100,000 / cap 1,500,000
     incidents = [inc("A1", tier="B", start=D(2024, 6, 1), violations=10),
                  inc("B1", entity="Beta Clinic", tier="B", start=D(2024, 6, 1), violations=2)]
-    result = run(incidents, [ScenarioInput("OCR")], [ChangeInput("OCR", "B1", "Tier", "D")])
+    result = run(incidents, [scenario_row("OCR")], [change_row("OCR", "B1", "Tier", "D")])
     ocr = named(result, "OCR")
     assert ocr.entities == {"Acme Health": Figures(10_000, 500_000, 1_000, 0),
                             "Beta Clinic": Figures(100_000, 1_500_000, 200, 0)}
@@ -213,8 +214,8 @@ def test_per_entity_figures_and_differences() -> None:
 def test_time_barred_maximum_moves_with_an_earlier_start() -> None:
     # as of 2026-11-25 the first day in time is 2020-11-25 (its sixth anniversary is the as-of date)
     # OCR: Start 2020-11-20 for 10 violations dated Start: all barred: max 10 x 50,000 = 500,000 barred
-    result = run([inc("T1", tier="B", start=D(2021, 6, 1), violations=10)], [ScenarioInput("OCR")],
-                 [ChangeInput("OCR", "T1", "Start", "2020-11-20")])
+    result = run([inc("T1", tier="B", start=D(2021, 6, 1), violations=10)], [scenario_row("OCR")],
+                 [change_row("OCR", "T1", "Start", "2020-11-20")])
     assert result.base.total == Figures(10_000, 500_000, 1_000, 0)
     assert named(result, "OCR").total == Figures(0, 0, 0, 500_000)
 
@@ -225,19 +226,19 @@ def test_time_barred_maximum_moves_with_an_earlier_start() -> None:
 def test_each_invalid_change_is_reported_with_its_row_and_reason_and_other_scenarios_still_computed() -> None:
     incidents = [inc("I1", tier="B", start=D(2024, 6, 1), violations=10),
                  inc("I2", tier="B", start=D(2024, 6, 1), violations=1, entity="Other")]
-    scenarios = [ScenarioInput(n, row=r) for r, n in enumerate(
+    scenarios = [scenario_row(n, row=r) for r, n in enumerate(
         ("Unknown id", "Bad field", "Bad value", "Twice", "Good", "Dup target", "End before start"), start=5)]
     changes = [
-        ChangeInput("Nobody", "I1", "Tier", "D", row=5),
-        ChangeInput("Unknown id", "I9", "Tier", "D", row=6),
-        ChangeInput("Bad field", "I1", "Entity", "Other", row=7),
-        ChangeInput("Bad value", "I1", "Tier", "E", row=8),
-        ChangeInput("Twice", "I1", "Tier", "C", row=9),
-        ChangeInput("Twice", "i1", "tier", "D", row=10),
-        ChangeInput("Good", "I1", "Tier", "D", row=11),
-        ChangeInput("Dup target", "I1", "Duplicate of", "I2", row=12),
-        ChangeInput("End before start", "I1", "End", "2024-05-01", row=13),
-        ChangeInput("End before start", "I1", "Violations", None, row=14),
+        change_row("Nobody", "I1", "Tier", "D", row=5),
+        change_row("Unknown id", "I9", "Tier", "D", row=6),
+        change_row("Bad field", "I1", "Entity", "Other", row=7),
+        change_row("Bad value", "I1", "Tier", "E", row=8),
+        change_row("Twice", "I1", "Tier", "C", row=9),
+        change_row("Twice", "i1", "tier", "D", row=10),
+        change_row("Good", "I1", "Tier", "D", row=11),
+        change_row("Dup target", "I1", "Duplicate of", "I2", row=12),
+        change_row("End before start", "I1", "End", "2024-05-01", row=13),
+        change_row("End before start", "I1", "Violations", None, row=14),
     ]
     result = run(incidents, scenarios, changes)
     reasons = {(p.row, p.reason) for p in result.problems}
@@ -264,12 +265,12 @@ def test_each_invalid_change_is_reported_with_its_row_and_reason_and_other_scena
 def test_invalid_scenario_rows_are_reported() -> None:
     incidents = [inc("I1", tier="B", start=D(2024, 6, 1), violations=10)]
     scenarios = [
-        ScenarioInput("", probability=0.5, row=5),
-        ScenarioInput("base", row=6),
-        ScenarioInput("Ours", probability=1.5, row=7),
-        ScenarioInput("ours", row=8),
-        ScenarioInput("Sched", schedule="cfr102-1999", row=9),
-        ScenarioInput("Day", as_of="yesterday", row=10),
+        scenario_row("", probability=0.5, row=5),
+        scenario_row("base", row=6),
+        scenario_row("Ours", probability=1.5, row=7),
+        scenario_row("ours", row=8),
+        scenario_row("Sched", schedule="cfr102-1999", row=9),
+        scenario_row("Day", as_of="yesterday", row=10),
     ]
     result = run(incidents, scenarios, [])
     texts = {p.row: p.reason for p in result.problems}
@@ -286,8 +287,8 @@ def test_invalid_scenario_rows_are_reported() -> None:
 def test_an_unreadable_incident_blocks_every_scenario_that_does_not_exclude_it() -> None:
     incidents = [inc("I1", tier="B", start=D(2024, 6, 1), violations=10)]
     bad = InvalidIncident("I2", 7, "Start must be an Excel date")
-    result = run(incidents, [ScenarioInput("Keep"), ScenarioInput("Drop")],
-                 [ChangeInput("Drop", "I2", "Excluded", "Yes")], unpriced=[bad])
+    result = run(incidents, [scenario_row("Keep"), scenario_row("Drop")],
+                 [change_row("Drop", "I2", "Excluded", "Yes")], unpriced=[bad])
     assert not result.base.computed and not named(result, "Keep").computed
     assert "Incidents row 7 (I2) cannot be priced" in named(result, "Keep").problems[0]
     assert named(result, "Drop").total == Figures(10_000, 500_000, 1_000, 0)
@@ -344,7 +345,7 @@ def _random_changes(rnd: random.Random, incidents: list[Incident], name: str) ->
             value = rnd.choice(["Yes", "No", "Punishable"])
         else:
             value = rnd.choice(["Yes", "No"])
-        out.append(ChangeInput(name, target.id, field, value))
+        out.append(change_row(name, target.id, field, value))
     return out
 
 
@@ -353,7 +354,7 @@ def test_every_scenario_equals_the_aggregation_of_its_changed_incidents_group_by
     rnd = random.Random(seed)
     incidents = _random_matter(rnd, 80)
     names = ["S1", "S2", "S3"]
-    scenarios = [ScenarioInput("S1"), ScenarioInput("S2", schedule="current"), ScenarioInput("S3")]
+    scenarios = [scenario_row("S1"), scenario_row("S2", schedule="current"), scenario_row("S3")]
     changes = [c for n in names for c in _random_changes(rnd, incidents, n)]
     result = run(incidents, scenarios, changes)
     assert groups(result.base.aggregation) == groups(aggregate(incidents, "regulation", AS_OF))
@@ -371,7 +372,7 @@ def test_every_scenario_equals_the_aggregation_of_its_changed_incidents_group_by
 
 def test_apply_changes_leaves_the_base_incidents_unchanged() -> None:
     incidents = [inc("I1", tier="B", start=D(2024, 6, 1), violations=10)]
-    result = run(incidents, [ScenarioInput("OCR")], [ChangeInput("OCR", "I1", "Tier", "D")])
+    result = run(incidents, [scenario_row("OCR")], [change_row("OCR", "I1", "Tier", "D")])
     assert incidents[0].tier == "B"
     assert named(result, "OCR").aggregation.rows[0].tier == "D"
 
@@ -380,7 +381,7 @@ def test_an_incident_invalid_before_any_change_is_not_blamed_on_the_change() -> 
     # I1 has its End before its Start in the base already; OCR changes its tier: the change is fine,
     # the scenario is #N/A because the incident cannot be priced, as the base is
     incidents = [inc("I1", tier="B", start=D(2024, 6, 1), end=D(2024, 5, 1))]
-    result = run(incidents, [ScenarioInput("OCR")], [ChangeInput("OCR", "I1", "Tier", "D", row=5)])
+    result = run(incidents, [scenario_row("OCR")], [change_row("OCR", "I1", "Tier", "D", row=5)])
     assert result.problems == ()
     assert not named(result, "OCR").computed
     assert "(I1) cannot be priced: end date 2024-05-01 is before start date 2024-06-01" in named(result, "OCR").problems[0]
@@ -391,24 +392,17 @@ def test_punishable_in_the_criminal_field_bars_a_cmp_assessed_before_2011_02_18_
     # 10 tier B violations on 2010-06-01 (after 2009-02-18: regulation B $1,000-$50,000):
     # base 10 x 1,000 = 10,000 / 10 x 50,000 = 500,000; assessed 2010-12-01 as "Punishable": nothing.
     incidents = [inc("P1", tier="B", start=D(2010, 6, 1), violations=10)]
-    result = run_scenarios(incidents, [ScenarioInput("Punishable")],
-                           [ChangeInput("Punishable", "P1", "Criminal penalty imposed", "punishable")],
+    result = run_scenarios(incidents, [scenario_row("Punishable")],
+                           [change_row("Punishable", "P1", "Criminal penalty imposed", "punishable")],
                            "regulation", D(2010, 12, 1))
     assert (result.base.total.minimum, result.base.total.maximum) == (10_000, 500_000)
     assert named(result, "Punishable").total == Figures(0, 0, 0, 0)
     assert named(result, "Punishable").changes[0].shown_value == "Punishable"
 
 
-def test_the_engine_reads_the_punishable_word_of_the_incidents_column() -> None:
-    from hipaa_xl.engine.scenarios import PUNISHABLE
-    from hipaa_xl.workbook import columns as C
-
-    assert C.PUNISHABLE == PUNISHABLE
-
-
 def test_a_scenario_as_of_before_the_action_commenced_cannot_be_computed() -> None:
     incidents = [inc("I1", tier="B", start=D(2024, 6, 1), violations=10)]
-    result = run_scenarios(incidents, [ScenarioInput("Early", as_of="2025-01-01", row=5)], [], "regulation",
+    result = run_scenarios(incidents, [scenario_row("Early", as_of="2025-01-01", row=5)], [], "regulation",
                            AS_OF, commenced=D(2026, 1, 15))
     early = named(result, "Early")
     assert not early.computed

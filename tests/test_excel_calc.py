@@ -12,11 +12,13 @@ import pytest
 from lxml import etree
 from workbook_helpers import example_bytes
 
-from hipaa_xl.excel_calc import EXCEL_CALC_ID, declare_current_engine
+from hipaa_xl.ooxml.calc import EXCEL_CALC_ID, declare_current_engine
 from hipaa_xl.recalc import recalc_file
 from hipaa_xl.report.commands import make_share
 from hipaa_xl.workbook import new_workbook_bytes, refresh_file
 from hipaa_xl.xlsxio import package_from_bytes, read_package
+
+pytestmark = pytest.mark.slow  # workbook round trips
 
 ROOT = Path(__file__).resolve().parents[1]
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

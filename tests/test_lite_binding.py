@@ -16,17 +16,19 @@ import pytest
 from lxml import etree
 
 import hipaa_xl
-from hipaa_xl.lite import binding as B
-from hipaa_xl.lite import bundle, files
+from hipaa_xl.errors import WorkbookError
+from hipaa_xl.lite import binding, bundle, files
 from hipaa_xl.ooxml.opc import rels_name, sheets
 from hipaa_xl.recalc import recalc_file
 from hipaa_xl.workbook.refresh import refresh_file
 from hipaa_xl.workbook.sheetxml import PROTECTION
-from hipaa_xl.xlsxio import Package, WorkbookFileError, package_from_bytes
+from hipaa_xl.xlsxio import package_from_bytes
 from tests.workbook_helpers import AS_OF, example_bytes, set_incident_cell
 
+pytestmark = pytest.mark.slow  # workbook round trips: bind, refresh, recalc, read back
+
 ROOT = Path(__file__).resolve().parents[1]
-BINDING_PARTS = (B.TASKPANES_PART, "xl/webextensions/_rels/taskpanes.xml.rels", B.WEBEXTENSION_PART)
+BINDING_PARTS = (binding.TASKPANES_PART, "xl/webextensions/_rels/taskpanes.xml.rels", binding.WEBEXTENSION_PART)
 
 
 def bound_example() -> bytes:
@@ -47,9 +49,9 @@ def _counts(data: bytes) -> dict[str, int]:
     types = pkg["[Content_Types].xml"].decode()
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     return {
-        "rel": rels.count(B.REL_TASKPANES),
-        "taskpanes override": types.count(f'PartName="/{B.TASKPANES_PART}"'),
-        "webextension override": types.count(f'PartName="/{B.WEBEXTENSION_PART}"'),
+        "rel": rels.count(binding.REL_TASKPANES),
+        "taskpanes override": types.count(f'PartName="/{binding.TASKPANES_PART}"'),
+        "webextension override": types.count(f'PartName="/{binding.WEBEXTENSION_PART}"'),
         **{part: names.count(part) for part in BINDING_PARTS},
     }
 
@@ -129,24 +131,25 @@ TRICKY = 'a "quoted" & <tag> path/to\\dir\tTAB\r\nCRLF line\nnaïve 100 € ✓ 
 
 def test_settings_round_trip_quotes_amp_lt_slash_backslash_tab_crlf_and_non_ascii() -> None:
     pkg = package_from_bytes(example_bytes())
-    B.bind(pkg, TRICKY, TRICKY + "2")
-    raw = pkg[B.WEBEXTENSION_PART]
+    binding.bind(pkg, TRICKY, TRICKY + "2")
+    raw = pkg[binding.WEBEXTENSION_PART]
     root = etree.fromstring(raw)  # well-formed XML
-    values = {el.get("name"): el.get("value") for el in root.iter(f"{{{B.NS_WE}}}property")}
+    values = {el.get("name"): el.get("value") for el in root.iter(f"{{{binding.NS_WE}}}property")}
     # Lite's encoding: the JSON text of the string, every "/" as "\/", non-ASCII raw UTF-8
     assert values["main.py"] == json.dumps(TRICKY, ensure_ascii=False).replace("/", "\\/")
     assert "\\/" in values["main.py"] and "naïve 100 € ✓ 𝄞".encode() in raw
     assert b"\r" not in raw and b"\t" not in raw  # JSON escapes them: attribute normalisation cannot touch them
-    found = B.find_binding(package_from_bytes(pkg.to_bytes()))
+    found = binding.find_binding(package_from_bytes(pkg.to_bytes()))
     assert found is not None
-    assert found.properties == {"main.py": TRICKY, "pyodideVersion": B.PYODIDE_VERSION, "requirements.txt": TRICKY + "2"}
+    assert found.properties == {"main.py": TRICKY, "pyodideVersion": binding.PYODIDE_VERSION,
+                                "requirements.txt": TRICKY + "2"}
 
 
 def test_encoding_matches_json_stringify_with_escaped_slashes() -> None:
-    assert B.encode_value('x/y "z"\n') == '"x\\/y \\"z\\"\\n"'
-    assert B.decode_value(B.encode_value(TRICKY)) == TRICKY
-    with pytest.raises(B.BindingError):
-        B.decode_value("not json")
+    assert binding.encode_value('x/y "z"\n') == '"x\\/y \\"z\\"\\n"'
+    assert binding.decode_value(binding.encode_value(TRICKY)) == TRICKY
+    with pytest.raises(binding.BindingError):
+        binding.decode_value("not json")
 
 
 def test_openpyxl_still_opens_a_bound_workbook() -> None:
@@ -174,25 +177,25 @@ def test_refresh_and_recalc_keep_the_binding_byte_for_byte(tmp_path: Path) -> No
 
 def test_an_existing_binding_keeps_its_id_and_the_add_ins_own_settings() -> None:
     pkg = package_from_bytes(example_bytes())
-    B.bind(pkg, "old", "old")
-    xml = pkg[B.WEBEXTENSION_PART].decode()
+    binding.bind(pkg, "old", "old")
+    xml = pkg[binding.WEBEXTENSION_PART].decode()
     guid = xml.split('id="', 1)[1].split('"', 1)[0]
     # the add-in saved the workbook: its own Pyodide and build (as in the public Lite-saved workbooks)
-    xml = xml.replace(f"&quot;{B.PYODIDE_VERSION}&quot;", "&quot;0.27.5&quot;")
+    xml = xml.replace(f"&quot;{binding.PYODIDE_VERSION}&quot;", "&quot;0.27.5&quot;")
     own = '<we:property name="addinVersion" value="&quot;1.0.0.0-18&quot;"/>'
-    pkg[B.WEBEXTENSION_PART] = xml.replace("</we:properties>", own + "</we:properties>").encode()
+    pkg[binding.WEBEXTENSION_PART] = xml.replace("</we:properties>", own + "</we:properties>").encode()
     assert files.bind_package(pkg)
-    found = B.find_binding(pkg)
+    found = binding.find_binding(pkg)
     assert found is not None and found.properties["pyodideVersion"] == "0.27.5"
     assert found.properties["addinVersion"] == "1.0.0.0-18"
     assert found.properties["main.py"] == bundle.bundled_main_py()
-    assert f'id="{guid}"' in pkg[B.WEBEXTENSION_PART].decode()
+    assert f'id="{guid}"' in pkg[binding.WEBEXTENSION_PART].decode()
 
 
 def test_lite_add_refuses_a_workbook_that_is_not_hipaa_xl(tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     wb.save(tmp_path / "other.xlsx")
-    with pytest.raises(WorkbookFileError, match="not a hipaa-xl workbook"):
+    with pytest.raises(WorkbookError, match="not a hipaa-xl workbook"):
         files.add_to_file(tmp_path / "other.xlsx")
 
 
@@ -206,21 +209,21 @@ def _edited(data: bytes, part: str, old: str, new: str) -> bytes:
 
 def _main_py_edited(data: bytes, old: str, new: str) -> bytes:
     pkg = package_from_bytes(data)
-    found = B.find_binding(pkg)
+    found = binding.find_binding(pkg)
     assert found is not None
     main_py = found.properties["main.py"]
     assert old in main_py
-    root = etree.fromstring(pkg[B.WEBEXTENSION_PART])
-    for el in root.iter(f"{{{B.NS_WE}}}property"):
+    root = etree.fromstring(pkg[binding.WEBEXTENSION_PART])
+    for el in root.iter(f"{{{binding.NS_WE}}}property"):
         if el.get("name") == "main.py":
-            el.set("value", B.encode_value(main_py.replace(old, new, 1)))
-    pkg[B.WEBEXTENSION_PART] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            el.set("value", binding.encode_value(main_py.replace(old, new, 1)))
+    pkg[binding.WEBEXTENSION_PART] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return pkg.to_bytes()
 
 
 def _sha_swapped(data: bytes) -> bytes:
     pkg = package_from_bytes(data)
-    found = B.find_binding(pkg)
+    found = binding.find_binding(pkg)
     assert found is not None
     sha = bundle.read_header(found.properties["main.py"]).sha256
     assert sha is not None
@@ -235,9 +238,9 @@ def test_lite_check_passes_a_fresh_binding_and_names_versions(tmp_path: Path) ->
 @pytest.mark.parametrize(("label", "damage", "message"), [
     ("unbound", lambda d: example_bytes(), "not bound to xlwings Lite"),
     ("override twice", lambda d: _edited(d, "[Content_Types].xml", "</Types>",
-                                         f'<Override PartName="/{B.WEBEXTENSION_PART}" ContentType="x"/></Types>'),
+                                         f'<Override PartName="/{binding.WEBEXTENSION_PART}" ContentType="x"/></Types>'),
      "declared 2 times"),
-    ("not JSON", lambda d: _edited(d, B.WEBEXTENSION_PART, 'value="&quot;xlwings', 'value="xlwings'), "not JSON"),
+    ("not JSON", lambda d: _edited(d, binding.WEBEXTENSION_PART, 'value="&quot;xlwings', 'value="xlwings'), "not JSON"),
     ("bundle edited", lambda d: _main_py_edited(d, '_BUNDLE = """\n', '_BUNDLE = """\nAAAA'), "damaged"),
     ("checksum edited", lambda d: _main_py_edited(d, "# bundle sha256: ", "# bundle sha256: 0"), "header"),
     ("checksum differs", _sha_swapped, "does not match"),
@@ -248,7 +251,7 @@ def test_lite_check_fails_with_one_line_on_a_malformed_or_older_binding(
     tmp_path: Path, label: str, damage: object, message: str
 ) -> None:
     path = _write(tmp_path, damage(bound_example()))  # type: ignore[operator]
-    with pytest.raises(WorkbookFileError, match=message) as info:
+    with pytest.raises(WorkbookError, match=message) as info:
         files.check_file(path)
     assert "\n" not in str(info.value), label
 
@@ -256,13 +259,13 @@ def test_lite_check_fails_with_one_line_on_a_malformed_or_older_binding(
 def test_a_pinned_binding_names_the_published_version(tmp_path: Path) -> None:
     path = _write(tmp_path, example_bytes())
     files.add_to_file(path, pin=hipaa_xl.__version__, backup=False)
-    found = B.find_binding(package_from_bytes(path.read_bytes()))
+    found = binding.find_binding(package_from_bytes(path.read_bytes()))
     assert found is not None
     assert f"hipaa-xl=={hipaa_xl.__version__}" in found.properties["requirements.txt"]
     assert "_BUNDLE" not in found.properties["main.py"]
     assert "pinned" in files.check_file(path)
     files.add_to_file(path, pin="0.0.1", backup=False)
-    with pytest.raises(WorkbookFileError, match="older"):
+    with pytest.raises(WorkbookError, match="older"):
         files.check_file(path)
 
 
@@ -309,7 +312,7 @@ def test_main_py_loads_the_functions_from_its_own_bundle(tmp_path: Path) -> None
 
 def test_a_package_round_trip_keeps_the_binding(tmp_path: Path) -> None:
     data = bound_example()
-    assert Package.from_bytes(data).to_bytes() == data
+    assert package_from_bytes(data).to_bytes() == data
 
 
 SAVED = ROOT / "tests" / "lite_saved"  # what Lite itself saves, written from public workbooks (SOURCE.md)
@@ -325,7 +328,7 @@ def _tree(xml: bytes) -> list[tuple[str, list[tuple[str, str]]]]:
         local = etree.QName(el).localname
         attrs = sorted((etree.QName(k).localname, "" if (local, etree.QName(k).localname) in _FREE else v)
                        for k, v in el.attrib.items())
-        if local == "reference" and ("store", "") in attrs and el.get("store") == B.LITE_STORE_ID:
+        if local == "reference" and ("store", "") in attrs and el.get("store") == binding.LITE_STORE_ID:
             attrs = sorted((k, el.get("store") if k == "store" else v) for k, v in attrs)
         out.append((el.tag, attrs))
     return out
@@ -333,7 +336,7 @@ def _tree(xml: bytes) -> list[tuple[str, list[tuple[str, str]]]]:
 
 def test_the_binding_parts_match_what_lite_saves_element_by_element() -> None:
     pkg = package_from_bytes(bound_example())
-    panes = B.find_binding(pkg)
+    panes = binding.find_binding(pkg)
     assert panes is not None
     real = _tree((SAVED / "webextension1.xml").read_bytes())
     ours = _tree(pkg[panes.webextension_part])
@@ -342,19 +345,20 @@ def test_the_binding_parts_match_what_lite_saves_element_by_element() -> None:
     assert ours == real[:addin_version] + real[addin_version + 1:]
     assert _tree(pkg[panes.taskpanes_part]) == _tree((SAVED / "taskpanes.xml").read_bytes())
     assert _tree(pkg[rels_name(panes.taskpanes_part)]) == _tree((SAVED / "taskpanes.xml.rels").read_bytes())
-    names = [el.get("name") for el in etree.fromstring(pkg[panes.webextension_part]).iter(f"{{{B.NS_WE}}}property")]
+    names = [el.get("name") for el in etree.fromstring(pkg[panes.webextension_part]).iter(f"{{{binding.NS_WE}}}property")]
     assert names == ["main.py", "pyodideVersion", "requirements.txt"]  # Lite's order, addinVersion left out
 
 
 def test_an_older_binding_gains_the_custom_function_flags_on_lite_add() -> None:
     pkg = package_from_bytes(example_bytes())
     files.bind_package(pkg)
-    xml = pkg[B.WEBEXTENSION_PART].decode()
-    pkg[B.WEBEXTENSION_PART] = xml.replace(B.EXT_LIST, "").replace("old-code", "").encode()  # as before the flags
-    B.bind(pkg, "other code", "xlwings")
-    assert b"<we:containsCustomFunctions/>" in pkg[B.WEBEXTENSION_PART]
-    assert pkg[B.WEBEXTENSION_PART].count(b"we:extLst") == 2  # opened and closed once
-    assert B.find_binding(pkg) is not None
+    xml = pkg[binding.WEBEXTENSION_PART].decode()
+    # as before the flags
+    pkg[binding.WEBEXTENSION_PART] = xml.replace(binding.EXT_LIST, "").replace("old-code", "").encode()
+    binding.bind(pkg, "other code", "xlwings")
+    assert b"<we:containsCustomFunctions/>" in pkg[binding.WEBEXTENSION_PART]
+    assert pkg[binding.WEBEXTENSION_PART].count(b"we:extLst") == 2  # opened and closed once
+    assert binding.find_binding(pkg) is not None
 
 
 SETTINGS_LIMIT = 2 * 1024 * 1024
@@ -363,7 +367,7 @@ SETTINGS_LIMIT = 2 * 1024 * 1024
 
 def test_main_py_stays_well_under_the_settings_limit_and_keeps_the_functions_docstrings() -> None:
     main_py = bundle.bundled_main_py()
-    settings = len(B.encode_value(main_py).encode()) + len(B.encode_value(bundle.requirements_txt()).encode())
+    settings = len(binding.encode_value(main_py).encode()) + len(binding.encode_value(bundle.requirements_txt()).encode())
     assert settings < SETTINGS_LIMIT / 8, settings  # an eighth of the limit at most
     names = dict(bundle.bundle_files())
     assert names["hipaa_xl/udfs.py"] == (ROOT / "hipaa_xl" / "udfs.py").read_bytes()  # Excel shows these docs

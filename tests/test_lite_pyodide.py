@@ -27,6 +27,8 @@ from tests.test_lite_engine import assert_like_hipaa_xl_refresh
 from tests.test_lite_refresh import expected, random_matter, snapshot
 from tests.workbook_helpers import example_bytes
 
+pytestmark = pytest.mark.pyodide
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "pyodide_smoke.sh"
 

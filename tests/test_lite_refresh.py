@@ -22,6 +22,8 @@ from hipaa_xl.xlsxio import package_from_bytes
 from tests.lite_book import RecordingBook, normalised
 from tests.workbook_helpers import example_bytes, set_incident_cell, text_cell
 
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
+
 SHEETS = ("Exposure", "Summary", "Deadlines")
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from hipaa_xl.errors import WorkbookError
 from hipaa_xl.ooxml import a1, opc
 from hipaa_xl.recalc import recalc_package
-from hipaa_xl.xlsxio import Package, WorkbookFileError, package_from_bytes
+from hipaa_xl.xlsxio import Package, package_from_bytes
 from tests.workbook_helpers import example_bytes
 
 
@@ -56,5 +57,5 @@ def test_strict_and_transitional_packages_give_the_same_sheets_names_and_values(
 
 def test_a_package_without_a_workbook_part_is_refused() -> None:
     pkg = Package.from_parts({"[Content_Types].xml": b"<Types/>"})
-    with pytest.raises(WorkbookFileError, match="no workbook part"):
+    with pytest.raises(WorkbookError, match="no workbook part"):
         opc.workbook_part(pkg)

@@ -2,8 +2,8 @@
 
 Users type these names into Excel (the functions and their arguments), into xlwings' "UDF Modules"
 (``hipaa_xl.udfs``), into their scripts (the commands and their exit codes) and into workbooks (the
-schedule names). Changing any of them is a breaking change: update this file, the README and the
-version together.
+schedule names). Changing any of them is a breaking change: update this file, the docs that list them
+(README, docs/functions.md, docs/cli.md) and the version together.
 """
 
 from __future__ import annotations
@@ -24,8 +24,10 @@ from hipaa_xl.law.schedules import schedule_names
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+FUNCTIONS_DOC = (ROOT / "docs" / "functions.md").read_text(encoding="utf-8")
+CLI_DOC = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
 
-# name -> its arguments as the README writes them ([x] = optional)
+# name -> its arguments as docs/functions.md writes them ([x] = optional)
 FUNCTIONS = {
     "AG_DAMAGES": "violations, [per_violation], [federal_action_pending], [violation_date]",
     "ANNUAL_CAP": "tier, [violation_date], [schedule], [as_of]",
@@ -55,7 +57,7 @@ EXIT_CODES = {"EXIT_OK": 0, "EXIT_PROBLEMS": 1, "EXIT_BAD_INPUT": 2, "EXIT_STALE
 
 
 def _written(func: object) -> str:
-    """A function's parameters in the README's notation: optional ones (default None) in brackets."""
+    """A function's parameters in the notation of docs/functions.md: optional ones (default None) in brackets."""
     params = inspect.signature(func).parameters.values()  # type: ignore[arg-type]
     for p in params:
         assert p.kind is p.POSITIONAL_OR_KEYWORD, p  # Excel passes arguments by position only
@@ -75,7 +77,7 @@ def test_every_function_takes_the_arguments_pinned_here() -> None:
 
 
 def test_the_readme_lists_every_function_with_its_real_arguments() -> None:
-    listed = dict(re.findall(r"`([A-Z_]+)\(([^`]*)\)`", README.split("## Excel functions")[1].split("\n## ")[0]))
+    listed = dict(re.findall(r"`([A-Z_]+)\(([^`]*)\)`", FUNCTIONS_DOC.split("## The functions")[1].split("\n## ")[0]))
     for name, args in FUNCTIONS.items():
         assert listed.get(name) == args, (name, listed.get(name))
 
@@ -93,7 +95,7 @@ def test_the_cli_commands_are_pinned() -> None:
     names = [c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands]
     assert tuple(names) == COMMANDS
     for name in COMMANDS:
-        assert f"`hipaa-xl {name}" in README, name
+        assert f"`hipaa-xl {name}" in CLI_DOC, name
 
 
 def test_the_lite_command_group_is_pinned() -> None:
@@ -102,7 +104,7 @@ def test_the_lite_command_group_is_pinned() -> None:
     names = [c.name for c in group.typer_instance.registered_commands]
     assert tuple(names) == LITE_COMMANDS
     for name in LITE_COMMANDS:
-        assert f"lite {name} BOOK" in README, name
+        assert f"lite {name} BOOK" in CLI_DOC, name
 
 
 def test_the_exit_codes_are_one_table_shared_by_every_command_and_the_readme() -> None:
@@ -133,11 +135,11 @@ def test_the_version_is_stated_once_and_the_installed_metadata_agrees() -> None:
             "schedule_names", "schedules",
         ]),
         ("hipaa_xl.recalc", [
-            "AS_OF_NAME", "CellDifference", "CellProblem", "ErrorCell", "RecalcReport", "WorkbookFileError",
+            "AS_OF_NAME", "CellDifference", "CellProblem", "ErrorCell", "RecalcReport",
             "recalc_file", "recalc_package",
         ]),
         ("hipaa_xl.workbook", [
-            "RefreshError", "RefreshReport", "build_refreshed", "new_workbook", "new_workbook_bytes", "refresh_book",
+            "RefreshReport", "build_refreshed", "new_workbook", "new_workbook_bytes", "refresh_book",
             "refresh_file",
         ]),
     ],
@@ -147,3 +149,15 @@ def test_each_layer_exports_exactly_its_pinned_names(module: str, names: list[st
     imported = importlib.import_module(module)
     assert sorted(imported.__all__) == names
     assert all(hasattr(imported, name) for name in names)
+
+
+def test_a_workbook_that_cannot_be_used_has_one_error_class_lite_included() -> None:
+    # one name for one thing: no alias of WorkbookError, and Lite's binding and bundle errors are kinds of it
+    from hipaa_xl.errors import WorkbookError
+    from hipaa_xl.lite.binding import BindingError
+    from hipaa_xl.lite.bundle import BundleError
+
+    assert issubclass(BindingError, WorkbookError) and issubclass(BundleError, WorkbookError)
+    for module, alias in (("hipaa_xl.xlsxio", "WorkbookFileError"), ("hipaa_xl.workbook.inputs", "LayoutError"),
+                          ("hipaa_xl.workbook.plan", "RefreshError"), ("hipaa_xl.recalc", "WorkbookFileError")):
+        assert not hasattr(importlib.import_module(module), alias), (module, alias)

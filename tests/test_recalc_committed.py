@@ -16,6 +16,8 @@ from hipaa_xl.recalc import recalc_package
 from hipaa_xl.workbook.verify import summary_groups, summary_mismatches
 from hipaa_xl.xlsxio import package_from_bytes
 
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
+
 WORKBOOKS = Path(__file__).resolve().parents[1] / "workbooks"
 COMMITTED = sorted(WORKBOOKS.glob("*.xlsx"))
 

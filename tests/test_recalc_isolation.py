@@ -125,6 +125,7 @@ def test_cells_in_a_cycle_show_what_excel_shows_and_their_dependents_are_reporte
         ("A1", "circular reference", ""), ("C1", "dependent", "S!A1")]
 
 
+@pytest.mark.slow
 def test_long_chains_and_long_cycles_finish_without_a_recursion_error(tmp_path: Path) -> None:
     n = 20_000
     cells: dict[str, Any] = {f"A{r}": f"=A{r + 1}+1" for r in range(1, n)}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from hipaa_xl.excel_dates import date_system
+from hipaa_xl.ooxml.dates import date_system
 from hipaa_xl.recalc.functions.number_format import format_value
 from hipaa_xl.recalc.values import Unsupported
 

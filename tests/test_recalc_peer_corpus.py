@@ -4,7 +4,7 @@ The public workbooks of five formula engines' test suites (pycel, formulas, xlca
 IronCalc), each saved by Microsoft Excel with its cached values, sit beside a checkout in
 ``shared/peer-excel`` with the comparison tool ``shared/tools/peer_recalc.py`` (CI has both; the
 workbooks are not copied into the project: their licences are their projects'). This test uses the
-tool's own reading of the workbooks (which formulas use only the functions the README lists, what
+tool's own reading of the workbooks (which formulas use only the functions docs/recalc.md lists, what
 they depend on, Excel's cached values), recalculates each copy without its cached values in this
 process, and fails on any formula whose value differs from Excel's without the cell being reported
 as a documented limit. Every reported cell is seen (the CLI lists only the first 20).
@@ -68,7 +68,7 @@ def _compare_book(tool: Any, path: Path, tmp: Path) -> tuple[int, int, list[str]
         address = f"{tool.col_letter(col)}{row}"
         flags = deep[(sheet, row, col)][1]
         if (sheet, address) in reported or got == "#NAME?" or flags & tool.LIMITS:
-            continue  # reported, or a limit the README documents
+            continue  # reported, or a limit docs/recalc.md documents
         silent.append(f"{path.name} {sheet}!{address} {book.formulas.get((sheet, row, col), '?')[:80]}: "
                       f"Excel {tool.show(expected)}, ours {tool.show(got) if got is not tool.NOCACHE else 'nothing'}")
     return len(wanted), matched, silent

@@ -1,4 +1,4 @@
-"""Bounded memory in recalc: sheets read as a stream, values patched into the part's bytes (issues 17, 18).
+"""Bounded memory in recalc: sheets read as a stream, values patched into the part's bytes.
 
 The writer touches only the ``<c>`` elements whose value changed; every other byte of the part is
 copied as it is. Array formulas are kept by their bounds, never expanded cell by cell (F1).
@@ -18,11 +18,14 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from hipaa_xl.errors import WorkbookError
 from hipaa_xl.recalc import recalc_package
 from hipaa_xl.recalc.values import ExcelError
 from hipaa_xl.recalc.writer import _patch_part
 from hipaa_xl.xlsxio import package_from_bytes
 from tests.workbook_helpers import example_bytes, part_of
+
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
 
 REPO = Path(__file__).resolve().parents[1]
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -175,14 +178,14 @@ def test_a_workbook_too_big_for_the_memory_budget_is_refused_up_front(tmp_path: 
     # 100,000 rows of two value cells: about 200,000 x 500 bytes = 95 MiB, over a 64 MiB budget.
     from hipaa_xl.recalc import recalc_file
     from hipaa_xl.workbook.refresh import refresh_file
-    from hipaa_xl.xlsxio import BUDGET_VARIABLE, WorkbookFileError, check_workbook_path
+    from hipaa_xl.xlsxio import BUDGET_VARIABLE, check_workbook_path
 
     book = _value_book(tmp_path / "big.xlsx", 100_000)
     check_workbook_path(book)  # the default budget (2 GiB) admits it
     monkeypatch.setenv(BUDGET_VARIABLE, "64")
     for action in (lambda: check_workbook_path(book), lambda: recalc_file(book, check=True),
                    lambda: refresh_file(book)):
-        with pytest.raises(WorkbookFileError, match=r"^big\.xlsx is too large to work on within the memory budget: "
+        with pytest.raises(WorkbookError, match=r"^big\.xlsx is too large to work on within the memory budget: "
                                                      r"\d+ MiB unpacked and at least [\d,]+ cells \([\d,]+ formulas\) "
                                                      r"need at least \d+ MiB, over the 64 MiB budget"):
             action()
@@ -191,10 +194,11 @@ def test_a_workbook_too_big_for_the_memory_budget_is_refused_up_front(tmp_path: 
 _REFUSED_UNDER_CAP = textwrap.dedent("""
     import resource, sys
     resource.setrlimit(resource.RLIMIT_AS, (400 * 2**20, 400 * 2**20))
-    from hipaa_xl.xlsxio import WorkbookFileError, check_workbook_path
+    from hipaa_xl.errors import WorkbookError
+    from hipaa_xl.xlsxio import check_workbook_path
     try:
         check_workbook_path(sys.argv[1])
-    except WorkbookFileError as exc:
+    except WorkbookError as exc:
         print(exc.message)
 """)
 

@@ -16,9 +16,11 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table
 
 from hipaa_xl import udfs
-from hipaa_xl.excel_calc import EXCEL_CALC_ID
+from hipaa_xl.ooxml.calc import EXCEL_CALC_ID
 from hipaa_xl.recalc import recalc_file, recalc_package
 from hipaa_xl.xlsxio import read_package
+
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
 
 AS_OF = dt.date(2024, 5, 1)
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

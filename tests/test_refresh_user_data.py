@@ -1,13 +1,17 @@
-"""Refresh never writes over a user's own values and leaves no incident out (issue 17: F5, F6)."""
+"""Refresh never writes over a user's own values and leaves no incident out."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pytest
+
 from hipaa_xl.workbook.refresh import refresh_file
 from hipaa_xl.xlsxio import package_from_bytes, read_package
 from tests.workbook_helpers import example_bytes, part_of
+
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
 
 
 def _with_rows(sheet: str, rows_xml: str) -> bytes:

@@ -20,6 +20,8 @@ from hipaa_xl.report.commands import make_memo
 from hipaa_xl.workbook.summary import WITHIN
 from hipaa_xl.xlsxio import package_from_bytes
 
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
+
 runner = CliRunner()
 
 

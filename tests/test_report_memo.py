@@ -28,7 +28,9 @@ from hipaa_xl.engine.incidents import group_key
 from hipaa_xl.report.book import ExtraTable, read_book
 from hipaa_xl.report.commands import NotCurrentError, make_memo
 from hipaa_xl.report.memo import DRAFT_MARK, NOT_OWED, OPTIONAL_TABLES, build_memo, deadline_lines, weighted_figures
-from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook import columns
+
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
 
 MEMO_BODY_PAGES = 6
 """The goal: the example memo's body (before Appendix A) fits in six pages."""
@@ -178,8 +180,8 @@ def test_privilege_legend_in_header_and_footer_of_every_section(example_memo: tu
     doc = Document(str(docx))
     for section in doc.sections:
         assert not section.different_first_page_header_footer
-        assert C.MEMO_LEGEND in section.header.paragraphs[0].text
-        assert C.MEMO_LEGEND in section.footer.paragraphs[0].text
+        assert columns.MEMO_LEGEND in section.header.paragraphs[0].text
+        assert columns.MEMO_LEGEND in section.footer.paragraphs[0].text
     assert DRAFT_MARK not in "".join(p.text for s in doc.sections for p in s.header.paragraphs)
 
 
@@ -195,8 +197,8 @@ def test_privilege_legend_is_taken_from_settings(tmp_path: Path) -> None:
     assert doc.sections[0].header.paragraphs[0].text == "Confidential - prepared for the board"
     # and the template has the Settings row with the default text, under its defined name
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    sheet, cell = wb.defined_names[C.NAME_PRIVILEGE_LEGEND].attr_text.split("!")
-    assert wb[sheet][cell.replace("$", "")].value == C.MEMO_LEGEND
+    sheet, cell = wb.defined_names[columns.NAME_PRIVILEGE_LEGEND].attr_text.split("!")
+    assert wb[sheet][cell.replace("$", "")].value == columns.MEMO_LEGEND
 
 
 @pytest.mark.libreoffice
@@ -210,7 +212,7 @@ def test_pdf_has_the_figures_and_the_legend_on_every_page(tmp_path: Path) -> Non
     assert len(pages) >= 3
     for i, page in enumerate(pages, start=1):
         flat = " ".join(page.split())
-        assert C.MEMO_LEGEND in flat, f"page {i} lacks the legend"
+        assert columns.MEMO_LEGEND in flat, f"page {i} lacks the legend"
         assert f"Page {i} of {len(pages)}" in flat
         assert DRAFT_MARK not in flat
     text = " ".join(" ".join(pages).split())
@@ -330,7 +332,7 @@ def test_random_matter_memo_has_every_summary_figure(tmp_path: Path, seed: int) 
     text = text_of(items)
     # only what applies: no criminal fact, no Matter events, no scenarios in these matters
     assert not any(i["criminal_penalty_imposed"] for i in matter["incidents"])
-    assert "Criminal offense (42 U.S.C. 1320d-6)" not in text
+    assert "Criminal offense (42 U.S.columns. 1320d-6)" not in text
     assert "No Matter events are recorded" in text
     assert "\nScenarios\n" not in text
 

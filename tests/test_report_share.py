@@ -20,6 +20,8 @@ from hipaa_xl.report.commands import NotCurrentError, make_share
 from hipaa_xl.report.share import CODE_LIKE
 from hipaa_xl.xlsxio import package_from_bytes
 
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
+
 EXPORTED = dt.date(2026, 4, 2)
 LITE_MAIN = "from hipaa_xl.udfs import *\n"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hipaa_xl.excel_dates import date_to_serial, serial_to_date
 from hipaa_xl.law.deadline_rules import load_deadline_law
+from hipaa_xl.ooxml.dates import date_to_serial, serial_to_date
 from hipaa_xl.udfs import DEADLINE, DEADLINE_EXPLAIN, DEADLINE_RULES
 
 D = dt.date

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from hipaa_xl import udfs
 
+pytestmark = pytest.mark.slow  # random arguments by the thousand: a property run, not the editing loop
+
 scalar = st.one_of(
     st.none(),
     st.booleans(),

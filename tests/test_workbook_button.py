@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from hipaa_xl.cli import app
@@ -15,6 +16,8 @@ from hipaa_xl.xlsxio import package_from_bytes
 from tests.lite_book import RecordingBook, normalised
 from tests.test_lite_refresh import snapshot
 from tests.workbook_helpers import example_bytes, set_incident_cell, text_cell
+
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
 
 
 class FakeApp:

@@ -11,6 +11,7 @@ import io
 from typing import Any
 
 import openpyxl
+import pytest
 from workbook_helpers import engine_aggregation, exposure_values, summary_values
 
 from hipaa_xl.engine.incidents import group_key
@@ -19,6 +20,8 @@ from hipaa_xl.workbook.refresh import build_refreshed
 from hipaa_xl.workbook.summary import OUTSIDE
 from hipaa_xl.workbook.template import build_static_workbook
 from hipaa_xl.xlsxio import package_from_bytes
+
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
 
 D = dt.date
 REQ = "164.308(a)(1)(ii)(A)"

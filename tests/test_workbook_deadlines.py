@@ -20,6 +20,8 @@ from hipaa_xl.workbook.refresh import build_refreshed
 from hipaa_xl.xlsxio import package_from_bytes
 from tests.workbook_helpers import AS_OF, example_bytes, part_of
 
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
+
 D = dt.date
 
 

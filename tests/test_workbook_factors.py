@@ -15,7 +15,7 @@ from hipaa_xl.cli import app
 from hipaa_xl.cli.common import EXIT_OK, EXIT_PROBLEMS
 from hipaa_xl.errors import HipaaInputError
 from hipaa_xl.law.factors import FactorCode, load_factors, parse_effect, parse_factor
-from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.factors import read_factors
 from hipaa_xl.workbook.inputs import read_inputs
 from hipaa_xl.workbook.refresh import build_refreshed
@@ -60,7 +60,7 @@ def test_effect_is_aggravating_mitigating_or_neutral() -> None:
 
 
 def test_factor_rows_become_typed_records_keyed_by_incident_or_group() -> None:
-    header = [c.header for c in C.FACTOR_COLUMNS]
+    header = [c.header for c in columns.FACTOR_COLUMNS]
     rows = [["Factors"], [], [], header,
             ["RCH-03", None, None, None, "(a)(1)", "aggravating", "4,100 patients"],
             [None, "Harbor", "164.308(a)(1)(ii)(A)", 2024, "d3", "mitigating", "small"],
@@ -81,13 +81,13 @@ def test_factor_rows_become_typed_records_keyed_by_incident_or_group() -> None:
 
 def _with_factor_rows(data: bytes, extra: list[list[object]]) -> bytes:
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    ws = wb[C.FACTORS_SHEET]
-    start = ws.tables[C.FACTORS_TABLE].ref.split(":")[1]
+    ws = wb[columns.FACTORS_SHEET]
+    start = ws.tables[columns.FACTORS_TABLE].ref.split(":")[1]
     last = int("".join(ch for ch in start if ch.isdigit()))
     for i, values in enumerate(extra, start=last + 1):
         for j, v in enumerate(values, start=1):
             ws.cell(row=i, column=j, value=v)
-    ws.tables[C.FACTORS_TABLE].ref = f"A{C.HEADER_ROW}:G{last + len(extra)}"
+    ws.tables[columns.FACTORS_TABLE].ref = f"A{columns.HEADER_ROW}:G{last + len(extra)}"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -127,10 +127,10 @@ def test_template_and_example_carry_the_factors_sheet_and_the_example_says_it_is
     root = Path(__file__).resolve().parents[1] / "workbooks"
     for name in ("hipaa_exposure_template.xlsx", "example_exposure.xlsx"):
         wb = openpyxl.load_workbook(root / name)
-        ws = wb[C.FACTORS_SHEET]
-        assert C.FACTORS_TABLE in ws.tables
-        assert [ws.cell(C.HEADER_ROW, i).value for i in range(1, 8)] == [c.header for c in C.FACTOR_COLUMNS]
-        assert any(dv.formula1 and C.FACTORS_SHEET in dv.formula1 for dv in ws.data_validations.dataValidation)
+        ws = wb[columns.FACTORS_SHEET]
+        assert columns.FACTORS_TABLE in ws.tables
+        assert [ws.cell(columns.HEADER_ROW, i).value for i in range(1, 8)] == [c.header for c in columns.FACTOR_COLUMNS]
+        assert any(dv.formula1 and columns.FACTORS_SHEET in dv.formula1 for dv in ws.data_validations.dataValidation)
     first = openpyxl.load_workbook(root / "example_exposure.xlsx").worksheets[0]
     notice = str(first["A2"].value)
     assert "FICTIONAL EXAMPLE" in notice and "hipaa-xl new matter.xlsx" in notice

@@ -64,7 +64,7 @@ def test_libreoffice_summary_figures_equal_the_engine(summary_csv: list[list[str
 
 
 def test_libreoffice_shows_the_scenario_table_with_the_engine_figures(summary_csv: list[list[str]]) -> None:
-    # issue 14: every scenario of the example, and each entity's row under it, as the engine prices them
+    # every scenario of the example, and each entity's row under it, as the engine prices them
     from tests.test_workbook_scenarios import engine_scenarios
 
     result = engine_scenarios(example_bytes())

@@ -17,10 +17,11 @@ from workbook_helpers import example_bytes
 from hipaa_xl import cells
 from hipaa_xl.cli import app
 from hipaa_xl.cli.common import EXIT_BAD_INPUT
-from hipaa_xl.engine.scenarios import ChangeInput, ScenarioInput, run_scenarios
-from hipaa_xl.workbook import columns as C
+from hipaa_xl.engine.scenarios import ScenarioInput, run_scenarios
+from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.inputs import parse_incident, parse_matter_row
 from hipaa_xl.workbook.refresh import build_refreshed, refresh_file
+from hipaa_xl.workbook.scenario_tables import change_row
 from hipaa_xl.workbook.template import build_static_workbook
 
 runner = CliRunner()
@@ -35,10 +36,10 @@ def _firm_example(tmp_path: Path) -> Path:
     """The example as a firm's previous matter: its own legend, preparer and an edited catalogue row."""
     wb = openpyxl.load_workbook(io.BytesIO(example_bytes()))
     names = wb.defined_names
-    for name, value in ((C.NAME_PRIVILEGE_LEGEND, "Smith LLP - Privileged"), (C.NAME_PREPARED_BY, "J. Partner")):
+    for name, value in ((columns.NAME_PRIVILEGE_LEGEND, "Smith LLP - Privileged"), (columns.NAME_PREPARED_BY, "J. Partner")):
         sheet, cell = names[name].attr_text.split("!")
         wb[sheet][cell.replace("$", "")] = value
-    req = wb[C.REQUIREMENTS_SHEET]
+    req = wb[columns.REQUIREMENTS_SHEET]
     last = req.max_row + 1
     for col, value in enumerate(("164.999(z)", "Firm rule", "Our own catalogue row", "45 CFR 164.999(z)"), 1):
         req.cell(row=last, column=col, value=value)
@@ -61,7 +62,7 @@ def _no_example_anywhere(path: Path) -> None:
 def _settings(path: Path) -> dict[str, object]:
     wb = openpyxl.load_workbook(path)
     out = {}
-    for name in (C.NAME_PRIVILEGE_LEGEND, C.NAME_PREPARED_BY, C.NAME_CLIENT, C.NAME_MATTER):
+    for name in (columns.NAME_PRIVILEGE_LEGEND, columns.NAME_PREPARED_BY, columns.NAME_CLIENT, columns.NAME_MATTER):
         sheet, cell = wb.defined_names[name].attr_text.split("!")
         out[name] = wb[sheet][cell.replace("$", "")].value
     return out
@@ -75,15 +76,15 @@ def test_new_from_keeps_the_firm_parts_and_nothing_of_the_previous_matter(tmp_pa
     assert result.exit_code == 0, result.output
     assert previous.read_bytes() == before
     settings = _settings(new)
-    assert settings[C.NAME_PRIVILEGE_LEGEND] == "Smith LLP - Privileged"
-    assert settings[C.NAME_PREPARED_BY] == "J. Partner"
-    assert settings[C.NAME_CLIENT] is None and settings[C.NAME_MATTER] is None
+    assert settings[columns.NAME_PRIVILEGE_LEGEND] == "Smith LLP - Privileged"
+    assert settings[columns.NAME_PREPARED_BY] == "J. Partner"
+    assert settings[columns.NAME_CLIENT] is None and settings[columns.NAME_MATTER] is None
     wb = openpyxl.load_workbook(new)
     assert any(r[0] == "164.999(z)" and r[2] == "Our own catalogue row"
-               for r in wb[C.REQUIREMENTS_SHEET].iter_rows(values_only=True))
-    for sheet in (C.INCIDENTS_SHEET, C.MATTER_SHEET, C.FACTORS_SHEET):
+               for r in wb[columns.REQUIREMENTS_SHEET].iter_rows(values_only=True))
+    for sheet in (columns.INCIDENTS_SHEET, columns.MATTER_SHEET, columns.FACTORS_SHEET):
         ws = wb[sheet]
-        assert all(v is None for row in ws.iter_rows(min_row=C.HEADER_ROW + 1, max_col=7, values_only=True)
+        assert all(v is None for row in ws.iter_rows(min_row=columns.HEADER_ROW + 1, max_col=7, values_only=True)
                    for v in row), sheet
     scenarios = [r for r in wb["Scenarios"].iter_rows(values_only=True) if r[0] in ("Our position", "OCR likely")]
     assert scenarios == []
@@ -119,7 +120,7 @@ def test_clear_empties_the_matter_in_place_keeps_a_bak_and_the_firm_parts(tmp_pa
     result = runner.invoke(app, ["clear", str(book)])
     assert result.exit_code == 0, result.output
     assert Path(str(book) + ".bak").read_bytes() == before
-    assert _settings(book)[C.NAME_PRIVILEGE_LEGEND] == "Smith LLP - Privileged"
+    assert _settings(book)[columns.NAME_PRIVILEGE_LEGEND] == "Smith LLP - Privileged"
     _no_example_anywhere(book)
     refresh_file(book, AS_OF)  # and a refresh of the cleared book brings nothing back
     _no_example_anywhere(book)
@@ -136,7 +137,7 @@ def test_a_count_typed_into_a_date_formatted_cell_is_read_as_the_number() -> Non
     assert event.event is not None and event.event.count == 500
     incident = row.incident
     result = run_scenarios([incident], [ScenarioInput("More", row=5)],
-                           [ChangeInput("More", "X-1", "Violations", dt.datetime(1900, 1, 10), row=9)],
+                           [change_row("More", "X-1", "Violations", dt.datetime(1900, 1, 10), row=9)],
                            "current", AS_OF)
     assert not result.problems and result.scenarios[0].changes[0].value == 10
 
@@ -164,7 +165,7 @@ def test_a_count_across_years_warns_with_the_row_and_the_fix() -> None:
     static = build_static_workbook(as_of=AS_OF, incidents=incidents)
     _, report = build_refreshed(static, stamp_time="t")
     warning = next(w for w in report.warnings if "S-1" in w)
-    assert warning.startswith(f"{C.INCIDENTS_SHEET} row {C.HEADER_ROW + 1} (S-1): the 40 violation(s) are all "
+    assert warning.startswith(f"{columns.INCIDENTS_SHEET} row {columns.HEADER_ROW + 1} (S-1): the 40 violation(s) are all "
                               "dated on Start (2023-12-01), but End (2024-02-01)")
     assert "enter one row per calendar year, each with that year's count and dates" in warning
 

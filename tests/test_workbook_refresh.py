@@ -1,4 +1,4 @@
-"""The template workbook and its refresh (issue 5; decisions 8, 13-16, 23)."""
+"""The template workbook and its refresh (decisions 8, 13-16, 23)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from hipaa_xl.cli import app
 from hipaa_xl.workbook import build_refreshed, new_workbook_bytes
 from hipaa_xl.workbook.verify import summary_groups, summary_mismatches
 from hipaa_xl.xlsxio import package_from_bytes
+
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2026, 3, 31)

@@ -1,4 +1,4 @@
-"""The rules the refreshed workbook must keep (issue 5; decisions 13, 14, 22, 23): read back with
+"""The rules the refreshed workbook must keep (decisions 13, 14, 22, 23): read back with
 openpyxl's cached values and compared with the engine."""
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from tests.workbook_helpers import (
     text_cell,
 )
 
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
+
 
 def _serial(day: dt.date) -> int:
     return (day - dt.date(1899, 12, 30)).days
@@ -56,7 +58,7 @@ def test_entity_and_grand_totals_and_schedule_comparison_equal_the_engine() -> N
     wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     ws = wb["Summary"]
     cells: dict[str, list[object]] = {}
-    for r in ws.iter_rows():  # the last row of each label before the scenario table (issue 14)
+    for r in ws.iter_rows():  # the last row of each label before the scenario table
         if str(r[0].value).startswith("Scenarios (computed"):
             break
         if r[0].value is not None:

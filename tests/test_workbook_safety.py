@@ -27,6 +27,8 @@ from hipaa_xl.ooxml.opc import Rel, read_rels, rels_name, resolve_target, write_
 from hipaa_xl.xlsxio import package_from_bytes
 from tests.workbook_helpers import example_bytes, part_of
 
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
+
 REPO = Path(__file__).resolve().parents[1]
 REL_TC = "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"
 REL_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"

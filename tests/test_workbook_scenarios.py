@@ -1,4 +1,4 @@
-"""The Scenarios sheet and the Summary's scenario table (issue 14), on the example and on edits of it."""
+"""The Scenarios sheet and the Summary's scenario table, on the example and on edits of it."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ from hipaa_xl.workbook.scenarios import unpriced
 from hipaa_xl.workbook.summary import SC
 from hipaa_xl.xlsxio import package_from_bytes
 from tests.workbook_helpers import AS_OF, example_bytes, part_of, summary_status
+
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
 
 CHANGES_COL = {"scenario": 7, "incident_id": 8, "field": 9, "value": 10, "reason": 11}
 

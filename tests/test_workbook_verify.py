@@ -7,11 +7,11 @@ import datetime as dt
 import io
 
 import openpyxl
+import pytest
 from workbook_helpers import AS_OF, example_bytes
 
 from hipaa_xl.engine import aggregate
-from hipaa_xl.workbook import build_refreshed
-from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook import build_refreshed, columns
 from hipaa_xl.workbook.exposure import OUT_OF_DATE
 from hipaa_xl.workbook.inputs import read_inputs
 from hipaa_xl.workbook.summary import HEADER_CELLS
@@ -28,6 +28,8 @@ from hipaa_xl.workbook.verify import (
     summary_mismatches,
 )
 from hipaa_xl.xlsxio import package_from_bytes
+
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
 
 
 def test_a_changed_summary_figure_and_a_missing_group_are_each_reported() -> None:
@@ -47,7 +49,7 @@ def test_a_changed_summary_figure_and_a_missing_group_are_each_reported() -> Non
 def _with_commenced(data: bytes, day: dt.date) -> bytes:
     """The workbook with Settings' "Action commenced on" (the defined name ``Commenced``) set to ``day``."""
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    sheet, cell = next(iter(wb.defined_names[C.NAME_COMMENCED].destinations))
+    sheet, cell = next(iter(wb.defined_names[columns.NAME_COMMENCED].destinations))
     wb[sheet][cell.replace("$", "")].value = day
     out = io.BytesIO()
     wb.save(out)

@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 
 from hipaa_xl import xlsxio
+from hipaa_xl.errors import WorkbookError
 from hipaa_xl.xlsxio import (
-    WorkbookFileError,
     backup_path,
     check_workbook_path,
     read_package,
@@ -76,7 +76,7 @@ def bad_files(folder: Path) -> dict[str, tuple[Path, str]]:
 
 def test_each_kind_of_bad_file_is_refused_with_one_line(tmp_path: Path) -> None:
     for name, (path, expect) in bad_files(tmp_path).items():
-        with pytest.raises(WorkbookFileError) as caught:
+        with pytest.raises(WorkbookError) as caught:
             check_workbook_path(path)
         message = caught.value.message
         assert expect.lower() in message.lower(), (name, message)
@@ -132,7 +132,7 @@ def test_a_failure_mid_write_leaves_the_original_byte_identical(tmp_path: Path,
         real(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(zipfile.ZipFile, "writestr", failing)
-    with pytest.raises(WorkbookFileError) as caught:
+    with pytest.raises(WorkbookError) as caught:
         write_package_atomic(path, package)
     assert "unchanged" in caught.value.message
     assert path.read_bytes() == original
@@ -153,7 +153,7 @@ def test_a_failure_at_the_final_swap_leaves_the_original_byte_identical(tmp_path
         real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", failing_replace)
-    with pytest.raises(WorkbookFileError):
+    with pytest.raises(WorkbookError):
         write_package_atomic(path, package, backup=False)
     assert path.read_bytes() == original
     assert not list(tmp_path.glob(".*.tmp"))
@@ -161,7 +161,7 @@ def test_a_failure_at_the_final_swap_leaves_the_original_byte_identical(tmp_path
 
 def test_parts_with_a_dtd_are_refused() -> None:
     evil = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>'
-    with pytest.raises(WorkbookFileError):
+    with pytest.raises(WorkbookError):
         xlsxio.parse_xml(evil, "xl/workbook.xml")
 
 

@@ -1,6 +1,6 @@
 """What every ``hipaa-xl`` command shares: the exit codes, the one way to fail, ``--as-of``, progress.
 
-Exit codes (the same fault gives the same code in every command; README "Command line"):
+Exit codes (the same fault gives the same code in every command; README "Exit codes"):
 
 ====  =========================================================================================
 code  meaning
@@ -30,6 +30,10 @@ from typing import Any, NoReturn
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+# typer vendors click as the private typer._click from 0.26 (it no longer depends on click), and has
+# typer.exceptions from 0.27.2; the usage errors are caught here to give them our exit code, so
+# pyproject.toml bounds typer to >=0.27.2,<0.30 (the oldest that has both, and the minors tested).
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 from typer.exceptions import Abort, TyperException

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from hipaa_xl import cells
 from hipaa_xl.cli.common import EXIT_BAD_INPUT, fail, parse_as_of
-from hipaa_xl.engine.deadlines import NotRequired, compute, parse_rule
+from hipaa_xl.engine.deadlines import NotRequired, Option, compute
 from hipaa_xl.errors import HipaaInputError, HipaaXlError
 from hipaa_xl.law.deadline_rules import load_deadline_law
 
@@ -23,8 +23,8 @@ _FLAG_FOR = {
 }
 
 
-def _option(rule: str, count: int | None, date: str | None, mail: bool, delay_days: int | None) -> object:
-    """The one option flag that fits the rule (README "Deadlines"), parsed."""
+def _option(rule: str, count: int | None, date: str | None, mail: bool, delay_days: int | None) -> Option:
+    """The one option flag that fits the rule (docs/deadlines.md, "The option"), parsed."""
     kind = load_deadline_law().rules[rule].option
     given = {"--count": count, "--date": date, "--mail": mail or None, "--delay-days": delay_days}
     used = [flag for flag, value in given.items() if value is not None]
@@ -33,9 +33,11 @@ def _option(rule: str, count: int | None, date: str | None, mail: bool, delay_da
     if wrong:
         takes = f"takes {wanted}" if wanted else "takes no option"
         fail(f"{rule} {takes} (got {', '.join(wrong)})")
-    if wanted == "--date" and date is not None:
-        return cells.parse_date(date, "--date")
-    return given.get(wanted) if wanted else None
+    if wanted == "--date":
+        return cells.parse_date(date, "--date") if date is not None else None
+    if wanted == "--mail":
+        return mail or None
+    return {"--count": count, "--delay-days": delay_days}.get(wanted)
 
 
 def deadline(
@@ -63,7 +65,7 @@ def deadline(
     if not rule or not date:
         fail("give a RULE and a DATE, e.g. hipaa-xl deadline breach-individuals 2026-01-01 (--list shows rules)")
     try:
-        name = parse_rule(rule)
+        name = cells.parse_rule(rule)
         event = cells.parse_required_date(date, "event date")
         result = compute(name, event, _option(name, count, other_date, mail, delay_days))
     except NotRequired as exc:

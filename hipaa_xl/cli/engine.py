@@ -13,6 +13,7 @@ from hipaa_xl import cells, clock
 from hipaa_xl.cli.common import EXIT_BAD_INPUT, fail, parse_as_of
 from hipaa_xl.cli.text import Column, paragraph, sectioned_table
 from hipaa_xl.engine import ag_damages, criminal_explanation, explain_cmp, is_time_barred, parse_tier
+from hipaa_xl.engine.dollars import dollars
 from hipaa_xl.engine.penalties import MINIMUM_LABEL, minimum_note
 from hipaa_xl.errors import HipaaXlError, InvalidValue
 from hipaa_xl.law.loader import load_rules, load_series
@@ -63,18 +64,18 @@ def explain(
     table.add_column("Amount", justify="right", no_wrap=True)
     table.add_column("Citation")
     a = result.amounts
-    table.add_row("Per-violation minimum", f"${a.minimum:,}", a.minimum_citation)
+    table.add_row("Per-violation minimum", f"{dollars(a.minimum)}", a.minimum_citation)
     table.add_row(
         "Per-violation maximum",
-        "none (cap)" if a.maximum is None else f"${a.maximum:,}",
+        "none (cap)" if a.maximum is None else f"{dollars(a.maximum)}",
         a.maximum_citation,
     )
-    table.add_row("Calendar-year cap" + (" (estimate)" if a.cap_is_estimate else ""), f"${a.cap:,}", a.cap_citation)
+    table.add_row("Calendar-year cap" + (" (estimate)" if a.cap_is_estimate else ""), f"{dollars(a.cap)}", a.cap_citation)
     minimum_label = MINIMUM_LABEL[0].upper() + MINIMUM_LABEL[1:]
-    table.add_row(f"[bold]{minimum_label}[/]", f"[bold]${result.minimum:,}[/]", "min(n x minimum, cap) (1)")
-    table.add_row("[bold]Maximum[/]", f"[bold]${result.maximum:,}[/]", "min(n x maximum, cap)")
+    table.add_row(f"[bold]{minimum_label}[/]", f"[bold]{dollars(result.minimum)}[/]", "min(n x minimum, cap) (1)")
+    table.add_row("[bold]Maximum[/]", f"[bold]{dollars(result.maximum)}[/]", "min(n x maximum, cap)")
     all_states = load_rules().ag_damages.all_states_note
-    table.add_row("State AG damages (maximum)", f"${ag:,}", "42 U.S.C. 1320d-5(d)(2) (2)")
+    table.add_row("State AG damages (maximum)", f"{dollars(ag)}", "42 U.S.C. 1320d-5(d)(2) (2)")
     notes = [f"(1) {minimum_label}: {minimum_note(result.tier)}.", f"(2) AG damages: {all_states.text}."]
     if limitation is not None:
         status, cite = limitation
@@ -118,8 +119,8 @@ def schedules() -> None:
         source = ""
         for tier in "ABCD":
             a = resolve_amounts(tier, None, name, newest)  # type: ignore[arg-type]
-            top = "none (cap)" if a.maximum is None else f"${a.maximum:,}"
-            rows.append([tier, f"${a.minimum:,}", top, f"${a.cap:,}{'*' if a.cap_is_estimate else ''}"])
+            top = "none (cap)" if a.maximum is None else f"{dollars(a.maximum)}"
+            rows.append([tier, f"{dollars(a.minimum)}", top, f"{dollars(a.cap)}{'*' if a.cap_is_estimate else ''}"])
             source = a.source
             if name == STATUTE:  # decisions 31: the tiered caps as HHS printed them, not adjusted
                 source += "; unadjusted (current-tiered: the adjusted estimate)"

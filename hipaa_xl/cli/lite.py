@@ -1,4 +1,4 @@
-"""``hipaa-xl lite add|remove|show|check BOOK``: the xlwings Lite binding of a workbook (issue 12).
+"""``hipaa-xl lite add|remove|show|check BOOK``: the xlwings Lite binding of a workbook.
 
 ``add`` and ``remove`` write through the same package writer as ``refresh`` (every other part kept
 byte for byte, atomic, ``BOOK.bak``) and write nothing when there is nothing to change. ``check``
@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from hipaa_xl.cli.common import EXIT_BAD_INPUT, EXIT_STALE, fail
-from hipaa_xl.xlsxio import WorkbookFileError
+from hipaa_xl.errors import WorkbookError
 
 _BOOK = Annotated[Path, typer.Argument(help="The hipaa-xl workbook (.xlsx or .xlsm)")]
 
@@ -38,7 +38,7 @@ def register(app: typer.Typer) -> None:
 
         try:
             changed = add_to_file(book, pin=pin, backup=not no_backup)
-        except WorkbookFileError as exc:
+        except WorkbookError as exc:
             fail(str(exc), EXIT_BAD_INPUT)
         typer.echo(f"{book}: bound to xlwings Lite" if changed else f"{book}: already bound to this code")
 
@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
 
         try:
             changed = remove_from_file(book, backup=not no_backup)
-        except WorkbookFileError as exc:
+        except WorkbookError as exc:
             fail(str(exc), EXIT_BAD_INPUT)
         typer.echo(f"{book}: binding removed" if changed else f"{book}: not bound to xlwings Lite")
 
@@ -69,7 +69,7 @@ def register(app: typer.Typer) -> None:
         try:
             lines = show_lines(book)
             written = extract_to(book, extract) if extract is not None else []
-        except WorkbookFileError as exc:
+        except WorkbookError as exc:
             fail(str(exc), EXIT_BAD_INPUT)
         for line in lines + [f"wrote {p}" for p in written]:
             typer.echo(line)
@@ -83,6 +83,6 @@ def register(app: typer.Typer) -> None:
             line = check_file(book)
         except LiteOutOfDate as exc:
             fail(str(exc), EXIT_STALE)
-        except WorkbookFileError as exc:
+        except WorkbookError as exc:
             fail(str(exc), EXIT_BAD_INPUT)
         typer.echo(line)

@@ -1,4 +1,4 @@
-"""``hipaa-xl scenarios BOOK [--json]``: every scenario of a workbook beside the base (issue 14).
+"""``hipaa-xl scenarios BOOK [--json]``: every scenario of a workbook beside the base.
 
 Prices the Scenarios sheet as refresh does (the workbook is only read). Exit codes (the table in
 :mod:`hipaa_xl.cli.common`): 0 every scenario row applies; 1 some Scenarios or ScenarioChanges rows
@@ -10,23 +10,48 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from hipaa_xl.cli.common import EXIT_PROBLEMS, fail, parse_as_of
 from hipaa_xl.cli.text import Column, paragraph, sectioned_table, table
-from hipaa_xl.engine.scenarios import Figures, ScenarioResult, ScenarioSet, as_json, change_lines
+from hipaa_xl.engine.dollars import dollars
+from hipaa_xl.engine.scenarios import EXCLUDED, Figures, ScenarioResult, ScenarioSet, field_label
 from hipaa_xl.errors import HipaaXlError
 
 
+def change_lines(result: ScenarioSet) -> list[tuple[str, str, str, str, str]]:
+    """Every change that applies, for a memo or a terminal: (scenario, incident ID, field, value,
+    reason); the value is blank for Excluded."""
+    return [(s.name, c.incident_id, field_label(c.field), "" if c.field == EXCLUDED else c.shown_value, c.reason)
+            for s in result.scenarios for c in s.changes]
+
+
+def as_json(result: ScenarioSet) -> dict[str, Any]:
+    """The scenario table for scripts: ``scenarios``, one object per scenario (the base
+    first) with ``scenario``, ``probability``, ``minimum``, ``maximum``, ``ag_damages``,
+    ``time_barred_maximum`` and ``entities`` (the same figures per entity), then ``weighted_minimum``
+    and ``weighted_maximum`` when they exist. A figure is null where the scenario cannot be computed.
+    """
+    def figures(f: Figures | None) -> dict[str, Any]:
+        keys = ("minimum", "maximum", "ag_damages", "time_barred_maximum")
+        return {k: (getattr(f, k) if f is not None else None) for k in keys}
+
+    out: list[dict[str, Any]] = []
+    for r in result.all:
+        entry: dict[str, Any] = {"scenario": r.name, "probability": r.probability, **figures(r.total)}
+        entry["entities"] = [{"entity": name, **figures(f)} for name, f in r.entities.items()]
+        out.append(entry)
+    data: dict[str, Any] = {"scenarios": out}
+    if result.weighted is not None:
+        data["weighted_minimum"] = result.weighted.minimum
+        data["weighted_maximum"] = result.weighted.maximum
+    return data
+
+
 def _money(value: float | None, signed: bool = False) -> str:
-    if value is None:
-        return "#N/A"
-    text = f"${abs(value):,.0f}"
-    if value < 0:
-        return "-" + text
-    return ("+" if signed and value > 0 else "") + text
+    return "#N/A" if value is None else dollars(value, signed)
 
 
 def _figures(f: Figures | None) -> list[str]:

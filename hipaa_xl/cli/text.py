@@ -12,6 +12,8 @@ import textwrap
 from collections.abc import Sequence
 from typing import Literal
 
+from hipaa_xl.engine.dollars import dollars
+
 WIDTH = 80
 """The width every table and note is laid out for: a terminal's default, and what a pipe gets."""
 
@@ -26,7 +28,7 @@ class Column:
 
 def money(value: object) -> str:
     """Whole dollars with thousands separators (``$2,190,294``); anything else as text."""
-    return f"${value:,.0f}" if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+    return dollars(value) if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
 
 
 def count(value: object) -> str:

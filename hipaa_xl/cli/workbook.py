@@ -1,4 +1,4 @@
-"""``hipaa-xl new`` and ``hipaa-xl refresh``: the template workbook and its refresh (issue 5).
+"""``hipaa-xl new`` and ``hipaa-xl refresh``: the template workbook and its refresh.
 
 Bad input never gives a traceback: one line on stderr and exit 2 (``cli.common``); the file is left as it was.
 """

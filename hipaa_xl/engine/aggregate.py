@@ -1,6 +1,6 @@
 """From incidents to capped exposure per (entity, identical requirement, calendar year).
 
-Rules applied (decisions.md 1-4, 7-10): continuing violations one per day through the effective end;
+Rules applied (decisions 1-4, 7-10): continuing violations one per day through the effective end;
 the six-year limitation day by day; the 30-day cure bars every day of an incident; no CMP or AG
 damages after a criminal penalty (1320d-5(b)(1)); a duplicate of a more general requirement adds
 nothing (160.404(b)(3)), and a cycle of Duplicate-of links or a duplicate of an invalid row is
@@ -20,12 +20,20 @@ import difflib
 import functools
 import gc
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 
 from hipaa_xl import clock
 from hipaa_xl.engine.ag import ag_cap
 from hipaa_xl.engine.days import first_day_in_time, segments
+from hipaa_xl.engine.duplicates import (
+    KnownIds,
+    check_duplicates,
+    cycle_problems,
+    duplicate_explanation,
+    duplicate_target,
+    general_form_warnings,
+    index_ids,
+)
 from hipaa_xl.engine.incidents import (
     Aggregation,
     AgStatus,
@@ -172,7 +180,7 @@ class _Pricer:
             found = self._amounts[key] = resolve_amounts(tier, day, self.schedule, self.as_of)
         return found
 
-    def rows(self, inc: Incident, known_ids: dict[tuple[str, str], Incident]) -> list[ExposureRow]:
+    def rows(self, inc: Incident, known_ids: KnownIds) -> list[ExposureRow]:
         entity, requirement = inc.entity.strip(), inc.requirement.strip()
         if not entity:
             raise InvalidValue("Entity is required")
@@ -238,18 +246,11 @@ class _Pricer:
         return rows
 
     def _status(
-        self, inc: Incident, tier: Tier, known_ids: dict[tuple[str, str], Incident]
+        self, inc: Incident, tier: Tier, known_ids: KnownIds
     ) -> tuple[Status, str, list[str]]:
         if inc.duplicate_of not in (None, ""):
-            target = str(inc.duplicate_of).strip()
-            if not any((key, target.casefold()) in known_ids for key in _liable_keys(inc)):
-                raise InvalidValue(
-                    f"Duplicate of names incident {shown(target)}, which is not an incident of the same entity"
-                )
-            if target.casefold() == inc.id.strip().casefold():
-                raise InvalidValue("an incident cannot be a duplicate of itself")
-            return "duplicate", f"160.404(b)(3): counted under incident {target}", self._subpart_check(
-                inc, _duplicate_target(inc, known_ids)
+            return "duplicate", duplicate_explanation(inc, known_ids), self._subpart_check(
+                inc, duplicate_target(inc, known_ids)
             )
         bar = self.criminal_bar
         if inc.criminal_penalty_imposed:
@@ -398,7 +399,9 @@ class _Groups:
             group = self.by_key[key] = GroupTotal(
                 self.entity_names.setdefault(facts.entity_key, facts.affiliated_covered_entity or facts.entity),
                 self.requirement_names.setdefault(facts.requirement_key, facts.requirement),
-                facts.entity_key, facts.requirement_key, row.year, 0, 0, 0, 0, 0, 0, False, (), 0, 0,
+                facts.entity_key, facts.requirement_key, row.year,
+                violations=0, time_barred_violations=0, minimum=0, maximum=0, time_barred_maximum=0,
+                ag_damages=0, ag_deferred=False, parts=(), largest_cap=0, ag_cap=0,
             )
         if facts.affiliated_covered_entity:
             self.members.setdefault(facts.entity_key, {})[" ".join(facts.entity.split())] = None
@@ -490,117 +493,6 @@ def _is_part_164(requirement: str) -> bool:
     return text.startswith("164")
 
 
-def _liable_keys(inc: Incident) -> tuple[str, ...]:
-    """The keys an incident's Duplicate-of target may carry: its entity's and its affiliated
-    covered entity's (members of one affiliated covered entity answer for one act)."""
-    ace = (inc.affiliated_covered_entity or "").strip()
-    return (group_key(inc.entity), group_key(ace)) if ace else (group_key(inc.entity),)
-
-
-def _known_ids(incidents: Sequence[Incident]) -> dict[tuple[str, str], Incident]:
-    """Each incident by (entity key, ID casefolded), and by its affiliated covered entity's key too;
-    the first of a repeated ID wins."""
-    known_ids: dict[tuple[str, str], Incident] = {}
-    for i in incidents:
-        ident = i.id.strip().casefold()
-        known_ids.setdefault((group_key(i.entity), ident), i)
-        if i.affiliated_covered_entity:
-            known_ids.setdefault((group_key(i.affiliated_covered_entity.strip()), ident), i)
-    return known_ids
-
-
-def _duplicate_target(inc: Incident, known_ids: dict[tuple[str, str], Incident]) -> Incident | None:
-    """The incident named in ``inc``'s Duplicate of, when it exists (same entity); None otherwise."""
-    if inc.duplicate_of in (None, ""):
-        return None
-    target = str(inc.duplicate_of).strip().casefold()
-    for key in _liable_keys(inc):
-        found = known_ids.get((key, target))
-        if found is not None:
-            return found
-    return None
-
-
-def _duplicate_problems(
-    incidents: Sequence[Incident], known_ids: dict[tuple[str, str], Incident]
-) -> dict[int, str]:
-    """Incidents (by position) whose Duplicate-of chain never reaches a counted incident.
-
-    160.404(b)(3) allows a penalty for one of the provisions: a cycle of Duplicate-of links (two or
-    more incidents marking each other) would price every one of them at $0, so each incident on the
-    cycle is invalid, with the cycle named; an incident whose chain runs into a cycle is invalid too.
-    """
-    position = {id(inc): i for i, inc in enumerate(incidents)}
-    problems: dict[int, str] = {}
-    for start in incidents:
-        if start.duplicate_of in (None, ""):
-            continue  # the common case: no link to follow
-        chain: list[Incident] = []
-        seen: set[int] = set()
-        inc: Incident | None = start
-        while inc is not None and id(inc) not in seen:
-            seen.add(id(inc))
-            chain.append(inc)
-            inc = _duplicate_target(inc, known_ids)
-        if inc is None:
-            continue  # the chain ends in a counted incident (or a missing one, reported by the pricer)
-        loop = chain[chain.index(inc):]
-        if len(loop) < 2:
-            continue  # a self-reference, reported by the pricer
-        names = " -> ".join(i.id.strip() for i in [*loop, loop[0]])
-        reason = (
-            f"Duplicate of links form a cycle ({names}): 160.404(b)(3) allows a penalty for one of them, so "
-            "clear 'Duplicate of' on the incident to be counted"
-        )
-        if start in loop:
-            problems[position[id(start)]] = reason
-        else:
-            problems[position[id(start)]] = (
-                f"Duplicate of leads into a cycle of Duplicate-of links ({names}), so no incident is counted "
-                "for it; 160.404(b)(3) allows a penalty for one of them"
-            )
-    return problems
-
-
-def _intervals(rows: Sequence[ExposureRow]) -> list[tuple[dt.date, dt.date]]:
-    """The days an incident's rows cover, merged into sorted intervals."""
-    spans = sorted((r.segment_start, r.segment_end) for r in rows)
-    merged: list[tuple[dt.date, dt.date]] = []
-    for a, b in spans:
-        if merged and a <= merged[-1][1] + ONE_DAY:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        else:
-            merged.append((a, b))
-    return merged
-
-
-def _uncovered(days: list[tuple[dt.date, dt.date]], cover: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
-    """The parts of ``days`` outside ``cover`` (both sorted, merged interval lists)."""
-    out: list[tuple[dt.date, dt.date]] = []
-    for a, b in days:
-        cursor = a
-        for c, d in cover:
-            if d < cursor or c > b:
-                continue
-            if c > cursor:
-                out.append((cursor, c - ONE_DAY))
-            cursor = max(cursor, d + ONE_DAY)
-            if cursor > b:
-                break
-        if cursor <= b:
-            out.append((cursor, b))
-    return out
-
-
-def _coverage_warning(target_id: str, uncovered: list[tuple[dt.date, dt.date]]) -> str:
-    spans = ", ".join(a.isoformat() if a == b else f"{a.isoformat()}..{b.isoformat()}" for a, b in uncovered[:3])
-    more = f" and {len(uncovered) - 3} more span(s)" if len(uncovered) > 3 else ""
-    return (
-        f"Duplicate of {target_id}: this incident's days {spans}{more} are not covered by incident "
-        f"{target_id}'s days, so nothing is counted for them (160.404(b)(3)); check the dates or the link"
-    )
-
-
 def overlap_warnings(incidents: Iterable[IncidentFacts]) -> dict[int, str]:
     """Continuing incidents of one (entity, requirement) whose counted days overlap (decisions 39).
 
@@ -686,41 +578,6 @@ class _Union:
             self.starts[lo:hi], self.ends[lo:hi], self.who[lo:hi] = [a], [b], [(spans, extra)]
 
 
-def _general_form_warnings(
-    rows: Sequence[ExposureRow], general_forms: Mapping[str, str]
-) -> list[str]:
-    """160.404(b)(3): incidents under a requirement and under its more general form, same group.
-
-    ``general_forms`` maps a requirement to the provision that repeats it in a more general form (the
-    Requirements sheet's suggestion). The figures are unchanged: the lawyer decides whether the facts
-    are one violation (mark one incident Duplicate of the other) or separate ones (OCR has penalised
-    164.312(a) and 164.502(a) separately, e.g. MD Anderson).
-    """
-    forms = {group_key(k): group_key(v) for k, v in general_forms.items() if k.strip() and v.strip()}
-    if not forms:
-        return []
-    counted: dict[tuple[str, int, str], list[ExposureRow]] = defaultdict(list)
-    for r in rows:
-        if r.status == "counted" and r.violations + r.time_barred_violations > 0:
-            counted[(r.entity_key, r.year, r.requirement_key)].append(r)
-    cite = load_rules().more_general_form.citation
-    out: list[str] = []
-    for (entity, year, req), specific in counted.items():
-        general = forms.get(req)
-        if general is None or (entity, year, general) not in counted:
-            continue
-        broad = counted[(entity, year, general)]
-        a = ", ".join(dict.fromkeys(r.incident_id for r in specific))
-        b = ", ".join(dict.fromkeys(r.incident_id for r in broad))
-        out.append(
-            f"{specific[0].entity}, {year}: incident(s) {a} under {specific[0].requirement} and {b} under "
-            f"{broad[0].requirement}, which repeats it in a more general form; {cite}. If the facts are one "
-            f"violation, mark {b} 'Duplicate of' {specific[0].incident_id} (the specific provision is "
-            "counted); if they are separate violations, keep both"
-        )
-    return out
-
-
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """The cyclic garbage collector paused while one aggregation builds its records.
@@ -775,8 +632,8 @@ def _aggregate(
     pricer = _Pricer(schedule, day, commenced)
     # the IDs are looked up only to follow Duplicate-of links: without one, nothing to index
     duplicates = any(i.duplicate_of not in (None, "") for i in incidents)
-    known_ids = _known_ids(incidents) if duplicates else {}
-    cycles = _duplicate_problems(incidents, known_ids) if duplicates else {}
+    known_ids = index_ids(incidents) if duplicates else {}
+    cycles = cycle_problems(incidents, known_ids) if duplicates else {}
     priced: list[list[ExposureRow] | str] = []
     for n, inc in enumerate(incidents):
         if n in cycles:
@@ -787,7 +644,7 @@ def _aggregate(
         except HipaaInputError as exc:
             priced.append(exc.message)
     if duplicates:
-        _check_duplicates(incidents, known_ids, priced)
+        check_duplicates(incidents, known_ids, priced)
     rows: list[ExposureRow] = []
     invalid: list[InvalidIncident] = []
     for inc, result in zip(incidents, priced, strict=True):
@@ -808,7 +665,7 @@ def _aggregate(
     warnings += _near_duplicates("Entity", groups.entity_names)
     warnings += _near_duplicates("Requirement", groups.requirement_names)
     if general_forms:
-        warnings += _general_form_warnings(rows, general_forms)
+        warnings += general_form_warnings(rows, general_forms)
     if schedules()[schedule].follows_as_of:
         newer = newer_table_warning(day)
         if newer:
@@ -821,39 +678,3 @@ def _aggregate(
         schedule=schedule, as_of=day, rows=tuple(rows), groups=groups.capped(ag_cap()), invalid=tuple(invalid),
         warnings=tuple(warnings),
     )
-
-
-def _priced_links(
-    incidents: Sequence[Incident], known_ids: dict[tuple[str, str], Incident], priced: list[list[ExposureRow] | str]
-) -> Iterator[tuple[int, Incident, list[ExposureRow], list[ExposureRow] | str]]:
-    """(position, target, rows, the target's rows or reason) of each priced incident with a Duplicate-of target."""
-    position = {id(inc): i for i, inc in enumerate(incidents)}
-    for n, inc in enumerate(incidents):
-        result = priced[n]
-        target = _duplicate_target(inc, known_ids)
-        if isinstance(result, str) or target is None:
-            continue
-        yield n, target, result, priced[position[id(target)]]
-
-
-def _check_duplicates(
-    incidents: Sequence[Incident], known_ids: dict[tuple[str, str], Incident], priced: list[list[ExposureRow] | str]
-) -> None:
-    """A duplicate of an invalid row is invalid (it must not silently add $0); a duplicate whose days
-    are not covered by its target's days gets a warning (the figures do not change)."""
-    changed = True
-    while changed:  # a chain of duplicates: repeat until no new row turns invalid
-        changed = False
-        for n, target, _, target_result in _priced_links(incidents, known_ids, priced):
-            if isinstance(target_result, str):
-                priced[n] = (
-                    f"Duplicate of names incident {target.id.strip()}, which is invalid ({target_result}); "
-                    "fix that row, or count this one"
-                )
-                changed = True
-    for _, target, result, target_result in _priced_links(incidents, known_ids, priced):
-        assert not isinstance(target_result, str)
-        missing = _uncovered(_intervals(result), _intervals(target_result))
-        if missing:
-            facts = result[0].facts  # the incident's rows share its facts and warnings
-            facts.warnings = (*facts.warnings, _coverage_warning(target.id.strip(), missing))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hipaa_xl.engine.dollars import dollars
 from hipaa_xl.engine.tiers import normalise_words
 from hipaa_xl.errors import InvalidValue, shown
 from hipaa_xl.law.loader import load_rules
@@ -29,6 +30,6 @@ def criminal_explanation(name: object) -> str:
     offense = criminal_offense(name)
     note = load_rules().criminal_note
     return (
-        f"{offense.label}: a fine of up to ${offense.fine:,} and up to {offense.years} year(s) in prison "
+        f"{offense.label}: a fine of up to {dollars(offense.fine)} and up to {offense.years} year(s) in prison "
         f"[{offense.citation}]; {note.text} [{note.citation}]."
     )

@@ -1,7 +1,9 @@
 """Deadlines of the breach-notification, right-of-access and OCR enforcement rules.
 
 Each rule (``law/data/deadlines.json``) runs from one event: the due date is computed from that
-event's date, the rule's length and its kind of days. Pure functions: no files, no clock.
+event's date, the rule's length and its kind of days. Pure functions: no files, no clock, no cells
+(the Excel functions and the CLI parse the rule name and its option: ``cells.parse_rule``,
+``cells.parse_deadline_option``).
 
 - calendar days (45 CFR 164 subpart D, 164.524, 160.306): event + length; a last day on a weekend or
   holiday stays where it is;
@@ -16,8 +18,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from hipaa_xl import cells
 from hipaa_xl.engine import business_days, days
+from hipaa_xl.engine.penalties import check_count
 from hipaa_xl.errors import ExcelErrorCode, HipaaInputError, InvalidValue, OutOfRange
 from hipaa_xl.law.deadline_rules import DeadlineRule, load_deadline_law
 
@@ -78,17 +80,16 @@ class Deadline:
         return (head + quote + other + label)[:EXPLAIN_LIMIT]
 
 
-def rule_names() -> list[str]:
-    """The public rule names, in the data file's order."""
-    return list(load_deadline_law().rules)
+Option = int | bool | dt.date | None
+"""A rule's option, typed: a count, "served by mail", or a date; None is "not given"."""
 
-
-def parse_rule(value: object) -> str:
-    """A rule name, trimmed and case-insensitive; unknown names are #VALUE!."""
-    text = str(cells.parse_text(value, "rule")).strip().casefold().replace("_", "-").replace(" ", "-")
-    if text not in load_deadline_law().rules:
-        raise InvalidValue(f"unknown deadline rule {_shown(value)}; DEADLINE_RULES() lists the rules")
-    return text
+OPTION_LABELS = {
+    "delay-days": "law-enforcement delay (days)", "residents": "residents of the State",
+    "individuals": "individuals affected", "mailed": "served by mail",
+    "written-until": "last day of the written delay", "promised-date": "promised completion date",
+    "received-on": "date of receipt shown",
+}
+"""What each kind of option is, as an error text names it."""
 
 
 def _shown(value: object) -> str:
@@ -126,35 +127,36 @@ def _check_threshold(name: str, rule: DeadlineRule, count: int | None) -> None:
         raise NotRequired(f"{name} not required: {count} is {limit.below} or more; use breach-hhs")
 
 
-def _option(name: str, rule: DeadlineRule, event: dt.date, value: object) -> int | bool | dt.date | None:
-    """The rule's option parsed for its kind; blank is "not given"."""
+def _option(name: str, rule: DeadlineRule, event: dt.date, value: Option) -> Option:
+    """The rule's option checked for its kind; None (and a count of 0) is "not given"."""
     kind = rule.option
     if kind == "none":
-        if cells.is_error_text(value):
-            raise cells.CellError(str(value))
-        if not cells.is_blank(value):
+        if value is not None:
             raise InvalidValue(f"{name} takes no option (got {_shown(value)})")
         return None
+    label = OPTION_LABELS[kind]
+    if value is None:
+        return None
     if kind in ("delay-days", "residents", "individuals"):
-        what = {"delay-days": "law-enforcement delay (days)", "residents": "residents of the State",
-                "individuals": "individuals affected"}[kind]
-        count = cells.parse_count(value, what)
-        return count or None  # blank, "" and 0 (Lite's empty cell) mean "not given"
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidValue(f"{label} must be a whole number (got {_shown(value)})")
+        return check_count(value, label) or None
     if kind == "mailed":
-        return cells.parse_bool(value, "served by mail")
-    label = {"written-until": "last day of the written delay", "promised-date": "promised completion date",
-             "received-on": "date of receipt shown"}[kind]
-    day = cells.parse_date(value, label)
-    if day is not None and day < event:
-        raise InvalidValue(f"the {label} {day.isoformat()} is before the event date {event.isoformat()}")
-    return day
+        if not isinstance(value, bool):
+            raise InvalidValue(f"{label} must be TRUE or FALSE (got {_shown(value)})")
+        return value
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise InvalidValue(f"{label} must be a date (got {_shown(value)})")
+    if value < event:
+        raise InvalidValue(f"the {label} {value.isoformat()} is before the event date {event.isoformat()}")
+    return value
 
 
-def compute(name: str, event: dt.date, option: object = None) -> Deadline:
+def compute(name: str, event: dt.date, option: Option = None) -> Deadline:
     """The due date of rule ``name`` for an event on ``event``; ``option`` as the rule's data says."""
     law = load_deadline_law()
     if name not in law.rules:
-        name = parse_rule(name)
+        raise InvalidValue(f"unknown deadline rule {_shown(name)}; DEADLINE_RULES() lists the rules")
     rule = law.rules[name]
     extra = _option(name, rule, event, option)
     counting = law.countings[rule.counting]
@@ -233,6 +235,6 @@ def delay_ends_reading(event: dt.date, length: int, delay: int) -> tuple[dt.date
     return day, f"if the delay only holds the notice while it lasts (the later of day {length} and its end)"
 
 
-def due_date(name: str, event: dt.date, option: object = None) -> dt.date:
+def due_date(name: str, event: dt.date, option: Option = None) -> dt.date:
     """Only the due date of ``compute``."""
     return compute(name, event, option).due

@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hipaa_xl.engine.dollars import dollars
 from hipaa_xl.law.models import Tier
 from hipaa_xl.law.schedules import Amounts, Regime
 
@@ -25,6 +26,11 @@ _SPACES = re.compile(r"\s+")
 def group_key(text: str) -> str:
     """Entity and requirement keys: trimmed, inner whitespace collapsed, case-folded (decisions 7)."""
     return _SPACES.sub(" ", text).strip().casefold()
+
+
+def id_key(incident_id: str) -> str:
+    """An incident ID as it is matched (Duplicate of, a scenario's change): trimmed and case-folded."""
+    return incident_id.strip().casefold()
 
 
 class Incident(BaseModel):
@@ -250,9 +256,9 @@ class ExposureRow:
             f"{self.incident_id} {self.year} {self.segment_start.isoformat()}..{self.segment_end.isoformat()}: "
             f"{self.violations} violation(s) in time, {self.time_barred_violations} time-barred "
             f"[{self.limitation_citation}]; {self.tier_reason}; {self.status_reason}; {self.regime} amounts "
-            f"({self.source}); statutory minimum (if a CMP is imposed) ${self.minimum:,}, maximum "
-            f"${self.maximum:,}, cap ${self.cap:,} [{self.cap_citation}]{ace}; AG damages "
-            f"${self.ag_damages:,} ({self.ag_explanation})"
+            f"({self.source}); statutory minimum (if a CMP is imposed) {dollars(self.minimum)}, maximum "
+            f"{dollars(self.maximum)}, cap {dollars(self.cap)} [{self.cap_citation}]{ace}; AG damages "
+            f"{dollars(self.ag_damages)} ({self.ag_explanation})"
         )
 
 
@@ -329,15 +335,15 @@ class GroupTotal:
         """How the caps were applied to this group, citing the cap that actually bounds it."""
         mixed = (
             f" Parts ({', '.join(f'tier {p.tier} {p.regime}' for p in self.parts)}) are each capped by their "
-            f"own cap and the total by the largest, ${self.largest_cap:,}."
+            f"own cap and the total by the largest, {dollars(self.largest_cap)}."
             if len(self.parts) > 1
             else ""
         )
         return (
             f"{self.liable}, {self.requirement}, {self.year}: statutory minimum (if a CMP is imposed) "
-            f"${self.minimum:,}, maximum ${self.maximum:,} after the calendar-year cap for identical "
-            f"violations [{self.largest_part.cap_citation}].{mixed} AG damages ${self.ag_damages:,} (at most "
-            f"${self.ag_cap:,} a year for the group, 42 U.S.C. 1320d-5(d)(2))."
+            f"{dollars(self.minimum)}, maximum {dollars(self.maximum)} after the calendar-year cap for identical "
+            f"violations [{self.largest_part.cap_citation}].{mixed} AG damages {dollars(self.ag_damages)} (at most "
+            f"{dollars(self.ag_cap)} a year for the group, 42 U.S.C. 1320d-5(d)(2))."
         )
 
 

@@ -19,7 +19,7 @@ from typing import Literal
 
 from hipaa_xl.engine import days
 from hipaa_xl.engine.deadline_status import status_words
-from hipaa_xl.engine.deadlines import Deadline, compute, delay_ends_reading
+from hipaa_xl.engine.deadlines import Deadline, Option, compute, delay_ends_reading
 from hipaa_xl.engine.incidents import Aggregation
 from hipaa_xl.errors import HipaaInputError
 from hipaa_xl.law.deadline_rules import StatusKind, load_deadline_law
@@ -74,7 +74,6 @@ known to the entity, so its deadlines run from the business associate's discover
 BA_NOTICE_EVENT = "Business associate's breach notice received"
 """A business associate that is not the entity's agent: the entity's deadlines run from its notice
 (164.410(a)(1); 164.404(a)(2))."""
-EVENT_LABELS: tuple[str, ...] = tuple(k.label for k in EVENT_KINDS)
 
 
 def event_kind(label: str) -> EventKind | None:
@@ -107,7 +106,7 @@ class MatterDeadline:
     event: MatterEvent
     rule: str
     option_field: OptionField | None
-    option: object
+    option: Option
     deadline: Deadline | None
     problem: str = ""
     """The error text ("#N/A breach-media not required ...") when there is no due date."""
@@ -200,13 +199,14 @@ def _rule_for(event: MatterEvent, rule: str) -> str:
     return rule
 
 
-def option_of(event: MatterEvent, rule: str, field: OptionField | None) -> object:
+def option_of(event: MatterEvent, rule: str, field: OptionField | None) -> Option:
     """The row value the rule takes as its option."""
     if rule == "access-extended":
         return event.other_date
     if field is None:
         return None
-    return getattr(event, field)
+    value: Option = getattr(event, field)
+    return value
 
 
 def _rules_of(event: MatterEvent) -> list[tuple[str, OptionField | None]]:

@@ -13,6 +13,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict
 
+from hipaa_xl.engine.dollars import dollars
 from hipaa_xl.errors import OutOfRange, shown
 from hipaa_xl.law.loader import load_rules
 from hipaa_xl.law.models import Tier
@@ -90,10 +91,6 @@ MINIMUM_LABEL = "statutory minimum (if a CMP is imposed)"
 """How every floor is named: the minimum binds only if a penalty is imposed (decisions 21)."""
 
 
-def _money(value: int) -> str:
-    return f"${value:,}"
-
-
 def minimum_note(tier: Tier) -> str:
     """Why the statutory minimum binds only if a CMP is imposed, for this tier, cited."""
     rules = load_rules()
@@ -118,7 +115,7 @@ def explain_cmp(
     check_count(violations)
     amounts = resolve_amounts(tier, violation_date, schedule, as_of)
     low, high = range_for(amounts, violations)
-    cap_text = _money(amounts.cap) + (" (an ESTIMATE)" if amounts.cap_is_estimate else "")
+    cap_text = dollars(amounts.cap) + (" (an ESTIMATE)" if amounts.cap_is_estimate else "")
     if amounts.no_penalty:
         body = (
             f"Tier {tier}, {violations:,} violation(s): no penalty at all for a violation before "
@@ -135,14 +132,14 @@ def explain_cmp(
         per_max = (
             f"no per-violation maximum (the cap is the ceiling){cite(amounts.maximum_citation)}"
             if amounts.maximum is None
-            else f"at most {_money(amounts.maximum)}{cite(amounts.maximum_citation)}"
+            else f"at most {dollars(amounts.maximum)}{cite(amounts.maximum_citation)}"
         )
         body = (
             f"Tier {tier}, {violations:,} violation(s) of one identical requirement in one calendar "
-            f"year: {MINIMUM_LABEL} {_money(amounts.minimum)} a violation{cite(amounts.minimum_citation)}, "
+            f"year: {MINIMUM_LABEL} {dollars(amounts.minimum)} a violation{cite(amounts.minimum_citation)}, "
             f"{per_max}; calendar-year cap {cap_text}{cite(amounts.cap_citation)}"
-            f"{f' [{amounts.cap_citation}]' if same else ''}; {MINIMUM_LABEL} {_money(low)}, maximum "
-            f"{_money(high)} ({minimum_note(tier)})"
+            f"{f' [{amounts.cap_citation}]' if same else ''}; {MINIMUM_LABEL} {dollars(low)}, maximum "
+            f"{dollars(high)} ({minimum_note(tier)})"
         )
     dated = f"violation dated {violation_date.isoformat()}; " if violation_date is not None else ""
     text = f"{body}. Amounts: {amounts.source}; {dated}{amounts.why}."

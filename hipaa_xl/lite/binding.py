@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from hipaa_xl.errors import WorkbookError
 from hipaa_xl.ooxml.opc import NS_PKG_REL, NS_R, read_rels, rels_name, resolve_target, to_xml, workbook_part
 from hipaa_xl.xlsxio import Package, parse_xml
 
@@ -50,7 +51,7 @@ EXT_LIST = (
 _GUID_NAMESPACE = uuid.UUID("3f0c8a52-5b7e-4a39-9d0e-6c1d2f4b8a10")
 
 
-class BindingError(ValueError):
+class BindingError(WorkbookError, ValueError):
     """A binding that cannot be read or written; the message is one line for the user."""
 
 

@@ -14,14 +14,14 @@ from io import BytesIO
 from pathlib import Path
 
 import hipaa_xl
-from hipaa_xl.lite import binding as B
-from hipaa_xl.lite import bundle
+from hipaa_xl.errors import WorkbookError
+from hipaa_xl.lite import binding, bundle
 from hipaa_xl.lite.protection import protect_written, unprotect_written
 from hipaa_xl.ooxml.opc import read_rels, rels_name
-from hipaa_xl.xlsxio import Package, WorkbookFileError, editing, package_from_bytes, read_checked_bytes
+from hipaa_xl.xlsxio import Package, editing, package_from_bytes, read_checked_bytes
 
 
-class LiteOutOfDate(WorkbookFileError):
+class LiteOutOfDate(WorkbookError):
     """The workbook's embedded code is older than, or differs from, the installed hipaa-xl."""
 
 
@@ -36,7 +36,7 @@ def bind_package(pkg: Package, pin: str | None = None) -> bool:
     """Bind ``pkg`` to xlwings Lite with this hipaa-xl's code, the sheets the script writes unprotected
     (:mod:`hipaa_xl.lite.protection`); True when something changed."""
     main_py, requirements = lite_code(pin)
-    changed = B.bind(pkg, main_py, requirements)
+    changed = binding.bind(pkg, main_py, requirements)
     return bool(unprotect_written(pkg)) or changed
 
 
@@ -46,9 +46,9 @@ def _load(path: Path, for_writing: bool) -> Package:
 
 def _is_hipaa_workbook(pkg: Package) -> bool:
     from hipaa_xl.ooxml.opc import sheets
-    from hipaa_xl.workbook import columns as C
+    from hipaa_xl.workbook import columns
 
-    return C.INCIDENTS_SHEET in {s.name for s in sheets(pkg)}
+    return columns.INCIDENTS_SHEET in {s.name for s in sheets(pkg)}
 
 
 def add_to_file(path: Path, pin: str | None = None, backup: bool = True) -> bool:
@@ -56,11 +56,11 @@ def add_to_file(path: Path, pin: str | None = None, backup: bool = True) -> bool
     with editing(path) as edit:  # locked; a save made meanwhile is kept (ours is written beside it)
         pkg = package_from_bytes(edit.data)
         if not _is_hipaa_workbook(pkg):
-            raise WorkbookFileError(f"{path.name}: not a hipaa-xl workbook (no Incidents sheet)")
+            raise WorkbookError(f"{path.name}: not a hipaa-xl workbook (no Incidents sheet)")
         try:
             changed = bind_package(pkg, pin)
-        except B.BindingError as exc:
-            raise WorkbookFileError(f"{path.name}: {exc}") from None
+        except binding.BindingError as exc:
+            raise WorkbookError(f"{path.name}: {exc}") from None
         if changed:
             edit.write(pkg, backup=backup, label="lite")
     return changed
@@ -71,11 +71,11 @@ def remove_from_file(path: Path, backup: bool = True) -> bool:
     with editing(path) as edit:
         pkg = package_from_bytes(edit.data)
         try:
-            changed = B.unbind(pkg)
+            changed = binding.unbind(pkg)
             if changed:
                 protect_written(pkg)
-        except B.BindingError as exc:
-            raise WorkbookFileError(f"{path.name}: {exc}") from None
+        except binding.BindingError as exc:
+            raise WorkbookError(f"{path.name}: {exc}") from None
         if changed:
             edit.write(pkg, backup=backup, label="unbound")
     return changed
@@ -85,7 +85,7 @@ def remove_from_file(path: Path, backup: bool = True) -> bool:
 class Embedded:
     """What a bound workbook carries, for ``show`` and ``check``."""
 
-    binding: B.Binding
+    binding: binding.Binding
     main_py: str
     requirements: str
     header: bundle.Header
@@ -98,23 +98,23 @@ def _sha(text: str) -> str:
 
 def read_embedded(pkg: Package) -> Embedded:
     """The binding and its code; :class:`BindingError` / :class:`BundleError` when malformed or absent."""
-    found = B.find_binding(pkg)
+    found = binding.find_binding(pkg)
     if found is None:
-        raise B.BindingError("not bound to xlwings Lite (run `hipaa-xl lite add`)")
-    rels = [r for r in read_rels(pkg, "") if r.type == B.REL_TASKPANES]
+        raise binding.BindingError("not bound to xlwings Lite (run `hipaa-xl lite add`)")
+    rels = [r for r in read_rels(pkg, "") if r.type == binding.REL_TASKPANES]
     if len(rels) != 1:
-        raise B.BindingError(f"{len(rels)} task-pane relationships (expected exactly one)")
+        raise binding.BindingError(f"{len(rels)} task-pane relationships (expected exactly one)")
     types = pkg["[Content_Types].xml"].decode("utf-8")
     for part in (found.taskpanes_part, found.webextension_part):
         count = types.count(f'PartName="/{part}"')
         if count != 1:
-            raise B.BindingError(f"the content type of {part} is declared {count} times (expected once)")
+            raise binding.BindingError(f"the content type of {part} is declared {count} times (expected once)")
     if rels_name(found.taskpanes_part) not in pkg:
-        raise B.BindingError(f"{found.taskpanes_part} has no relationships part")
-    main_py = found.properties.get(B.MAIN_PY)
-    requirements = found.properties.get(B.REQUIREMENTS_TXT)
+        raise binding.BindingError(f"{found.taskpanes_part} has no relationships part")
+    main_py = found.properties.get(binding.MAIN_PY)
+    requirements = found.properties.get(binding.REQUIREMENTS_TXT)
     if main_py is None:
-        raise B.BindingError("the binding holds no main.py")
+        raise binding.BindingError("the binding holds no main.py")
     header = bundle.read_header(main_py)
     modules: list[str] = []
     if header.sha256 is not None:
@@ -141,18 +141,18 @@ def show_lines(path: Path) -> list[str]:
     pkg = _load(path, for_writing=False)
     try:
         emb = read_embedded(pkg)
-    except (B.BindingError, bundle.BundleError) as exc:
-        raise WorkbookFileError(f"{path.name}: {exc}") from None
+    except (binding.BindingError, bundle.BundleError) as exc:
+        raise WorkbookError(f"{path.name}: {exc}") from None
     h = emb.header
     lines = [
-        f"{path.name}: bound to xlwings Lite (add-in {B.LITE_STORE_ID}) in {emb.binding.webextension_part}",
+        f"{path.name}: bound to xlwings Lite (add-in {binding.LITE_STORE_ID}) in {emb.binding.webextension_part}",
         f"hipaa-xl {h.version}; law data {h.law_data}; "
         + (f"bundle sha256 {h.sha256} ({len(emb.modules)} files)" if h.sha256 else "no bundle: pinned package"),
         f"main.py: {len(emb.main_py):,} characters, sha256 {_sha(emb.main_py)}",
         f"requirements.txt: {len(emb.requirements):,} characters, sha256 {_sha(emb.requirements)}",
     ]
     lines += [f"  {line}" for line in emb.requirements.splitlines() if line.strip()]
-    own = (B.MAIN_PY, B.REQUIREMENTS_TXT)
+    own = (binding.MAIN_PY, binding.REQUIREMENTS_TXT)
     lines += [f"setting {k}: {v[:60]}" for k, v in emb.binding.properties.items() if k not in own]
     return lines
 
@@ -162,12 +162,12 @@ def extract(path: Path, folder: Path) -> list[Path]:
     pkg = _load(path, for_writing=False)
     try:
         emb = read_embedded(pkg)
-    except (B.BindingError, bundle.BundleError) as exc:
-        raise WorkbookFileError(f"{path.name}: {exc}") from None
+    except (binding.BindingError, bundle.BundleError) as exc:
+        raise WorkbookError(f"{path.name}: {exc}") from None
     if not folder.is_dir():
-        raise WorkbookFileError(f"{folder}: no such folder")
+        raise WorkbookError(f"{folder}: no such folder")
     out = []
-    for name, text in ((B.MAIN_PY, emb.main_py), (B.REQUIREMENTS_TXT, emb.requirements)):
+    for name, text in ((binding.MAIN_PY, emb.main_py), (binding.REQUIREMENTS_TXT, emb.requirements)):
         target = folder / name
         target.write_text(text, encoding="utf-8", newline="")
         out.append(target)
@@ -175,20 +175,20 @@ def extract(path: Path, folder: Path) -> list[Path]:
 
 
 def check_file(path: Path) -> str:
-    """``lite check``: one line when all is well; :class:`WorkbookFileError` (one line) when the binding or the
+    """``lite check``: one line when all is well; :class:`WorkbookError` (one line) when the binding or the
     embedded code is malformed, or older than (or different from) the installed hipaa-xl."""
     pkg = _load(path, for_writing=False)
     try:
         emb = read_embedded(pkg)
-    except (B.BindingError, bundle.BundleError) as exc:
-        raise WorkbookFileError(f"{path.name}: {exc}") from None
+    except (binding.BindingError, bundle.BundleError) as exc:
+        raise WorkbookError(f"{path.name}: {exc}") from None
     installed = hipaa_xl.__version__
     h = emb.header
     if h.sha256 is None:
         pins = [line.split("#")[0].strip() for line in emb.requirements.splitlines()
                 if line.replace(" ", "").startswith("hipaa-xl==")]
         if len(pins) != 1:
-            raise WorkbookFileError(f"{path.name}: main.py pins hipaa-xl but requirements.txt does not name one version")
+            raise WorkbookError(f"{path.name}: main.py pins hipaa-xl but requirements.txt does not name one version")
         version = pins[0].split("==", 1)[1].strip()
         if _version(version) < _version(installed):
             raise LiteOutOfDate(f"{path.name}: pins hipaa-xl {version}, older than the installed {installed}")

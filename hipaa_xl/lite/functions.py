@@ -20,7 +20,8 @@ from hipaa_xl import cells, udfs
 from hipaa_xl.excel_declare import ARGUMENT_DOCS, declare_for_excel
 
 LITE_ERROR_CODES = ("#VALUE!", "#NUM!", "#N/A", "#DIV/0!", "#NAME?", "#NULL!", "#REF!")
-"""The error texts Lite writes as real error cells; any other error code is shown as #VALUE!."""
+"""The error texts Lite writes as real error cells (a deliberate subset of
+``errors.EXCEL_ERROR_CODES``); any other error code is shown as #VALUE!."""
 NO_ERROR = ""
 
 

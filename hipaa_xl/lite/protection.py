@@ -11,11 +11,11 @@ themselves (any other ``sheetProtection``, with a password for instance) is left
 from __future__ import annotations
 
 from hipaa_xl.ooxml.opc import sheets
-from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.sheetxml import PROTECTION
 from hipaa_xl.xlsxio import Package
 
-LITE_WRITTEN = (C.SUMMARY_SHEET, C.EXPOSURE_SHEET, C.DEADLINES_SHEET)
+LITE_WRITTEN = (columns.SUMMARY_SHEET, columns.EXPOSURE_SHEET, columns.DEADLINES_SHEET)
 """The sheets the Lite script writes."""
 
 _OURS = PROTECTION.encode()

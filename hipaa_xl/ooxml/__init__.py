@@ -5,7 +5,11 @@
   Part 1's workbook): the SpreadsheetML namespaces (Transitional and Strict), relationships, the
   workbook part, its sheets and defined names, each read one way;
 * :mod:`hipaa_xl.ooxml.a1` - A1 references: column letters, cell addresses, ranges, and sheet names
-  as formulas quote them.
+  as formulas quote them;
+* :mod:`hipaa_xl.ooxml.dates` - serial date-times (ECMA-376 Part 1, 18.17.4): dates become Excel
+  serial numbers only through it;
+* :mod:`hipaa_xl.ooxml.numbers` - numbers as Excel's General format shows them;
+* :mod:`hipaa_xl.ooxml.calc` - the calculation properties of ``workbook.xml`` (``calcPr``).
 
-Dates become Excel serial numbers only through :mod:`hipaa_xl.excel_dates`.
+This file imports nothing, so that ``dates`` and ``numbers`` travel alone in the xlwings Lite bundle.
 """

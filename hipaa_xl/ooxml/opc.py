@@ -16,6 +16,7 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
+from hipaa_xl.errors import WorkbookError
 from hipaa_xl.ooxml.names import (  # re-exported
     CT_CHART as CT_CHART,
 )
@@ -58,7 +59,7 @@ from hipaa_xl.ooxml.names import (
 from hipaa_xl.ooxml.names import (
     REL_WORKSHEET as REL_WORKSHEET,
 )
-from hipaa_xl.xlsxio import Package, WorkbookFileError, lost_sheet_part, parse_xml
+from hipaa_xl.xlsxio import Package, lost_sheet_part, parse_xml
 
 
 def spreadsheet_namespace(root: Any) -> str:
@@ -148,7 +149,7 @@ def workbook_part(pkg: Package) -> str:
             return rel.part("")
     if "xl/workbook.xml" in pkg:
         return "xl/workbook.xml"
-    raise WorkbookFileError("the file is not an Excel workbook (no workbook part)")
+    raise WorkbookError("the file is not an Excel workbook (no workbook part)")
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ class SheetEntry:
 
 def sheets(pkg: Package, partless: list[SheetEntry] | None = None) -> list[SheetEntry]:
     """The sheets in tab order, with their parts; a sheet whose part cannot be reached is refused
-    (:class:`~hipaa_xl.xlsxio.WorkbookFileError`), as Excel reports such a file as damaged.
+    (:class:`~hipaa_xl.errors.WorkbookError`), as Excel reports such a file as damaged.
 
     With ``partless`` given, an entry whose relationship id is empty (``r:id=""``, as Excel saves a
     very hidden macro sheet that has no part) is not refused: it is appended there, with no part and
@@ -191,7 +192,7 @@ def sheets(pkg: Package, partless: list[SheetEntry] | None = None) -> list[Sheet
         rel = rels.get(rid)
         part = rel.part(wb_part) if rel else ""
         if not part or part not in pkg:
-            raise WorkbookFileError(lost_sheet_part(el.get("name", ""), rid, part))
+            raise WorkbookError(lost_sheet_part(el.get("name", ""), rid, part))
         sheet_id = el.get("sheetId", "0")
         out.append(SheetEntry(el.get("name", ""), int(sheet_id) if sheet_id.isdigit() else 0, rid, part, i,
                               rel.type if rel else ""))

@@ -66,20 +66,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hipaa_xl import clock
-from hipaa_xl.excel_dates import date_system
+from hipaa_xl.errors import WorkbookError
+from hipaa_xl.ooxml.a1 import parse_cell
+from hipaa_xl.ooxml.dates import date_system
 from hipaa_xl.recalc.asof import AsOfChoice, choose_as_of
 from hipaa_xl.recalc.compiler import Compiler
 from hipaa_xl.recalc.evaluator import DEPENDENT, CellProblem, Evaluator
 from hipaa_xl.recalc.functions import load_builtins
 from hipaa_xl.recalc.reader import read_workbook
-from hipaa_xl.recalc.refs import parse_cell
 from hipaa_xl.recalc.udf_bridge import load_udfs
 from hipaa_xl.recalc.values import ExcelError, date_to_serial
 from hipaa_xl.recalc.writer import AS_OF_NAME, CellDifference, update_workbook_xml, write_values
 from hipaa_xl.xlsxio import (
     Package,
     WorkbookChangedError,
-    WorkbookFileError,
     check_workbook_path,
     editing,
     lock_files,
@@ -94,7 +94,6 @@ __all__ = [
     "CellProblem",
     "ErrorCell",
     "RecalcReport",
-    "WorkbookFileError",
     "recalc_file",
     "recalc_package",
 ]
@@ -160,7 +159,7 @@ def recalc_package(
 
     ``as_of`` is the ``--as-of`` date (see :mod:`hipaa_xl.recalc.asof` for the order of sources);
     ``use_recorded_as_of`` reuses the date the last recalc recorded (``--check``). Raises
-    :class:`~hipaa_xl.xlsxio.WorkbookFileError` when a part cannot be read. With ``keep_unevaluated``
+    :class:`~hipaa_xl.errors.WorkbookError` when a part cannot be read. With ``keep_unevaluated``
     (refresh) a cell that cannot be evaluated keeps the value cached in the file instead of
     ``#NAME?``/``#REF!``, and the cells that depend on it are computed from that value; the cell is
     still listed in ``problems``.
@@ -218,15 +217,15 @@ def recalc_file(
     Nothing is written when ``check`` is true, when some cells could not be evaluated (unless
     ``allow_errors``), or when nothing changed and ``out`` is the same file. With ``check`` and no
     ``as_of`` the date recorded by the last recalc is used. Raises
-    :class:`~hipaa_xl.xlsxio.WorkbookFileError` for a file that cannot be used.
+    :class:`~hipaa_xl.errors.WorkbookError` for a file that cannot be used.
     """
     source = Path(path)
     try:
         return _recalc_file(source, out, as_of, check, allow_errors, progress, backup)
-    except WorkbookFileError as exc:
+    except WorkbookError as exc:
         if source.name in exc.message or isinstance(exc, WorkbookChangedError):
             raise
-        raise WorkbookFileError(f"{source.name}: {exc.message}") from None
+        raise WorkbookError(f"{source.name}: {exc.message}") from None
 
 
 def _recalc_file(source: Path, out: str | os.PathLike[str] | None, as_of: dt.date | None, check: bool,
@@ -237,13 +236,13 @@ def _recalc_file(source: Path, out: str | os.PathLike[str] | None, as_of: dt.dat
     check_workbook_path(source, for_writing=in_place and not check)
     if not check and not in_place:
         if target.suffix.lower() not in (".xlsx", ".xlsm"):
-            raise WorkbookFileError(f"{target.name}: the output must be an .xlsx or .xlsm file")
+            raise WorkbookError(f"{target.name}: the output must be an .xlsx or .xlsm file")
         if target.suffix.lower() != source.suffix.lower():
-            raise WorkbookFileError(f"{target.name}: keep the extension of {source.name} "
+            raise WorkbookError(f"{target.name}: keep the extension of {source.name} "
                                     f"({source.suffix}); a macro workbook must stay .xlsm")
         locks = lock_files(target)
         if locks:
-            raise WorkbookFileError(f"{target.name} is open in Excel or LibreOffice ({locks[0].name} exists); "
+            raise WorkbookError(f"{target.name} is open in Excel or LibreOffice ({locks[0].name} exists); "
                                     "close it and try again")
     if in_place and not check:  # locked, leftovers removed, a save made meanwhile never overwritten
         with editing(source) as edit:

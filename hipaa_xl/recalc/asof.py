@@ -1,4 +1,4 @@
-"""Which as-of date a recalculation uses, and where it came from (decisions item 14).
+"""Which as-of date a recalculation uses, and where it came from (decisions 14).
 
 In order:
 
@@ -18,10 +18,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from hipaa_xl import clock
-from hipaa_xl.ooxml.a1 import unquote_sheet
+from hipaa_xl.ooxml.a1 import parse_cell, unquote_sheet
 from hipaa_xl.recalc.model import Book
 from hipaa_xl.recalc.reader import WorkbookPackage
-from hipaa_xl.recalc.refs import parse_cell
 from hipaa_xl.recalc.values import serial_to_date
 from hipaa_xl.recalc.writer import AS_OF_NAME
 
@@ -67,16 +66,22 @@ def typed_as_of(book: Book) -> tuple[dt.date, str] | None:
     return day, sheet.address(row, col)
 
 
-def recorded_as_of(book: Book) -> dt.date | None:
-    """The date the last recalc recorded in ``HXL_AS_OF_USED``."""
-    defined = book.names.get((None, AS_OF_NAME.lower()))
-    if defined is None:
+def recorded_date(text: str | None) -> dt.date | None:
+    """The date a workbook's ``HXL_AS_OF_USED`` records (refresh and recalc write the serial number);
+    None when the name is missing or holds anything else. The one reading, for recalc and verify."""
+    if text is None:
         return None
     try:
-        serial = float(defined.text.strip().lstrip("="))
+        serial = float(text.strip().lstrip("="))
     except ValueError:
         return None
     return serial_to_date(serial)
+
+
+def recorded_as_of(book: Book) -> dt.date | None:
+    """The date the last recalc recorded in ``HXL_AS_OF_USED``."""
+    defined = book.names.get((None, AS_OF_NAME.lower()))
+    return recorded_date(defined.text if defined is not None else None)
 
 
 def choose_as_of(workbook: WorkbookPackage, as_of: dt.date | None, use_recorded: bool) -> AsOfChoice:

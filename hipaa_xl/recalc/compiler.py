@@ -3,7 +3,7 @@
 A compiled formula is a function ``thunk(row, col)``: the cell it runs for is an argument, and every
 relative reference is stored as an offset from the cell the formula was compiled for. One closure
 therefore serves every cell whose formula has the same relative shape (see
-:func:`hipaa_xl.recalc.refs.formula_shape`), shared formulas included.
+:func:`hipaa_xl.recalc.shapes.formula_shape`), shared formulas included.
 
 Thunks return a scalar, an array (list of rows) or a :class:`~hipaa_xl.recalc.model.Ref`. In
 "value" mode a one-cell reference is read at once; in "ref" mode (arguments of SUM, INDEX, ROW...)

@@ -35,11 +35,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
+from hipaa_xl.ooxml.a1 import cell_address
 from hipaa_xl.recalc.compiler import Compiled, Compiler, constant
 from hipaa_xl.recalc.model import PENDING, Book, CellKey, NeedCells, RangeTooLarge, Ref
 from hipaa_xl.recalc.operators import element, intersect
 from hipaa_xl.recalc.reader import NO_CACHE, FormulaCell
-from hipaa_xl.recalc.refs import RowTemplate, cell_address, render_rows, shape_parts
+from hipaa_xl.recalc.shapes import RowTemplate, render_rows, shape_parts
 from hipaa_xl.recalc.values import NA, NAME, NUM, VALUE, ExcelError, Unsupported
 
 Progress = Callable[[int, int], None]

@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from hipaa_xl.ooxml.a1 import MAX_COL, MAX_ROW, cell_address, quote_sheet
+from hipaa_xl.ooxml.a1 import MAX_COL, cell_address, quote_sheet
 
 PENDING: Final[Any] = type("Pending", (), {"__repr__": lambda self: "PENDING"})()
 
@@ -204,7 +204,3 @@ class Book:
         if missing:
             raise NeedCells(missing)
 
-
-def whole_ref(sheet: Sheet) -> Ref:
-    """Every cell of a sheet."""
-    return Ref(sheet, 1, 1, MAX_ROW, MAX_COL)

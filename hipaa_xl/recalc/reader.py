@@ -20,12 +20,13 @@ from typing import Any, Final
 
 from lxml import etree
 
-from hipaa_xl.excel_dates import date_system
+from hipaa_xl.errors import WorkbookError
 from hipaa_xl.ooxml import opc
+from hipaa_xl.ooxml.a1 import column_index, parse_range
+from hipaa_xl.ooxml.dates import date_system
 from hipaa_xl.recalc.model import PENDING, Book, DefinedName, Sheet, Table
-from hipaa_xl.recalc.refs import column_index, parse_range
 from hipaa_xl.recalc.values import ERROR_CODES, ExcelError, date_to_serial, error_from_code
-from hipaa_xl.xlsxio import Package, WorkbookFileError, parse_xml
+from hipaa_xl.xlsxio import Package, parse_xml
 
 NO_CACHE: Final[Any] = type("NoCache", (), {"__repr__": lambda self: "NO_CACHE"})()
 
@@ -66,7 +67,6 @@ class WorkbookPackage:
     workbook_root: Any
     workbook_declaration: bytes
     sheet_parts: list[SheetPart]
-    formula_count: int
     date1904: bool
     warnings: list[str] = field(default_factory=list)
 
@@ -107,7 +107,7 @@ def read_workbook(package: Package) -> WorkbookPackage:
     """Parse the workbook, its sheets, shared strings, defined names and tables."""
     workbook_part = opc.workbook_part(package)
     if workbook_part not in package:
-        raise WorkbookFileError("the file is not an Excel workbook (no workbook part)")
+        raise WorkbookError("the file is not an Excel workbook (no workbook part)")
     workbook_root = parse_xml(package[workbook_part], workbook_part)
     ns = opc.spreadsheet_namespace(workbook_root)
     rels = opc.read_rels(package, workbook_part)
@@ -144,14 +144,12 @@ def read_workbook(package: Package) -> WorkbookPackage:
         book.names[(scope, name.lower())] = DefinedName(name, name_el.text or "", scope)
 
     sheet_parts: list[SheetPart] = []
-    count = 0
     for sheet, sheet_target in sheet_specs:
         if sheet_target is None:
             continue
         part = SheetPart(sheet_target, sheet, ns)
         with date_system(date1904):  # t="d" cells become serials of the workbook's own system
             _read_cells(part, package[sheet_target], shared, warnings, rich_errors)
-        count += len(part.formulas)
         sheet_parts.append(part)
         for rel in opc.read_rels(package, sheet_target):
             table_target = rel.part(sheet_target)
@@ -160,7 +158,7 @@ def read_workbook(package: Package) -> WorkbookPackage:
                 if table is not None:
                     book.tables[table.name.lower()] = table
     return WorkbookPackage(book, workbook_part, workbook_root, _declaration(package[workbook_part]),
-                           sheet_parts, count, date1904, warnings)
+                           sheet_parts, date1904, warnings)
 
 
 def _read_table(data: bytes, part: str, sheet: Sheet) -> Table | None:
@@ -196,7 +194,7 @@ def _stream(data: bytes, part: str, tag: str) -> Any:
     from hipaa_xl.xlsxio import has_dtd
 
     if has_dtd(data):
-        raise WorkbookFileError(f"the workbook part {part} carries a DTD; refusing to read it")
+        raise WorkbookError(f"the workbook part {part} carries a DTD; refusing to read it")
     try:
         for _, element in etree.iterparse(io.BytesIO(data), events=("end",), tag=tag, **_STREAM_OPTIONS):
             yield element
@@ -205,7 +203,7 @@ def _stream(data: bytes, part: str, tag: str) -> Any:
             while element.getprevious() is not None and parent is not None:
                 del parent[0]
     except etree.XMLSyntaxError as exc:
-        raise WorkbookFileError(f"the workbook part {part} is damaged ({exc})") from exc
+        raise WorkbookError(f"the workbook part {part} is damaged ({exc})") from exc
 
 
 def _local(element: Any) -> str:
@@ -261,7 +259,7 @@ def _rich_errors(package: Package, workbook_part: str, rels: list[opc.Rel]) -> d
                     if error is not None:
                         out[vm] = error
         return out
-    except (ValueError, IndexError, WorkbookFileError):
+    except (ValueError, IndexError, WorkbookError):
         return {}
 
 

@@ -13,11 +13,11 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
-from hipaa_xl.ooxml.a1 import unquote_sheet
+from hipaa_xl.ooxml.a1 import MAX_COL, MAX_ROW, unquote_sheet
 from hipaa_xl.recalc import parser as ast
 from hipaa_xl.recalc.compile_state import CompileProblem, State, Thunk, constant
 from hipaa_xl.recalc.model import PENDING, Book, NeedCells, Ref, Sheet, Table
-from hipaa_xl.recalc.refs import MAX_COL, MAX_ROW, RefPart, parse_ref_part
+from hipaa_xl.recalc.shapes import RefPart, parse_ref_part
 from hipaa_xl.recalc.values import NAME, REF, VALUE
 
 if TYPE_CHECKING:

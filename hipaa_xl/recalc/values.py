@@ -15,12 +15,12 @@ import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
 from typing import Any, Final
 
-from hipaa_xl import excel_dates
-from hipaa_xl.excel_numbers import number_to_text
+from hipaa_xl.errors import EXCEL_ERROR_CODES
+from hipaa_xl.ooxml import dates
+from hipaa_xl.ooxml.numbers import number_to_text
 
-ERROR_CODES: Final = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
-                      "#SPILL!", "#CONNECT!", "#BLOCKED!", "#UNKNOWN!", "#FIELD!", "#CALC!")
-"""Excel's error values in the order ERROR.TYPE numbers them (1 to 14)."""
+ERROR_CODES: Final = EXCEL_ERROR_CODES[:14]
+"""The error values the evaluator knows, in the order ERROR.TYPE numbers them (1 to 14)."""
 
 
 class ExcelError:
@@ -91,23 +91,17 @@ class Unsupported(Exception):
     """
 
 
-def is_number(value: object) -> bool:
-    """True for int and float, never for bool."""
-    t = type(value)
-    return t is int or t is float
-
-
 # ---------------------------------------------------------------------------------------------
-# Dates: the workbook's date system (hipaa_xl.excel_dates); 1900 with Excel's fictitious 1900-02-29.
+# Dates: the workbook's date system (hipaa_xl.ooxml.dates); 1900 with Excel's fictitious 1900-02-29.
 
-date_to_serial = excel_dates.date_to_serial
-serial_to_date = excel_dates.serial_to_date
+date_to_serial = dates.date_to_serial
+serial_to_date = dates.serial_to_date
 
 
 def serial_parts(serial: float) -> tuple[int, int, int] | None:
     """(year, month, day) as Excel shows a serial, including 1900-02-29 and 1900-01-00 (1900 system)."""
     whole = math.floor(serial)
-    if not excel_dates.uses_1904():
+    if not dates.uses_1904():
         if whole == 60:
             return (1900, 2, 29)
         if whole == 0:
@@ -255,9 +249,9 @@ def _time_text(s: str) -> float | None:
 
 
 def _date_serial_or_none(year: int, month: int, day: int) -> int | None:
-    if (year, month, day) == (1900, 2, 29) and not excel_dates.uses_1904():
+    if (year, month, day) == (1900, 2, 29) and not dates.uses_1904():
         return 60  # Excel's fictitious day
-    if year < excel_dates.first_year():
+    if year < dates.first_year():
         return None  # before Excel's calendar: not a date ("7/5/1800" is #VALUE!)
     try:
         return int(date_to_serial(dt.date(year, month, day)))

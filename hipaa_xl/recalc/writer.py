@@ -7,7 +7,7 @@ only the ``<c>`` elements whose value changed are touched (their ``t`` attribute
 ``<is>`` a formula cell should not have), so every other byte of the part, and every other part of
 the package, stays identical, and no XML tree of the sheet is built (memory stays bounded).
 In workbook.xml ``calcPr`` declares current Excel's engine and loses ``fullCalcOnLoad``
-(``hipaa_xl.excel_calc``: Excel would otherwise recalculate on open and show ``#NAME?`` wherever our
+(``hipaa_xl.ooxml.calc``: Excel would otherwise recalculate on open and show ``#NAME?`` wherever our
 functions are missing)
 and the defined name ``HXL_AS_OF_USED`` records the as-of date used (an Excel serial number).
 """
@@ -23,9 +23,9 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from hipaa_xl.excel_calc import declare_current_engine
+from hipaa_xl.ooxml.a1 import cell_address, column_index
+from hipaa_xl.ooxml.calc import declare_current_engine
 from hipaa_xl.recalc.reader import NO_CACHE, WorkbookPackage
-from hipaa_xl.recalc.refs import cell_address, column_index
 from hipaa_xl.recalc.values import ExcelError, round15
 
 AS_OF_NAME: Final = "HXL_AS_OF_USED"

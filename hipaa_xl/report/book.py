@@ -20,8 +20,8 @@ from hipaa_xl.engine.incidents import Incident, group_key
 from hipaa_xl.errors import WorkbookError
 from hipaa_xl.law.factors import MarkedFactor
 from hipaa_xl.ooxml.opc import defined_names, read_rels, resolve_target, sheets
-from hipaa_xl.workbook import columns as C
-from hipaa_xl.workbook.inputs import IncidentRow, Inputs, LayoutError, read_inputs
+from hipaa_xl.workbook import columns
+from hipaa_xl.workbook.inputs import IncidentRow, Inputs, read_inputs
 from hipaa_xl.workbook.verify import (
     FIGURE_KEYS,
     ScheduleLine,
@@ -35,7 +35,7 @@ from hipaa_xl.workbook.verify import text as _text
 from hipaa_xl.xlsxio import Package, package_from_bytes, parse_xml
 
 __all__ = ["FIGURE_KEYS", "BookError", "BookFigures", "ExtraTable", "ScheduleLine", "SummaryLine", "read_book"]
-DEFAULT_LEGEND = C.MEMO_LEGEND
+DEFAULT_LEGEND = columns.MEMO_LEGEND
 
 
 @dataclass(frozen=True)
@@ -108,15 +108,15 @@ def read_book(data: bytes, file_name: str = "workbook.xlsx", extra_tables: tuple
     pkg = package_from_bytes(data)
     try:
         inputs = read_inputs(data, pkg)
-    except LayoutError as exc:
+    except WorkbookError as exc:
         raise BookError(str(exc)) from None
     names = {k[0].casefold(): v for k, v in defined_names(pkg).items() if k[1] is None}
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     try:
-        if C.SUMMARY_SHEET not in wb.sheetnames:
+        if columns.SUMMARY_SHEET not in wb.sheetnames:
             raise BookError("the workbook has no Summary sheet")
-        grid = [tuple(row) for row in wb[C.SUMMARY_SHEET].iter_rows(values_only=True)]
-        legend = _named_value(wb, names, C.NAME_PRIVILEGE_LEGEND)
+        grid = [tuple(row) for row in wb[columns.SUMMARY_SHEET].iter_rows(values_only=True)]
+        legend = _named_value(wb, names, columns.NAME_PRIVILEGE_LEGEND)
         requirements = _requirements(wb)
         tables = {name: t for name in extra_tables if (t := _table(wb, pkg, name)) is not None}
     finally:
@@ -168,7 +168,7 @@ def _named_value(wb: Any, names: dict[str, str], name: str) -> Any:
         from hipaa_xl.workbook.inputs import split_ref
 
         sheet, row, col = split_ref(text)
-    except (LayoutError, ValueError):
+    except (WorkbookError, ValueError):
         return None
     if sheet not in wb.sheetnames:
         return None
@@ -198,18 +198,18 @@ def _summary_block(grid: list[tuple[Any, ...]], title: str) -> ExtraTable | None
     keep = [c for c in range(width)
             if header[c] is not None or any(c < len(b) and b[c] is not None for b in body)]
     return ExtraTable(
-        _text(grid[start][0]), C.SUMMARY_SHEET,
+        _text(grid[start][0]), columns.SUMMARY_SHEET,
         tuple(_text(header[c]) if c < len(header) else "" for c in keep),
         tuple(tuple(b[c] if c < len(b) else None for c in keep) for b in body),
     )
 
 
 def _requirements(wb: Any) -> dict[str, dict[str, str]]:
-    if C.REQUIREMENTS_SHEET not in wb.sheetnames:
+    if columns.REQUIREMENTS_SHEET not in wb.sheetnames:
         return {}
     out: dict[str, dict[str, str]] = {}
     keys: list[str] | None = None
-    for row in wb[C.REQUIREMENTS_SHEET].iter_rows(values_only=True):
+    for row in wb[columns.REQUIREMENTS_SHEET].iter_rows(values_only=True):
         texts = [_text(v) for v in row]
         if keys is None:
             if texts and texts[0] == "Requirement":

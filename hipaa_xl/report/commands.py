@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hipaa_xl import clock
-from hipaa_xl.errors import HipaaXlError
+from hipaa_xl.errors import HipaaXlError, WorkbookError
 from hipaa_xl.report.book import BookError, BookFigures, read_book
 from hipaa_xl.workbook.verify import currency_problem
-from hipaa_xl.xlsxio import WorkbookFileError, lock_files, read_checked_bytes, write_file_atomic, write_package_atomic
+from hipaa_xl.xlsxio import lock_files, read_checked_bytes, write_file_atomic, write_package_atomic
 
 
 class NotCurrentError(HipaaXlError):
@@ -43,7 +43,7 @@ def optional_table_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
 def load_current(path: Path, allow_stale: bool = False) -> tuple[bytes, BookFigures, str | None]:
     """The workbook's bytes, its figures, and why they are not current (None when they are).
 
-    Raises :class:`WorkbookFileError` for a file that cannot be used and :class:`NotCurrentError`
+    Raises :class:`WorkbookError` for a file that cannot be used and :class:`NotCurrentError`
     when the figures are not current and ``allow_stale`` is false.
     """
     data = read_checked_bytes(path, for_writing=False)
@@ -52,10 +52,10 @@ def load_current(path: Path, allow_stale: bool = False) -> tuple[bytes, BookFigu
         figures = read_book(data, path.name, tables, blocks)
     except BookError as exc:
         raise NotCurrentError(f"{path.name}: {exc}; run: hipaa-xl refresh {path}") from None
-    except WorkbookFileError:
+    except WorkbookError:
         raise
     except Exception as exc:  # an unreadable workbook: one line, never a traceback (decisions 17)
-        raise WorkbookFileError(f"{path.name}: cannot be read ({type(exc).__name__}: {exc})") from None
+        raise WorkbookError(f"{path.name}: cannot be read ({type(exc).__name__}: {exc})") from None
     problem = currency_problem(data, f"hipaa-xl refresh {path}", figures.summary, figures.inputs)
     if problem is not None and not allow_stale:
         raise NotCurrentError(f"{path.name}: {problem}")
@@ -64,14 +64,14 @@ def load_current(path: Path, allow_stale: bool = False) -> tuple[bytes, BookFigu
 
 def _check_output(out: Path, source: Path, suffix: str) -> None:
     if out.suffix.lower() != suffix:
-        raise WorkbookFileError(f"{out.name}: the output must be a {suffix} file")
+        raise WorkbookError(f"{out.name}: the output must be a {suffix} file")
     if out.resolve() == source.resolve():
-        raise WorkbookFileError(f"{out.name}: the output must not be the workbook itself")
+        raise WorkbookError(f"{out.name}: the output must not be the workbook itself")
     if not out.parent.is_dir():
-        raise WorkbookFileError(f"{out.parent}: no such folder")
+        raise WorkbookError(f"{out.parent}: no such folder")
     locks = lock_files(out)
     if locks:
-        raise WorkbookFileError(f"{out.name} is open in Word, Excel or LibreOffice ({locks[0].name} exists); "
+        raise WorkbookError(f"{out.name} is open in Word, Excel or LibreOffice ({locks[0].name} exists); "
                                 "close it and try again")
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from lxml import etree
 
-from hipaa_xl.excel_calc import declare_current_engine
+from hipaa_xl.ooxml.calc import declare_current_engine
 from hipaa_xl.ooxml.opc import (
     NS_CT,
     NS_MAIN,
@@ -35,7 +35,7 @@ from hipaa_xl.ooxml.opc import (
     write_rels,
 )
 from hipaa_xl.report.book import BookFigures
-from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook import columns
 from hipaa_xl.xlsxio import Package, package_from_bytes, parse_xml
 
 _M = f"{{{NS_MAIN}}}"
@@ -43,7 +43,7 @@ _R = f"{{{NS_R}}}"
 _CT = f"{{{NS_CT}}}"
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
-GENERATED_SHEETS = (C.SUMMARY_SHEET, C.EXPOSURE_SHEET, C.SCHEDULES_SHEET, C.OUTCOMES_SHEET)
+GENERATED_SHEETS = (columns.SUMMARY_SHEET, columns.EXPOSURE_SHEET, columns.SCHEDULES_SHEET, columns.OUTCOMES_SHEET)
 VALUES_LINE_ROWS = (5, 6)
 """Summary rows that may hold the "Values as of" line: the first one left empty by refresh."""
 
@@ -237,7 +237,7 @@ def _values_only_sheet(pkg: Package, name: str, part: str, report: ShareReport) 
         _protect(root)
     if name in GENERATED_SHEETS:
         report.protected.append(name)
-    if name == C.SUMMARY_SHEET:
+    if name == columns.SUMMARY_SHEET:
         _put_values_line(root, report.values_line)
     return to_xml(root)
 

@@ -21,6 +21,8 @@ from docx.shared import Inches, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from hipaa_xl.engine.dollars import dollars
+
 NAVY = RGBColor(0x1F, 0x38, 0x64)
 RED = RGBColor(0xC0, 0x00, 0x00)
 GREY = RGBColor(0x59, 0x59, 0x59)
@@ -33,7 +35,7 @@ def money(value: Any) -> str:
     if isinstance(value, bool) or value is None:
         return "" if value is None else str(value)
     if isinstance(value, int | float):
-        return f"-${-value:,.0f}" if value < 0 else f"${value:,.0f}"
+        return dollars(value)
     return str(value)
 
 

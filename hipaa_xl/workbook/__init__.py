@@ -10,7 +10,6 @@ import importlib
 from typing import Any
 
 _WHERE = {
-    "RefreshError": "hipaa_xl.workbook.plan",
     "RefreshReport": "hipaa_xl.workbook.plan",
     "build_refreshed": "hipaa_xl.workbook.refresh",
     "new_workbook": "hipaa_xl.workbook.new",

@@ -15,7 +15,7 @@ from typing import Any
 
 from hipaa_xl.ooxml.a1 import parse_cell
 from hipaa_xl.ooxml.opc import NS_MAIN, sheets
-from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.objectmodel import refresh_open_book
 from hipaa_xl.workbook.splice import foreign_objects, styles_part
 from hipaa_xl.xlsxio import Package, package_from_bytes, parse_xml, read_checked_bytes
@@ -101,8 +101,8 @@ def _foreign_objects_on_disk(book: Any) -> list[str]:
         return []
     book.save()
     pkg = package_from_bytes(read_checked_bytes(path))
-    return foreign_objects(pkg, (C.SUMMARY_SHEET, C.EXPOSURE_SHEET, C.DEADLINES_SHEET),
-                           {C.SUMMARY_SHEET: C.SUMMARY_TABLE, C.DEADLINES_SHEET: C.DEADLINES_TABLE})
+    return foreign_objects(pkg, (columns.SUMMARY_SHEET, columns.EXPOSURE_SHEET, columns.DEADLINES_SHEET),
+                           {columns.SUMMARY_SHEET: columns.SUMMARY_TABLE, columns.DEADLINES_SHEET: columns.DEADLINES_TABLE})
 
 
 def _status(book: Any, text: str) -> None:

@@ -124,11 +124,11 @@ NAME_SCHEDULE_NAMES = "ScheduleNames"
 NAME_PRIVILEGE_LEGEND = "PrivilegeLegend"
 
 DEFAULT_WORKBOOK_SCHEDULE = CURRENT
-"""Issue 8: the template's schedule is the 45 CFR 102.3 table in force on the as-of date."""
+"""The template's schedule is the 45 CFR 102.3 table in force on the as-of date."""
 
 CONFIDENTIAL = "Privileged & Confidential - Attorney Work Product"
 MEMO_LEGEND = CONFIDENTIAL + " - Prepared at the direction of counsel"
-"""The memo's header and footer unless Settings' Privilege legend says otherwise (issue 13)."""
+"""The memo's header and footer unless Settings' Privilege legend says otherwise."""
 YES_NO = ("Yes", "No")
 PUNISHABLE = "Punishable"
 """The criminal column's third state: an offense punishable under 1320d-6, no penalty imposed."""

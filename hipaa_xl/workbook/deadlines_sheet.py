@@ -3,7 +3,7 @@
 Every due date is a formula calling ``DEADLINE`` on the Matter row's own cells, so the workbook and
 the functions give the same dates by construction, and an edited Matter date moves its due date at
 once. Days left count from the workbook's as-of date (``AsOf``); the Status words and colours are
-done / past due / due today / due in N days (issue 15). The rows themselves follow the Matter rows
+done / past due / due today / due in N days. The rows themselves follow the Matter rows
 at the last Refresh. The limitation block runs from each (entity, requirement, year) group's first
 and last violation day (45 CFR 160.414; 42 U.S.C. 1320a-7a(c)(1)).
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from hipaa_xl.engine.deadline_status import CHECK_EVENT, DONE, EXTENDED, WORDS
 from hipaa_xl.engine.matter_deadlines import LimitationGroup, MatterDeadline
 from hipaa_xl.law.deadline_rules import StatusKind, load_deadline_law
-from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.cell_styles import (
     CENTER,
     DATE,
@@ -76,54 +76,54 @@ class DeadlinesResult:
     last_col: int
 
 
-def _matter_cell(item: MatterDeadline, field: str, columns: dict[str, int]) -> str | None:
-    col = columns.get(field)
+def _matter_cell(item: MatterDeadline, field: str, matter_columns: dict[str, int]) -> str | None:
+    col = matter_columns.get(field)
     if col is None:
         return None
-    return f"{C.MATTER_SHEET}!{ref(item.event.row, col, True)}"
+    return f"{columns.MATTER_SHEET}!{ref(item.event.row, col, True)}"
 
 
-def _event_date(item: MatterDeadline, columns: dict[str, int], shifted: bool = True) -> str | None:
+def _event_date(item: MatterDeadline, matter_columns: dict[str, int], shifted: bool = True) -> str | None:
     """The date argument: the Matter row's date, plus its delay days where the delay moves this rule's
     event (164.412), or the date of the rule it is chained to (judicial review: board-final)."""
-    date = _matter_cell(item, "date", columns)
+    date = _matter_cell(item, "date", matter_columns)
     if date is None:
         return None
     chained = dict(item.event.kind.chained).get(item.rule)
     if chained is not None:
         parent = next(r for r, _ in item.event.kind.rules if r == chained)
         field = dict(item.event.kind.rules)[parent]
-        option = _matter_cell(item, field, columns) if field is not None else None
+        option = _matter_cell(item, field, matter_columns) if field is not None else None
         return f"DEADLINE({excel_string(parent)},{date}{',' + option if option else ''})"
-    delay = _matter_cell(item, "delay_days", columns)
+    delay = _matter_cell(item, "delay_days", matter_columns)
     if shifted and delay is not None and load_deadline_law().rules[item.rule].law_enforcement_delay \
             and item.option_field != "delay_days":
         date = f"{date}+N({delay})"  # 164.412: the same date as adding the delay to the 60 days
     return date
 
 
-def _deadline_args(item: MatterDeadline, columns: dict[str, int], shifted: bool = True) -> str:
+def _deadline_args(item: MatterDeadline, matter_columns: dict[str, int], shifted: bool = True) -> str:
     """``"rule",Matter!$C$5[,option cell]``: the DEADLINE arguments on the Matter row's cells."""
-    args = [excel_string(item.rule), _event_date(item, columns, shifted) or "NA()"]
+    args = [excel_string(item.rule), _event_date(item, matter_columns, shifted) or "NA()"]
     if item.option_field is not None:
-        option = _matter_cell(item, item.option_field, columns)
+        option = _matter_cell(item, item.option_field, matter_columns)
         if option is not None:
             args.append(option)
     return ",".join(args)
 
 
-def _earlier_formula(item: MatterDeadline, columns: dict[str, int], due: str) -> str:
+def _earlier_formula(item: MatterDeadline, matter_columns: dict[str, int], due: str) -> str:
     """The other reading's date (decisions 40), blank when it is the same date. A delay that moves the
     event (HHS, media): the later of the date without it and the delay's end."""
-    args = _deadline_args(item, columns)
-    delay = _matter_cell(item, "delay_days", columns)
-    date = _matter_cell(item, "date", columns)
+    args = _deadline_args(item, matter_columns)
+    delay = _matter_cell(item, "delay_days", matter_columns)
+    date = _matter_cell(item, "date", matter_columns)
     if (delay is not None and date is not None and item.option_field != "delay_days"
             and load_deadline_law().rules[item.rule].law_enforcement_delay):
-        plain = _deadline_args(item, columns, shifted=False)
+        plain = _deadline_args(item, matter_columns, shifted=False)
         other = f"MAX(DEADLINE({plain}),{date}+N({delay}))"
     else:
-        option = _matter_cell(item, item.option_field, columns) if item.option_field is not None else None
+        option = _matter_cell(item, item.option_field, matter_columns) if item.option_field is not None else None
         if option is None:
             args += ',""'  # the reading is the 4th argument
         other = f'DEADLINE({args},"earlier")'
@@ -150,13 +150,13 @@ def deadlines_sheet(
     styles: StyleSink,
     page: PageSetup,
     items: list[MatterDeadline],
-    columns: dict[str, int] | None,
+    matter_columns: dict[str, int] | None,
     limitation: list[LimitationGroup],
     invalid: list[str],
-    as_of_name: str = C.NAME_AS_OF,
+    as_of_name: str = columns.NAME_AS_OF,
     commenced_name: str | None = None,
 ) -> DeadlinesResult:
-    """The Deadlines sheet (issue 15)."""
+    """The Deadlines sheet."""
     law = load_deadline_law()
     ws = SheetWriter(styles, page=page, tab_color="FF1F3864")
     ws.set(1, 1, "Deadlines", TITLE)
@@ -166,7 +166,7 @@ def deadlines_sheet(
                  "(45 CFR 164 subpart D), 160.526 for OCR proceedings.", SUBTITLE)
     ws.set(3, 1, "As of:", LABEL)
     ws.set(3, 2, Formula(as_of_name), VALUE_DATE)
-    if columns is None:
+    if matter_columns is None:
         ws.set(4, 1, "This workbook has no Matter sheet: 'hipaa-xl new' writes one; copy your events there.",
                WARNING)
     elif invalid:
@@ -181,7 +181,7 @@ def deadlines_sheet(
     ws.row_heights[h] = 30
     rows: dict[int, int] = {}
     r = h
-    cols = columns or {}
+    cols = matter_columns or {}
     for index, item in enumerate(items):
         r += 1
         rows[index] = r
@@ -329,7 +329,7 @@ def upcoming_block(ws: SheetWriter, r: int, rows: list[int], style_rows: bool = 
     for i, text in enumerate(UPCOMING_HEADERS, start=1):
         ws.set(r, i, text, HEADER)
     first = r + 1
-    sheet = C.DEADLINES_SHEET
+    sheet = columns.DEADLINES_SHEET
     for row in rows:
         r += 1
         for i, (key, style) in enumerate((("event", TEXT), ("rule", TEXT), ("due", DATE), ("earlier", DATE),

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from hipaa_xl.law.loader import load_rules
-from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.cell_styles import CENTER, CHECK, DATE, HEADER, INT, MONEY, RED, SUBTITLE, TEXT, TEXT_WRAP, TITLE
 from hipaa_xl.workbook.layout import ExposureLine, Layout
 from hipaa_xl.workbook.sheetxml import CellValue, Formula, PageSetup, SheetWriter, StyleSink, column_letter, ref
@@ -157,7 +157,7 @@ GIVEN: dict[str, str | None] = {
     "barred": "=IF(TIME_BARRED({from},{as_of}," + ACTION + "),{inc.violations},0)",
 }
 
-CRIMINAL_PUNISHABLE = '{inc.criminal_penalty_imposed}="' + C.PUNISHABLE + '"'
+CRIMINAL_PUNISHABLE = '{inc.criminal_penalty_imposed}="' + columns.PUNISHABLE + '"'
 """The criminal column says the act is an offense punishable under 1320d-6, no penalty imposed."""
 CRIMINAL_BAR = (
     'OR({inc.criminal_penalty_imposed}=TRUE,{inc.criminal_penalty_imposed}=1,'
@@ -249,9 +249,9 @@ class Context:
     id_range: str
     exposure_first: int
     exposure_last: int
-    schedule_name: str = C.NAME_SCHEDULE
-    as_of_name: str = C.NAME_AS_OF
-    commenced_name: str | None = C.NAME_COMMENCED
+    schedule_name: str = columns.NAME_SCHEDULE
+    as_of_name: str = columns.NAME_AS_OF
+    commenced_name: str | None = columns.NAME_COMMENCED
     """None in a workbook made before Settings had "Action commenced on": the as-of date serves."""
     row_notes: dict[int, str] | None = None
     """Incidents row -> a note the engine found at refresh that the Note column adds to every Exposure

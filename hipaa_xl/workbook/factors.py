@@ -17,7 +17,7 @@ from typing import Any
 from hipaa_xl import cells
 from hipaa_xl.errors import HipaaInputError, shown
 from hipaa_xl.law.factors import MarkedFactor, parse_effect, parse_factor
-from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook import columns
 
 _HEADER_SEARCH_ROWS = 30
 
@@ -45,12 +45,12 @@ class FactorsTable:
     def problems(self, incident_ids: Iterable[str]) -> list[str]:
         """Each unreadable row, and each row naming an incident the Incidents sheet does not have."""
         known = {i.strip().casefold() for i in incident_ids}
-        out = [f"{C.FACTORS_SHEET}!row {r.row}: {r.reason}" for r in self.rows if r.factor is None]
+        out = [f"{columns.FACTORS_SHEET}!row {r.row}: {r.reason}" for r in self.rows if r.factor is None]
         for r in self.rows:
             f = r.factor
             if f is not None and f.incident_id and f.incident_id.strip().casefold() not in known:
-                out.append(f"{C.FACTORS_SHEET}!row {r.row}: no incident with ID {shown(f.incident_id)} on the "
-                           f"{C.INCIDENTS_SHEET} sheet; correct the ID or give Entity and Requirement instead")
+                out.append(f"{columns.FACTORS_SHEET}!row {r.row}: no incident with ID {shown(f.incident_id)} on the "
+                           f"{columns.INCIDENTS_SHEET} sheet; correct the ID or give Entity and Requirement instead")
         return out
 
 
@@ -83,7 +83,7 @@ def parse_factor_row(values: dict[str, Any], row: int) -> FactorRow:
 def read_factors(rows: Iterable[Sequence[Any]]) -> FactorsTable:
     """The Factors table from the sheet's rows of values (row 1 first)."""
     all_rows = list(rows)
-    wanted = {_norm(c.header): c.field for c in C.FACTOR_COLUMNS}
+    wanted = {_norm(c.header): c.field for c in columns.FACTOR_COLUMNS}
     for r_index, row in enumerate(all_rows[:_HEADER_SEARCH_ROWS], 1):
         found: dict[str, int] = {}
         for i, v in enumerate(row):

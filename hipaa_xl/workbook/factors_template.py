@@ -19,10 +19,9 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hipaa_xl.law.factors import EFFECTS, load_factors
-from hipaa_xl.workbook import columns as C
-from hipaa_xl.workbook import theme
+from hipaa_xl.workbook import columns, theme
 
-LIST_COL = len(C.FACTOR_COLUMNS) + 2
+LIST_COL = len(columns.FACTOR_COLUMNS) + 2
 """The column of the list of factors (the Factor dropdown's source), one blank column after the table."""
 _VALIDATION_ROWS = 2000
 
@@ -30,7 +29,7 @@ _VALIDATION_ROWS = 2000
 def add_factors_sheet(
     ws: Worksheet, matter: str, as_of: dt.date | None, rows: list[dict[str, Any]],
     title: Callable[[Worksheet, str, str], None],
-    headers: Callable[[Worksheet, int, tuple[C.IncidentColumn, ...]], None],
+    headers: Callable[[Worksheet, int, tuple[columns.IncidentColumn, ...]], None],
     print_setup: Callable[[Worksheet, int, str, dt.date | None], None],
 ) -> None:
     """Fill ``ws`` as the Factors sheet; ``rows`` are dicts keyed by the columns' fields (the example)."""
@@ -40,21 +39,21 @@ def add_factors_sheet(
           "factor, for an incident (its ID) or a group (Entity and Requirement, and a Year or every year). "
           "The memo prints them beside the Chosen point; they change no figure.")
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(C.FACTOR_COLUMNS))
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(columns.FACTOR_COLUMNS))
     ws.row_dimensions[2].height = 30
-    h = C.HEADER_ROW
-    headers(ws, h, C.FACTOR_COLUMNS)
+    h = columns.HEADER_ROW
+    headers(ws, h, columns.FACTOR_COLUMNS)
     ws.row_dimensions[h - 1].height = 44
     for r, values in enumerate(rows, start=h + 1):
         ws.row_dimensions[r].height = 30  # the wrapped Factor and Reason texts, printed in full
-        for i, col in enumerate(C.FACTOR_COLUMNS, start=1):
+        for i, col in enumerate(columns.FACTOR_COLUMNS, start=1):
             value = values.get(col.field)
             cell = ws.cell(row=r, column=i, value=value if value not in ("", None) else None)
             if isinstance(value, str):
                 cell.data_type = "s"
             cell.alignment = Alignment(wrap_text=col.field in ("reason", "factor"), vertical="top")
-    last = get_column_letter(len(C.FACTOR_COLUMNS))
-    table = Table(displayName=C.FACTORS_TABLE, ref=f"A{h}:{last}{h + max(1, len(rows))}")
+    last = get_column_letter(len(columns.FACTOR_COLUMNS))
+    table = Table(displayName=columns.FACTORS_TABLE, ref=f"A{h}:{last}{h + max(1, len(rows))}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     ws.add_table(table)
     ws.freeze_panes = f"A{h + 1}"
@@ -81,21 +80,22 @@ def add_factors_sheet(
 
 
 def _validations(ws: Worksheet, n_choices: int) -> None:
-    first, last_row = C.HEADER_ROW + 1, C.HEADER_ROW + _VALIDATION_ROWS
+    first, last_row = columns.HEADER_ROW + 1, columns.HEADER_ROW + _VALIDATION_ROWS
     lc = get_column_letter(LIST_COL)
-    for i, col in enumerate(C.FACTOR_COLUMNS, start=1):
+    for i, col in enumerate(columns.FACTOR_COLUMNS, start=1):
         letter = get_column_letter(i)
         dv: DataValidation | None = None
         if col.kind == "factor":
+            first, last = columns.HEADER_ROW + 1, columns.HEADER_ROW + n_choices
             dv = DataValidation(type="list", allow_blank=True,
-                                formula1=f"{C.FACTORS_SHEET}!${lc}${C.HEADER_ROW + 1}:${lc}${C.HEADER_ROW + n_choices}")
+                                formula1=f"{columns.FACTORS_SHEET}!${lc}${first}:${lc}${last}")
             dv.error = "Choose a factor of 45 CFR 160.408 from the list on the right."
         elif col.kind == "effect":
             dv = DataValidation(type="list", formula1='"' + ",".join(EFFECTS) + '"', allow_blank=True)
             dv.error = "Aggravating, mitigating or neutral."
         elif col.kind == "requirement":
             dv = DataValidation(type="list", allow_blank=True,
-                                formula1=f"{C.REQUIREMENTS_SHEET}!$A${C.HEADER_ROW + 1}:$A$1000")
+                                formula1=f"{columns.REQUIREMENTS_SHEET}!$A${columns.HEADER_ROW + 1}:$A$1000")
             dv.error = "Choose a requirement from the Requirements sheet."
             dv.errorStyle = "warning"
         elif col.kind == "count":

@@ -24,14 +24,13 @@ from typing import Any
 from hipaa_xl import cells
 from hipaa_xl.errors import WorkbookError
 from hipaa_xl.ooxml.opc import defined_names, sheets
-from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.inputs import split_ref
 from hipaa_xl.workbook.refresh import RefreshReport, build_refreshed
 from hipaa_xl.workbook.scenario_tables import read_scenarios
 from hipaa_xl.workbook.template import build_static_workbook
 from hipaa_xl.xlsxio import (
     Package,
-    WorkbookFileError,
     check_workbook_path,
     editing,
     package_from_bytes,
@@ -61,7 +60,7 @@ def read_firm_parts(data: bytes, keep_scenarios: bool = False) -> FirmParts:
     pkg = package_from_bytes(data)
     names = {k[0].casefold(): v for k, v in defined_names(pkg).items() if k[1] is None}
     sheet_names = [s.name for s in sheets(pkg)]
-    if C.SETTINGS_SHEET not in sheet_names or C.INCIDENTS_SHEET not in sheet_names:
+    if columns.SETTINGS_SHEET not in sheet_names or columns.INCIDENTS_SHEET not in sheet_names:
         raise WorkbookError("not a hipaa-xl workbook (no Settings and Incidents sheets)")
     out = FirmParts()
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
@@ -76,11 +75,11 @@ def read_firm_parts(data: bytes, keep_scenarios: bool = False) -> FirmParts:
                 return None
             return wb[sheet].cell(row=r, column=c).value if sheet in wb.sheetnames else None
 
-        legend = cells.cell_text(named(C.NAME_PRIVILEGE_LEGEND))
+        legend = cells.cell_text(named(columns.NAME_PRIVILEGE_LEGEND))
         out.legend = legend or None
-        out.prepared_by = cells.cell_text(named(C.NAME_PREPARED_BY))
-        if C.REQUIREMENTS_SHEET in wb.sheetnames:
-            out.requirements = _catalogue(wb[C.REQUIREMENTS_SHEET].iter_rows(values_only=True))
+        out.prepared_by = cells.cell_text(named(columns.NAME_PREPARED_BY))
+        if columns.REQUIREMENTS_SHEET in wb.sheetnames:
+            out.requirements = _catalogue(wb[columns.REQUIREMENTS_SHEET].iter_rows(values_only=True))
     finally:
         wb.close()
     if keep_scenarios:
@@ -138,20 +137,20 @@ def new_from(path: Path, previous: Path, keep_scenarios: bool = False, force: bo
              as_of: dt.date | None = None) -> RefreshReport:
     """``hipaa-xl new PATH --from PREVIOUS``: a new matter with the previous one's firm parts only."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise WorkbookFileError(f"{path.name}: the new matter is written as .xlsx (or .xlsm)")
+        raise WorkbookError(f"{path.name}: the new matter is written as .xlsx (or .xlsm)")
     if path.exists() and path.resolve() == previous.resolve():
-        raise WorkbookFileError(f"{path.name}: the new matter must not be the previous workbook (use hipaa-xl clear)")
+        raise WorkbookError(f"{path.name}: the new matter must not be the previous workbook (use hipaa-xl clear)")
     if path.exists() and not force:
-        raise WorkbookFileError(f"{path}: already exists (use --force to replace it)")
+        raise WorkbookError(f"{path}: already exists (use --force to replace it)")
     if not path.parent.exists():
-        raise WorkbookFileError(f"{path.parent}: no such folder")
+        raise WorkbookError(f"{path.parent}: no such folder")
     data = read_checked_bytes(previous, for_writing=False)
     try:
         parts = read_firm_parts(data, keep_scenarios)
     except WorkbookError as exc:
         raise WorkbookError(exc.message, previous) from None
     except Exception as exc:  # an unreadable workbook: one line (decisions 17)
-        raise WorkbookFileError(f"{previous.name}: cannot be read ({type(exc).__name__}: {exc})") from None
+        raise WorkbookError(f"{previous.name}: cannot be read ({type(exc).__name__}: {exc})") from None
     if path.exists():
         check_workbook_path(path, for_writing=True)
     out, report = fresh_from(parts, as_of)

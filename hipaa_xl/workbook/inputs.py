@@ -2,7 +2,7 @@
 
 Incidents columns are found by their header text, so a user may reorder them or add columns of their
 own. A cell that cannot be read as its column's kind makes its row invalid, with the sheet, row and
-reason (issue 5); the other rows go on. Two readers share these rules: ``read_inputs`` reads the
+reason; the other rows go on. Two readers share these rules: ``read_inputs`` reads the
 package (openpyxl, for ``hipaa-xl refresh``) and ``inputs_from_values`` takes the cell values an open
 workbook gives through Excel's object model (the Refresh button and xlwings Lite's script).
 """
@@ -21,18 +21,13 @@ from hipaa_xl.engine import Incident
 from hipaa_xl.engine.matter_deadlines import MatterEvent, event_kind
 from hipaa_xl.errors import HipaaInputError, InvalidValue, WorkbookError
 from hipaa_xl.ooxml.a1 import cell_address, split_sheet_ref
-from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.factors import FactorsTable, read_factors
 
 if TYPE_CHECKING:  # the package reader needs lxml and openpyxl; the object-model reader neither
     from hipaa_xl.xlsxio import Package
 
 _HEADER_SEARCH_ROWS = 30
-
-
-LayoutError = WorkbookError
-"""The workbook lacks something refresh needs (a sheet, a header, a defined name): the name the
-scenario and deadline readers know for ``hipaa_xl.errors.WorkbookError``."""
 
 
 @dataclass
@@ -58,7 +53,7 @@ class MatterRow:
 
 @dataclass
 class MatterTable:
-    """The Matter sheet's events table, found by its headers (issue 15)."""
+    """The Matter sheet's events table, found by its headers."""
 
     header_row: int
     columns: dict[str, int]
@@ -82,7 +77,7 @@ class Inputs:
     chosen: dict[tuple[str, str, int], Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     matter_table: MatterTable | None = None
-    """None when the workbook has no Matter sheet (made before issue 15)."""
+    """None when the workbook has no Matter sheet (made before the Matter sheet existed)."""
     commenced: dt.date | None = None
     """Settings' "Action commenced on" (160.414); None when blank or absent (then the as-of date)."""
     has_commenced: bool = False
@@ -104,7 +99,7 @@ def split_ref(text: str) -> tuple[str, int, int]:
     try:
         return split_sheet_ref(text)
     except ValueError:
-        raise LayoutError(f"defined name points to {text!r}, not a cell") from None
+        raise WorkbookError(f"defined name points to {text!r}, not a cell") from None
 
 
 _to_date = cells.parse_date
@@ -132,7 +127,7 @@ def _criminal(value: Any) -> tuple[bool, bool]:
     under 1320d-6 for which no penalty has been imposed, which barred a CMP assessed before 2011-02-18
     (160.410(a)(1)).
     """
-    if isinstance(value, str) and _norm(value) == C.PUNISHABLE.casefold():
+    if isinstance(value, str) and _norm(value) == columns.PUNISHABLE.casefold():
         return False, True
     return cells.parse_bool(value, "Criminal penalty imposed"), False
 
@@ -218,7 +213,7 @@ def parse_matter_row(values: dict[str, Any], row: int) -> MatterRow:
 
 def _read_matter(rows_iter: Iterable[Sequence[Any]]) -> MatterTable | None:
     all_rows = list(rows_iter)
-    wanted = {_norm(c.header): c.field for c in C.MATTER_COLUMNS}
+    wanted = {_norm(c.header): c.field for c in columns.MATTER_COLUMNS}
     for r_index, row in enumerate(all_rows[:_HEADER_SEARCH_ROWS], 1):
         found: dict[str, int] = {}
         for i, v in enumerate(row, start=1):
@@ -233,7 +228,7 @@ def _read_matter(rows_iter: Iterable[Sequence[Any]]) -> MatterTable | None:
                     continue
                 rows.append(parse_matter_row(values, r))
             return MatterTable(r_index, found, rows)
-    raise LayoutError("Matter: no header row with Event and Date in the first 30 rows")
+    raise WorkbookError("Matter: no header row with Event and Date in the first 30 rows")
 
 
 def read_inputs(data: bytes, pkg: Package) -> Inputs:
@@ -250,7 +245,7 @@ def read_inputs(data: bytes, pkg: Package) -> Inputs:
 
         def rows_of(sheet: str, max_col: int | None = None) -> Iterable[Sequence[Any]]:
             ws = wb[sheet]
-            if sheet == C.INCIDENTS_SHEET:
+            if sheet == columns.INCIDENTS_SHEET:
                 ws.reset_dimensions()  # read every row present, not only those a stale <dimension> admits
             rows: Iterable[Sequence[Any]] = ws.iter_rows(values_only=True, max_col=max_col)
             return rows
@@ -268,12 +263,12 @@ def read_inputs(data: bytes, pkg: Package) -> Inputs:
 
 def _check_sheets_and_names(sheet_names: Sequence[str], names: dict[str, str]) -> None:
     folded = {n.casefold() for n in names}
-    for required in (C.INCIDENTS_SHEET, C.SETTINGS_SHEET):
+    for required in (columns.INCIDENTS_SHEET, columns.SETTINGS_SHEET):
         if required not in sheet_names:
-            raise LayoutError(f"the workbook has no {required!r} sheet (run 'hipaa-xl new' to see the layout)")
-    for required in (C.NAME_SCHEDULE, C.NAME_AS_OF):
+            raise WorkbookError(f"the workbook has no {required!r} sheet (run 'hipaa-xl new' to see the layout)")
+    for required in (columns.NAME_SCHEDULE, columns.NAME_AS_OF):
         if required.casefold() not in folded:
-            raise LayoutError(f"the workbook has no defined name {required!r} (Settings)")
+            raise WorkbookError(f"the workbook has no defined name {required!r} (Settings)")
 
 
 RowsOf = Callable[[str, "int | None"], Iterable[Sequence[Any]]]
@@ -288,13 +283,13 @@ def inputs_from_values(rows_of: RowsOf, cell_at: CellAt, sheet_names: Sequence[s
     what it refers to (``Settings!$B$5``); ``as_of_formula`` is the formula in the AsOf cell, if any."""
     _check_sheets_and_names(sheet_names, names)
     folded = {k.casefold(): v for k, v in names.items()}
-    header_row, columns = _find_header(rows_of(C.INCIDENTS_SHEET, None))
+    header_row, found_columns = _find_header(rows_of(columns.INCIDENTS_SHEET, None))
     rows: list[IncidentRow] = []
-    width = max(columns.values())
-    for r_index, row in enumerate(rows_of(C.INCIDENTS_SHEET, width), start=1):
+    width = max(found_columns.values())
+    for r_index, row in enumerate(rows_of(columns.INCIDENTS_SHEET, width), start=1):
         if r_index <= header_row:
             continue
-        values = {f: row[c - 1] if c - 1 < len(row) else None for f, c in columns.items()}
+        values = {f: row[c - 1] if c - 1 < len(row) else None for f, c in found_columns.items()}
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
             continue
         rows.append(parse_incident(values, r_index))
@@ -303,23 +298,23 @@ def inputs_from_values(rows_of: RowsOf, cell_at: CellAt, sheet_names: Sequence[s
         sheet, r, c = split_ref(folded[name.casefold()].lstrip("="))
         return (sheet, r, c), cell_at(sheet, r, c) if sheet in sheet_names else None
 
-    _, schedule = cell_value(C.NAME_SCHEDULE)
-    as_of_cell, as_of_value = cell_value(C.NAME_AS_OF)
+    _, schedule = cell_value(columns.NAME_SCHEDULE)
+    as_of_cell, as_of_value = cell_value(columns.NAME_AS_OF)
     matter = {}
-    for key, name in (("matter_name", C.NAME_MATTER), ("client", C.NAME_CLIENT),
-                      ("matter_number", C.NAME_MATTER_NUMBER), ("prepared_by", C.NAME_PREPARED_BY)):
+    for key, name in (("matter_name", columns.NAME_MATTER), ("client", columns.NAME_CLIENT),
+                      ("matter_number", columns.NAME_MATTER_NUMBER), ("prepared_by", columns.NAME_PREPARED_BY)):
         if name.casefold() in folded:
             try:
                 matter[key] = cells.cell_text(cell_value(name)[1])
-            except LayoutError:
+            except WorkbookError:
                 matter[key] = ""
-    chosen = _read_chosen(rows_of(C.SUMMARY_SHEET, None)) if C.SUMMARY_SHEET in sheet_names else {}
-    has_commenced = C.NAME_COMMENCED.casefold() in folded
-    commenced_value = cell_value(C.NAME_COMMENCED)[1] if has_commenced else None
-    general_forms = (_read_general_forms(rows_of(C.REQUIREMENTS_SHEET, None))
-                     if C.REQUIREMENTS_SHEET in sheet_names else {})
-    matter_table = _read_matter(rows_of(C.MATTER_SHEET, None)) if C.MATTER_SHEET in sheet_names else None
-    factors = read_factors(rows_of(C.FACTORS_SHEET, None)) if C.FACTORS_SHEET in sheet_names else None
+    chosen = _read_chosen(rows_of(columns.SUMMARY_SHEET, None)) if columns.SUMMARY_SHEET in sheet_names else {}
+    has_commenced = columns.NAME_COMMENCED.casefold() in folded
+    commenced_value = cell_value(columns.NAME_COMMENCED)[1] if has_commenced else None
+    general_forms = (_read_general_forms(rows_of(columns.REQUIREMENTS_SHEET, None))
+                     if columns.REQUIREMENTS_SHEET in sheet_names else {})
+    matter_table = _read_matter(rows_of(columns.MATTER_SHEET, None)) if columns.MATTER_SHEET in sheet_names else None
+    factors = read_factors(rows_of(columns.FACTORS_SHEET, None)) if columns.FACTORS_SHEET in sheet_names else None
     as_of_date = None
     try:
         as_of_date = _to_date(as_of_value, "as-of date")
@@ -334,9 +329,9 @@ def inputs_from_values(rows_of: RowsOf, cell_at: CellAt, sheet_names: Sequence[s
         commenced_error = f"Action commenced on holds the error {exc.text}"
     return Inputs(
         header_row=header_row,
-        columns=columns,
+        columns=found_columns,
         rows=rows,
-        schedule=cells.cell_text(schedule) or C.DEFAULT_WORKBOOK_SCHEDULE,
+        schedule=cells.cell_text(schedule) or columns.DEFAULT_WORKBOOK_SCHEDULE,
         as_of_cell=as_of_cell,
         as_of_formula=as_of_formula,
         as_of_value=as_of_date,
@@ -364,7 +359,8 @@ def _below_the_table(pkg: Package, rows: list[IncidentRow]) -> list[str]:
     if not below:
         return []
     shown = ", ".join(str(r) for r in below[:5]) + (f" and {len(below) - 5} more" if len(below) > 5 else "")
-    return [f"{C.INCIDENTS_SHEET}!row(s) {shown} lie below the table {C.INCIDENTS_TABLE} (rows {bounds[0]}-{bounds[1]}): "
+    return [f"{columns.INCIDENTS_SHEET}!row(s) {shown} lie below the table {columns.INCIDENTS_TABLE} "
+            f"(rows {bounds[0]}-{bounds[1]}): "
             "priced, but extend the table in Excel so its filters and sorting include them"]
 
 
@@ -373,7 +369,7 @@ def _table_rows(pkg: Package) -> tuple[int, int] | None:
     from hipaa_xl.ooxml.opc import read_rels, resolve_target, sheets
     from hipaa_xl.xlsxio import parse_xml
 
-    entry = next((s for s in sheets(pkg) if s.name == C.INCIDENTS_SHEET), None)
+    entry = next((s for s in sheets(pkg) if s.name == columns.INCIDENTS_SHEET), None)
     if entry is None:
         return None
     for rel in read_rels(pkg, entry.part):
@@ -381,7 +377,7 @@ def _table_rows(pkg: Package) -> tuple[int, int] | None:
         if not rel.type.endswith("/table") or target not in pkg:
             continue
         root = parse_xml(pkg[target], target)
-        if (root.get("displayName") or root.get("name") or "").casefold() != C.INCIDENTS_TABLE.casefold():
+        if (root.get("displayName") or root.get("name") or "").casefold() != columns.INCIDENTS_TABLE.casefold():
             continue
         match = re.fullmatch(r"\$?[A-Z]+\$?(\d+):\$?[A-Z]+\$?(\d+)", (root.get("ref") or "").upper())
         if match:
@@ -410,18 +406,18 @@ def _read_general_forms(rows: Iterable[Sequence[Any]]) -> dict[str, str]:
 
 
 def _find_header(rows: Iterable[Sequence[Any]]) -> tuple[int, dict[str, int]]:
-    wanted = {_norm(c.header): c.field for c in C.INCIDENT_COLUMNS}
+    wanted = {_norm(c.header): c.field for c in columns.INCIDENT_COLUMNS}
     for r_index, row in enumerate(rows, 1):
         if r_index > _HEADER_SEARCH_ROWS:
             break
         found = {wanted[_norm(v)]: i for i, v in enumerate(row, start=1) if _norm(v) in wanted}
         if "id" in found and "entity" in found and "requirement" in found:
-            missing = [c.header for c in C.INCIDENT_COLUMNS if c.field not in found and c.field in
+            missing = [c.header for c in columns.INCIDENT_COLUMNS if c.field not in found and c.field in
                        ("start", "end", "violations")]
             if missing:
-                raise LayoutError(f"Incidents: header row {r_index} lacks the column(s) {', '.join(missing)}")
+                raise WorkbookError(f"Incidents: header row {r_index} lacks the column(s) {', '.join(missing)}")
             return r_index, found
-    raise LayoutError("Incidents: no header row with ID, Entity and Requirement in the first 30 rows")
+    raise WorkbookError("Incidents: no header row with ID, Entity and Requirement in the first 30 rows")
 
 
 def _read_chosen(rows: Iterable[Sequence[Any]]) -> dict[tuple[str, str, int], Any]:

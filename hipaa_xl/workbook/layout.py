@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from hipaa_xl import excel_dates
 from hipaa_xl.engine import Aggregation
 from hipaa_xl.engine.days import segments
 from hipaa_xl.engine.incidents import ExposureRow, GroupTotal, group_key
 from hipaa_xl.law.schedules import CURRENT, schedules
+from hipaa_xl.ooxml import dates
 from hipaa_xl.workbook.inputs import IncidentRow
 
 
@@ -106,11 +106,8 @@ def build_layout(rows: list[IncidentRow], agg: Aggregation, first_row: int) -> L
         # the engine keeps the Incidents row on the incident; rows come back in input order
         candidates = id_to_rows.get(er.incident_id, [])
         target = next((r for r in candidates if r in valid_rows and r not in invalid_reason), None)
-        if target is not None:
+        if target is not None:  # duplicate IDs: the rows go to the first valid row with the ID
             by_incident.setdefault(target, []).append(er)
-            if len(candidates) > 1:
-                # duplicate IDs: pin the rows to the first incident that produced them
-                pass
 
     group_keys: dict[tuple[str, str, int], GroupTotal | None] = {
         (g.entity_key, g.requirement_key, g.year): g for g in agg.groups
@@ -235,7 +232,7 @@ def _year(value: object) -> int | None:
     if isinstance(value, dt.date):
         return value.year
     if isinstance(value, int | float) and not isinstance(value, bool):
-        day = excel_dates.serial_to_date(value)
+        day = dates.serial_to_date(value)
         return None if day is None else day.year
     if isinstance(value, str):
         try:

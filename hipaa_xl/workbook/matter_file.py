@@ -12,12 +12,12 @@ from pathlib import Path
 
 from hipaa_xl.engine import aggregate
 from hipaa_xl.engine.matter_deadlines import LimitationGroup, MatterDeadline, limitation_groups, matter_deadlines
-from hipaa_xl.errors import HipaaInputError
+from hipaa_xl.errors import HipaaInputError, WorkbookError
 from hipaa_xl.law.schedules import check_schedule
-from hipaa_xl.workbook import columns as C
-from hipaa_xl.workbook.inputs import LayoutError, read_inputs
+from hipaa_xl.workbook import columns
+from hipaa_xl.workbook.inputs import read_inputs
 from hipaa_xl.workbook.refresh import resolve_as_of
-from hipaa_xl.xlsxio import WorkbookFileError, package_from_bytes, read_checked_bytes
+from hipaa_xl.xlsxio import package_from_bytes, read_checked_bytes
 
 
 @dataclass
@@ -36,15 +36,15 @@ class MatterDeadlines:
 
 
 def read_matter_deadlines(path: Path, cli_as_of: dt.date | None = None) -> MatterDeadlines:
-    """The deadlines of the workbook at ``path``; unusable files raise WorkbookFileError (one line)."""
+    """The deadlines of the workbook at ``path``; unusable files raise WorkbookError (one line)."""
     data = read_checked_bytes(path)
     try:
         inputs = read_inputs(data, package_from_bytes(data))
         schedule = check_schedule(inputs.schedule)
-    except (LayoutError, HipaaInputError) as exc:
-        raise WorkbookFileError(f"{path.name}: {exc}") from None
+    except (WorkbookError, HipaaInputError) as exc:
+        raise WorkbookError(f"{path.name}: {exc}") from None
     except Exception as exc:  # a damaged workbook: one line, no traceback
-        raise WorkbookFileError(f"{path.name}: cannot be read ({type(exc).__name__}: {exc})") from None
+        raise WorkbookError(f"{path.name}: cannot be read ({type(exc).__name__}: {exc})") from None
     as_of, source, _ = resolve_as_of(inputs, cli_as_of)
     table = inputs.matter_table
     rows = table.rows if table is not None else []
@@ -57,6 +57,6 @@ def read_matter_deadlines(path: Path, cli_as_of: dt.date | None = None) -> Matte
         matter=inputs.matter.get("matter_name", "") or path.stem,
         items=matter_deadlines(r.event for r in rows if r.event is not None),
         limitation=limitation_groups(aggregate(incidents, schedule, as_of, inputs.commenced, inputs.general_forms)),
-        invalid=[f"{C.MATTER_SHEET}!row {r.row}: {r.reason}" for r in rows if r.event is None],
+        invalid=[f"{columns.MATTER_SHEET}!row {r.row}: {r.reason}" for r in rows if r.event is None],
         has_matter_sheet=table is not None,
     )

@@ -10,12 +10,12 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from hipaa_xl.workbook import columns as C
+from hipaa_xl.errors import WorkbookError
+from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.refresh import RefreshReport, build_refreshed
 from hipaa_xl.workbook.template import FIXED_TIME, build_static_workbook, load_json
 from hipaa_xl.xlsxio import (
     Package,
-    WorkbookFileError,
     check_workbook_path,
     package_from_bytes,
     write_package_atomic,
@@ -60,7 +60,7 @@ def new_workbook_bytes(as_of: dt.date | None = None, example: bool = False) -> t
             cover=data.get("cover"),
         )
     else:
-        static = build_static_workbook(schedule=C.DEFAULT_WORKBOOK_SCHEDULE, as_of=None)
+        static = build_static_workbook(schedule=columns.DEFAULT_WORKBOOK_SCHEDULE, as_of=None)
     out, report = build_refreshed(_deterministic(static), as_of, stamp_time=NEW_STAMP)
     return _deterministic(out), report
 
@@ -78,11 +78,11 @@ def new_workbook(
     ``lite`` binds it to xlwings Lite (the runtime in ``main.py``, or the published ``pin`` version).
     """
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise WorkbookFileError(f"{path.name}: the template is written as .xlsx (or .xlsm)")
+        raise WorkbookError(f"{path.name}: the template is written as .xlsx (or .xlsm)")
     if path.exists() and not force:
-        raise WorkbookFileError(f"{path}: already exists (use --force to replace it)")
+        raise WorkbookError(f"{path}: already exists (use --force to replace it)")
     if not path.parent.exists():
-        raise WorkbookFileError(f"{path.parent}: no such folder")
+        raise WorkbookError(f"{path.parent}: no such folder")
     if path.exists():
         check_workbook_path(path, for_writing=True)
     data, report = new_workbook_bytes(as_of, example)

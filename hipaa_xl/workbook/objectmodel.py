@@ -28,9 +28,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hipaa_xl.workbook import columns as C
-from hipaa_xl.workbook.inputs import Inputs, LayoutError, inputs_from_values
-from hipaa_xl.workbook.plan import STAMP_TOKEN, RefreshError, plan_refresh
+from hipaa_xl.errors import WorkbookError
+from hipaa_xl.workbook import columns
+from hipaa_xl.workbook.inputs import Inputs, inputs_from_values
+from hipaa_xl.workbook.plan import STAMP_TOKEN, plan_refresh
 from hipaa_xl.workbook.scenario_tables import SCENARIOS_SHEET, scenarios_from_values
 from hipaa_xl.workbook.sheetxml import Formula, SheetWriter, serial
 from hipaa_xl.workbook.styles import Dxf, StyleList
@@ -146,7 +147,7 @@ def write_sheet(sheet: Any, cells: SheetCells, points: bool = False) -> None:
         if table is not None:
             table.resize(sheet.range(where))
         else:  # before the first hipaa-xl refresh: no table yet
-            sheet.tables.add(source=sheet.range(where), name=name, table_style_name=C.TABLE_STYLE, has_headers=True)
+            sheet.tables.add(source=sheet.range(where), name=name, table_style_name=columns.TABLE_STYLE, has_headers=True)
     if protected:
         api.Protect()
 
@@ -197,24 +198,24 @@ def refresh_open_book(book: Any, cli_as_of: dt.date | None = None, stamp_time: s
         tables = scenarios_from_values(_grid(book.sheets[SCENARIOS_SHEET])) if SCENARIOS_SHEET in names else None
         styles = StyleList()
         plan = plan_refresh(inputs, styles, cli_as_of, tables)
-    except (LayoutError, RefreshError) as exc:
+    except WorkbookError as exc:
         return [f"error: {exc}"]
     when = stamp_time or dt.datetime.now(dt.UTC).strftime("generated %Y-%m-%d %H:%M UTC")
     summary = sheet_cells(plan.summary.sheet, styles)
     summary.grid = [[v.replace(STAMP_TOKEN, when) if isinstance(v, str) else v for v in row] for row in summary.grid]
-    summary.table = (C.SUMMARY_TABLE, plan.summary.table_ref)
+    summary.table = (columns.SUMMARY_TABLE, plan.summary.table_ref)
     deadlines = sheet_cells(plan.deadlines.sheet, styles)
-    deadlines.table = (C.DEADLINES_TABLE, plan.deadlines.table_ref)
+    deadlines.table = (columns.DEADLINES_TABLE, plan.deadlines.table_ref)
     sheet_names = [s.name for s in book.sheets]
     points = measures_points(book)
-    for name, cells in ((C.SUMMARY_SHEET, summary), (C.EXPOSURE_SHEET, sheet_cells(plan.exposure, styles)),
-                        (C.DEADLINES_SHEET, deadlines)):
+    for name, cells in ((columns.SUMMARY_SHEET, summary), (columns.EXPOSURE_SHEET, sheet_cells(plan.exposure, styles)),
+                        (columns.DEADLINES_SHEET, deadlines)):
         if name not in sheet_names:
             book.sheets.add(name, after=book.sheets[len(sheet_names) - 1])
             sheet_names.append(name)
         write_sheet(book.sheets[name], cells, points)
     cats, vals = plan.summary.chart_categories, plan.summary.chart_values
-    if point_chart(book.sheets[C.SUMMARY_SHEET], cats, vals):
+    if point_chart(book.sheets[columns.SUMMARY_SHEET], cats, vals):
         return plan.report.lines()
     return [*plan.report.lines(), f"to do: the Summary chart keeps its earlier rows; in Excel, right-click it > "
             f"Select Data and set the series to ={vals} with the years ={cats} (or run hipaa-xl refresh)"]

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 
 from hipaa_xl import __version__, clock
 from hipaa_xl.engine import Aggregation, aggregate
-from hipaa_xl.engine.incidents import Incident, group_key
+from hipaa_xl.engine.incidents import Incident, group_key, id_key
 from hipaa_xl.engine.matter_deadlines import limitation_groups, matter_deadlines, upcoming
 from hipaa_xl.errors import HipaaInputError, WorkbookError, shown
 from hipaa_xl.law.loader import law_data_version, load_rules
 from hipaa_xl.law.schedules import CURRENT, CURRENT_TIERED, REGULATION, STATUTE, check_schedule, schedules
 from hipaa_xl.ooxml.a1 import quote_sheet
-from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.deadlines_sheet import DeadlinesResult, deadlines_sheet
 from hipaa_xl.workbook.exposure import EXPOSURE_HEADER_ROW, Context, exposure_sheet
 from hipaa_xl.workbook.inputs import IncidentRow, Inputs
@@ -35,10 +35,6 @@ from hipaa_xl.workbook.warning_words import incident_warning
 
 STAMP_TOKEN = "@@HXL-GENERATED@@"
 COMPARED_SCHEDULES = (REGULATION, STATUTE, CURRENT, CURRENT_TIERED)
-
-
-RefreshError = WorkbookError
-"""A workbook refresh cannot lay out: the name ``hipaa_xl.workbook`` exports for ``WorkbookError``."""
 
 
 @dataclass
@@ -155,7 +151,7 @@ def mark_duplicate_ids(rows: list[IncidentRow]) -> None:
     for ir in rows:
         if ir.incident is None:
             continue
-        key = ir.incident.id.strip().casefold()
+        key = id_key(ir.incident.id)
         if key in seen:
             ir.reason = f"ID {shown(ir.incident.id)} is already used on row {seen[key]}"
             ir.incident = None
@@ -166,7 +162,7 @@ def mark_duplicate_ids(rows: list[IncidentRow]) -> None:
 def _page(title: str, inputs: Inputs, as_of: dt.date) -> PageSetup:
     """Decisions 24: legend, matter, as-of date and page X of Y on every printed page."""
     matter = inputs.matter.get("matter_name", "").replace("&", "&&")
-    header = f"&L&8{C.CONFIDENTIAL.replace('&', '&&')}&C&8{matter}&R&8{title} - as of {as_of.isoformat()}"
+    header = f"&L&8{columns.CONFIDENTIAL.replace('&', '&&')}&C&8{matter}&R&8{title} - as of {as_of.isoformat()}"
     footer = "&L&8hipaa-xl&R&8Page &P of &N"
     return PageSetup(landscape=True, fit_width=True, header=header, footer=footer)
 
@@ -192,14 +188,14 @@ def plan_refresh(
     inputs: Inputs, styles: StyleSink, cli_as_of: dt.date | None = None, scenario_tables: ScenarioTables | None = None
 ) -> RefreshPlan:
     """The cells of Exposure, Summary and Deadlines for these inputs and the Scenarios sheet's tables
-    (:class:`RefreshError` when Settings is wrong).
+    (:class:`WorkbookError` when Settings is wrong).
 
     The Summary's audit stamp ends with :data:`STAMP_TOKEN`, which the writer replaces by the time.
     """
     try:
         schedule = check_schedule(inputs.schedule)
     except HipaaInputError as exc:
-        raise RefreshError(f"Settings: {exc.message}") from None
+        raise WorkbookError(f"Settings: {exc.message}") from None
     as_of, source, warnings = resolve_as_of(inputs, cli_as_of)
     commenced = commenced_date(inputs, as_of, warnings)
     mark_duplicate_ids(inputs.rows)
@@ -212,7 +208,7 @@ def plan_refresh(
     report.warnings = warnings + inputs.warnings + list(agg.warnings)
     for ln in layout.lines:
         if ln.kind == "invalid" and ln.first_of_incident:
-            report.invalid.append(f"{C.INCIDENTS_SHEET}!row {ln.incident.row}: {ln.incident.reason}")
+            report.invalid.append(f"{columns.INCIDENTS_SHEET}!row {ln.incident.row}: {ln.incident.reason}")
     by_id = {ir.incident.id: ir.incident for ir in inputs.rows if ir.incident is not None}
     for er in agg.rows:
         for w in er.warnings:
@@ -224,7 +220,7 @@ def plan_refresh(
     matter_rows = inputs.matter_table.rows if inputs.matter_table is not None else []
     items = matter_deadlines(mr.event for mr in matter_rows if mr.event is not None)
     matter_invalid = [f"row {mr.row}: {mr.reason}" for mr in matter_rows if mr.event is None]
-    report.invalid += [f"{C.MATTER_SHEET}!{text}" for text in matter_invalid]
+    report.invalid += [f"{columns.MATTER_SHEET}!{text}" for text in matter_invalid]
     if inputs.factors is not None:
         report.invalid += inputs.factors.problems(ir.raw_id for ir in inputs.rows if ir.raw_id)
     report.deadlines = len(items)
@@ -232,14 +228,14 @@ def plan_refresh(
     id_col = inputs.columns["id"]
     last_inc = max([ir.row for ir in inputs.rows] + [inputs.header_row + 1])
     id_last = max(inputs.header_row + 5000, last_inc * 2)
-    inc_sheet = quote_sheet(C.INCIDENTS_SHEET)
+    inc_sheet = quote_sheet(columns.INCIDENTS_SHEET)
     ctx = Context(
         incidents_sheet=inc_sheet,
         incident_cols=inputs.columns,
         id_range=f"{inc_sheet}!{ref(inputs.header_row + 1, id_col, True)}:{ref(id_last, id_col, True)}",
         exposure_first=first,
         exposure_last=max(first, first + len(layout.lines) - 1),
-        commenced_name=C.NAME_COMMENCED if inputs.has_commenced else None,
+        commenced_name=columns.NAME_COMMENCED if inputs.has_commenced else None,
         row_notes=overlap_notes(agg),
     )
     exp = exposure_sheet(styles, layout, ctx, _page("Exposure", inputs, as_of))
@@ -250,7 +246,7 @@ def plan_refresh(
     )
     found = price_scenarios(scenario_tables, inputs, schedule, as_of, base=agg, commenced=commenced)
     report.invalid += found.problems()
-    snap = snapshot(found, inputs, layout, schedule, as_of, C.INCIDENTS_SHEET)
+    snap = snapshot(found, inputs, layout, schedule, as_of, columns.INCIDENTS_SHEET)
     scenario_names: dict[tuple[str, str | None], str] = {}
 
     def scenarios(ws: SheetWriter, r: int) -> int:
@@ -263,7 +259,7 @@ def plan_refresh(
         styles, _page("Deadlines", inputs, as_of), items,
         inputs.matter_table.columns if inputs.matter_table is not None else None,
         limitation_groups(agg), matter_invalid,
-        commenced_name=C.NAME_COMMENCED if inputs.has_commenced else None,
+        commenced_name=columns.NAME_COMMENCED if inputs.has_commenced else None,
     )
     position = {id(item): i for i, item in enumerate(items)}
     summ = summary_sheet(

@@ -1,6 +1,6 @@
 """Refresh: lay out Exposure and Summary to match Incidents, then compute and store their values.
 
-One code path for ``hipaa-xl new`` and ``hipaa-xl refresh`` (issue 5): read the package, lay out the
+One code path for ``hipaa-xl new`` and ``hipaa-xl refresh``: read the package, lay out the
 cells with :func:`hipaa_xl.workbook.plan.plan_refresh` (the same layout code the Refresh button and
 xlwings Lite write through Excel's object model), write the formulas
 into fresh Exposure and Summary parts spliced into the original package (decisions 16), compute the
@@ -20,7 +20,7 @@ from hipaa_xl import clock
 from hipaa_xl.errors import WorkbookError
 from hipaa_xl.lite.binding import find_binding
 from hipaa_xl.ooxml.opc import sheets
-from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.deadlines_sheet import DEADLINES_HEADER_ROW
 from hipaa_xl.workbook.exposure import EXPOSURE_HEADER_ROW, LAST_VISIBLE_EXPOSURE_COL
 from hipaa_xl.workbook.inputs import read_inputs
@@ -28,7 +28,6 @@ from hipaa_xl.workbook.parts import chart_xml, drawing_xml, table_xml
 from hipaa_xl.workbook.plan import (
     COMPARED_SCHEDULES,
     STAMP_TOKEN,
-    RefreshError,
     RefreshReport,
     commenced_date,
     mark_duplicate_ids,
@@ -46,7 +45,7 @@ from hipaa_xl.xlsxio import Package, editing, package_from_bytes
 if TYPE_CHECKING:
     from hipaa_xl.recalc.evaluator import CellProblem
 
-__all__ = ["COMPARED_SCHEDULES", "STAMP_TOKEN", "RefreshError", "RefreshReport", "build_refreshed", "commenced_date",
+__all__ = ["COMPARED_SCHEDULES", "STAMP_TOKEN", "RefreshReport", "build_refreshed", "commenced_date",
            "compute_values", "mark_duplicate_ids", "refresh_file", "refresh_package", "resolve_as_of"]
 _STAMP_TIME = re.compile(r"generated \d{4}-\d\d-\d\d \d\d:\d\d UTC")
 SUMMARY_GROUPS_ON_FIRST_PAGE = 30
@@ -88,8 +87,10 @@ def refresh_package(
     step("reading the workbook")
     original = package_from_bytes(data)
     pkg = original.copy()
-    foreign = foreign_objects(pkg, (C.SUMMARY_SHEET, C.EXPOSURE_SHEET, C.DEADLINES_SHEET),
-                              {C.SUMMARY_SHEET: C.SUMMARY_TABLE, C.DEADLINES_SHEET: C.DEADLINES_TABLE})
+    foreign = foreign_objects(
+        pkg, (columns.SUMMARY_SHEET, columns.EXPOSURE_SHEET, columns.DEADLINES_SHEET),
+        {columns.SUMMARY_SHEET: columns.SUMMARY_TABLE, columns.DEADLINES_SHEET: columns.DEADLINES_TABLE},
+    )
     if foreign:
         raise WorkbookError(
             f"refresh rebuilds the Exposure, Summary and Deadlines sheets and would delete what a user put there "
@@ -111,29 +112,31 @@ def refresh_package(
     exp_xml = exp.to_xml()
     sum_xml = summ.sheet.to_xml()
     generated = [
-        GeneratedSheet(C.SUMMARY_SHEET, sum_xml,
-                       table=table_xml(0, C.SUMMARY_TABLE, summ.table_ref, summ.table_headers),
+        GeneratedSheet(columns.SUMMARY_SHEET, sum_xml,
+                       table=table_xml(0, columns.SUMMARY_TABLE, summ.table_ref, summ.table_headers),
                        drawing=drawing_xml(summ.chart_anchor),
                        chart=chart_xml(summ.chart_categories, summ.chart_values, "Maximum exposure by calendar year")),
-        GeneratedSheet(C.EXPOSURE_SHEET, exp_xml),
-        GeneratedSheet(C.DEADLINES_SHEET, dl.sheet.to_xml(),
-                       table=table_xml(0, C.DEADLINES_TABLE, dl.table_ref, dl.table_headers)),
+        GeneratedSheet(columns.EXPOSURE_SHEET, exp_xml),
+        GeneratedSheet(columns.DEADLINES_SHEET, dl.sheet.to_xml(),
+                       table=table_xml(0, columns.DEADLINES_TABLE, dl.table_ref, dl.table_headers)),
     ]
     exp_last = max(EXPOSURE_HEADER_ROW + 1, ctx.exposure_last)
     names: dict[tuple[str, str | None], str] = {
-        (C.NAME_AS_OF_USED, None): str(serial(as_of)),
-        ("_xlnm.Print_Area", C.SUMMARY_SHEET): f"{C.SUMMARY_SHEET}!$A$1:{ref(summ.last_row, summ.last_col, True)}",
-        ("_xlnm.Print_Area", C.EXPOSURE_SHEET):
-            f"{C.EXPOSURE_SHEET}!$A$1:{ref(exp_last, LAST_VISIBLE_EXPOSURE_COL, True)}",
-        ("_xlnm.Print_Titles", C.EXPOSURE_SHEET): f"{C.EXPOSURE_SHEET}!${EXPOSURE_HEADER_ROW}:${EXPOSURE_HEADER_ROW}",
-        ("_xlnm.Print_Area", C.DEADLINES_SHEET):
-            f"{C.DEADLINES_SHEET}!$A$1:{ref(dl.last_row, dl.last_col, True)}",
-        ("_xlnm.Print_Titles", C.DEADLINES_SHEET):
-            f"{C.DEADLINES_SHEET}!${DEADLINES_HEADER_ROW}:${DEADLINES_HEADER_ROW}",
+        (columns.NAME_AS_OF_USED, None): str(serial(as_of)),
+        ("_xlnm.Print_Area", columns.SUMMARY_SHEET):
+            f"{columns.SUMMARY_SHEET}!$A$1:{ref(summ.last_row, summ.last_col, True)}",
+        ("_xlnm.Print_Area", columns.EXPOSURE_SHEET):
+            f"{columns.EXPOSURE_SHEET}!$A$1:{ref(exp_last, LAST_VISIBLE_EXPOSURE_COL, True)}",
+        ("_xlnm.Print_Titles", columns.EXPOSURE_SHEET):
+            f"{columns.EXPOSURE_SHEET}!${EXPOSURE_HEADER_ROW}:${EXPOSURE_HEADER_ROW}",
+        ("_xlnm.Print_Area", columns.DEADLINES_SHEET):
+            f"{columns.DEADLINES_SHEET}!$A$1:{ref(dl.last_row, dl.last_col, True)}",
+        ("_xlnm.Print_Titles", columns.DEADLINES_SHEET):
+            f"{columns.DEADLINES_SHEET}!${DEADLINES_HEADER_ROW}:${DEADLINES_HEADER_ROW}",
     }
     if len(layout.groups) > SUMMARY_GROUPS_ON_FIRST_PAGE:  # the table runs over several pages
-        names[("_xlnm.Print_Titles", C.SUMMARY_SHEET)] = (
-            f"{C.SUMMARY_SHEET}!${SUMMARY_HEADER_ROW}:${SUMMARY_HEADER_ROW}"
+        names[("_xlnm.Print_Titles", columns.SUMMARY_SHEET)] = (
+            f"{columns.SUMMARY_SHEET}!${SUMMARY_HEADER_ROW}:${SUMMARY_HEADER_ROW}"
         )
     names.update(scenario_names)
     expected = Expected(plan.aggregation, plan.comparison)
@@ -146,9 +149,9 @@ def refresh_package(
                                              done / total if total else 1.0))
     report.warnings += [f"{problem.line()}: not evaluated; the value in the file is kept" for problem in problems]
     report.not_current = refreshed_problem(computed, expected)
-    summary_part = next(s.part for s in sheets(computed) if s.name == C.SUMMARY_SHEET)
+    summary_part = next(s.part for s in sheets(computed) if s.name == columns.SUMMARY_SHEET)
     old = original
-    old_summary = next((s.part for s in sheets(old) if s.name == C.SUMMARY_SHEET), None)
+    old_summary = next((s.part for s in sheets(old) if s.name == columns.SUMMARY_SHEET), None)
     if old_summary is not None and old_summary in old:
         old[old_summary] = _STAMP_TIME.sub(STAMP_TOKEN, old[old_summary].decode("utf-8")).encode()
     if dict(old) == dict(computed):

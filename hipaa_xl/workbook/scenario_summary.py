@@ -1,4 +1,4 @@
-"""The scenario table on the Summary (issue 14): every scenario beside the base, and when it is stale.
+"""The scenario table on the Summary: every scenario beside the base, and when it is stale.
 
 The figures are computed by the engine at refresh (:func:`hipaa_xl.engine.scenarios.run_scenarios`)
 and written as values; a scenario that cannot be computed shows ``#N/A``. They are not live
@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hipaa_xl.engine.scenarios import WEIGHTED_LABEL, Figures, ScenarioResult, ScenarioSet
-from hipaa_xl.excel_numbers import number_to_text
 from hipaa_xl.ooxml.a1 import quote_sheet
-from hipaa_xl.workbook import columns as C
-from hipaa_xl.workbook import styles as S
+from hipaa_xl.ooxml.numbers import number_to_text
+from hipaa_xl.workbook import columns, styles
 from hipaa_xl.workbook.cell_styles import GREEN, HEADER, MONEY, NOTE, RED, SECTION, STATUS, TEXT, TEXT_WRAP
 from hipaa_xl.workbook.scenario_tables import (
     NAME_CHANGE_PROBLEM_ROWS,
@@ -45,15 +44,15 @@ NAME_STALE = "HXL_SCENARIOS_STALE"
 reads it). The hidden block sits below everything the Summary prints, so that no block a reader
 takes by its rows (the memo's) runs into it."""
 _SNAP_WIDTH = 10
-_BOLD_TEXT = Style(bold=True, border=True, fill=S.GREY_FILL)
-_BOLD_MONEY = Style(num_fmt=S.CURRENCY, bold=True, border=True, fill=S.GREY_FILL)
+_BOLD_TEXT = Style(bold=True, border=True, fill=styles.GREY_FILL)
+_BOLD_MONEY = Style(num_fmt=styles.CURRENCY, bold=True, border=True, fill=styles.GREY_FILL)
 _INDENT_TEXT = Style(border=True, halign="left", indent=2)
 _DIFF = Style(num_fmt='+"$"#,##0;[Red]-"$"#,##0;"$"0', border=True)
-_BOLD_DIFF = Style(num_fmt='+"$"#,##0;[Red]-"$"#,##0;"$"0', bold=True, border=True, fill=S.GREY_FILL)
-_PERCENT = Style(num_fmt="0%", border=True, halign="center", bold=True, fill=S.GREY_FILL)
-_CENTER_BOLD = Style(border=True, halign="center", bold=True, fill=S.GREY_FILL, wrap=True, size=9)
-_WRAP_BOLD = Style(border=True, bold=True, fill=S.GREY_FILL, wrap=True, size=9)
-_NA_MONEY = Style(num_fmt=S.CURRENCY, bold=True, border=True, fill=S.GREY_FILL, color=S.RED_TEXT)
+_BOLD_DIFF = Style(num_fmt='+"$"#,##0;[Red]-"$"#,##0;"$"0', bold=True, border=True, fill=styles.GREY_FILL)
+_PERCENT = Style(num_fmt="0%", border=True, halign="center", bold=True, fill=styles.GREY_FILL)
+_CENTER_BOLD = Style(border=True, halign="center", bold=True, fill=styles.GREY_FILL, wrap=True, size=9)
+_WRAP_BOLD = Style(border=True, bold=True, fill=styles.GREY_FILL, wrap=True, size=9)
+_NA_MONEY = Style(num_fmt=styles.CURRENCY, bold=True, border=True, fill=styles.GREY_FILL, color=styles.RED_TEXT)
 _SNAP = Style()
 _FIGURE_COLS = (6, 7, 8, 9)
 """Minimum, maximum, time-barred maximum, AG damages: the columns of the ExposureByYear table."""
@@ -83,7 +82,7 @@ def _text(value: Any) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        from hipaa_xl.excel_dates import date_to_serial
+        from hipaa_xl.ooxml.dates import date_to_serial
 
         return number_to_text(date_to_serial(value))
     if isinstance(value, int | float):
@@ -137,15 +136,15 @@ def _stale_block(ws: SheetWriter, top: int, tables: ScenarioTables | None, snap:
     for rng, total in snap.sums:
         w.line(f"base {rng}", [], [f"IFERROR(SUM({rng}),-1)<>{number_to_text(total)}"])
     if snap.as_of is not None:  # only a workbook with scenarios: a blank template stays green tomorrow
-        sched = f"TRIM({C.NAME_SCHEDULE}&\"\")"
-        live = f'IF({sched}="","{C.DEFAULT_WORKBOOK_SCHEDULE}",LOWER({sched}))'
-        w.line("Settings", [(live, snap.schedule), (C.NAME_AS_OF, _text(snap.as_of))])
+        sched = f"TRIM({columns.NAME_SCHEDULE}&\"\")"
+        live = f'IF({sched}="","{columns.DEFAULT_WORKBOOK_SCHEDULE}",LOWER({sched}))'
+        w.line("Settings", [(live, snap.schedule), (columns.NAME_AS_OF, _text(snap.as_of))])
     flags = Formula(f"IF(SUM({ref(top + 1, SNAP_COL)}:{ref(w.row, SNAP_COL)})>0,1,0)") if w.flags else 0
     ws.set(top, SNAP_COL, flags, _SNAP)  # no line to compare (no Scenarios sheet): never out of date
     ws.set(top, SNAP_COL + 1, "scenario inputs changed since refresh (1)", _SNAP)
     for col in range(PROBLEM_COL, SNAP_COL + 2 + _SNAP_WIDTH + 16):
         ws.width(col, 10, hidden=True)
-    return f"{C.SUMMARY_SHEET}!{ref(top, SNAP_COL, True)}"
+    return f"{columns.SUMMARY_SHEET}!{ref(top, SNAP_COL, True)}"
 
 
 def _problem_rows(ws: SheetWriter, top: int, result: ScenarioSet | None) -> dict[tuple[str, str | None], str]:
@@ -156,7 +155,7 @@ def _problem_rows(ws: SheetWriter, top: int, result: ScenarioSet | None) -> dict
         rows = sorted({p.row for p in (result.problems if result else ()) if p.table == table and p.row})
         for i, row in enumerate(rows or [0], start=top):
             ws.set(i, col, row, _SNAP)
-        names[(name, None)] = f"{C.SUMMARY_SHEET}!{ref(top, col, True)}:{ref(top + max(1, len(rows)) - 1, col, True)}"
+        names[(name, None)] = f"{columns.SUMMARY_SHEET}!{ref(top, col, True)}:{ref(top + max(1, len(rows)) - 1, col, True)}"
     return names
 
 

@@ -1,19 +1,27 @@
-"""The Scenarios sheet (issue 14): its two Excel tables, their headers, and reading them back.
+"""The Scenarios sheet: its two Excel tables, their headers, and reading them back.
 
 ``Scenarios``: Name, Description, Probability, Schedule, As-of. ``ScenarioChanges``: Scenario,
 Incident ID, Field, Value, Reason. The sheet belongs to the user: refresh reads it and never writes
 it (decisions 16). The tables are found by their names, their columns by their header text, and every
 row under a table's header is read (a row typed just below a table that did not grow is not lost).
+Each row's cells are parsed here into the engine's typed rows (:func:`scenario_row`, :func:`change_row`),
+with the row number for messages; the engine checks what needs the incidents.
 """
 
 from __future__ import annotations
 
 import io
+import math
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from hipaa_xl.engine.scenarios import CHANGEABLE_FIELDS, EXCLUDED, ChangeInput, ScenarioInput
-from hipaa_xl.workbook import columns as C
+from hipaa_xl import cells
+from hipaa_xl.engine.scenarios import CHANGEABLE_FIELDS, EXCLUDED, ChangeInput, ScenarioInput, field_label
+from hipaa_xl.engine.tiers import derive_tier, parse_tier
+from hipaa_xl.errors import HipaaInputError, shown
+from hipaa_xl.law.schedules import check_schedule
+from hipaa_xl.workbook import columns
 
 if TYPE_CHECKING:  # the package reader needs lxml and openpyxl; the object-model reader neither
     from hipaa_xl.xlsxio import Package
@@ -34,11 +42,140 @@ _CHANGE_KEYS = ("scenario", "incident_id", "field", "value", "reason")
 
 def field_choices() -> tuple[str, ...]:
     """The Field dropdown: the Incidents headers of the fields a scenario may change, then Excluded."""
-    headers = {c.field: c.header for c in C.INCIDENT_COLUMNS}
+    headers = {c.field: c.header for c in columns.INCIDENT_COLUMNS}
     return (*(headers[f] for f in CHANGEABLE_FIELDS), EXCLUDED_LABEL)
 
 
 assert EXCLUDED_LABEL.casefold() == EXCLUDED  # the engine reads the label as its pseudo-field
+
+
+_DATE_FIELDS = frozenset({"start", "end", "known", "corrected", "cure_period_ends"})
+
+
+def _text(value: object) -> str:
+    """A cell's text (:func:`cells.cell_text`) with runs of white space read as one space."""
+    return " ".join(cells.cell_text(value).split())
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def field_key(text: object) -> str:
+    """A field name as typed ("Duplicate of", "duplicate_of", "Federal action pending") -> engine key."""
+    return re.sub(r"[\s\-_]+", "_", str(text if text is not None else "").strip().casefold())
+
+
+def parse_probability(value: object) -> float | None:
+    """A probability: a fraction 0-1 (a percentage-formatted cell holds 0.4 for 40%) or "40%" text."""
+    if _blank(value):
+        return None
+    if isinstance(value, bool):
+        raise HipaaInputError(f"Probability must be a percentage (got {shown(value)})")
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            number = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        except ValueError:
+            raise HipaaInputError(f"Probability must be a percentage such as 40% (got {shown(value)})") from None
+    elif isinstance(value, int | float):
+        number = float(value)
+    else:
+        raise HipaaInputError(f"Probability must be a percentage (got {shown(value)})")
+    if math.isnan(number) or not 0 <= number <= 1:
+        raise HipaaInputError(f"Probability must be between 0% and 100% (got {number * 100:g}%)")
+    return number
+
+
+def parse_change_value(field: str, value: object) -> tuple[Any, str]:
+    """The parsed Value of one change to ``field`` (an engine key) and its printed form;
+    HipaaInputError or :class:`cells.CellError` with the reason."""
+    if field == EXCLUDED:
+        if _blank(value):
+            return True, "excluded"
+        excluded = cells.parse_bool(value, "Excluded")
+        return excluded, "excluded" if excluded else "not excluded"
+    if field in _DATE_FIELDS:
+        day = cells.parse_date(value, field.replace("_", " ").capitalize())
+        if day is None and field == "start":
+            raise HipaaInputError("Start cannot be blank (every incident needs a Start date)")
+        return day, day.isoformat() if day else "blank"
+    if field == "federal_action_pending":
+        flag = cells.parse_bool(value, "Federal action pending")
+        return flag, "Yes" if flag else "No"
+    if field == "criminal_penalty_imposed":  # (imposed, punishable only), as the Incidents column reads
+        if isinstance(value, str) and value.strip().casefold() == columns.PUNISHABLE.casefold():
+            return (False, True), columns.PUNISHABLE
+        flag = cells.parse_bool(value, "Criminal penalty imposed")
+        return (flag, False), "Yes" if flag else "No"
+    if field == "violations":
+        if _blank(value):
+            return None, "blank (a continuing violation, one a day)"
+        n = cells.count_from_cell(value, "Violations")
+        return n, f"{n:,}"
+    if field == "tier":
+        if _blank(value):
+            return None, "blank (derived from the Culpability)"
+        tier = parse_tier(value)
+        return tier, tier
+    if field == "culpability":
+        if _blank(value):
+            return None, "blank"
+        derive_tier(value, None, None)  # rejects words outside the vocabulary (decisions 5)
+        return _text(value), _text(value)
+    assert field == "duplicate_of"
+    text = _text(value)
+    return (text or None), (text or "blank (not a duplicate)")
+
+
+def scenario_row(
+    name: object, description: object = None, probability: object = None, schedule: object = None,
+    as_of: object = None, row: int | None = None,
+) -> ScenarioInput:
+    """One Scenarios row's cells parsed: Probability a fraction or "40%" text, Schedule a schedule name
+    (blank: the base's), As-of a date (blank: the base's); what cannot be read is in ``problems``."""
+    reasons: list[str] = []
+    parsed_probability = None
+    try:
+        parsed_probability = parse_probability(probability)
+    except HipaaInputError as exc:
+        reasons.append(exc.message)
+    own_schedule = None
+    try:
+        if not _blank(schedule):
+            own_schedule = check_schedule(_text(schedule))
+    except HipaaInputError as exc:
+        reasons.append(f"Schedule: {exc.message}")
+    day = None
+    try:
+        day = cells.parse_date(as_of, "As-of")
+    except HipaaInputError as exc:
+        reasons.append(exc.message)
+    except cells.CellError as exc:
+        reasons.append(f"As-of holds {exc.text}")
+    return ScenarioInput(_text(name), _text(description), parsed_probability, own_schedule, day, row,
+                         tuple(reasons))
+
+
+def change_row(
+    scenario: object, incident_id: object, field_name: object, value: object = None, reason: object = None,
+    row: int | None = None,
+) -> ChangeInput:
+    """One ScenarioChanges row's cells parsed: the Field as an engine key, the Value for that field."""
+    key = field_key(field_name)
+    known = key in CHANGEABLE_FIELDS or key == EXCLUDED
+    parsed: Any = None
+    printed = ""
+    problem = None
+    if known:
+        try:
+            parsed, printed = parse_change_value(key, value)
+        except HipaaInputError as exc:
+            problem = f"{field_label(key)}: {exc.message}"
+        except cells.CellError as exc:
+            problem = f"{field_label(key)}: the Value cell holds the error {exc.text}"
+    return ChangeInput(_text(scenario), _text(incident_id), key if known else _text(field_name), parsed, printed,
+                       _text(reason), row, problem)
 
 
 @dataclass
@@ -144,13 +281,13 @@ def tables_from_grid(grid: list[list[Any]], found: dict[str, tuple[int, int, int
         min_col, min_row, max_col, _ = bounds
         header = grid[min_row - 1] if min_row - 1 < len(grid) else []
         wanted = {_norm(h): k for h, k in zip(headers, keys, strict=True)}
-        columns = {wanted[_norm(v)]: c for c, v in enumerate(header, start=1)
+        cols = {wanted[_norm(v)]: c for c, v in enumerate(header, start=1)
                    if min_col <= c <= max_col and _norm(v) in wanted}
-        missing = [h for h, k in zip(headers, keys, strict=True) if k not in columns]
+        missing = [h for h, k in zip(headers, keys, strict=True) if k not in cols]
         if missing:
             out.problems.append(f"{SCENARIOS_SHEET}: table {table!r} lacks the column(s) {', '.join(missing)}")
             continue
-        block = TableBlock(min_row, columns, min_col, max_col)
+        block = TableBlock(min_row, cols, min_col, max_col)
         rows: dict[int, list[Any]] = {}
         for r in range(min_row + 1, len(grid) + 1):
             line = grid[r - 1]
@@ -158,13 +295,13 @@ def tables_from_grid(grid: list[list[Any]], found: dict[str, tuple[int, int, int
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             rows[r] = values
-            at = {k: values[c - min_col] for k, c in columns.items()}
+            at = {k: values[c - min_col] for k, c in cols.items()}
             if table == SCENARIOS_TABLE:
-                out.scenarios.append(ScenarioInput(at["name"], at["description"], at["probability"],
-                                                   at["schedule"], at["as_of"], row=r))
+                out.scenarios.append(scenario_row(at["name"], at["description"], at["probability"],
+                                                  at["schedule"], at["as_of"], row=r))
             else:
-                out.changes.append(ChangeInput(at["scenario"], at["incident_id"], at["field"], at["value"],
-                                               at["reason"], row=r))
+                out.changes.append(change_row(at["scenario"], at["incident_id"], at["field"], at["value"],
+                                              at["reason"], row=r))
         if table == SCENARIOS_TABLE:
             out.scenario_block, out.scenario_rows = block, rows
         else:
@@ -182,8 +319,13 @@ __all__ = [
     "SCENARIO_HEADERS",
     "ScenarioTables",
     "TableBlock",
+    "change_row",
     "field_choices",
+    "field_key",
+    "parse_change_value",
+    "parse_probability",
     "read_scenarios",
+    "scenario_row",
     "scenarios_from_values",
     "tables_from_grid",
 ]

@@ -1,4 +1,4 @@
-"""The Scenarios sheet of the template (issue 14), written once by ``hipaa-xl new``; the user owns it.
+"""The Scenarios sheet of the template, written once by ``hipaa-xl new``; the user owns it.
 
 Two Excel tables side by side, so that each grows down without meeting the other: ``Scenarios``
 (A:E) and ``ScenarioChanges`` (G:K), with dropdowns for Schedule, Scenario, Incident ID and Field.
@@ -20,8 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from hipaa_xl.workbook import columns as C
-from hipaa_xl.workbook import scenario_tables as T
+from hipaa_xl.workbook import columns, scenario_tables
 
 _NAVY = "1F3864"
 _HEADER_FONT = Font(name="Calibri", size=10, bold=True, color="FFFFFF")
@@ -32,7 +31,7 @@ _RED_FONT = Font(color="9C0006", bold=True)
 _ROWS = 2000
 """How far down the dropdowns and the red marking reach."""
 _DATE = "yyyy-mm-dd"
-CHANGES_FIRST_COL = len(T.SCENARIO_HEADERS) + 2
+CHANGES_FIRST_COL = len(scenario_tables.SCENARIO_HEADERS) + 2
 """ScenarioChanges starts one blank column after Scenarios."""
 
 _SCENARIO_HINTS = (
@@ -60,8 +59,9 @@ def add_scenarios_sheet(
     title(ws, "Scenarios",
           "Each scenario changes some Incidents inputs (a legal position); Refresh prices every scenario "
           "beside the base (the Incidents as entered) on the Summary.")
-    h = C.HEADER_ROW
-    blocks = ((1, T.SCENARIO_HEADERS, _SCENARIO_HINTS), (CHANGES_FIRST_COL, T.CHANGE_HEADERS, _CHANGE_HINTS))
+    h = columns.HEADER_ROW
+    blocks = ((1, scenario_tables.SCENARIO_HEADERS, _SCENARIO_HINTS),
+              (CHANGES_FIRST_COL, scenario_tables.CHANGE_HEADERS, _CHANGE_HINTS))
     for first, headers, hints in blocks:
         for i, (text, hint) in enumerate(zip(headers, hints, strict=True)):
             cell = ws.cell(row=h, column=first + i, value=text)
@@ -77,19 +77,19 @@ def add_scenarios_sheet(
     changes = list(example.get("scenario_changes", [])) if example else []
     _fill(ws, 1, h, scenarios, ("name", "description", "probability", "schedule", "as_of"))
     _fill(ws, CHANGES_FIRST_COL, h, changes, ("scenario", "incident_id", "field", "value", "reason"))
-    last_s = get_column_letter(len(T.SCENARIO_HEADERS))
+    last_s = get_column_letter(len(scenario_tables.SCENARIO_HEADERS))
     first_c = get_column_letter(CHANGES_FIRST_COL)
-    last_c = get_column_letter(CHANGES_FIRST_COL + len(T.CHANGE_HEADERS) - 1)
-    for name, ref in ((T.SCENARIOS_TABLE, f"A{h}:{last_s}{h + max(1, len(scenarios))}"),
-                      (T.CHANGES_TABLE, f"{first_c}{h}:{last_c}{h + max(1, len(changes))}")):
+    last_c = get_column_letter(CHANGES_FIRST_COL + len(scenario_tables.CHANGE_HEADERS) - 1)
+    for name, ref in ((scenario_tables.SCENARIOS_TABLE, f"A{h}:{last_s}{h + max(1, len(scenarios))}"),
+                      (scenario_tables.CHANGES_TABLE, f"{first_c}{h}:{last_c}{h + max(1, len(changes))}")):
         table = Table(displayName=name, ref=ref)
         table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
         ws.add_table(table)
     _validations(ws, h)
-    for name, ref in ((T.NAME_SCENARIO_PROBLEM_ROWS, f"A{h + 1}:{last_s}{h + _ROWS}"),
-                      (T.NAME_CHANGE_PROBLEM_ROWS, f"{first_c}{h + 1}:{last_c}{h + _ROWS}")):
+    for name, ref in ((scenario_tables.NAME_SCENARIO_PROBLEM_ROWS, f"A{h + 1}:{last_s}{h + _ROWS}"),
+                      (scenario_tables.NAME_CHANGE_PROBLEM_ROWS, f"{first_c}{h + 1}:{last_c}{h + _ROWS}")):
         # refresh points the name at the rows that cannot apply; until then, at a cell that holds none
-        wb.defined_names[name] = DefinedName(name, attr_text=f"{C.SETTINGS_SHEET}!$A$1")
+        wb.defined_names[name] = DefinedName(name, attr_text=f"{columns.SETTINGS_SHEET}!$A$1")
         rule = FormulaRule(formula=[f"COUNTIF({name},ROW())>0"], fill=_RED_FILL, font=_RED_FONT)
         ws.conditional_formatting.add(ref, rule)
     ws.freeze_panes = f"A{h + 1}"
@@ -129,20 +129,20 @@ def _validations(ws: Worksheet, h: int) -> None:
                                                             "as_of"), start=1)}
     ccol = {k: get_column_letter(CHANGES_FIRST_COL + i)
             for i, k in enumerate(("scenario", "incident_id", "field", "value", "reason"))}
-    id_letter = get_column_letter(next(i for i, c in enumerate(C.INCIDENT_COLUMNS, start=1) if c.field == "id"))
+    id_letter = get_column_letter(next(i for i, c in enumerate(columns.INCIDENT_COLUMNS, start=1) if c.field == "id"))
     specs: list[tuple[DataValidation, str]] = [
         (DataValidation(type="decimal", operator="between", formula1="0", formula2="1", allow_blank=True),
          f"{col['probability']}{first}:{col['probability']}{last}"),
-        (DataValidation(type="list", formula1=C.NAME_SCHEDULE_NAMES, allow_blank=True),
+        (DataValidation(type="list", formula1=columns.NAME_SCHEDULE_NAMES, allow_blank=True),
          f"{col['schedule']}{first}:{col['schedule']}{last}"),
         (DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True),
          f"{col['as_of']}{first}:{col['as_of']}{last}"),
         (DataValidation(type="list", formula1=f"${col['name']}${first}:${col['name']}${last}", allow_blank=True),
          f"{ccol['scenario']}{first}:{ccol['scenario']}{last}"),
-        (DataValidation(type="list", formula1=f"{C.INCIDENTS_SHEET}!${id_letter}${first}:${id_letter}$5000",
+        (DataValidation(type="list", formula1=f"{columns.INCIDENTS_SHEET}!${id_letter}${first}:${id_letter}$5000",
                         allow_blank=True),
          f"{ccol['incident_id']}{first}:{ccol['incident_id']}{last}"),
-        (DataValidation(type="list", formula1='"' + ",".join(T.field_choices()) + '"', allow_blank=True),
+        (DataValidation(type="list", formula1='"' + ",".join(scenario_tables.field_choices()) + '"', allow_blank=True),
          f"{ccol['field']}{first}:{ccol['field']}{last}"),
     ]
     messages = (

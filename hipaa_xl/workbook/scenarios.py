@@ -1,4 +1,4 @@
-"""A workbook's scenarios priced (issue 14): one code path for refresh, ``hipaa-xl scenarios`` and the memo.
+"""A workbook's scenarios priced: one code path for refresh, ``hipaa-xl scenarios`` and the memo.
 
 Reads the Scenarios sheet's two tables, hands them with the Incidents to
 :func:`hipaa_xl.engine.scenarios.run_scenarios` (Incidents rows that cannot be read count as
@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hipaa_xl.engine import Aggregation
-from hipaa_xl.engine.incidents import InvalidIncident
+from hipaa_xl.engine.incidents import InvalidIncident, id_key
 from hipaa_xl.engine.scenarios import CHANGEABLE_FIELDS, ScenarioSet, run_scenarios
+from hipaa_xl.errors import WorkbookError
 from hipaa_xl.workbook.inputs import Inputs
 from hipaa_xl.workbook.layout import Layout
 from hipaa_xl.workbook.scenario_summary import Snapshot
@@ -88,9 +89,9 @@ def snapshot(found: WorkbookScenarios, inputs: Inputs, layout: Layout, schedule:
     tables, result = found.tables, found.result
     if tables is None or result is None or not (tables.scenarios or tables.changes):
         return snap
-    named = {str(c.incident_id or "").strip().casefold() for c in tables.changes}
+    named = {id_key(c.incident_id) for c in tables.changes}
     for ir in inputs.rows:
-        if ir.raw_id.strip().casefold() in named:
+        if id_key(ir.raw_id) in named:
             cells = [(inputs.columns[f], ir.raw.get(f)) for f in _COMPARED_FIELDS if f in inputs.columns]
             snap.incident_cells.append((ir.row, cells))
     first = SUMMARY_HEADER_ROW + 1
@@ -140,13 +141,13 @@ class FileScenarios:
 def scenarios_of_file(path: str | os.PathLike[str], as_of: dt.date | None = None) -> FileScenarios:
     """Read a workbook and price its scenarios as refresh would (``as_of`` stands in for =TODAY()).
 
-    Raises :class:`~hipaa_xl.xlsxio.WorkbookFileError` (one line) for a file that cannot be used.
+    Raises :class:`~hipaa_xl.errors.WorkbookError` (one line) for a file that cannot be used.
     """
     from hipaa_xl.errors import HipaaInputError
     from hipaa_xl.law.schedules import check_schedule
-    from hipaa_xl.workbook.inputs import LayoutError, read_inputs
+    from hipaa_xl.workbook.inputs import read_inputs
     from hipaa_xl.workbook.plan import commenced_date, mark_duplicate_ids, resolve_as_of
-    from hipaa_xl.xlsxio import WorkbookFileError, package_from_bytes, read_checked_bytes
+    from hipaa_xl.xlsxio import package_from_bytes, read_checked_bytes
 
     name = os.path.basename(path)
     data = read_checked_bytes(path)
@@ -154,10 +155,10 @@ def scenarios_of_file(path: str | os.PathLike[str], as_of: dt.date | None = None
     try:
         inputs = read_inputs(data, pkg)
         schedule = check_schedule(inputs.schedule)
-    except LayoutError as exc:
-        raise WorkbookFileError(f"{name}: {exc}") from None
+    except WorkbookError as exc:
+        raise WorkbookError(f"{name}: {exc}") from None
     except HipaaInputError as exc:
-        raise WorkbookFileError(f"{name}: Settings: {exc.message}") from None
+        raise WorkbookError(f"{name}: Settings: {exc.message}") from None
     day, source, warnings = resolve_as_of(inputs, as_of)
     commenced = commenced_date(inputs, day, warnings)
     mark_duplicate_ids(inputs.rows)

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from xml.sax.saxutils import escape
 
-from hipaa_xl.excel_dates import date_to_serial
 from hipaa_xl.ooxml.a1 import column_letters
+from hipaa_xl.ooxml.dates import date_to_serial
 from hipaa_xl.ooxml.names import NS_MAIN, NS_R
 from hipaa_xl.workbook.styles import Dxf, Style
 

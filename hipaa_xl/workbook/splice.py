@@ -2,7 +2,7 @@
 
 Decisions 16: refresh rewrites only its own parts (its two sheets, their rels, table, drawing and
 chart, the defined names it owns, calcChain) and appends the styles it needs; workbook.xml declares
-current Excel's calculation engine without ``fullCalcOnLoad`` (``hipaa_xl.excel_calc``). Threaded
+current Excel's calculation engine without ``fullCalcOnLoad`` (``hipaa_xl.ooxml.calc``). Threaded
 comments, x14 extensions, Custom XML, VBA and the Incidents sheet keep their bytes.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from hipaa_xl.errors import WorkbookError
-from hipaa_xl.excel_calc import declare_current_engine
+from hipaa_xl.ooxml.calc import declare_current_engine
 from hipaa_xl.ooxml.opc import (
     CT_CHART,
     CT_DRAWING,

@@ -1,9 +1,9 @@
 """The first build of the template workbook with openpyxl: the sheets a user owns.
 
-Incidents (an Excel table with dropdowns), Matter (the matter's events, issue 15), Scenarios
-(positions priced beside the base, issue 14), Requirements (the catalogue of identical requirements,
+Incidents (an Excel table with dropdowns), Matter (the matter's events), Scenarios
+(positions priced beside the base), Requirements (the catalogue of identical requirements,
 160.404(b)(3)), Settings (schedule, as-of date, matter block; decisions 14, 24), Schedules (every
-shipped schedule's amounts with citations, issue 8) and Outcomes (every published OCR outcome with its
+shipped schedule's amounts with citations) and Outcomes (every published OCR outcome with its
 sources). Exposure, Summary and Deadlines start empty:
 refresh lays them out (``hipaa_xl.workbook.refresh``), so ``new`` and ``refresh`` share one code path.
 """
@@ -29,8 +29,7 @@ from hipaa_xl.engine.tiers import CULPABILITY_CHOICES
 from hipaa_xl.law.loader import load_rules, load_series
 from hipaa_xl.law.models import TIERS
 from hipaa_xl.law.schedules import REGULATION, STATUTE, resolve_amounts, schedule_names, schedules, tiered_cap_estimates
-from hipaa_xl.workbook import columns as C
-from hipaa_xl.workbook import theme
+from hipaa_xl.workbook import columns, theme
 from hipaa_xl.workbook.factors_template import add_factors_sheet
 from hipaa_xl.workbook.outcomes_sheet import add_outcomes_sheet
 from hipaa_xl.workbook.scenario_tables import SCENARIOS_SHEET
@@ -82,7 +81,7 @@ def _header_footer(ws: Worksheet, matter: str = "", as_of: dt.date | None = None
     The user sheets are not rewritten by refresh (decisions 16), so their header carries the matter
     and the as-of date known when ``new`` wrote them (the blank template's as-of follows TODAY()).
     """
-    ws.oddHeader.left.text = header_text(C.CONFIDENTIAL)
+    ws.oddHeader.left.text = header_text(columns.CONFIDENTIAL)
     ws.oddHeader.left.size = 8
     if matter:
         ws.oddHeader.center.text = header_text(matter)
@@ -103,9 +102,9 @@ def _title(ws: Worksheet, title: str, subtitle: str) -> None:
     ws.row_dimensions[1].height = 24
 
 
-def _column_headers(ws: Worksheet, h: int, columns: tuple[C.IncidentColumn, ...]) -> None:
+def _column_headers(ws: Worksheet, h: int, headers: tuple[columns.IncidentColumn, ...]) -> None:
     """A user table's header row ``h``: navy headings, each column's hint above it, its width."""
-    for i, col in enumerate(columns, start=1):
+    for i, col in enumerate(headers, start=1):
         cell = ws.cell(row=h, column=i, value=col.header)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
@@ -122,17 +121,17 @@ def _incidents(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
         "One row per incident. Violations given: that many violations dated Start. Violations blank: "
         "a continuing violation, one a day from Start to End (45 CFR 160.406). Then run Refresh.",
     )
-    h = C.HEADER_ROW
-    _column_headers(ws, h, C.INCIDENT_COLUMNS)
-    for i, col in enumerate(C.INCIDENT_COLUMNS, start=1):
+    h = columns.HEADER_ROW
+    _column_headers(ws, h, columns.INCIDENT_COLUMNS)
+    for i, col in enumerate(columns.INCIDENT_COLUMNS, start=1):
         if col.kind == "date":
             ws.cell(row=h + 1, column=i).number_format = _DATE
         if col.kind == "count":
             ws.cell(row=h + 1, column=i).number_format = theme.INTEGER
     ws.row_dimensions[h - 1].height = 68  # the wrapped hints of narrow columns, printed in full
     ws.row_dimensions[h].height = 44  # three-line headers such as "Criminal penalty imposed"
-    last = get_column_letter(len(C.INCIDENT_COLUMNS))
-    table = Table(displayName=C.INCIDENTS_TABLE, ref=f"A{h}:{last}{h + 1}")
+    last = get_column_letter(len(columns.INCIDENT_COLUMNS))
+    table = Table(displayName=columns.INCIDENTS_TABLE, ref=f"A{h}:{last}{h + 1}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     ws.add_table(table)
     ws.freeze_panes = f"B{h + 1}"
@@ -141,9 +140,9 @@ def _incidents(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
 
 
 def _incident_validations(ws: Worksheet) -> None:
-    """Dropdowns for Tier, Culpability, Requirement and the yes/no columns (issue 5)."""
-    first, last_row = C.HEADER_ROW + 1, C.HEADER_ROW + _VALIDATION_ROWS
-    for i, col in enumerate(C.INCIDENT_COLUMNS, start=1):
+    """Dropdowns for Tier, Culpability, Requirement and the yes/no columns."""
+    first, last_row = columns.HEADER_ROW + 1, columns.HEADER_ROW + _VALIDATION_ROWS
+    for i, col in enumerate(columns.INCIDENT_COLUMNS, start=1):
         letter = get_column_letter(i)
         rng = f"{letter}{first}:{letter}{last_row}"
         dv: DataValidation | None = None
@@ -155,15 +154,15 @@ def _incident_validations(ws: Worksheet) -> None:
             dv.error = "Choose a culpability from the list (45 CFR 160.401, 160.404(b)(2))."
         elif col.kind == "requirement":
             dv = DataValidation(
-                type="list", formula1=f"{C.REQUIREMENTS_SHEET}!$A${C.HEADER_ROW + 1}:$A$1000", allow_blank=True
+                type="list", formula1=f"{columns.REQUIREMENTS_SHEET}!$A${columns.HEADER_ROW + 1}:$A$1000", allow_blank=True
             )
             dv.error = "Choose a requirement from the Requirements sheet (add it there first)."
             dv.errorStyle = "warning"
         elif col.kind == "yesno":
-            dv = DataValidation(type="list", formula1='"' + ",".join(C.YES_NO) + '"', allow_blank=True)
+            dv = DataValidation(type="list", formula1='"' + ",".join(columns.YES_NO) + '"', allow_blank=True)
             dv.error = "Yes or No."
         elif col.kind == "criminal":
-            dv = DataValidation(type="list", formula1='"' + ",".join(C.CRIMINAL_CHOICES) + '"', allow_blank=True)
+            dv = DataValidation(type="list", formula1='"' + ",".join(columns.CRIMINAL_CHOICES) + '"', allow_blank=True)
             dv.error = (
                 "Yes (a 1320d-6 penalty imposed, 160.410(a)(2)), No, or Punishable (an offense punishable "
                 "under 1320d-6: bars a CMP assessed before 2011-02-18, 160.410(a)(1))."
@@ -188,19 +187,19 @@ MATTER_LEGEND_COL = 12
 
 
 def _matter(ws: Worksheet, matter: str, as_of: dt.date | None, events: list[dict[str, Any]]) -> None:
-    """Issue 15: the user's table of the matter's events; refresh lists the deadlines they start."""
+    """The user's table of the matter's events; refresh lists the deadlines they start."""
     _title(
         ws,
         "Matter",
         "The matter's events, one per row: each starts the deadlines listed on the right. Then run Refresh: "
         "the Deadlines sheet shows each due date, the days left and the citation.",
     )
-    h = C.HEADER_ROW
-    _column_headers(ws, h, C.MATTER_COLUMNS)
+    h = columns.HEADER_ROW
+    _column_headers(ws, h, columns.MATTER_COLUMNS)
     ws.row_dimensions[h - 1].height = 56
     ws.row_dimensions[h].height = 30
     for r, ev in enumerate(events, start=h + 1):
-        for i, col in enumerate(C.MATTER_COLUMNS, start=1):
+        for i, col in enumerate(columns.MATTER_COLUMNS, start=1):
             value = ev.get(col.field)
             if col.kind == "date" and isinstance(value, str):
                 value = dt.date.fromisoformat(value)
@@ -211,13 +210,13 @@ def _matter(ws: Worksheet, matter: str, as_of: dt.date | None, events: list[dict
                 cell.data_type = "s"
             cell.alignment = _WRAP_TOP if col.field == "notes" else Alignment(vertical="top")
     for r in range(h + 1, h + 1 + max(1, len(events))):
-        for i, col in enumerate(C.MATTER_COLUMNS, start=1):
+        for i, col in enumerate(columns.MATTER_COLUMNS, start=1):
             if col.kind == "date":
                 ws.cell(row=r, column=i).number_format = _DATE
             elif col.kind == "count":
                 ws.cell(row=r, column=i).number_format = "#,##0"
-    last = get_column_letter(len(C.MATTER_COLUMNS))
-    table = Table(displayName=C.MATTER_TABLE, ref=f"A{h}:{last}{h + max(1, len(events))}")
+    last = get_column_letter(len(columns.MATTER_COLUMNS))
+    table = Table(displayName=columns.MATTER_TABLE, ref=f"A{h}:{last}{h + max(1, len(events))}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     ws.add_table(table)
     ws.freeze_panes = f"C{h + 1}"
@@ -246,10 +245,10 @@ def _matter(ws: Worksheet, matter: str, as_of: dt.date | None, events: list[dict
 
 
 def _matter_validations(ws: Worksheet) -> None:
-    first, last_row = C.HEADER_ROW + 1, C.HEADER_ROW + _VALIDATION_ROWS
+    first, last_row = columns.HEADER_ROW + 1, columns.HEADER_ROW + _VALIDATION_ROWS
     legend = get_column_letter(MATTER_LEGEND_COL)
-    kinds = f"{C.MATTER_SHEET}!${legend}${C.HEADER_ROW + 1}:${legend}${C.HEADER_ROW + len(EVENT_KINDS)}"
-    for i, col in enumerate(C.MATTER_COLUMNS, start=1):
+    kinds = f"{columns.MATTER_SHEET}!${legend}${columns.HEADER_ROW + 1}:${legend}${columns.HEADER_ROW + len(EVENT_KINDS)}"
+    for i, col in enumerate(columns.MATTER_COLUMNS, start=1):
         letter = get_column_letter(i)
         dv: DataValidation | None = None
         if col.kind == "event":
@@ -282,8 +281,8 @@ def _requirements(ws: Worksheet, matter: str, as_of: dt.date | None,
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells("A2:E2")
     ws.row_dimensions[2].height = 54
-    headers = ("Requirement", "Rule", "Title", "Citation", C.MORE_GENERAL_HEADER)
-    h = C.HEADER_ROW
+    headers = ("Requirement", "Rule", "Title", "Citation", columns.MORE_GENERAL_HEADER)
+    h = columns.HEADER_ROW
     for i, text in enumerate(headers, start=1):
         cell = ws.cell(row=h, column=i, value=text)
         cell.font = _HEADER_FONT
@@ -309,22 +308,22 @@ def _settings(
 ) -> None:
     _title(ws, "Settings", "Every formula in the workbook uses the schedule and the dates below.")
     rows: list[tuple[str, Any, str, str]] = [
-        ("Schedule", schedule, C.NAME_SCHEDULE,
+        ("Schedule", schedule, columns.NAME_SCHEDULE,
          "Which reading of the law prices the violations: see the Schedules sheet."),
-        ("Assessment (as-of) date", as_of if as_of is not None else "=TODAY()", C.NAME_AS_OF,
+        ("Assessment (as-of) date", as_of if as_of is not None else "=TODAY()", columns.NAME_AS_OF,
          "The date the penalty is assessed: picks the 45 CFR 102.3 table; violations run at the latest "
          "to it. =TODAY() follows the calendar; type a date to freeze it."),
-        ("Action commenced on", commenced, C.NAME_COMMENCED,
+        ("Action commenced on", commenced, columns.NAME_COMMENCED,
          "The six-year limitation (45 CFR 160.414) runs to the commencement of the action: the notice of "
          "proposed determination (45 CFR 160.420), or a State AG's filing (1320d-5(d)(8)). Blank: the "
          "assessment date, which bars more days."),
     ]
     matter_rows: list[tuple[str, Any, str, str]] = [
-        ("Client", matter.get("client", ""), C.NAME_CLIENT, ""),
-        ("Matter name", matter.get("matter_name", ""), C.NAME_MATTER, "Printed in the page headers"),
-        ("Matter number", matter.get("matter_number", ""), C.NAME_MATTER_NUMBER, ""),
-        ("Prepared by", matter.get("prepared_by", ""), C.NAME_PREPARED_BY, ""),
-        ("Privilege legend", matter.get("privilege_legend", C.MEMO_LEGEND), C.NAME_PRIVILEGE_LEGEND,
+        ("Client", matter.get("client", ""), columns.NAME_CLIENT, ""),
+        ("Matter name", matter.get("matter_name", ""), columns.NAME_MATTER, "Printed in the page headers"),
+        ("Matter number", matter.get("matter_number", ""), columns.NAME_MATTER_NUMBER, ""),
+        ("Prepared by", matter.get("prepared_by", ""), columns.NAME_PREPARED_BY, ""),
+        ("Privilege legend", matter.get("privilege_legend", columns.MEMO_LEGEND), columns.NAME_PRIVILEGE_LEGEND,
          "Printed at the top and bottom of every page of the memo (hipaa-xl report)"),
     ]
     ws["A3"] = "Assessment"
@@ -335,7 +334,7 @@ def _settings(
         _setting_row(ws, r, label, value, note)
         if len(note) > 90:  # the wrapped note (column C, about 90 characters a line) printed in full
             ws.row_dimensions[r].height = 12.5 * -(-len(note) // 90)
-        wb.defined_names[name] = DefinedName(name, attr_text=f"{C.SETTINGS_SHEET}!$B${r}")
+        wb.defined_names[name] = DefinedName(name, attr_text=f"{columns.SETTINGS_SHEET}!$B${r}")
         r += 1
     ws["B5"].number_format = _DATE
     ws["B6"].number_format = _DATE
@@ -344,9 +343,9 @@ def _settings(
     r += 1
     for label, value, name, note in matter_rows:
         _setting_row(ws, r, label, value or None, note)
-        wb.defined_names[name] = DefinedName(name, attr_text=f"{C.SETTINGS_SHEET}!$B${r}")
+        wb.defined_names[name] = DefinedName(name, attr_text=f"{columns.SETTINGS_SHEET}!$B${r}")
         r += 1
-    dv = DataValidation(type="list", formula1=C.NAME_SCHEDULE_NAMES, allow_blank=False)
+    dv = DataValidation(type="list", formula1=columns.NAME_SCHEDULE_NAMES, allow_blank=False)
     dv.error, dv.errorTitle, dv.showErrorMessage = "Choose a schedule from the list.", "Schedule", True
     dv.add("B4")
     ws.add_data_validation(dv)
@@ -382,7 +381,7 @@ def _setting_row(ws: Worksheet, r: int, label: str, value: Any, note: str) -> No
 
 
 def _schedules(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
-    """Issue 8: every shipped schedule with its amounts and citations; tiered caps marked as estimates."""
+    """Every shipped schedule with its amounts and citations; tiered caps marked as estimates."""
     _title(ws, "Schedules", "The amounts of every shipped schedule, with their citations. For reading only.")
     names = schedule_names()
     r = _SCHEDULE_LIST_ROW - 1
@@ -398,9 +397,9 @@ def _schedules(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
         ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=6)
         ws.row_dimensions[r].height = 28 if len(description) > 110 else 15
     wb = ws.parent
-    wb.defined_names[C.NAME_SCHEDULE_NAMES] = DefinedName(
-        C.NAME_SCHEDULE_NAMES,
-        attr_text=f"{C.SCHEDULES_SHEET}!$A${_SCHEDULE_LIST_ROW}:$A${_SCHEDULE_LIST_ROW + len(names) - 1}",
+    wb.defined_names[columns.NAME_SCHEDULE_NAMES] = DefinedName(
+        columns.NAME_SCHEDULE_NAMES,
+        attr_text=f"{columns.SCHEDULES_SHEET}!$A${_SCHEDULE_LIST_ROW}:$A${_SCHEDULE_LIST_ROW + len(names) - 1}",
     )
     r += 2
     hitech = load_rules().hitech_violations_from.value
@@ -476,7 +475,7 @@ def _tiered_estimates(ws: Worksheet, r: int) -> int:
 
 
 def build_static_workbook(
-    schedule: str = C.DEFAULT_WORKBOOK_SCHEDULE,
+    schedule: str = columns.DEFAULT_WORKBOOK_SCHEDULE,
     as_of: dt.date | None = None,
     matter: dict[str, str] | None = None,
     incidents: list[dict[str, Any]] | None = None,
@@ -500,17 +499,17 @@ def build_static_workbook(
     wb = Workbook()
     ws_inc = wb.active
     assert ws_inc is not None
-    ws_inc.title = C.INCIDENTS_SHEET
-    ws_sum = wb.create_sheet(C.SUMMARY_SHEET)
-    ws_exp = wb.create_sheet(C.EXPOSURE_SHEET)
-    ws_mat = wb.create_sheet(C.MATTER_SHEET)
-    ws_dl = wb.create_sheet(C.DEADLINES_SHEET)
-    ws_set = wb.create_sheet(C.SETTINGS_SHEET)
+    ws_inc.title = columns.INCIDENTS_SHEET
+    ws_sum = wb.create_sheet(columns.SUMMARY_SHEET)
+    ws_exp = wb.create_sheet(columns.EXPOSURE_SHEET)
+    ws_mat = wb.create_sheet(columns.MATTER_SHEET)
+    ws_dl = wb.create_sheet(columns.DEADLINES_SHEET)
+    ws_set = wb.create_sheet(columns.SETTINGS_SHEET)
     ws_scn = wb.create_sheet(SCENARIOS_SHEET)
-    ws_fac = wb.create_sheet(C.FACTORS_SHEET)
-    ws_req = wb.create_sheet(C.REQUIREMENTS_SHEET)
-    ws_sch = wb.create_sheet(C.SCHEDULES_SHEET)
-    ws_out = wb.create_sheet(C.OUTCOMES_SHEET)
+    ws_fac = wb.create_sheet(columns.FACTORS_SHEET)
+    ws_req = wb.create_sheet(columns.REQUIREMENTS_SHEET)
+    ws_sch = wb.create_sheet(columns.SCHEDULES_SHEET)
+    ws_out = wb.create_sheet(columns.OUTCOMES_SHEET)
     del ws_sum, ws_exp, ws_dl
     matter = matter or {}
     matter_name = matter.get("matter_name", "")
@@ -553,17 +552,17 @@ def _cover(ws: Worksheet, lines: list[str]) -> None:
 
 
 def _fill_incidents(ws: Worksheet, incidents: list[dict[str, Any]]) -> None:
-    h = C.HEADER_ROW
+    h = columns.HEADER_ROW
     for r, inc in enumerate(incidents, start=h + 1):
         ws.row_dimensions[r].height = 42  # the wrapped Description and Factors texts, printed
-        for i, col in enumerate(C.INCIDENT_COLUMNS, start=1):
+        for i, col in enumerate(columns.INCIDENT_COLUMNS, start=1):
             value = inc.get(col.field)
             if col.kind == "date" and isinstance(value, str):
                 value = dt.date.fromisoformat(value)
             if col.kind == "yesno":
                 value = "Yes" if value else None
             if col.kind == "criminal":
-                value = "Yes" if value else C.PUNISHABLE if inc.get("criminal_offense_punishable") else None
+                value = "Yes" if value else columns.PUNISHABLE if inc.get("criminal_offense_punishable") else None
             cell = ws.cell(row=r, column=i, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # text stays text, even when it begins with "="
@@ -575,5 +574,5 @@ def _fill_incidents(ws: Worksheet, incidents: list[dict[str, Any]]) -> None:
                 cell.alignment = _WRAP_TOP
             else:
                 cell.alignment = Alignment(vertical="top")
-    last = get_column_letter(len(C.INCIDENT_COLUMNS))
-    ws.tables[C.INCIDENTS_TABLE].ref = f"A{h}:{last}{h + max(1, len(incidents))}"
+    last = get_column_letter(len(columns.INCIDENT_COLUMNS))
+    ws.tables[columns.INCIDENTS_TABLE].ref = f"A{h}:{last}{h + max(1, len(incidents))}"

@@ -28,7 +28,6 @@ import openpyxl
 
 from hipaa_xl.engine import Aggregation
 from hipaa_xl.engine.incidents import GroupTotal, group_key
-from hipaa_xl.excel_dates import serial_to_date
 from hipaa_xl.workbook.columns import NAME_AS_OF_USED, SUMMARY_SHEET
 from hipaa_xl.workbook.exposure import OUT_OF_DATE, UP_TO_DATE
 from hipaa_xl.workbook.inputs import Inputs, read_inputs
@@ -291,12 +290,12 @@ def summary_groups(data: bytes) -> dict[GroupKey, dict[str, Any]]:
 
 def recorded_as_of(data: bytes) -> dt.date | None:
     """The as-of date the last refresh or recalc recorded in the workbook (``HXL_AS_OF_USED``)."""
+    from hipaa_xl.recalc.asof import recorded_date  # recalc is imported when used
+
     wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     try:
         name = wb.defined_names.get(NAME_AS_OF_USED)
-        if name is None or not str(name.attr_text).isdigit():
-            return None
-        return serial_to_date(int(name.attr_text))
+        return recorded_date(str(name.attr_text) if name is not None else None)
     finally:
         wb.close()
 

@@ -11,7 +11,7 @@ import re
 
 from hipaa_xl.engine import Incident
 from hipaa_xl.engine.aggregate import SPLIT_WARNING
-from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook import columns
 
 _TYPED_TIER = re.compile(r"typed Tier (\w) differs from the tier derived from the culpability \((\w)\)")
 _END_AFTER = re.compile(r"End (\S+) is after the as-of date (\S+); cut there")
@@ -20,7 +20,7 @@ _CORRECTED_BEFORE = re.compile(r"the correction \((\S+)\) is dated before the kn
 
 def incident_warning(incident: Incident, text: str) -> str:
     """One engine warning on ``incident`` as a sentence with its row and the fix."""
-    where = f"{C.INCIDENTS_SHEET} row {incident.row} ({incident.id})"
+    where = f"{columns.INCIDENTS_SHEET} row {incident.row} ({incident.id})"
     if text == SPLIT_WARNING and incident.start is not None and incident.end is not None:
         count = f"the {incident.violations:,} violation(s)" if incident.violations is not None else "the violations"
         return (f"{where}: {count} are all dated on Start ({incident.start.isoformat()}), but End "

@@ -20,10 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hipaa_xl.ooxml.a1 import MAX_COL
 from hipaa_xl.recalc.functions import Ctx, excel_function
 from hipaa_xl.recalc.functions.text import _wildcard_regex
 from hipaa_xl.recalc.model import Ref
-from hipaa_xl.recalc.refs import MAX_COL
 from hipaa_xl.recalc.values import (
     DIV0,
     ERROR_CODES,

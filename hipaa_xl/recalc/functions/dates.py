@@ -6,7 +6,7 @@ describes them (for example "DATEDIF function", "YEARFRAC function", "WORKDAY.IN
 Text dates and times are read (``"2024-01-31"``, ``"1:30 PM"``); serial numbers run from 0
 (1900-01-00) to 2958465 (9999-12-31) and Excel's fictitious 1900-02-29 (serial 60) is kept; in a
 1904 workbook from 0 (1904-01-01) to 2957003, years before 1904 being #NUM! (Microsoft, "Date
-systems in Excel"; see :mod:`hipaa_xl.excel_dates`).
+systems in Excel"; see :mod:`hipaa_xl.ooxml.dates`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import re
 from decimal import Decimal
 from typing import Any, Final
 
-from hipaa_xl import clock, excel_dates
+from hipaa_xl import clock
+from hipaa_xl.ooxml import dates
 from hipaa_xl.recalc.functions import Ctx, as_int, excel_function, flat_values
 from hipaa_xl.recalc.values import (
     NUM,
@@ -40,7 +41,7 @@ def _serial(value: Any) -> Any:
     n = to_number(value)
     if type(n) is ExcelError:
         return n
-    if n < 0 or n >= excel_dates.max_serial() + 1:
+    if n < 0 or n >= dates.max_serial() + 1:
         return NUM
     return n
 
@@ -81,12 +82,12 @@ def date_serial(year_: int, month_: int, day_: int) -> Any:
     month_ = (month_ - 1) % 12 + 1
     if year_ < 1900 or year_ > 9999:
         return NUM
-    if excel_dates.uses_1904():
+    if dates.uses_1904():
         try:
             serial = int(date_to_serial(dt.date(year_, month_, 1))) + day_ - 1
         except ValueError:
             return NUM
-        return serial if 0 <= serial <= excel_dates.MAX_SERIAL_1904 else NUM
+        return serial if 0 <= serial <= dates.MAX_SERIAL_1904 else NUM
     if year_ == 1900 and month_ <= 2:  # Excel's own 1900 calendar, with 29 February as serial 60
         serial = (0 if month_ == 1 else 31) + day_
         return serial if serial >= 0 else NUM
@@ -134,7 +135,7 @@ def edate(value: Any, months: Any) -> Any:
     if type(shifted) is ExcelError:
         return shifted
     y, m, d = shifted
-    if y < excel_dates.first_year() or y > 9999:
+    if y < dates.first_year() or y > 9999:
         return NUM
     return date_serial(y, m, min(d, calendar.monthrange(y, m)[1]))
 
@@ -145,7 +146,7 @@ def eomonth(value: Any, months: Any) -> Any:
     if type(shifted) is ExcelError:
         return shifted
     y, m, _ = shifted
-    if y < excel_dates.first_year() or y > 9999:
+    if y < dates.first_year() or y > 9999:
         return NUM
     return date_serial(y, m, calendar.monthrange(y, m)[1])
 
@@ -183,7 +184,7 @@ def weekday(value: Any, return_type: Any = 1) -> Any:
     kind = as_int(1 if return_type is None else return_type)
     if type(kind) is ExcelError:
         return kind
-    sunday_zero = excel_dates.weekday_from_sunday(math.floor(n))
+    sunday_zero = dates.weekday_from_sunday(math.floor(n))
     if kind == 3:
         return (sunday_zero - 1) % 7
     first = _WEEK_STARTS.get(kind)
@@ -445,7 +446,7 @@ def _holidays(ctx: Ctx, value: Any) -> Any:
 
 
 def _monday_zero(serial: int) -> int:
-    return (excel_dates.weekday_from_sunday(serial) - 1) % 7
+    return (dates.weekday_from_sunday(serial) - 1) % 7
 
 
 def _is_workday(serial: int, weekend: set[int], holidays: set[int]) -> bool:
@@ -470,7 +471,7 @@ def _workday(ctx: Ctx, start: Any, count: Any, weekend_code: Any, holidays: Any)
     left = abs(n)
     while left:
         day += step
-        if not 0 <= day <= excel_dates.max_serial():
+        if not 0 <= day <= dates.max_serial():
             return NUM
         if _is_workday(day, weekend, off):
             left -= 1

@@ -48,7 +48,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any, Final
 
-from hipaa_xl import excel_dates
+from hipaa_xl.ooxml import dates
 from hipaa_xl.recalc.values import VALUE, ExcelError, Unsupported, serial_parts
 
 _MONTHS: Final = (
@@ -604,10 +604,10 @@ def _format_date(section: _Section, x: float, sign: str) -> Any:
             break
     if any(t.kind == "ph" for t in tokens) and not places:
         raise Unsupported("TEXT: digit placeholders in a date format are not implemented")
-    if sign and not excel_dates.uses_1904() and (
+    if sign and not dates.uses_1904() and (
             not elapsed or places or any(t.kind in ("date", "ampm") for t in tokens)):
         return VALUE  # the 1900 system shows no negative date or time; the 1904 system writes a minus
-    if not elapsed and x >= excel_dates.max_serial() + 1:
+    if not elapsed and x >= dates.max_serial() + 1:
         return VALUE
     unit = 86400 * 10**places
     total = int(Decimal(repr(x)) * unit + Decimal("0.5"))
@@ -646,7 +646,7 @@ def _format_date(section: _Section, x: float, sign: str) -> Any:
                 else:
                     out.append(_MONTHS[month - 1])
             elif letter == "d":
-                weekday = excel_dates.weekday_from_sunday(days)
+                weekday = dates.weekday_from_sunday(days)
                 if len(v) <= 2:
                     out.append(f"{day:02d}" if len(v) == 2 else str(day))
                 elif len(v) == 3:

@@ -11,12 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from hipaa_xl.ooxml.a1 import MAX_COL, MAX_ROW, cell_address, column_index, column_letters, parse_cell, parse_range
+from hipaa_xl.ooxml.a1 import MAX_COL, MAX_ROW, column_index
 
-__all__ = [  # the A1 helpers are hipaa_xl.ooxml.a1's, re-exported for the recalc modules
-    "MAX_COL", "MAX_ROW", "RefPart", "RowTemplate", "cell_address", "column_index", "column_letters",
-    "formula_shape", "parse_cell", "parse_range", "parse_ref_part", "render_rows", "shape_parts",
-]
+__all__ = ["RefPart", "RowTemplate", "formula_shape", "parse_ref_part", "render_rows", "shape_parts"]
 
 
 @dataclass(frozen=True, slots=True)
