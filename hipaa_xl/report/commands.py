@@ -13,6 +13,7 @@ from pathlib import Path
 from hipaa_xl import clock
 from hipaa_xl.errors import HipaaXlError
 from hipaa_xl.report.book import BookError, BookFigures, currency_problem, read_book
+from hipaa_xl.report.share import Audience
 from hipaa_xl.xlsxio import WorkbookFileError, lock_files, read_checked_bytes, write_file_atomic, write_package_atomic
 
 
@@ -39,15 +40,17 @@ def optional_table_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
             tuple(t.table for t in OPTIONAL_TABLES if t.on_summary))
 
 
-def load_current(path: Path, allow_stale: bool = False) -> tuple[bytes, BookFigures, str | None]:
+def load_current(path: Path, allow_stale: bool = False,
+                 memo_tables: bool = True) -> tuple[bytes, BookFigures, str | None]:
     """The workbook's bytes, its figures, and why they are not current (None when they are).
 
     Raises :class:`WorkbookFileError` for a file that cannot be used and :class:`NotCurrentError`
-    when the figures are not current and ``allow_stale`` is false.
+    when the figures are not current and ``allow_stale`` is false. ``memo_tables`` reads the tables
+    only the memo shows (which needs the memo's extra, python-docx); the share copy does without.
     """
     data = read_checked_bytes(path, for_writing=False)
     try:
-        tables, blocks = optional_table_names()
+        tables, blocks = optional_table_names() if memo_tables else ((), ())
         figures = read_book(data, path.name, tables, blocks)
     except BookError as exc:
         raise NotCurrentError(f"{path.name}: {exc}; run: hipaa-xl refresh {path}") from None
@@ -93,13 +96,14 @@ def make_memo(book: Path, out: Path | None = None, pdf: bool = False, force: boo
 
 
 def make_share(book: Path, out: Path | None = None, keep_comments: bool = False,
-               exported_on: dt.date | None = None) -> tuple[Path, list[str]]:
-    """``hipaa-xl share``: the values-only copy (``BOOK-share.xlsx``) and the lines saying what it removed."""
+               exported_on: dt.date | None = None, audience: Audience = "external") -> tuple[Path, list[str]]:
+    """``hipaa-xl share``: the copy for ``audience`` (``BOOK-share.xlsx``) and the lines saying what it
+    kept and left out (decisions 38, 39)."""
     from hipaa_xl.report.share import build_share
 
     target = out or book.with_name(book.stem + "-share.xlsx")
     _check_output(target, book, ".xlsx")
-    data, figures, _ = load_current(book)
-    package, report = build_share(data, figures, exported_on or clock.today(), keep_comments)
+    data, figures, _ = load_current(book, memo_tables=False)
+    package, report = build_share(data, figures, exported_on or clock.today(), keep_comments, audience)
     write_package_atomic(target, package, backup=target.exists())
     return target, report.lines()
