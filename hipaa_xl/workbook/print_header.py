@@ -17,6 +17,7 @@ from lxml import etree
 
 from hipaa_xl.workbook import columns as C
 
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
 MAX_HEADER_CHARS: Final = 255
 """Excel refuses a header or footer longer than this (it reports the file as damaged)."""
 SHEET_NAME_CODE: Final = "&A"
@@ -35,7 +36,7 @@ WORKSHEET_ORDER: Final = {name: i for i, name in enumerate(_ORDER)}
 
 def literal(text: str) -> str:
     """Text for a header section: one line, "&" doubled (Excel reads "&" as the start of a code)."""
-    return " ".join(text.split()).replace("&", "&&")
+    return " ".join(_CONTROL.sub(" ", text).split()).replace("&", "&&")
 
 
 def page_header(matter_name: str, as_of: dt.date | None, title: str = SHEET_NAME_CODE,
@@ -51,7 +52,7 @@ def page_header(matter_name: str, as_of: dt.date | None, title: str = SHEET_NAME
     centre = literal(matter_name)
     if len(centre) > budget:
         centre = centre[: max(0, budget - 3)].rstrip("&") + "..."
-    return f"&L&8{left}&C&8{centre}&R&8{right}"
+    return (f"&L&8{left}" if left else "") + (f"&C&8{centre}" if centre else "") + f"&R&8{right}"
 
 
 _SIZE_SPACE = re.compile(r"(&\d+) ")
@@ -65,23 +66,41 @@ def _normal(text: str | None) -> str:
 def with_header_footer(xml: bytes, header: str, footer: str = FOOTER) -> bytes | None:
     """``xml`` (a worksheet part) with this header and footer on every page; None when it has them already.
 
-    Other parts of the sheet are left as they are (decisions 16); only ``headerFooter`` is replaced.
+    Only the bytes of ``headerFooter`` change (or a new one is inserted at its schema place): every
+    other byte of the user's sheet stays as it was (decisions 16).
     """
+    from xml.sax.saxutils import escape
+
     from hipaa_xl.xlsxio import parse_xml
 
     root = parse_xml(xml)
     ns = etree.QName(root).namespace or ""
     q = (lambda tag: f"{{{ns}}}{tag}") if ns else (lambda tag: tag)
     current = root.find(q("headerFooter"))
-    if current is not None and _same(current, q, header, footer):
+    if current is not None and _same(current, header, footer):
         return None
-    new = make_header_footer(root, header, footer)
+    prefix = (root.prefix + ":") if root.prefix else ""
+    new = (f"<{prefix}headerFooter><{prefix}oddHeader>{escape(header)}</{prefix}oddHeader><{prefix}oddFooter>"
+           f"{escape(footer)}</{prefix}oddFooter></{prefix}headerFooter>").encode()
+    tail = xml.find(f"</{prefix}sheetData>".encode())
+    tail = 0 if tail < 0 else tail
     if current is not None:
-        current.addprevious(new)
-        root.remove(current)
+        found = re.compile(rf"<{re.escape(prefix)}headerFooter\b(?:[^>]*/>|.*?</{re.escape(prefix)}headerFooter>)"
+                           .encode(), re.DOTALL).search(xml, tail)
+        if found is None:
+            return None
+        return xml[: found.start()] + new + xml[found.end():]
+    rank = WORKSHEET_ORDER["headerFooter"]
+    follower = next((el for el in root if isinstance(el.tag, str)
+                     and WORKSHEET_ORDER.get(etree.QName(el).localname, len(_ORDER)) > rank), None)
+    if follower is None:
+        at = xml.rfind(f"</{prefix}worksheet>".encode())
     else:
-        place(root, new)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        match = re.compile(rf"<{re.escape(prefix)}{etree.QName(follower).localname}[\s/>]".encode()).search(xml, tail)
+        at = match.start() if match else -1
+    if at < 0:
+        return None
+    return xml[:at] + new + xml[at:]
 
 
 def make_header_footer(root: Any, header: str, footer: str) -> Any:
@@ -94,7 +113,7 @@ def make_header_footer(root: Any, header: str, footer: str) -> Any:
     return new
 
 
-def _same(current: Any, q: Any, header: str, footer: str) -> bool:
+def _same(current: Any, header: str, footer: str) -> bool:
     if any(current.get(a) not in (None, "0", "false") for a in ("differentOddEven", "differentFirst")):
         return False
     texts = {etree.QName(el).localname: el.text or "" for el in current}
