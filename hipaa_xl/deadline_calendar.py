@@ -8,6 +8,7 @@ library, which folds long lines at 75 octets and ends every line with CRLF as RF
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterable
 
@@ -21,24 +22,40 @@ PRODID = f"-//hipaa-xl//deadlines {__version__}//EN"
 REMINDER = dt.timedelta(days=-7)
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "matter"
+def event_uid(identity: str, item: MatterDeadline) -> str:
+    """Unique per matter workbook, row and rule, and stable across exports (a re-import updates the
+    event instead of adding a copy): a hash of the workbook's identity (Settings' client, matter name
+    and number as typed), the Matter row, its ID and the rule, never a shortened form of them."""
+    key = "\x1f".join((identity, str(item.event.row), item.event.id or "", item.rule))
+    return f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@hipaa-xl"
 
 
-def event_uid(matter: str, item: MatterDeadline) -> str:
-    """Stable across exports, so a re-import updates the event instead of adding a copy."""
-    return f"{_slug(matter)}-{_slug(item.event.id or f'row{item.event.row}')}-{item.rule}@hipaa-xl"
+def _text(value: str) -> str:
+    """Text for a property value: line breaks as LF (the library escapes them; a bare CR is never
+    written), other control characters dropped (RFC 5545 3.3.11 allows none)."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", value)
 
 
-def calendar_bytes(items: Iterable[MatterDeadline], matter: str, stamp: dt.datetime) -> bytes:
-    """The .ics file: one all-day VEVENT per deadline that has a due date (done ones included)."""
+def _line(value: str) -> str:
+    """Text for a one-line property (the calendar's name): every line break and tab becomes a space."""
+    return " ".join(_text(value).split())
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def calendar_bytes(items: Iterable[MatterDeadline], matter: str, stamp: dt.datetime, identity: str = "") -> bytes:
+    """The .ics file: one all-day VEVENT per deadline that has a due date (done ones included).
+
+    ``identity`` names the matter workbook for the UIDs (``matter`` when not given)."""
     law = load_deadline_law()
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"HIPAA deadlines - {matter}" if matter else "HIPAA deadlines")
+    cal.add("x-wr-calname", _line(f"HIPAA deadlines - {matter}" if matter else "HIPAA deadlines"))
     for item in items:
         if item.deadline is None:
             continue
@@ -46,11 +63,12 @@ def calendar_bytes(items: Iterable[MatterDeadline], matter: str, stamp: dt.datet
         d = item.deadline
         done = " (done)" if item.event.done is not None else ""
         ev = Event()
-        ev.add("uid", event_uid(matter, item))
+        ev.add("uid", event_uid(identity or matter, item))
         ev.add("dtstamp", stamp.astimezone(dt.UTC))
         ev.add("dtstart", d.due)
-        ev.add("dtend", d.due + dt.timedelta(days=1))
-        ev.add("summary", f"{item.rule}{done}: {rule.description}"[:240])
+        if d.due < dt.date.max:  # without DTEND an all-day event lasts its one day (RFC 5545 3.6.1)
+            ev.add("dtend", d.due + dt.timedelta(days=1))
+        ev.add("summary", _line(f"{item.rule}{done}: {rule.description}"[:240]))
         text = [
             f"{d.explanation()}",
             f"Event: {item.event.kind.label} on {item.event.date.isoformat()} (Matter row {item.event.row}"
@@ -60,13 +78,13 @@ def calendar_bytes(items: Iterable[MatterDeadline], matter: str, stamp: dt.datet
         ]
         if d.label:
             text.append(law.sources[rule.source].description)
-        ev.add("description", "\n".join(text))
+        ev.add("description", _text("\n".join(text)))
         ev.add("categories", ["HIPAA deadline"])
         ev.add("transp", "TRANSPARENT")
         if item.event.done is None:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", f"Due in 7 days: {item.rule} ({rule.citation})")
+            alarm.add("description", _line(f"Due in 7 days: {item.rule} ({rule.citation})"))
             alarm.add("trigger", REMINDER)
             ev.add_component(alarm)
         cal.add_component(ev)

@@ -446,6 +446,27 @@ def write_package_atomic(
     return _write_atomic(path, package._write, backup, expected, label)
 
 
+def check_output(out: Path, source: Path, suffixes: tuple[str, ...], what: str) -> None:
+    """Refuse, in one line, an output path that is not a ``suffixes`` file, is (or links to) the input
+    ``source``, is a folder, lies in a missing folder, or is open in another program. Nothing is written."""
+    if out.suffix.lower() not in suffixes:
+        raise WorkbookFileError(f"{out.name}: {what} must be a {' or '.join(suffixes)} file")
+    try:
+        same = out.exists() and source.exists() and os.path.samefile(out, source)
+    except OSError:
+        same = False
+    if same or real_path(out) == real_path(source):
+        raise WorkbookFileError(f"{out.name}: {what} must not be the workbook itself")
+    if out.is_dir():
+        raise WorkbookFileError(f"{out}: is a folder; give a file name for {what}")
+    if not real_path(out).parent.is_dir():
+        raise WorkbookFileError(f"{out.parent}: no such folder")
+    locks = lock_files(out)
+    if locks:
+        raise WorkbookFileError(f"{out.name} is open in another program ({locks[0].name} exists); "
+                                "close it and try again")
+
+
 def write_file_atomic(path: str | os.PathLike[str], data: bytes, backup: bool = True) -> Path | None:
     """Write any file (a memo, a calendar) with :func:`write_package_atomic`'s guarantees; returns the backup."""
     return _write_atomic(path, lambda handle: handle.write(data), backup, None, "new")

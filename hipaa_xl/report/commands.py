@@ -14,7 +14,7 @@ from hipaa_xl import clock
 from hipaa_xl.errors import HipaaXlError
 from hipaa_xl.report.book import BookError, BookFigures, currency_problem, read_book
 from hipaa_xl.report.share import Audience
-from hipaa_xl.xlsxio import WorkbookFileError, lock_files, read_checked_bytes, write_file_atomic, write_package_atomic
+from hipaa_xl.xlsxio import WorkbookFileError, check_output, read_checked_bytes, write_file_atomic, write_package_atomic
 
 
 class NotCurrentError(HipaaXlError):
@@ -65,16 +65,7 @@ def load_current(path: Path, allow_stale: bool = False,
 
 
 def _check_output(out: Path, source: Path, suffix: str) -> None:
-    if out.suffix.lower() != suffix:
-        raise WorkbookFileError(f"{out.name}: the output must be a {suffix} file")
-    if out.resolve() == source.resolve():
-        raise WorkbookFileError(f"{out.name}: the output must not be the workbook itself")
-    if not out.parent.is_dir():
-        raise WorkbookFileError(f"{out.parent}: no such folder")
-    locks = lock_files(out)
-    if locks:
-        raise WorkbookFileError(f"{out.name} is open in Word, Excel or LibreOffice ({locks[0].name} exists); "
-                                "close it and try again")
+    check_output(out, source, (suffix,), "the output")
 
 
 def make_memo(book: Path, out: Path | None = None, pdf: bool = False, force: bool = False,
