@@ -10,13 +10,10 @@ from typing import Any
 
 import openpyxl
 
-from hipaa_xl.engine import Aggregation, aggregate
-from hipaa_xl.engine.incidents import group_key
+from hipaa_xl.engine import Aggregation
 from hipaa_xl.ooxml.opc import sheets
-from hipaa_xl.workbook import new_workbook_bytes
+from hipaa_xl.workbook import new_workbook_bytes, verify
 from hipaa_xl.workbook.exposure import XC
-from hipaa_xl.workbook.inputs import read_inputs
-from hipaa_xl.workbook.summary import SC, SUMMARY_HEADER_ROW
 from hipaa_xl.xlsxio import Package, package_from_bytes
 
 AS_OF = dt.date(2026, 3, 31)
@@ -57,21 +54,13 @@ def text_cell(text: str) -> str:
 
 
 def engine_aggregation(data: bytes, schedule: str = "current", as_of: dt.date = AS_OF) -> Aggregation:
-    inputs = read_inputs(data, package_from_bytes(data))
-    return aggregate([r.incident for r in inputs.rows if r.incident], schedule, as_of)
+    """The engine's aggregation of the workbook's Incidents: the one definition's (workbook.verify)."""
+    return verify.engine_aggregation(data, schedule, as_of)
 
 
 def summary_values(data: bytes) -> dict[tuple[str, str, int], dict[str, Any]]:
-    """The Summary group rows as cached values (openpyxl ``data_only``), by group key."""
-    wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    ws = wb["Summary"]
-    out: dict[tuple[str, str, int], dict[str, Any]] = {}
-    for row in ws.iter_rows(min_row=SUMMARY_HEADER_ROW + 1, values_only=True):
-        if row[0] is None or not isinstance(row[SC["year"] - 1], int):
-            break
-        values = {key: row[col - 1] for key, col in SC.items()}
-        out[(group_key(row[0]), group_key(row[1]), row[SC["year"] - 1])] = values
-    return out
+    """The Summary group rows as cached values, by group key: the one reader (workbook.verify)."""
+    return verify.summary_groups(data)
 
 
 def exposure_values(data: bytes) -> list[dict[str, Any]]:

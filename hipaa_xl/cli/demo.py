@@ -17,7 +17,7 @@ from hipaa_xl.cli.common import EXIT_BAD_INPUT, EXIT_PROBLEMS, fail, parse_as_of
 from hipaa_xl.cli.text import Column, count, money, paragraph, sectioned_table
 from hipaa_xl.engine import Aggregation
 from hipaa_xl.errors import HipaaXlError
-from hipaa_xl.workbook.verify import GroupKey, engine_aggregation, group_mismatches, summary_groups
+from hipaa_xl.workbook.verify import GroupKey, engine_aggregation, summary_groups, summary_mismatches
 
 NOTE_CODES: dict[str, str] = {
     "time-barred days": "t",
@@ -130,11 +130,12 @@ def demo(
                   f"assessed {report.as_of.isoformat()}", highlight=False)
     for line in summary_lines(summary, agg):
         console.print(line, highlight=False, soft_wrap=True)
-    mismatches = group_mismatches(summary, agg.groups)
+    mismatches = summary_mismatches(data, report.schedule, report.as_of)
     if mismatches:
         fail(f"{len(mismatches)} Summary figure(s) differ from the engine's aggregation; first: {mismatches[0]}",
              EXIT_PROBLEMS)
-    for line in paragraph(f"Checked: all {len(summary)} Summary rows equal the engine's own aggregation. Open the "
+    for line in paragraph(f"Checked: all {len(summary)} Summary rows and totals equal the engine's own "
+                          "aggregation. Open the "
                           "workbook in Excel or LibreOffice to see the Exposure rows, the matrix and the chart."):
         console.print(line, highlight=False, soft_wrap=True)
 

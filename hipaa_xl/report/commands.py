@@ -12,8 +12,9 @@ from pathlib import Path
 
 from hipaa_xl import clock
 from hipaa_xl.errors import HipaaXlError
-from hipaa_xl.report.book import BookError, BookFigures, currency_problem, read_book
+from hipaa_xl.report.book import BookError, BookFigures, read_book
 from hipaa_xl.report.share import Audience
+from hipaa_xl.workbook.verify import currency_problem
 from hipaa_xl.xlsxio import WorkbookFileError, check_output, read_checked_bytes, write_file_atomic, write_package_atomic
 
 
@@ -58,7 +59,7 @@ def load_current(path: Path, allow_stale: bool = False,
         raise
     except Exception as exc:  # an unreadable workbook: one line, never a traceback (decisions 17)
         raise WorkbookFileError(f"{path.name}: cannot be read ({type(exc).__name__}: {exc})") from None
-    problem = currency_problem(data, figures, f"hipaa-xl refresh {path}")
+    problem = currency_problem(data, f"hipaa-xl refresh {path}", figures.summary, figures.inputs)
     if problem is not None and not allow_stale:
         raise NotCurrentError(f"{path.name}: {problem}")
     return data, figures, problem

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from hipaa_xl import __version__, clock
 from hipaa_xl.engine import Aggregation, aggregate
-from hipaa_xl.engine.incidents import group_key
+from hipaa_xl.engine.incidents import Incident, group_key
 from hipaa_xl.engine.matter_deadlines import limitation_groups, matter_deadlines, upcoming
 from hipaa_xl.errors import HipaaInputError, WorkbookError
 from hipaa_xl.law.loader import law_data_version
@@ -31,7 +31,7 @@ from hipaa_xl.workbook.scenario_summary import NAME_STALE, hidden_block, scenari
 from hipaa_xl.workbook.scenario_tables import ScenarioTables
 from hipaa_xl.workbook.scenarios import price_scenarios, snapshot
 from hipaa_xl.workbook.sheetxml import PageSetup, SheetWriter, StyleSink, ref
-from hipaa_xl.workbook.summary import SummaryResult, summary_sheet
+from hipaa_xl.workbook.summary import STAMP_PREFIX, SummaryResult, summary_sheet
 
 STAMP_TOKEN = "@@HXL-GENERATED@@"
 COMPARED_SCHEDULES = (REGULATION, STATUTE, CURRENT, CURRENT_TIERED)
@@ -55,6 +55,8 @@ class RefreshReport:
     warnings: list[str] = field(default_factory=list)
     deadlines: int = 0
     changed: bool = True
+    not_current: str | None = None
+    """Why the refreshed Summary is not current by the one check (workbook.verify), or None."""
 
     def lines(self) -> list[str]:
         """The report as lines of text."""
@@ -65,7 +67,9 @@ class RefreshReport:
         ]
         out += [f"invalid: {text}" for text in self.invalid]
         out += [f"warning: {text}" for text in self.warnings]
-        if not self.changed:
+        if self.not_current:
+            out.append(f"not current: {self.not_current}")
+        elif not self.changed:
             out.append("up to date: nothing written")
         return out
 
@@ -104,6 +108,32 @@ def resolve_as_of(inputs: Inputs, cli_as_of: dt.date | None) -> tuple[dt.date, s
     return clock.today(), "system date", warnings
 
 
+def price(inputs: Inputs, schedule: str, as_of: dt.date, commenced: dt.date | None) -> Aggregation:
+    """The engine's aggregation of the readable Incidents rows with every input the Summary rests on:
+    schedule, assessment date, "Action commenced on" (160.414, 160.420(a)) and the general forms."""
+    return aggregate([ir.incident for ir in inputs.rows if ir.incident is not None], schedule, as_of, commenced,
+                     inputs.general_forms)
+
+
+ComparedTotal = tuple[str, int, int, float | int, str]
+"""One line of the Summary's schedule comparison: schedule, minimum, maximum, AG damages, note."""
+
+
+def schedule_comparison(
+    agg: Aggregation, incidents: list[Incident], commenced: dt.date | None, general_forms: dict[str, str]
+) -> list[ComparedTotal]:
+    """The grand totals of the same incidents under each compared schedule (decisions 22)."""
+    out: list[ComparedTotal] = []
+    for name in COMPARED_SCHEDULES:
+        other = agg if name == agg.schedule else aggregate(incidents, name, agg.as_of, commenced, general_forms)
+        lo, hi, ag = other.grand_total()
+        note = "the schedule chosen on Settings" if name == agg.schedule else ""
+        if schedules()[name].is_estimate:
+            note = (note + "; " if note else "") + "tier A-C caps are estimates (no HHS table)"
+        out.append((name, lo, hi, ag, note))
+    return out
+
+
 def mark_duplicate_ids(rows: list[IncidentRow]) -> None:
     """A second row with an ID already used is invalid (its reason names the first row)."""
     seen: dict[str, int] = {}
@@ -138,6 +168,8 @@ class RefreshPlan:
     deadlines: DeadlinesResult
     scenario_names: dict[tuple[str, str | None], str]
     """Defined names the scenario section needs (the rows of its problems)."""
+    comparison: list[ComparedTotal] = field(default_factory=list)
+    """The grand totals under each compared schedule, as the Summary shows them."""
 
 
 def plan_refresh(
@@ -156,7 +188,7 @@ def plan_refresh(
     commenced = commenced_date(inputs, as_of, warnings)
     mark_duplicate_ids(inputs.rows)
     incidents = [ir.incident for ir in inputs.rows if ir.incident is not None]
-    agg = aggregate(incidents, schedule, as_of, commenced, inputs.general_forms)
+    agg = price(inputs, schedule, as_of, commenced)
     first = EXPOSURE_HEADER_ROW + 1
     layout = build_layout(inputs.rows, agg, first)
     report = RefreshReport(as_of, source, schedule, incidents=len(inputs.rows),
@@ -190,16 +222,9 @@ def plan_refresh(
         commenced_name=C.NAME_COMMENCED if inputs.has_commenced else None,
     )
     exp = exposure_sheet(styles, layout, ctx, _page("Exposure", inputs, as_of))
-    comparison = []
-    for name in COMPARED_SCHEDULES:
-        other = agg if name == schedule else aggregate(incidents, name, as_of, commenced)
-        lo, hi, ag = other.grand_total()
-        note = "the schedule chosen on Settings" if name == schedule else ""
-        if schedules()[name].is_estimate:
-            note = (note + "; " if note else "") + "tier A-C caps are estimates (no HHS table)"
-        comparison.append((name, lo, hi, ag, note))
+    comparison = schedule_comparison(agg, incidents, commenced, inputs.general_forms)
     stamp = (
-        f"Generated by hipaa-xl {__version__}; law data {law_data_version()}; schedule {schedule}; "
+        f"{STAMP_PREFIX} {__version__}; law data {law_data_version()}; schedule {schedule}; "
         f"as of {as_of.isoformat()}; {STAMP_TOKEN}"
     )
     found = price_scenarios(scenario_tables, inputs, schedule, as_of, base=agg, commenced=commenced)
@@ -226,4 +251,4 @@ def plan_refresh(
         upcoming=[dl.rows[position[id(item)]] for item in upcoming(items)],
         section=scenarios, section_stale=f"{NAME_STALE}=1", hidden=scenarios_hidden,
     )
-    return RefreshPlan(report, layout, ctx, agg, exp, summ, dl, scenario_names)
+    return RefreshPlan(report, layout, ctx, agg, exp, summ, dl, scenario_names, comparison)

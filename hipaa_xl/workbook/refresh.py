@@ -40,6 +40,7 @@ from hipaa_xl.workbook.sheetxml import ref, serial
 from hipaa_xl.workbook.splice import GeneratedSheet, foreign_objects, splice, styles_part
 from hipaa_xl.workbook.styles import StyleBook
 from hipaa_xl.workbook.summary import SUMMARY_HEADER_ROW
+from hipaa_xl.workbook.verify import Expected, refreshed_problem
 from hipaa_xl.xlsxio import Package, editing, package_from_bytes
 
 if TYPE_CHECKING:
@@ -133,6 +134,7 @@ def refresh_package(
             f"{C.SUMMARY_SHEET}!${SUMMARY_HEADER_ROW}:${SUMMARY_HEADER_ROW}"
         )
     names.update(scenario_names)
+    expected = Expected(plan.aggregation, plan.comparison)
     splice(pkg, generated, styles.to_bytes() if styles.changed else None, names)
     user_headers(pkg, inputs.matter.get("matter_name", ""), as_of)
     del generated, exp, exp_xml, summ, sum_xml, layout, inputs, plan  # memory for the evaluator
@@ -142,6 +144,7 @@ def refresh_package(
         pkg, as_of, lambda done, total: step("computing values", f" ({done:,} of {total:,} cells)",
                                              done / total if total else 1.0))
     report.warnings += [f"{problem.line()}: not evaluated; the value in the file is kept" for problem in problems]
+    report.not_current = refreshed_problem(computed, expected)
     summary_part = next(s.part for s in sheets(computed) if s.name == C.SUMMARY_SHEET)
     old = original
     old_summary = next((s.part for s in sheets(old) if s.name == C.SUMMARY_SHEET), None)
