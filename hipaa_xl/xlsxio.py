@@ -29,6 +29,7 @@ import contextlib
 import hashlib
 import io
 import os
+import re
 import signal
 import stat
 import struct
@@ -245,10 +246,18 @@ def estimated_memory(cells: int, formulas: int, unpacked: int) -> int:
     return 64 * 1024**2 + cells * BYTES_PER_CELL + formulas * BYTES_PER_FORMULA + 2 * unpacked
 
 
+_CELL_TAG: Final = re.compile(rb"<(?:[^\s<>:/!?]+:)?c[\s/>]")
+_FORMULA_TAG: Final = re.compile(rb"<(?:[^\s<>:/!?]+:)?f[\s/>]")
+"""The start tag of a cell (``c``) or a formula (``f``) however it is written: any namespace prefix, and
+any of the white space XML allows after the name (space, tab, line break) or none (ECMA-376 Part 1,
+18.3.1.4; XML 1.0 section 3.1). A count of what the XML means, not of one spelling."""
+_CARRY: Final = 256
+
+
 def _count_cells(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], shown: str, budget: int,
                  unpacked: int) -> tuple[int, int, bool]:
     """Read every part once (the CRC of each is checked at its end) and count the worksheets' cells and
-    formulas (``<c`` and ``<f`` tags, namespace prefix or not), in 1 MiB chunks: memory stays small.
+    formulas (:data:`_CELL_TAG`, :data:`_FORMULA_TAG`), in 1 MiB chunks: memory stays small.
 
     Stops as soon as the count alone is over ``budget`` (then False: the count is a lower bound), so a
     huge workbook is refused after reading what the budget allows, not all of it.
@@ -258,13 +267,20 @@ def _count_cells(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], shown: 
         counting = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
         try:
             with archive.open(info) as part:
+                carry = b""
                 while chunk := part.read(1 << 20):
                     if counting:
-                        cells += chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b":c ")
-                        formulas += chunk.count(b"<f>") + chunk.count(b"<f ") + chunk.count(b":f>") + chunk.count(
-                            b":f ")
+                        text = carry + chunk
+                        # a tag cut by the chunk boundary is counted in the next round, never twice
+                        keep = max(text.rfind(b"<"), len(text) - _CARRY) if len(text) > _CARRY else 0
+                        cells += len(_CELL_TAG.findall(text, 0, keep)) if keep else 0
+                        formulas += len(_FORMULA_TAG.findall(text, 0, keep)) if keep else 0
+                        carry = text[keep:]
                         if estimated_memory(cells, formulas, unpacked) > budget:
                             return cells, formulas, False
+                if counting and carry:
+                    cells += len(_CELL_TAG.findall(carry))
+                    formulas += len(_FORMULA_TAG.findall(carry))
         except zipfile.BadZipFile as exc:
             raise WorkbookFileError(f"{shown} is damaged (part {info.filename}: {exc})") from exc
     return cells, formulas, True
@@ -398,10 +414,24 @@ def _parts_of(archive: zipfile.ZipFile) -> Package:
     return package
 
 
+_PROLOG_ITEM: Final = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
+
+
 def has_dtd(data: bytes) -> bool:
-    """A DTD (``<!DOCTYPE``/``<!ENTITY``) near the start of a part: the Open Packaging Conventions forbid
-    them (ECMA-376 Part 2, 8.1.4), and entities are how XML bombs and file disclosure work."""
-    return b"<!DOCTYPE" in data[:2048] or b"<!ENTITY" in data[:4096]
+    """A DTD (``<!DOCTYPE``, and with it ``<!ENTITY``) in a part's prolog, however long the comments and
+    processing instructions before it: the Open Packaging Conventions forbid them (ECMA-376 Part 2,
+    8.1.4), and entities are how XML bombs and file disclosure work. A DTD can only stand before the
+    root element, so the prolog is all there is to read."""
+    at = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if data[at:at + 2] in (b"\xff\xfe", b"\xfe\xff") or data[at:at + 2] in (b"<\0", b"\0<"):
+        text = data.decode("utf-16", "replace").encode("utf-8")  # an UTF-16 part: read its prolog as UTF-8
+        return has_dtd(text)
+    while True:
+        item = _PROLOG_ITEM.match(data, at)
+        if item is None or item.end() == at:
+            break
+        at = item.end()
+    return data.startswith(b"<!", at) and not data.startswith(b"<!--", at)
 
 
 def backup_path(path: Path) -> Path:

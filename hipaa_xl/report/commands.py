@@ -55,8 +55,10 @@ def load_current(path: Path, allow_stale: bool = False,
         figures = read_book(data, path.name, tables, blocks)
     except BookError as exc:
         raise NotCurrentError(f"{path.name}: {exc}; run: hipaa-xl refresh {path}") from None
-    except WorkbookFileError:
-        raise
+    except WorkbookFileError as exc:
+        if path.name in str(exc):
+            raise
+        raise WorkbookFileError(f"{path.name}: {exc}") from None
     except Exception as exc:  # an unreadable workbook: one line, never a traceback (decisions 17)
         raise WorkbookFileError(f"{path.name}: cannot be read ({type(exc).__name__}: {exc})") from None
     problem = currency_problem(data, f"hipaa-xl refresh {path}", figures.summary, figures.inputs)
