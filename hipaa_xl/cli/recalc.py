@@ -51,6 +51,10 @@ def recalc(
 
     day = parse_as_of(as_of)
     try:
+        if out is not None:  # the in-place run has the lock and the edit guard; -o is for another file
+            from hipaa_xl.xlsxio import check_output
+
+            check_output(out, path, (".xlsx", ".xlsm"), "-o")
         with progress_bar("recalculating") as bar:
             report = recalc_file(path, out=out, as_of=day, check=check, allow_errors=allow_errors,
                                  progress=None if bar is None else _counter(bar))
