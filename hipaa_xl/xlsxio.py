@@ -30,10 +30,10 @@ import hashlib
 import io
 import os
 import re
+import secrets
 import signal
 import stat
 import struct
-import tempfile
 import threading
 import zipfile
 import zlib
@@ -364,7 +364,8 @@ class Package(MutableMapping[str, bytes]):
                     info.create_system = original.create_system
                 else:
                     info.external_attr = 0o600 << 16
-                archive.writestr(info, data)
+                with held():  # a signal never cuts a member: the zip then closes cleanly
+                    archive.writestr(info, data)
 
 
 def read_package(path: str | os.PathLike[str]) -> Package:
@@ -512,12 +513,13 @@ def _write_atomic(path: str | os.PathLike[str], write: Callable[[Any], Any], bac
         original = None
     except OSError as exc:
         raise WorkbookFileError(f"cannot write {target.name}: {exc.strerror or exc}") from exc
+    for leftover in leftover_temp_files(target):  # of a run killed before it could clean up (SIGKILL)
+        _remove_quietly(leftover)
     made: list[Path] = []
     kept: Path | None = None
-    with _signals_interrupt():
+    with _deferred_signals() as pending:
         try:
-            temp = _temp_beside(target)
-            made.append(temp)
+            temp = _temp_beside(target, made=made)
             with temp.open("wb") as handle:
                 write(handle)
                 handle.flush()
@@ -525,8 +527,7 @@ def _write_atomic(path: str | os.PathLike[str], write: Callable[[Any], Any], bac
             _take_ownership(temp, original)
             checked: tuple[int, int, tuple[int, int]] | None = None
             if original is not None and (backup or expected is not None):
-                copy = _temp_beside(target, ".bak")
-                made.append(copy)
+                copy = _temp_beside(target, ".bak", made=made)
                 checked = _stat_key(target)  # the file whose content is hashed below
                 digest = _copy_hashing(target, copy)
                 if expected is not None and digest != expected.sha256:
@@ -535,18 +536,21 @@ def _write_atomic(path: str | os.PathLike[str], write: Callable[[Any], Any], bac
                     _take_ownership(copy, original)
                     kept = backup_path(target)
                     os.replace(copy, kept)
-                    made.remove(copy)
                 else:
                     _remove_quietly(copy)
-                    made.remove(copy)
+                made.remove(copy)
             if expected is not None and (checked is None or _stat_key(target) != checked):
                 raise _changed(target, temp, label)  # replaced or rewritten since its content was checked
-            os.replace(temp, target)
-            made.remove(temp)
+            with pending.held():  # the one moment the file changes: a signal waits, then finds the work done
+                os.replace(temp, target)
+                made.remove(temp)
+                pending.done = True
             _fsync_folder(folder)
-        except WorkbookFileError:
+        except (WorkbookFileError, KeyboardInterrupt):
             raise
         except Exception as exc:
+            if pending.received:  # a signal that surfaced as another error: still an interruption
+                raise KeyboardInterrupt from None
             raise WorkbookFileError(f"could not write {target.name}: {exc}; the original file is unchanged") from exc
         finally:  # errors, Ctrl-C and SIGTERM alike: no temporary file stays behind
             for leftover in made:
@@ -577,15 +581,27 @@ def _changed(target: Path, temp: Path, label: str) -> WorkbookChangedError:
         f"and the {label} one was written to {beside.name}", beside)
 
 
-def _temp_beside(target: Path, extra: str = "") -> Path:
-    try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed at once; removed by the caller
-            dir=target.parent, prefix=f".{target.name}{extra}{TEMP_MARK}{os.getpid()}-", suffix=".tmp",
-            delete=False)
-    except OSError as exc:
-        raise WorkbookFileError(f"cannot write in {target.parent}: {exc.strerror or exc}") from exc
-    handle.close()
-    return Path(handle.name)
+def _temp_beside(target: Path, extra: str = "", made: list[Path] | None = None) -> Path:
+    """A new empty temporary file beside ``target``, its name put in ``made`` before it exists, so a
+    signal at any moment leaves nothing the clean-up does not know of."""
+    prefix = f".{target.name}{extra}{TEMP_MARK}{os.getpid()}-"
+    for _ in range(100):
+        candidate = target.with_name(f"{prefix}{secrets.token_hex(4)}.tmp")
+        if made is not None:
+            made.append(candidate)
+        try:
+            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            if made is not None:
+                made.remove(candidate)
+            continue
+        except OSError as exc:
+            if made is not None:
+                made.remove(candidate)
+            raise WorkbookFileError(f"cannot write in {target.parent}: {exc.strerror or exc}") from exc
+        os.close(fd)
+        return candidate
+    raise WorkbookFileError(f"cannot write in {target.parent}: no free temporary name")
 
 
 def _take_ownership(made: Path, original: os.stat_result | None) -> None:
@@ -620,23 +636,76 @@ class _Terminated(KeyboardInterrupt):
     """SIGTERM or SIGHUP while a temporary file exists: unwinds like Ctrl-C so it is removed."""
 
 
+@dataclass
+class _Pending:
+    """The signals of one file write: raised at once, except inside a held step (a zip member being
+    written, the rename that completes the work), where they wait for the step's end."""
+
+    received: list[int] = field(default_factory=list)
+    hold: int = 0
+    done: bool = False
+
+    def check(self) -> None:
+        if self.received and not self.done and not self.hold:
+            signum = self.received.pop(0)
+            self.received.clear()
+            if signum == signal.SIGINT:
+                raise KeyboardInterrupt
+            raise _Terminated(signal.Signals(signum).name)
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        self.hold += 1
+        try:
+            yield
+        finally:
+            self.hold -= 1
+        self.check()
+
+
+_ACTIVE: list[_Pending] = []
+"""The write in progress (in the main thread), whose held steps :func:`held` marks."""
+
+
 @contextlib.contextmanager
-def _signals_interrupt() -> Iterator[None]:
-    """While writing, SIGTERM and SIGHUP raise (as Ctrl-C does) instead of killing the process outright."""
-    if threading.current_thread() is not threading.main_thread():
+def held() -> Iterator[None]:
+    """A step a signal must not cut (a zip member; the final rename): its signal waits for the step's end."""
+    if not _ACTIVE:
         yield
+        return
+    with _ACTIVE[-1].held():
+        yield
+
+
+@contextlib.contextmanager
+def _deferred_signals() -> Iterator[_Pending]:
+    """While a file is written, Ctrl-C, SIGTERM and SIGHUP unwind the write (its temporary files are
+    removed), but never inside a held step: not inside a zip member (the zip writer would fail to
+    close and print a traceback) and not during the rename that completes the work (after it, the
+    work is done and the signal is not raised). Temporary files are named before they are created,
+    so no moment leaves one the clean-up does not know of. SIGKILL cannot be caught: the next write
+    beside the file removes what a killed run left (:func:`leftover_temp_files`)."""
+    pending = _Pending()
+    if threading.current_thread() is not threading.main_thread():
+        yield pending
         return
     previous: dict[int, Any] = {}
 
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise _Terminated(signal.Signals(signum).name)
+    def note(signum: int, frame: FrameType | None) -> None:
+        pending.received.append(signum)
+        pending.check()
 
-    for signum in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)):
-        if signum is not None and signal.getsignal(signum) is signal.SIG_DFL:
-            previous[signum] = signal.signal(signum, interrupt)
+    for signum in (signal.SIGINT, getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)):
+        if signum is None:
+            continue
+        current = signal.getsignal(signum)
+        if current in (signal.SIG_DFL, signal.default_int_handler):
+            previous[signum] = signal.signal(signum, note)
+    _ACTIVE.append(pending)
     try:
-        yield
+        yield pending
     finally:
+        _ACTIVE.remove(pending)
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 
