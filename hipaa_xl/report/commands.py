@@ -79,6 +79,8 @@ def make_memo(book: Path, out: Path | None = None, pdf: bool = False, force: boo
 
     target = out or book.with_name(book.stem + "-memo.docx")
     _check_output(target, book, ".docx")
+    if pdf:
+        _check_output(target.with_suffix(".pdf"), book, ".pdf")
     _data, figures, problem = load_current(book, allow_stale=force)
     write_file_atomic(target, build_memo(figures, memo_date or clock.today(), problem))
     result = MemoResult(target, draft_reason=problem)
