@@ -1,5 +1,6 @@
 """The printed page header and footer of every sheet: one definition for refresh, the share copy and
-the template's generated sheets (decisions 24, 38).
+the template's generated sheets (decisions 24, 38). Imports no lxml at module level: the layout code
+that uses :func:`page_header` also runs inside xlwings Lite.
 
 The header carries the confidentiality legend (left), the matter name from Settings (centre), and the
 sheet and the as-of date (right); the footer "hipaa-xl" and "Page X of Y". A share copy for readers
@@ -12,8 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any, Final
-
-from lxml import etree
 
 from hipaa_xl.workbook import columns as C
 
@@ -71,6 +70,8 @@ def with_header_footer(xml: bytes, header: str, footer: str = FOOTER) -> bytes |
     """
     from xml.sax.saxutils import escape
 
+    from lxml import etree
+
     from hipaa_xl.xlsxio import parse_xml
 
     root = parse_xml(xml)
@@ -105,6 +106,8 @@ def with_header_footer(xml: bytes, header: str, footer: str = FOOTER) -> bytes |
 
 def make_header_footer(root: Any, header: str, footer: str) -> Any:
     """A ``headerFooter`` element in ``root``'s namespace with an odd (every-page) header and footer."""
+    from lxml import etree
+
     ns = etree.QName(root).namespace or ""
     q = (lambda tag: f"{{{ns}}}{tag}") if ns else (lambda tag: tag)
     new = root.makeelement(q("headerFooter"), {})
@@ -114,6 +117,8 @@ def make_header_footer(root: Any, header: str, footer: str) -> Any:
 
 
 def _same(current: Any, header: str, footer: str) -> bool:
+    from lxml import etree
+
     if any(current.get(a) not in (None, "0", "false") for a in ("differentOddEven", "differentFirst")):
         return False
     texts = {etree.QName(el).localname: el.text or "" for el in current}
@@ -124,6 +129,8 @@ def _same(current: Any, header: str, footer: str) -> bool:
 
 def place(root: Any, element: Any) -> None:
     """Insert ``element`` among a worksheet's children at its schema position."""
+    from lxml import etree
+
     rank = WORKSHEET_ORDER[etree.QName(element).localname]
     follower = next((el for el in root if isinstance(el.tag, str)
                      and WORKSHEET_ORDER.get(etree.QName(el).localname, len(_ORDER)) > rank), None)
