@@ -326,27 +326,49 @@ def _option_value(value: object) -> object:
     return value
 
 
-_DEADLINE = (deadlines.parse_rule, _required_date("event date"), _option_value)
+_DOC_READING = (
+    'Optional: "earlier" gives the date on the other reading where the text leaves one (a law-enforcement '
+    "delay that only holds the notice while it lasts; a 160.312 notice by mail without the 5 mail days); "
+    "blank: the date hipaa-xl uses"
+)
 
 
-def _deadline(rule: str, event: Any, option: object) -> int | float:
-    return cells.date_to_serial(deadlines.due_date(rule, event, option))
+def _reading(value: object) -> bool:
+    """The reading argument: blank (the date used) or "earlier" (the other reading's date)."""
+    if cells.is_error_text(value):
+        raise cells.CellError(str(value))
+    if cells.is_blank(value):
+        return False
+    if str(value).strip().casefold() == "earlier":
+        return True
+    raise InvalidValue(f'reading must be blank or "earlier" (got {str(value)[:40]!r})')
 
 
-def _deadline_explain(rule: str, event: Any, option: object) -> str:
+_DEADLINE = (deadlines.parse_rule, _required_date("event date"), _option_value, _reading)
+
+
+def _deadline(rule: str, event: Any, option: object, earlier: bool = False) -> int | float:
+    found = deadlines.compute(rule, event, option)
+    day = found.earlier if earlier and found.earlier is not None else found.due
+    return cells.date_to_serial(day)
+
+
+def _deadline_explain(rule: str, event: Any, option: object, _earlier: bool = False) -> str:
     return deadlines.compute(rule, event, option).explanation()
 
 
-@declare_for_excel(rule=_DOC_RULE, event_date=_DOC_EVENT, option=_DOC_OPTION)
-def DEADLINE(rule: Any, event_date: Any, option: Any = None) -> Result:
-    """Due date (an Excel date) of a breach-notice, access or OCR enforcement deadline, with its kind of days."""
-    return cells.broadcast(_deadline, _DEADLINE, rule, event_date, option)
+@declare_for_excel(rule=_DOC_RULE, event_date=_DOC_EVENT, option=_DOC_OPTION, reading=_DOC_READING)
+def DEADLINE(rule: Any, event_date: Any, option: Any = None, reading: Any = None) -> Result:
+    """Date (an Excel date) of a breach-notice, access or OCR enforcement deadline, with its kind of days;
+    reading "earlier": the date on the other reading of the text, where there is one."""
+    return cells.broadcast(_deadline, _DEADLINE, rule, event_date, option, reading)
 
 
 @declare_for_excel(rule=_DOC_RULE, event_date=_DOC_EVENT, option=_DOC_OPTION)
 def DEADLINE_EXPLAIN(rule: Any, event_date: Any, option: Any = None) -> Result:
-    """The deadline's due date, computation, citation and the rule's words, in at most 255 characters."""
-    return cells.broadcast(_deadline_explain, _DEADLINE, rule, event_date, option)
+    """The deadline's date and what it is, computation, citation, the rule's words and the other
+    reading's date, in at most 255 characters."""
+    return cells.broadcast(_deadline_explain, _DEADLINE[:3], rule, event_date, option)
 
 
 @declare_for_excel()

@@ -12,7 +12,7 @@
 // ones checked, error cells must be bare codes, and --extra runs more Python checks afterwards.
 // Prints PASS/FAIL per case and "N passed, M failed"; exits 1 on any failure, 2 on a setup error.
 import { readFileSync, readdirSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
 function parseArgs(argv) {
@@ -38,8 +38,12 @@ const seconds = (t) => ((performance.now() - t) / 1000).toFixed(1) + " s";
 
 const t0 = performance.now();
 const { loadPyodide, version: pyodideJsVersion } = await import(pathToFileURL(join(opts.pyodide, "pyodide.mjs")).href);
+// XLWINGS_LICENSE_KEY is passed on only when the runner set it (docs/decisions.md, decision 43).
+const env = { HOME: "/home/pyodide" };
+if (process.env.XLWINGS_LICENSE_KEY) env.XLWINGS_LICENSE_KEY = process.env.XLWINGS_LICENSE_KEY;
 const pyodide = await loadPyodide({
   indexURL: opts.pyodide + "/",
+  env,
   stdout: (line) => console.log(line),
   stderr: (line) => console.error(line),
 });
@@ -76,6 +80,10 @@ pyodide.globals.set("XLWINGS_MODE", opts.xlwings);
 pyodide.globals.set("LITE_MAIN", opts.lite ? readFileSync(join(opts.lite, "main.py"), "utf8") : undefined);
 pyodide.globals.set("LITE_REQUIREMENTS", opts.lite ? readFileSync(join(opts.lite, "requirements.txt"), "utf8") : undefined);
 pyodide.globals.set("EXTRA_CHECKS", opts.extra ? readFileSync(opts.extra, "utf8") : undefined);
+if (opts.extra) {  // the checks may write results beside their file (large outputs, not through stdout)
+  pyodide.FS.mkdirTree("/home/pyodide/extra");
+  pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: dirname(opts.extra) }, "/home/pyodide/extra");
+}
 
 const t2 = performance.now();
 let failed;
@@ -219,8 +227,10 @@ if failed is None:
         report(not bad, "lite: no CLI, recalc or package-writer module loaded", f"{bad}")
         reqs = [line.split("#")[0].strip() for line in LITE_REQUIREMENTS.splitlines() if line.split("#")[0].strip()]
         names_req = sorted(re.split(r"[<>=!~ ]", r)[0].lower() for r in reqs)
-        report(names_req == ["holidays", "pydantic", "xlwings"],
-               "lite: requirements.txt names only xlwings, pydantic and holidays", f"{reqs}")
+        required = sorted(re.split(r"[<>=!~ ]", line)[0].lower() for line in LITE_REQUIREMENTS.splitlines()
+                          if line.rstrip().endswith("# required"))
+        report(names_req == sorted(["holidays", "pydantic", *required]) and "xlwings" in required,
+               "lite: requirements.txt names Lite's required lines, pydantic and holidays only", f"{reqs}")
         # Lite's script decorator finds the book by the parameter's type hint (an xw.Book)
         import typing
         script = getattr(udfs, "refresh_exposure", None)

@@ -4,7 +4,12 @@ It offers what the object-model refresh uses of ``xw.Book`` (the API xlwings and
 and records every cell written through ``range.formula``, every number format and column width.
 Built from a snapshot: {"sheets": {name: {"values": rows, "formulas": {"r,c": "=..."}}},
 "names": {name: "=Sheet!$A$1"}}; a date in ``values`` is {"$date": "YYYY-MM-DD"} (desktop xlwings
-gives datetimes) or already a serial number (what xlwings Lite gives).
+gives datetimes) or already a serial number.
+
+Like the engine xlwings Lite runs (``xlwings.pro._xlremote``, read in xlwings 0.37.8), it raises
+``NotImplementedError`` on every synchronous read that engine refuses (``range.formula``,
+``number_format``, ``column_width``): code that passes here does not stop at its first step in Lite.
+The same code is run against the real engine in ``tests/test_lite_engine.py`` where the licence allows.
 """
 
 from __future__ import annotations
@@ -44,15 +49,10 @@ class RecordedRange:
         return [[self.sheet.value_at(r, c) for c in range(self.left, self.right + 1)]
                 for r in range(self.top, self.bottom + 1)]
 
-    # writing
+    # writing (reads raise, as in the remote engine)
     @property
     def formula(self) -> Any:
-        assert (self.top, self.left) == (self.bottom, self.right)
-        at = (self.top, self.left)
-        if at in self.sheet.formulas:
-            return self.sheet.formulas[at]
-        value = self.sheet.value_at(*at)
-        return "" if value is None else str(value)
+        raise NotImplementedError("Reading formulas synchronously isn't supported on this engine.")
 
     @formula.setter
     def formula(self, grid: list[list[Any]]) -> None:
@@ -65,7 +65,7 @@ class RecordedRange:
 
     @property
     def number_format(self) -> str:
-        return self.sheet.number_formats.get((self.top, self.left), "General")
+        raise NotImplementedError("Reading the number format synchronously isn't supported on this engine.")
 
     @number_format.setter
     def number_format(self, code: str) -> None:
@@ -76,13 +76,79 @@ class RecordedRange:
 
     @property
     def column_width(self) -> float:
-        return self.sheet.widths.get(self.left, 8.43)
+        raise NotImplementedError("Reading the column width synchronously isn't supported on this engine.")
 
     @column_width.setter
     def column_width(self, width: float) -> None:
         for c in range(self.left, self.right + 1):
             self.sheet.widths[c] = width
         self.sheet.calls += 1
+
+
+    @property
+    def conditional_formats(self) -> RecordedConditionalFormats:
+        return RecordedConditionalFormats(self)
+
+
+class RecordedConditionalFormats:
+    def __init__(self, rng: RecordedRange) -> None:
+        self.rng = rng
+
+    def add_custom(self, formula: str, **fmt: Any) -> None:
+        assert formula.startswith("=")
+        self.rng.sheet.conditional.append(((self.rng.top, self.rng.left, self.rng.bottom, self.rng.right), formula, fmt))
+        self.rng.sheet.calls += 1
+
+
+class RecordedTable:
+    def __init__(self, sheet: RecordingSheet, name: str, ref: str) -> None:
+        self.sheet, self.name, self.ref = sheet, name, ref
+
+    def resize(self, rng: RecordedRange) -> None:
+        self.ref = _a1(rng.top, rng.left) + ":" + _a1(rng.bottom, rng.right)
+        self.sheet.calls += 1
+
+
+class RecordedChart:
+    def __init__(self, sheet: RecordingSheet) -> None:
+        self.sheet, self.values, self.categories = sheet, "", ""
+
+    def set_source_data(self, rng: RecordedRange, plot_by: str | None = None) -> None:
+        assert plot_by == "rows"
+        self.values = _a1(rng.top, rng.left) + ":" + _a1(rng.bottom, rng.right)
+        self.sheet.calls += 1
+
+    def set_x_axis_values(self, rng: RecordedRange) -> None:
+        self.categories = _a1(rng.top, rng.left) + ":" + _a1(rng.bottom, rng.right)
+        self.sheet.calls += 1
+
+
+class RecordedTables(list[RecordedTable]):
+    def __init__(self, sheet: RecordingSheet, tables: list[RecordedTable]) -> None:
+        super().__init__(tables)
+        self.sheet = sheet
+
+    def add(self, source: RecordedRange, name: str, table_style_name: str, has_headers: bool) -> RecordedTable:
+        table = RecordedTable(self.sheet, name, "")
+        table.resize(source)
+        self.append(table)
+        return table
+
+
+def _a1(r: int, c: int) -> str:
+    letters = ""
+    while c:
+        c, rem = divmod(c - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{r}"
+
+
+def _tuple(a1: str) -> tuple[int, int]:
+    letters = "".join(ch for ch in a1 if ch.isalpha()).upper()
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int("".join(ch for ch in a1 if ch.isdigit())), col
 
 
 class RecordingSheet:
@@ -93,6 +159,9 @@ class RecordingSheet:
         self.written: dict[tuple[int, int], Any] = {}
         self.number_formats: dict[tuple[int, int], str] = {}
         self.widths: dict[int, float] = {}
+        self.conditional: list[tuple[tuple[int, int, int, int], str, dict[str, Any]]] = []
+        self.tables = RecordedTables(self, [])
+        self.charts: list[RecordedChart] = []
         self.cleared = 0
         self.calls = 0
 
@@ -110,12 +179,17 @@ class RecordingSheet:
         cols = max(max((len(r) for r in self.values), default=0), max((c for _, c in self.written), default=0), 1)
         return RecordedRange(self, (1, 1), (rows, cols))
 
-    def range(self, a: tuple[int, int], b: tuple[int, int] | None = None) -> RecordedRange:
+    def range(self, a: tuple[int, int] | str, b: tuple[int, int] | None = None) -> RecordedRange:
+        if isinstance(a, str):  # A1 notation, as "E5:E20"
+            first, _, last = a.replace("$", "").partition(":")
+            return RecordedRange(self, _tuple(first), _tuple(last) if last else None)
         return RecordedRange(self, a, b)
 
     def clear(self) -> None:
+        """Contents and formats, conditional formats included (Office.js ``Range.clear("All")``)."""
         self.cleared += 1
         self.values, self.formulas, self.written, self.number_formats = [], {}, {}, {}
+        self.conditional = []
 
     def grid(self) -> list[list[Any]]:
         """What was written, row by row from A1 (blank cells as "")."""
@@ -156,6 +230,10 @@ class RecordingBook:
     def __init__(self, snapshot: dict[str, Any]) -> None:
         self.sheets = RecordingSheets([RecordingSheet(name, s["values"], s.get("formulas", {}))
                                        for name, s in snapshot["sheets"].items()])
+        for name, s in snapshot["sheets"].items():
+            sheet = self.sheets[name]
+            sheet.tables = RecordedTables(sheet, [RecordedTable(sheet, t, ref) for t, ref in s.get("tables", {}).items()])
+            sheet.charts = [RecordedChart(sheet) for _ in range(s.get("charts", 0))]
         self.names = [RecordedName(n, r) for n, r in snapshot["names"].items()]
 
 

@@ -65,11 +65,18 @@ def test_deadlines_book_prints_the_table_in_80_columns_and_writes_a_calendar(tmp
     assert all(len(line.rstrip()) <= 80 for line in lines)
     text = result.stdout
     assert "as of 2026-03-31 (Settings)" in text
-    assert "2026-03-22" in text and "past due" in text and "45 CFR 164.412(b)" in text
+    # the oral delay's lapse owes nothing: "delay ended", never "past due" (decisions 41)
+    assert "2026-03-22" in text and "delay ended" in text and "45 CFR 164.412(b)" in text
+    assert "past due" not in text
+    # EV-1's 30 days of delay: the stricter reading's date (day 60, 2026-04-10) beside (decisions 40)
+    assert "other reading" in text and "2026-04-10" in text
     assert "not required" in text and "breach-media*" in text  # unchecked words are starred
     cal = icalendar.Calendar.from_ical(ics_path.read_bytes())
     due = sorted(c.decoded("dtstart") for c in cal.walk("VEVENT"))
-    assert len(due) == 7 and due[0] == dt.date(2026, 2, 13)
+    # 8 dated deadlines (the NV media notice is not required) and 4 other readings, each its own event
+    assert len(due) == 12 and due[0] == dt.date(2026, 2, 13)
+    summaries = [str(c.get("summary")) for c in cal.walk("VEVENT")]
+    assert sum("other reading (earlier)" in t for t in summaries) == 4
     assert book.read_bytes() == example_bytes()  # reading deadlines never writes the workbook
 
 

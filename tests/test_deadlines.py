@@ -23,7 +23,7 @@ CONTRACT = {
     "law-enforcement-oral": "oral-statement", "access": "request-received", "access-extended": "request-received",
     "complaint": "complainant-knew", "ocr-mitigation": "notice-received", "limitation": "violation",
     "hearing-request": "npd-dated", "alj-final": "alj-served", "board-appeal": "alj-served",
-    "judicial-review": "board-final",
+    "judicial-review": "board-final", "breach-substitute-toll-free": "posting", "board-final": "board-served",
 }
 SUBPART_D = ("breach-individuals", "breach-media", "breach-hhs", "breach-ba")
 RULES_160_526 = ("ocr-mitigation", "board-appeal")  # 30-day periods counted under 160.526
@@ -83,7 +83,7 @@ def test_explanations_fit_one_cell_with_the_longest_options() -> None:
                 option = 10
             text = compute(name, D(2026, 1, 2), option).explanation()
             assert len(text) <= EXPLAIN_LIMIT, (name, len(text))
-            assert rule.citation in text and "due " in text
+            assert rule.citation in text and f": {rule.date_label} " in text
 
 
 # ---------------------------------------------------------------- breach notification (calendar days)
@@ -149,9 +149,10 @@ def test_oral_law_enforcement_delay_lapses_after_30_days_unless_a_written_statem
         due_date("law-enforcement-oral", D(2026, 2, 10), D(2026, 2, 9))
 
 
-def test_substitute_posting_runs_90_days_counting_its_first_day() -> None:
-    # day 1 = Jan 1; Jan 1 + 89 = Mar 31 (30 + 28 + 31): day 90
-    assert due_date("breach-substitute-posting", D(2026, 1, 1)) == D(2026, 3, 31)
+def test_substitute_posting_and_toll_free_number_run_90_full_days() -> None:
+    # posted some time on Jan 1: 90 full days end on Jan 1 + 90 = Apr 1 (30 + 28 + 31 + 1)
+    assert due_date("breach-substitute-posting", D(2026, 1, 1)) == D(2026, 4, 1)
+    assert due_date("breach-substitute-toll-free", D(2026, 1, 1)) == D(2026, 4, 1)
 
 
 # ---------------------------------------------------------------- access and complaints (calendar days)

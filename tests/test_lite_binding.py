@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -17,8 +18,10 @@ from lxml import etree
 import hipaa_xl
 from hipaa_xl.lite import binding as B
 from hipaa_xl.lite import bundle, files
+from hipaa_xl.ooxml.opc import rels_name, sheets
 from hipaa_xl.recalc import recalc_file
 from hipaa_xl.workbook.refresh import refresh_file
+from hipaa_xl.workbook.sheetxml import PROTECTION
 from hipaa_xl.xlsxio import Package, WorkbookFileError, package_from_bytes
 from tests.workbook_helpers import AS_OF, example_bytes, set_incident_cell
 
@@ -65,16 +68,39 @@ def test_repeated_lite_add_leaves_each_part_relationship_and_override_exactly_on
     assert path.read_bytes() == first
 
 
-def test_lite_add_changes_no_other_part(tmp_path: Path) -> None:
+def test_lite_add_changes_no_other_part_and_only_lifts_our_protection_from_the_sheets_the_script_writes(
+        tmp_path: Path) -> None:
     before = package_from_bytes(example_bytes())
     after = package_from_bytes(bound_example())
     changed = {name for name in after if before.get(name) != after[name]}
-    assert changed == {*BINDING_PARTS, "_rels/.rels", "[Content_Types].xml"}
+    written = {s.part for s in sheets(before) if s.name in ("Exposure", "Summary", "Deadlines")}
+    assert len(written) == 3
+    assert changed == {*BINDING_PARTS, "_rels/.rels", "[Content_Types].xml", *written}
+    for part in written:  # xlwings' remote engine cannot unprotect a sheet: only the protection went
+        assert before[part].replace(PROTECTION.encode(), b"") == after[part] != before[part]
     # the two shared parts only gained our two elements: the rest of their text is untouched
     for name, tag in (("_rels/.rels", "Relationship"), ("[Content_Types].xml", "Override")):
         old, new = before[name].decode(), after[name].decode()
         added = new[len(old) - len(old.rsplit("<", 1)[1]) - 1:]
         assert new.startswith(old.rsplit("<", 1)[0]) and f"<{tag} " in added
+
+
+def test_refresh_of_a_bound_workbook_leaves_the_script_sheets_unprotected_and_lite_remove_protects_them(
+        tmp_path: Path) -> None:
+    path = _write(tmp_path, example_bytes())
+    files.add_to_file(path, backup=False)
+    refresh_file(path, as_of=AS_OF)
+
+    def protected() -> dict[str, bool]:
+        pkg = package_from_bytes(path.read_bytes())
+        return {s.name: b"<sheetProtection" in pkg[s.part] for s in sheets(pkg)
+                if s.name in ("Exposure", "Summary", "Deadlines", "Incidents")}
+
+    assert protected() == {"Exposure": False, "Summary": False, "Deadlines": False, "Incidents": False}
+    files.remove_from_file(path, backup=False)
+    assert protected() == {"Exposure": True, "Summary": True, "Deadlines": True, "Incidents": False}
+    refresh_file(path, as_of=AS_OF)  # unbound: refresh protects them as always
+    assert protected() == {"Exposure": True, "Summary": True, "Deadlines": True, "Incidents": False}
 
 
 def test_lite_remove_gives_back_the_file_before_lite_add(tmp_path: Path) -> None:
@@ -113,7 +139,7 @@ def test_settings_round_trip_quotes_amp_lt_slash_backslash_tab_crlf_and_non_asci
     assert b"\r" not in raw and b"\t" not in raw  # JSON escapes them: attribute normalisation cannot touch them
     found = B.find_binding(package_from_bytes(pkg.to_bytes()))
     assert found is not None
-    assert found.properties == {"main.py": TRICKY, "requirements.txt": TRICKY + "2"}
+    assert found.properties == {"main.py": TRICKY, "pyodideVersion": B.PYODIDE_VERSION, "requirements.txt": TRICKY + "2"}
 
 
 def test_encoding_matches_json_stringify_with_escaped_slashes() -> None:
@@ -151,11 +177,14 @@ def test_an_existing_binding_keeps_its_id_and_the_add_ins_own_settings() -> None
     B.bind(pkg, "old", "old")
     xml = pkg[B.WEBEXTENSION_PART].decode()
     guid = xml.split('id="', 1)[1].split('"', 1)[0]
-    own = '<we:property name="pyodideVersion" value="&quot;0.27.5&quot;"/>'
+    # the add-in saved the workbook: its own Pyodide and build (as in the public Lite-saved workbooks)
+    xml = xml.replace(f"&quot;{B.PYODIDE_VERSION}&quot;", "&quot;0.27.5&quot;")
+    own = '<we:property name="addinVersion" value="&quot;1.0.0.0-18&quot;"/>'
     pkg[B.WEBEXTENSION_PART] = xml.replace("</we:properties>", own + "</we:properties>").encode()
     assert files.bind_package(pkg)
     found = B.find_binding(pkg)
     assert found is not None and found.properties["pyodideVersion"] == "0.27.5"
+    assert found.properties["addinVersion"] == "1.0.0.0-18"
     assert found.properties["main.py"] == bundle.bundled_main_py()
     assert f'id="{guid}"' in pkg[B.WEBEXTENSION_PART].decode()
 
@@ -256,7 +285,11 @@ def test_main_py_header_states_versions_and_the_bundle_sha256() -> None:
     assert bundle.embedded_zip(main_py) == bundle.bundle_zip()
     assert main_py.splitlines()[3] == bundle.GENERATED_LINE
     reqs = bundle.requirements_txt().splitlines()
-    assert [r.split("==")[0].split(">=")[0] for r in reqs] == ["xlwings", "pydantic", "holidays"]
+    names = [re.split(r"[<>=!~ ]", r)[0] for r in reqs]
+    assert names == ["xlwings", "python-dotenv", "pyodide-http", "black", "pydantic", "holidays"]
+    # Lite's documentation: an upper bound on every line, no exact pin (Lite records its own pins)
+    assert all("<" in r.split("#")[0] and "==" not in r for r in reqs), reqs
+    assert [r for r in reqs if r.endswith("  # required")] == [f"{x}  # required" for x in bundle.LITE_REQUIRED]
 
 
 def test_main_py_loads_the_functions_from_its_own_bundle(tmp_path: Path) -> None:
@@ -277,3 +310,63 @@ def test_main_py_loads_the_functions_from_its_own_bundle(tmp_path: Path) -> None
 def test_a_package_round_trip_keeps_the_binding(tmp_path: Path) -> None:
     data = bound_example()
     assert Package.from_bytes(data).to_bytes() == data
+
+
+SAVED = ROOT / "tests" / "lite_saved"  # what Lite itself saves, written from public workbooks (SOURCE.md)
+# Attributes whose values differ by workbook or by choice: the add-in instance's GUID, the store locale,
+# each setting's value, and the pane's visibility (Lite saves the pane as the user left it; ours opens it).
+_FREE = {("webextension", "id"), ("reference", "store"), ("property", "value"), ("taskpane", "visibility")}
+
+
+def _tree(xml: bytes) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Elements in document order: (qualified tag, sorted attributes with the free values blanked)."""
+    out = []
+    for el in etree.fromstring(xml).iter():
+        local = etree.QName(el).localname
+        attrs = sorted((etree.QName(k).localname, "" if (local, etree.QName(k).localname) in _FREE else v)
+                       for k, v in el.attrib.items())
+        if local == "reference" and ("store", "") in attrs and el.get("store") == B.LITE_STORE_ID:
+            attrs = sorted((k, el.get("store") if k == "store" else v) for k, v in attrs)
+        out.append((el.tag, attrs))
+    return out
+
+
+def test_the_binding_parts_match_what_lite_saves_element_by_element() -> None:
+    pkg = package_from_bytes(bound_example())
+    panes = B.find_binding(pkg)
+    assert panes is not None
+    real = _tree((SAVED / "webextension1.xml").read_bytes())
+    ours = _tree(pkg[panes.webextension_part])
+    # the same elements in the same order, but for the one setting only the add-in writes (its build)
+    addin_version = next(i for i, (_, a) in enumerate(real) if ("name", "addinVersion") in a)
+    assert ours == real[:addin_version] + real[addin_version + 1:]
+    assert _tree(pkg[panes.taskpanes_part]) == _tree((SAVED / "taskpanes.xml").read_bytes())
+    assert _tree(pkg[rels_name(panes.taskpanes_part)]) == _tree((SAVED / "taskpanes.xml.rels").read_bytes())
+    names = [el.get("name") for el in etree.fromstring(pkg[panes.webextension_part]).iter(f"{{{B.NS_WE}}}property")]
+    assert names == ["main.py", "pyodideVersion", "requirements.txt"]  # Lite's order, addinVersion left out
+
+
+def test_an_older_binding_gains_the_custom_function_flags_on_lite_add() -> None:
+    pkg = package_from_bytes(example_bytes())
+    files.bind_package(pkg)
+    xml = pkg[B.WEBEXTENSION_PART].decode()
+    pkg[B.WEBEXTENSION_PART] = xml.replace(B.EXT_LIST, "").replace("old-code", "").encode()  # as before the flags
+    B.bind(pkg, "other code", "xlwings")
+    assert b"<we:containsCustomFunctions/>" in pkg[B.WEBEXTENSION_PART]
+    assert pkg[B.WEBEXTENSION_PART].count(b"we:extLst") == 2  # opened and closed once
+    assert B.find_binding(pkg) is not None
+
+
+SETTINGS_LIMIT = 2 * 1024 * 1024
+"""Microsoft's documented maximum for an add-in's settings in a document (Office.Settings)."""
+
+
+def test_main_py_stays_well_under_the_settings_limit_and_keeps_the_functions_docstrings() -> None:
+    main_py = bundle.bundled_main_py()
+    settings = len(B.encode_value(main_py).encode()) + len(B.encode_value(bundle.requirements_txt()).encode())
+    assert settings < SETTINGS_LIMIT / 8, settings  # an eighth of the limit at most
+    names = dict(bundle.bundle_files())
+    assert names["hipaa_xl/udfs.py"] == (ROOT / "hipaa_xl" / "udfs.py").read_bytes()  # Excel shows these docs
+    engine = names["hipaa_xl/engine/aggregate.py"].decode()
+    assert '"""' not in engine and "\n#" not in engine  # no docstrings or comments in the rest
+    assert len(engine) < 0.8 * len((ROOT / "hipaa_xl" / "engine" / "aggregate.py").read_text())

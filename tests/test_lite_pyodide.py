@@ -22,6 +22,8 @@ import pytest
 from hipaa_xl import udfs
 from hipaa_xl.lite.files import bind_package
 from hipaa_xl.xlsxio import package_from_bytes
+from tests.lite_engine import apply_actions, engine_unavailable, payload
+from tests.test_lite_engine import assert_like_hipaa_xl_refresh
 from tests.test_lite_refresh import expected, random_matter, snapshot
 from tests.workbook_helpers import example_bytes
 
@@ -49,6 +51,24 @@ for case in DATA["cases"]:
         report(not diff, f"lite refresh {case['label']} {name}: the cells of hipaa-xl refresh", diff[:300])
         formats = {f"{r},{c}": v for (r, c), v in book.sheets[name].number_formats.items()}
         report(formats == case["formats"][name], f"lite refresh {case['label']} {name}: number formats")
+
+# xlwings' own remote engine (only when the runner's licence allows it: the host passes the payloads
+# and XLWINGS_LICENSE_KEY only then): the script on a Book built from the add-in's payload; the actions
+# go back to the host, which applies them to the workbook and compares with hipaa-xl refresh.
+import time as _time
+
+import xlwings as _xw
+
+for case in DATA.get("engine", []):
+    _t = _time.perf_counter()
+    _book = _xw.Book(json=case["payload"])
+    udfs.refresh_exposure(_book)
+    _seconds = _time.perf_counter() - _t
+    _actions = _book.json()["actions"]
+    report(_xw.__pro__ and _book.app.engine.name == "remote" and bool(_actions),
+           f"engine refresh {case['label']}: {len(_actions)} actions in {_seconds:.2f} s")
+    with open(f"/home/pyodide/extra/actions-{case['label'].replace(' ', '-')}.json", "w") as _f:
+        json.dump({"actions": _actions, "seconds": _seconds}, _f)
 '''
 
 
@@ -69,9 +89,20 @@ def _case(label: str, data: bytes) -> dict[str, Any]:
             "formats": {k: {f"{r},{c}": v for (r, c), v in f.items()} for k, (_, f) in want.items()}}
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(_node() is None, reason="node not found (scripts/prepare-tests.sh installs it from Debian as root)")
-def test_main_py_of_a_bound_workbook_runs_in_pyodide_functions_and_refresh(tmp_path: Path) -> None:
+ENGINE_CASES = ("example", "random 2")
+
+
+def _engine_data() -> dict[str, bytes]:
+    return {"example": example_bytes(), "random 2": random_matter(2)}
+
+
+@pytest.fixture(scope="module")
+def lite_run(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
+    """One Pyodide run of a bound workbook's main.py with all the checks (functions, recording-book
+    refresh, and the remote engine's refresh where the licence allows it)."""
+    if _node() is None:
+        pytest.skip("node not found (scripts/prepare-tests.sh installs it from Debian as root)")
+    tmp_path = tmp_path_factory.mktemp("lite")
     pkg = package_from_bytes(example_bytes())
     bind_package(pkg)
     book = tmp_path / "matter.xlsx"
@@ -80,14 +111,32 @@ def test_main_py_of_a_bound_workbook_runs_in_pyodide_functions_and_refresh(tmp_p
     # 2025-07-03 as an Excel serial: (2025-07-03 - 1899-12-30) = 45841 days
     deadlines = [[name, args, getattr(udfs, name)(*args)] for name, args in
                  (("DEADLINE", ["hearing-request", 45841]), ("DEADLINE", ["breach-media", 45841]))]
+    engine = [] if engine_unavailable() else [{"label": k, "payload": payload(v)} for k, v in _engine_data().items()]
     extra = tmp_path / "checks.py"
-    data = json.dumps(json.dumps({"cases": cases, "deadlines": deadlines}))
+    data = json.dumps(json.dumps({"cases": cases, "deadlines": deadlines, "engine": engine}))
     extra.write_text((ROOT / "tests" / "lite_book.py").read_text() + f"\n\nDATA = json.loads({data})\n" + CHECKS)
-    out = _run(["--lite", str(book), "--extra", str(extra)])
+    return _run(["--lite", str(book), "--extra", str(extra)])
+
+
+@pytest.mark.slow
+def test_main_py_of_a_bound_workbook_runs_in_pyodide_functions_and_refresh(
+        lite_run: subprocess.CompletedProcess[str]) -> None:
+    out = lite_run
     tail = (out.stdout + out.stderr)[-3000:]
     assert out.returncode == 0, tail
     assert " 0 failed" in out.stdout and "registered by main.py:" in out.stdout, tail
     assert "PASS lite refresh random 3 Summary: the cells of hipaa-xl refresh" in out.stdout, tail
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(engine_unavailable() is not None, reason=str(engine_unavailable()))
+def test_refresh_on_the_remote_engine_inside_pyodide_matches_hipaa_xl_refresh(
+        lite_run: subprocess.CompletedProcess[str]) -> None:
+    out = lite_run
+    assert out.returncode == 0, (out.stdout + out.stderr)[-3000:]
+    for label, data in _engine_data().items():
+        path = lite_run.args[-1].rsplit("/", 1)[0] + f"/actions-{label.replace(' ', '-')}.json"
+        assert_like_hipaa_xl_refresh(data, apply_actions(data, json.loads(Path(path).read_text())["actions"]))
 
 
 @pytest.mark.slow

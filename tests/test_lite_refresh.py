@@ -42,7 +42,9 @@ def snapshot(data: bytes, dates: str = "datetime") -> dict[str, Any]:
         rows = [[cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
         found = {f"{c.row},{c.column}": c.value for row in formulas[ws.title].iter_rows() for c in row
                  if isinstance(c.value, str) and c.value.startswith("=")}
-        sheets[ws.title] = {"values": rows, "formulas": found if ws.title == "Settings" else {}}
+        sheets[ws.title] = {"values": rows, "formulas": found if ws.title == "Settings" else {},
+                            "tables": {t.displayName: t.ref for t in formulas[ws.title].tables.values()},
+                            "charts": len(formulas[ws.title]._charts)}
     names = {n: "=" + t for (n, local), t in defined_names(package_from_bytes(data)).items() if local is None}
     return {"sheets": sheets, "names": names}
 
@@ -110,6 +112,16 @@ def test_the_object_model_refresh_of_the_example_writes_what_hipaa_xl_refresh_wr
     exposure = book.sheets["Exposure"]
     assert any(str(v).startswith("=IF(INDEX(Incidents!") for v in exposure.written.values())
     assert exposure.widths[XC["f_culpability"]] == 0  # hidden columns stay hidden
+    cli = openpyxl.load_workbook(io.BytesIO(build_refreshed(data, stamp_time=NEW_STAMP)[0]))["Summary"]._charts[0]
+    chart = book.sheets["Summary"].charts[0]  # the chart follows the rows, as hipaa-xl refresh moves it
+    assert ("Summary!" + _absolute(chart.values), "Summary!" + _absolute(chart.categories)) == (
+        cli.series[0].val.numRef.f, cli.series[0].cat.numRef.f)
+    assert not [line for line in lines if line.startswith("to do: ")]
+
+
+def _absolute(a1: str) -> str:
+    return ":".join("$" + "".join(ch for ch in part if ch.isalpha()) + "$" + "".join(ch for ch in part if ch.isdigit())
+                    for part in a1.split(":"))
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -59,13 +59,17 @@ def test_status_on_the_as_of_date() -> None:
     assert d.status(D(2026, 2, 1)) == "due in 13 days"
     assert d.status(D(2026, 2, 14)) == "due today"
     assert d.status(D(2026, 2, 15)) == "past due"
-    [done] = matter_deadlines([ev(5, "Access request received", D(2026, 1, 15), done=D(2026, 2, 20))])
+    [done] = matter_deadlines([ev(5, "Access request received", D(2026, 1, 15), done=D(2026, 2, 14))])
     assert done.status(D(2026, 3, 1)) == "done"
+    [late] = matter_deadlines([ev(5, "Access request received", D(2026, 1, 15), done=D(2026, 2, 20))])
+    assert late.status(D(2026, 3, 1)) == "done 6 days late"
 
 
-def test_an_extension_promised_on_the_row_makes_it_access_extended() -> None:
-    [d] = matter_deadlines([ev(5, "Access request received", D(2026, 1, 15), other_date=D(2026, 3, 10))])
+def test_an_extension_promised_on_the_row_keeps_day_30_and_adds_access_extended() -> None:
+    day30, d = matter_deadlines([ev(5, "Access request received", D(2026, 1, 15), other_date=D(2026, 3, 10))])
+    assert (day30.rule, day30.due) == ("access", D(2026, 2, 14))
     assert (d.rule, d.due) == ("access-extended", D(2026, 3, 10))
+    assert day30.status(D(2026, 2, 14)) == "due today" and day30.status(D(2026, 2, 15)) == "extended"
 
 
 def test_upcoming_lists_the_five_earliest_not_done_past_due_first() -> None:

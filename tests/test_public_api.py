@@ -37,7 +37,7 @@ FUNCTIONS = {
     "CRIMINAL_FINE": "offense",
     "CRIMINAL_YEARS": "offense",
     "CURED": "tier, [known_date], [corrected_date], [cure_period_ends]",
-    "DEADLINE": "rule, event_date, [option]",
+    "DEADLINE": "rule, event_date, [option], [reading]",
     "DEADLINE_EXPLAIN": "rule, event_date, [option]",
     "DEADLINE_RULES": "",
     "SCHEDULE_SOURCE": "[schedule], [as_of]",

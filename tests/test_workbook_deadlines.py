@@ -51,7 +51,7 @@ def _engine(data: bytes) -> list[Any]:
 def test_example_deadlines_equal_the_engine_and_the_functions() -> None:
     data = example_bytes()
     items = _engine(data)
-    assert len(items) == 8
+    assert len(items) == 9
     expected = [(d.event.id, d.rule, d.due if d.due else "not required",
                  None if d.due is None else d.days_left(AS_OF), d.status(AS_OF)) for d in items]
     assert _deadline_rows(data) == expected
@@ -63,7 +63,8 @@ def test_example_deadlines_equal_the_engine_and_the_functions() -> None:
     assert got[("EV-1", "breach-hhs")] == (D(2026, 5, 10), 40, "due in 40 days")
     assert got[("EV-3", "breach-media")] == ("not required", None, "not required")  # 228 NV residents
     assert got[("EV-4", "breach-ba")][2] == "done"
-    assert got[("EV-5", "law-enforcement-oral")] == (D(2026, 3, 22), -9, "past due")
+    # the oral delay lapses: nothing is owed on that day, so it is not "past due" (decisions 41)
+    assert got[("EV-5", "law-enforcement-oral")] == (D(2026, 3, 22), -9, "delay ended")
     assert got[("EV-7", "ocr-mitigation")] == (D(2026, 4, 20), 20, "due in 20 days")
 
 
@@ -71,10 +72,11 @@ def test_summary_upcoming_lists_the_engines_next_five() -> None:
     data = example_bytes()
     ws = _values(data, "Summary")
     top = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value or "").startswith("Upcoming"))
-    rows = [(ws.cell(r, 2).value, _day(ws.cell(r, 3).value), ws.cell(r, 5).value) for r in range(top + 2, top + 7)]
-    expected = [(d.rule, d.due, d.status(AS_OF)) for d in upcoming(_engine(data))]
+    rows = [(ws.cell(r, 2).value, _day(ws.cell(r, 3).value), ws.cell(r, 6).value) for r in range(top + 2, top + 7)]
+    expected = [(d.rule, d.due, d.status(AS_OF)) for d in upcoming(_engine(data), as_of=AS_OF)]
     assert rows == expected
-    assert rows[0] == ("law-enforcement-oral", D(2026, 3, 22), "past due")
+    # the lapsed oral delay (2026-03-22) owes nothing and has passed: not listed as open
+    assert "law-enforcement-oral" not in [r[0] for r in rows]
 
 
 def test_limitation_block_per_group_equals_the_engine() -> None:
@@ -117,7 +119,7 @@ def test_matter_rows_that_cannot_be_read_are_reported_and_the_rest_go_on() -> No
     text = "\n".join(report.invalid)
     assert "Matter!row 12: Event 'Breach suspected' is not one of the listed events" in text
     assert "Matter!row 13: Date is required" in text
-    assert len(_deadline_rows(out)) == 8
+    assert len(_deadline_rows(out)) == 9
 
 
 def test_refresh_keeps_the_matter_sheet_byte_for_byte_but_its_page_header() -> None:
@@ -133,9 +135,9 @@ def test_refresh_keeps_the_matter_sheet_byte_for_byte_but_its_page_header() -> N
     header = re.compile(rb"<headerFooter>.*?</headerFooter>", re.DOTALL)
     mine, theirs = after[part_of(after, "Matter")], typed[part_of(typed, "Matter")]
     assert header.sub(b"", mine) == header.sub(b"", theirs)
-    assert b"as of 2026-04-15" in header.search(mine).group(0)  # type: ignore[union-attr]  # decisions 38
+    assert b"as of 2026-04-15" in header.search(mine).group(0)  # type: ignore[union-attr]  # decisions 46
     assert part_of(before, "Matter") == part_of(after, "Matter")
-    assert report.deadlines == 8
+    assert report.deadlines == 9
     # a later as-of date: EV-7's Apr 20 is now 5 days away
     rows = {(r[0], r[1]): r[3:] for r in _deadline_rows(out)}
     assert rows[("EV-7", "ocr-mitigation")] == (5, "due in 5 days")

@@ -112,7 +112,8 @@ def test_field_dropdown_lists_the_changeable_incidents_columns_and_excluded() ->
     lists = [dv.formula1 for dv in wb[SCENARIOS_SHEET].data_validations.dataValidation if dv.type == "list"]
     assert '"' + ",".join(field_choices()) + '"' in lists
     assert field_choices() == ("Tier", "Culpability", "Start", "End", "Violations", "Known", "Corrected",
-                               "Duplicate of", "Federal action pending", "Criminal penalty imposed", "Excluded")
+                               "Duplicate of", "Federal action pending", "Criminal penalty imposed",
+                               "Cure period ends", "Excluded")
 
 
 def scenario_status(data: bytes) -> Any:

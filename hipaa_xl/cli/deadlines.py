@@ -77,7 +77,10 @@ def deadline(
     grid.add_column(overflow="fold")
     grid.add_row("Rule", f"{name}: {r.description}")
     grid.add_row("Event", f"{event.isoformat()} ({event:%a}), {r.event_label} ({r.event_citation})")
-    grid.add_row("Due", f"[bold]{result.due.isoformat()} ({result.due:%A})[/]")
+    grid.add_row(_date_title(result.date_label), f"[bold]{result.due.isoformat()} ({result.due:%A})[/]")
+    grid.add_row("Owed by", r.owed_by or f"nothing is owed: the date is when it {_ends(r.status)}")
+    if result.earlier is not None:
+        grid.add_row("Other reading", f"{result.earlier.isoformat()} ({result.earlier:%A}): {result.earlier_reading}")
     grid.add_row("Computed", result.computation)
     grid.add_row("Days", law.countings[r.counting].summary)
     grid.add_row("Citation", r.citation)
@@ -86,6 +89,17 @@ def deadline(
     if not result.checked:
         grid.add_row("[red]Text[/]", f"[red]{law.sources[r.source].description}[/]")
     console.print(grid, highlight=False)
+
+
+def _date_title(label: str) -> str:
+    """The grid's title for the date: "Due", "Outer limit", "Final on"..."""
+    return label[:1].upper() + label[1:] if len(label) <= 12 else "Date"
+
+
+def _ends(kind: str) -> str:
+    return {"lapse": "the delay ends", "posting": "the posting may come down (after it)",
+            "number": "the number may go off (after it)", "final": "the decision becomes final",
+            "limitation": "OCR's time to commence ends"}.get(kind, "falls")
 
 
 def deadlines(
@@ -111,7 +125,7 @@ def deadlines(
     console.print(f"[bold]Deadlines[/]: {found.matter}, as of {found.as_of.isoformat()} ({found.as_of_source})",
                   highlight=False)
     table = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 1))
-    table.add_column("Due", no_wrap=True)
+    table.add_column("Date", no_wrap=True)
     table.add_column("Left", justify="right", no_wrap=True)
     table.add_column("Status", no_wrap=True)
     table.add_column("Rule / citation", overflow="fold")
@@ -121,14 +135,18 @@ def deadlines(
         rule = law.rules[item.rule]
         status = item.status(found.as_of)
         colour = {"past due": "bold red", "done": "green", "not required": "dim"}.get(status, "")
+        if status.endswith(" late"):
+            colour = "bold red"
         left = item.days_left(found.as_of)
+        other = f"\n[dim]other reading {item.earlier.isoformat()}[/]" if item.earlier is not None else ""
+        late = f"\n[red]{item.late_violation}[/]" if item.late_violation else ""
         star = "" if law.checked(item.rule) else "*"
         starred = starred or bool(star)
         table.add_row(
             item.due.isoformat() if item.due else "-",
             "" if left is None or status == "done" else str(left),
             f"[{colour}]{status}[/]" if colour else status,
-            f"{item.rule}{star}\n[dim]{rule.citation}[/]",
+            f"{item.rule}{star}\n[dim]{rule.citation}[/]{other}{late}",
             f"{item.event.id or 'row ' + str(item.event.row)}: {item.event.kind.label}"
             + (f" ({item.event.state})" if item.event.state else ""),
         )

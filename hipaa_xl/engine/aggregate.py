@@ -39,6 +39,7 @@ from hipaa_xl.engine.incidents import (
     group_key,
 )
 from hipaa_xl.engine.penalties import check_count, range_for
+from hipaa_xl.engine.provisions import spelling_variants, subpart_of
 from hipaa_xl.engine.tiers import cure_period_end, derive_tier, is_cured, parse_tier
 from hipaa_xl.errors import HipaaInputError, InvalidValue
 from hipaa_xl.law.loader import load_rules
@@ -62,8 +63,11 @@ def regime_boundaries(name: str) -> tuple[dt.date, ...]:
     return schedules()[check_schedule(name)].regime_boundaries
 
 
-def _effective_end(incident: Incident, as_of: dt.date) -> tuple[dt.date, str, list[str]]:
-    """The last day in violation (decisions 1): End; else Corrected; else the as-of date; cut at as-of."""
+def _effective_end(
+    incident: Incident, as_of: dt.date, commenced: dt.date | None = None
+) -> tuple[dt.date, str, list[str]]:
+    """The last day in violation (decisions 1, 38): End; else Corrected; else the as-of date; cut at
+    the as-of date, and at the commencement of the action when one is given (160.420(a), 160.422)."""
     warnings: list[str] = []
     if incident.end is not None:
         end, reason = incident.end, "End as given"
@@ -74,6 +78,12 @@ def _effective_end(incident: Incident, as_of: dt.date) -> tuple[dt.date, str, li
     if end > as_of:
         warnings.append(f"End {end.isoformat()} is after the as-of date {as_of.isoformat()}; cut there")
         end, reason = as_of, f"cut at the as-of date ({reason} was later)"
+    if commenced is not None and end > commenced:
+        rule = load_rules().commencement_ends_violations
+        end, reason = commenced, (
+            f"cut at the action's commencement on {commenced.isoformat()}, counted ({reason} was later): "
+            f"{rule.text} ({rule.citation})"
+        )
     return end, reason, warnings
 
 
@@ -111,14 +121,10 @@ class _Pricer:
         self.as_of = as_of
         rules = load_rules()
         # 160.414: the limitation is measured to the commencement of the action (160.420), not to
-        # the final assessment; without a commencement date, the as-of date serves both
-        self.first_in_time = first_day_in_time(commenced or as_of)
-        self.limitation = rules.limitation_years.citation
-        if commenced is not None and commenced != as_of:
-            self.limitation += (
-                f"; measured to the action commenced on {commenced.isoformat()} "
-                f"({rules.limitation_commencement.citation})"
-            )
+        # the final assessment; without a commencement date, the as-of date serves
+        self.commenced = commenced
+        self._limits: dict[dt.date | None, tuple[dt.date, str]] = {}
+        self.first_in_time, self.limitation = self.limit(commenced)
         bar = rules.criminal_bar
         self.punishable_bars = as_of < bar.imposed_rule_from.value
         self.criminal_bar = bar
@@ -126,6 +132,37 @@ class _Pricer:
         self._amounts: dict[tuple[Tier, int], Amounts] = {}
         ag = load_rules().ag_damages
         self.ag_from, self.ag_rate, self.ag_cap = ag.violations_from.value, ag.per_violation.value, ag.cap.value
+
+    def limit(self, commenced: dt.date | None) -> tuple[dt.date, str]:
+        """The first day in time and the limitation's citation for an action commenced on that day
+        (None: measured to the as-of date)."""
+        found = self._limits.get(commenced)
+        if found is None:
+            rules = load_rules()
+            citation = rules.limitation_years.citation
+            if commenced is not None and commenced != self.as_of:
+                citation += (
+                    f"; measured to the action commenced on {commenced.isoformat()} "
+                    f"({rules.limitation_commencement.citation})"
+                )
+            found = self._limits[commenced] = (first_day_in_time(commenced or self.as_of), citation)
+        return found
+
+    def action_date(self, inc: Incident) -> tuple[dt.date | None, str]:
+        """The commencement of the incident's action and where it comes from: the row's own date,
+        else the matter's (Settings), else None (the as-of date serves)."""
+        own = inc.commenced
+        if own is not None:
+            if own > self.as_of:
+                raise InvalidValue(
+                    f"Action commenced on {own.isoformat()} is after the as-of (assessment) date "
+                    f"{self.as_of.isoformat()}: the assessment follows the notice of proposed determination "
+                    "(45 CFR 160.420)"
+                )
+            return own, "Incidents"
+        if self.commenced is not None:
+            return self.commenced, "Settings"
+        return None, "as-of date"
 
     def amounts(self, tier: Tier, day: dt.date) -> Amounts:
         """The amounts for a day; every day between two regime boundaries shares them."""
@@ -146,6 +183,17 @@ class _Pricer:
             raise InvalidValue("Start date is required")
         if start > self.as_of:
             raise InvalidValue(f"Start {start.isoformat()} is after the as-of date {self.as_of.isoformat()}")
+        commenced, commenced_source = self.action_date(inc)
+        if commenced is not None and start > commenced:
+            raise InvalidValue(
+                f"Start {start.isoformat()} is after the action commenced on {commenced.isoformat()} "
+                f"({commenced_source}): that action cannot reach it ({load_rules().commencement_ends_violations.citation}); "
+                "give the row its own 'Action commenced on', or leave it out"
+            )
+        first_in_time, limitation_citation = (
+            (self.first_in_time, self.limitation) if commenced == self.commenced else self.limit(commenced)
+        )
+        limitation_to = commenced or self.as_of
         tier, tier_reason, warnings = _tier(inc)
         status, status_reason, status_warnings = self._status(inc, tier, known_ids)
         warnings += status_warnings
@@ -158,27 +206,26 @@ class _Pricer:
             )
         entity_key = group_key(affiliated_covered_entity or entity)
         requirement_key = group_key(requirement)
-        limitation_citation = self.limitation
         violations = inc.violations
         if violations is not None:
             n = check_count(violations)
             facts = IncidentFacts(
                 inc, entity, requirement, entity_key, requirement_key, affiliated_covered_entity, "count", tier,
                 tier_reason, status, status_reason, None, "Violations given: the count is dated Start",
-                limitation_citation, self._count_warnings(inc, warnings),
+                limitation_citation, self._count_warnings(inc, warnings, first_in_time, commenced), limitation_to,
+                commenced_source,
             )
-            barred = start < self.first_in_time
+            barred = start < first_in_time
             return [self._row(facts, start.year, start, start, 0 if barred else n, n if barred else 0)]
-        effective_end, effective_end_reason, end_warnings = _effective_end(inc, self.as_of)
+        effective_end, effective_end_reason, end_warnings = _effective_end(inc, self.as_of, commenced)
         if effective_end < start:
             raise InvalidValue(f"end date {effective_end.isoformat()} is before start date {start.isoformat()}")
         facts = IncidentFacts(
             inc, entity, requirement, entity_key, requirement_key, affiliated_covered_entity, "continuing", tier,
             tier_reason, status, status_reason, effective_end, effective_end_reason, limitation_citation,
-            (*warnings, *end_warnings),
+            (*warnings, *end_warnings), limitation_to, commenced_source,
         )
         rows = []
-        first_in_time = self.first_in_time
         for year, first, last in segments(start, effective_end, self.boundaries):
             # days before the first day in time are barred (1320a-7a(c)(1)), counted day by day
             if last < first_in_time:
@@ -201,7 +248,9 @@ class _Pricer:
                 )
             if target.casefold() == inc.id.strip().casefold():
                 raise InvalidValue("an incident cannot be a duplicate of itself")
-            return "duplicate", f"160.404(b)(3): counted under incident {target}", []
+            return "duplicate", f"160.404(b)(3): counted under incident {target}", self._subpart_check(
+                inc, _duplicate_target(inc, known_ids)
+            )
         bar = self.criminal_bar
         if inc.criminal_penalty_imposed:
             return "criminal", f"{bar.imposed.citation} (no CMP and no AG damages)", []
@@ -218,6 +267,28 @@ class _Pricer:
             )
             return self._cure_status(inc, tier, [warning])
         return self._cure_status(inc, tier, [])
+
+    @staticmethod
+    def _subpart_check(inc: Incident, target: Incident | None) -> list[str]:
+        """160.404(b)(3) reaches provisions "in the same subpart": a link across subparts is refused
+        (the row is invalid, never silently $0); one that cannot be checked is warned about."""
+        if target is None:
+            return []
+        rule = load_rules().duplicate_same_subpart
+        mine, theirs = subpart_of(inc.requirement), subpart_of(target.requirement)
+        if mine is None or theirs is None:
+            return [
+                f"Duplicate of {target.id.strip()}: could not check that {inc.requirement.strip()!r} and "
+                f"{target.requirement.strip()!r} are in the same subpart ({rule.citation}); this row adds nothing"
+            ]
+        if mine != theirs:
+            raise InvalidValue(
+                f"Duplicate of {target.id.strip()} crosses subparts: {inc.requirement.strip()} is in part {mine[0]} "
+                f"subpart {mine[1]}, {target.requirement.strip()} in part {theirs[0]} subpart {theirs[1]}; "
+                f"{rule.citation} reaches only a requirement repeated in the same subpart, so both are "
+                "penalised: clear 'Duplicate of'"
+            )
+        return []
 
     def _cure_status(self, inc: Incident, tier: Tier, warnings: list[str]) -> tuple[Status, str, list[str]]:
         if inc.corrected is not None and is_cured(tier, inc.known, inc.corrected, inc.cure_period_ends):
@@ -241,15 +312,23 @@ class _Pricer:
             ), warnings
         return "counted", "counted", warnings
 
-    def _count_warnings(self, inc: Incident, warnings: list[str]) -> tuple[str, ...]:
-        """A count dated Start whose End crosses a year, the limitation or a regime gets one cap only."""
+    def _count_warnings(
+        self, inc: Incident, warnings: list[str], first_in_time: dt.date, commenced: dt.date | None
+    ) -> tuple[str, ...]:
+        """A count dated Start whose End crosses a year, the limitation or a regime gets one cap only;
+        an End after the action commenced is outside that action."""
         assert inc.start is not None
         if inc.end is None:
             return tuple(warnings)
         if inc.end < inc.start:
             raise InvalidValue(f"end date {inc.end.isoformat()} is before start date {inc.start.isoformat()}")
-        crosses_limit = inc.start < self.first_in_time <= inc.end
+        crosses_limit = inc.start < first_in_time <= inc.end
         crosses_regime = any(inc.start < b <= inc.end for b in self.boundaries)
+        if commenced is not None and inc.end > commenced:
+            warnings = [*warnings, (
+                f"End {inc.end.isoformat()} is after the action commenced on {commenced.isoformat()}: count only "
+                f"the violations up to that day ({load_rules().commencement_ends_violations.citation})"
+            )]
         if inc.end.year != inc.start.year or crosses_limit or crosses_regime:
             return (*warnings, SPLIT_WARNING)
         return tuple(warnings)
@@ -323,6 +402,10 @@ class _Groups:
             )
         if facts.affiliated_covered_entity:
             self.members.setdefault(facts.entity_key, {})[" ".join(facts.entity.split())] = None
+        limit = facts.limitation_to
+        if limit is not None and limit not in group.limitation_dates:
+            group.limitation_dates = tuple(sorted((*group.limitation_dates, limit)))
+            group.limitation_to = group.limitation_dates[0]
         tier, regime = amounts.tier, amounts.regime
         for part in group.parts:
             if part.tier == tier and part.regime == regime:
@@ -377,15 +460,24 @@ _CITATION_SKELETON = re.compile(r"[^0-9()]")
 def _near_duplicates(kind: str, names: dict[str, str]) -> list[str]:
     """Pairs of names that look like typing slips ("Acme Health" / "Acme Heath"), decisions 7.
 
-    Names whose numbers differ (164.308(a)(1)(i) / 164.308(a)(1)(ii)(A)) are different provisions,
-    not slips, and are not reported.
+    Requirements that read as citations are compared as citations: two spellings of one citation
+    ("45 CFR 164.502(a)" / "164.502 (a)") are reported; citations that differ in any paragraph
+    letter or number (164.502(a) / 164.502(b)) are different provisions and never are, since
+    merging them would merge their caps.
     """
     keys = list(names)
     if len(keys) > 400:
         return []
     out = []
     for i, key in enumerate(keys):
+        if kind == "Requirement":
+            out += [
+                f"{kind} {names[key]!r} and {names[other]!r} look alike: the same {kind.lower()}?"
+                for other in keys[i + 1 :] if spelling_variants(names[key], names[other])
+            ]
         for other in difflib.get_close_matches(key, keys[i + 1 :], n=3, cutoff=0.88):
+            if kind == "Requirement" and spelling_variants(names[key], names[other]) is not None:
+                continue  # both citations: reported above when they are one citation, never otherwise
             if _CITATION_SKELETON.sub("", key) != _CITATION_SKELETON.sub("", other):
                 continue
             out.append(f"{kind} {names[key]!r} and {names[other]!r} look alike: the same {kind.lower()}?")
@@ -509,6 +601,91 @@ def _coverage_warning(target_id: str, uncovered: list[tuple[dt.date, dt.date]]) 
     )
 
 
+def overlap_warnings(incidents: Iterable[IncidentFacts]) -> dict[int, str]:
+    """Continuing incidents of one (entity, requirement) whose counted days overlap (decisions 39).
+
+    160.406 makes each day in violation of a provision one violation; the engine counts each
+    incident day by day, so shared days are counted once per incident. ``incidents``: the facts of
+    the priced incidents, in Incidents order. Returns, by ``id`` of the later incident's facts, the
+    warning naming the shared days and (up to three of) the earlier incidents. Each incident is
+    compared with the union of the earlier ones, kept as sorted disjoint intervals, so a requirement
+    with thousands of incidents costs about n log n.
+    """
+    by_key: dict[tuple[str, str], list[IncidentFacts]] = {}
+    for facts in incidents:
+        if facts.kind == "continuing" and facts.status == "counted":
+            by_key.setdefault((facts.entity_key, facts.requirement_key), []).append(facts)
+    rule = load_rules().overlapping_days
+    out: dict[int, str] = {}
+    for group in by_key.values():
+        if len(group) < 2:
+            continue
+        union = _Union()
+        for facts in group:
+            start, end = facts.incident.start, facts.effective_end
+            if start is None or end is None:
+                continue
+            days = [(start, end)]
+            shared, names, more = union.overlap(days)
+            if shared:
+                others = ", ".join(names) + (" and others" if more else "")
+                out[id(facts)] = (
+                    f"{shared} day(s) of this incident are also counted under incident(s) {others} of the same "
+                    f"requirement: {rule.text} ({rule.citation})"
+                )
+            union.add(days, facts.incident.id.strip())
+    return out
+
+
+class _Union:
+    """Sorted disjoint date intervals (the days of the incidents seen so far), each with up to three
+    of the incidents that cover it and whether there were more."""
+
+    NAMES = 3
+
+    def __init__(self) -> None:
+        self.starts: list[dt.date] = []
+        self.ends: list[dt.date] = []
+        self.who: list[tuple[list[tuple[dt.date, dt.date, str]], bool]] = []
+
+    def overlap(self, days: list[tuple[dt.date, dt.date]]) -> tuple[int, list[str], bool]:
+        """Days of ``days`` (sorted, disjoint) inside the union, the incidents found there, and more."""
+        shared, more = 0, False
+        names: list[str] = []
+        for a, b in days:
+            i = bisect.bisect_right(self.ends, a - ONE_DAY)  # the first interval ending on or after a
+            while i < len(self.starts) and self.starts[i] <= b:
+                shared += (min(b, self.ends[i]) - max(a, self.starts[i])).days + 1
+                spans, extra = self.who[i]
+                for c, d, name in spans:
+                    if c <= b and d >= a and name not in names:
+                        if len(names) < self.NAMES:
+                            names.append(name)
+                        else:
+                            more = True
+                more = more or extra
+                i += 1
+        return shared, names, more
+
+    def add(self, days: list[tuple[dt.date, dt.date]], name: str) -> None:
+        """Merge an incident's days into the union."""
+        for a, b in days:
+            lo = bisect.bisect_left(self.ends, a - ONE_DAY)  # intervals touching or after a
+            hi = bisect.bisect_right(self.starts, b + ONE_DAY)
+            spans: list[tuple[dt.date, dt.date, str]] = []
+            extra = False
+            if lo < hi:
+                for k in range(lo, hi):
+                    spans += self.who[k][0]
+                    extra = extra or self.who[k][1]
+            spans.append((a, b, name))
+            if lo < hi:
+                a, b = min(a, self.starts[lo]), max(b, self.ends[hi - 1])
+            if len(spans) > self.NAMES:
+                spans, extra = spans[: self.NAMES], True
+            self.starts[lo:hi], self.ends[lo:hi], self.who[lo:hi] = [a], [b], [(spans, extra)]
+
+
 def _general_form_warnings(
     rows: Sequence[ExposureRow], general_forms: Mapping[str, str]
 ) -> list[str]:
@@ -618,6 +795,12 @@ def _aggregate(
             invalid.append(InvalidIncident(incident_id=inc.id, row=inc.row, reason=result))
         else:
             rows.extend(result)
+    every_facts = [result[0].facts for result in priced if not isinstance(result, str) and result]
+    overlaps = overlap_warnings(every_facts)
+    for facts in every_facts:
+        extra = overlaps.get(id(facts))
+        if extra is not None:
+            facts.warnings = (*facts.warnings, extra)
     groups = _Groups()
     for r in rows:
         groups.add(r)

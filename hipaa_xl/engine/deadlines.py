@@ -33,7 +33,12 @@ class NotRequired(HipaaInputError):
 
 @dataclass(frozen=True)
 class Deadline:
-    """A computed deadline: the due date, how it was reached and where the law says so."""
+    """A computed deadline: the date, how it was reached, where the law says so, and what it is.
+
+    ``date_label`` says what the date is ("outer limit", "due", "delay ends", "posting may come down
+    after", "final on", "last day for OCR to commence"); ``earlier`` is the date on another reading
+    of the text, when there is one, and ``earlier_reading`` says which.
+    """
 
     rule: str
     event: dt.date
@@ -42,21 +47,35 @@ class Deadline:
     citation: str
     key_words: str
     checked: bool
+    date_label: str = "due"
+    earlier: dt.date | None = None
+    earlier_reading: str = ""
 
     @property
     def label(self) -> str:
         """Empty, or the note that the rule's words were not read in a current eCFR text."""
         return "" if self.checked else UNCHECKED_LABEL
 
+    @property
+    def reading_note(self) -> str:
+        """The other reading in words ("" when there is none): its date and what it assumes."""
+        if self.earlier is None:
+            return ""
+        return f"Other reading: {_show(self.earlier)}, {self.earlier_reading}."
+
     def explanation(self) -> str:
-        """One line, at most 255 characters: rule, due date, computation, citation, the words."""
-        head = f"{self.rule}: due {_show(self.due)}. {self.computation}. {self.citation}"
-        tail = f" {self.label}" if self.label else ""
-        quote = f': "{self.key_words}"'
-        if len(head) + len(quote) + len(tail) > EXPLAIN_LIMIT:
-            room = EXPLAIN_LIMIT - len(head) - len(tail) - len(': "..."')
-            quote = f': "{self.key_words[:room].rstrip()}..."' if room > 10 else ""
-        return (head + quote + tail)[:EXPLAIN_LIMIT]
+        """One line, at most 255 characters: rule, date, computation, citation, the words, and the
+        other reading when there is one (its date alone when its words do not fit)."""
+        head = f"{self.rule}: {self.date_label} {_show(self.due)}. {self.computation}. {self.citation}"
+        label = f" {self.label}" if self.label else ""
+        quote = f': "{self.key_words}".'
+        other = f" {self.reading_note}" if self.reading_note else ""
+        if other and len(head) + len(quote) + len(other) + len(label) > EXPLAIN_LIMIT:
+            other = f" Other reading: {self.earlier.isoformat() if self.earlier else ''}."
+        if len(head) + len(quote) + len(other) + len(label) > EXPLAIN_LIMIT:
+            room = EXPLAIN_LIMIT - len(head) - len(other) - len(label) - len(': "...".')
+            quote = f': "{self.key_words[:room].rstrip()}...".' if room > 10 else "."
+        return (head + quote + other + label)[:EXPLAIN_LIMIT]
 
 
 def rule_names() -> list[str]:
@@ -143,10 +162,13 @@ def compute(name: str, event: dt.date, option: object = None) -> Deadline:
     if rule.option in ("residents", "individuals"):
         _check_threshold(name, rule, extra if isinstance(extra, int) and not isinstance(extra, bool) else None)
 
+    earlier: dt.date | None = None
+    earlier_reading = ""
     if rule.counting == "calendar":
         if rule.option == "delay-days" and isinstance(extra, int) and not isinstance(extra, bool) and extra:
             due = _plus(event, n + extra)
-            how = f"{event.isoformat()} + {n} calendar days + {extra} days of law-enforcement delay (164.412)"
+            how = f"{event.isoformat()} + {n} + {extra} days' delay (164.412)"
+            earlier, earlier_reading = delay_ends_reading(event, n, extra)
         elif rule.option == "written-until" and isinstance(extra, dt.date):
             due = extra
             how = f"written statement (164.412(a)) sets the delay's last day; oral alone: {_plus(event, n).isoformat()}"
@@ -166,8 +188,8 @@ def compute(name: str, event: dt.date, option: object = None) -> Deadline:
         due = _plus(year_end, n)
         how = f"discovered in {event.year}: {year_end.isoformat()} + {n} days, no roll-forward"
     elif rule.counting == "posting":
-        due = _plus(event, n - 1)
-        how = f"day 1 is {event.isoformat()}; day {n} is {due.isoformat()}"
+        due = _plus(event, n)
+        how = f"up from some time on {event.isoformat()}: {n} full days end on {due.isoformat()} (first day + {n})"
     elif rule.counting == "anniversary":
         if event.year + n > 9999:
             raise OutOfRange(f"the sixth anniversary of {event.isoformat()} falls after 9999")
@@ -182,16 +204,33 @@ def compute(name: str, event: dt.date, option: object = None) -> Deadline:
             else:
                 start = _plus(event, rule.presumed_receipt_days)
                 steps.append(f"receipt presumed {start.isoformat()} (date + {rule.presumed_receipt_days})")
+        if rule.deemed_service_days is not None and extra is True:
+            start = _plus(event, rule.deemed_service_days)
+            steps.append(f"mailed {event.isoformat()}: served {start.isoformat()} (160.548(j)(5))")
         total, mail = n, ""
         if extra is True and rule.mail_addition:
             total += counting.mail_days or 0
             mail = f" + {counting.mail_days} for mail"
         last, due = business_days.count_160_526(start, total, counting.short_period_days or 7)
         steps.append(f"{start.isoformat()} + {n} days{mail} = {_show(last)}{_rolled(last, due)}")
-        if extra is True and not rule.mail_addition:
+        if extra is True and not rule.mail_addition and rule.deemed_service_days is None:
             steps.append("mail adds no days (160.526(c))")
         how = "; ".join(steps) + " (160.526)"
-    return Deadline(name, event, due, how, rule.citation, rule.key_words, law.checked(name))
+        if extra is True and rule.mail_addition and rule.mail_reading:
+            earlier = business_days.count_160_526(start, n, counting.short_period_days or 7)[1]
+            earlier_reading = rule.mail_reading
+    if earlier is not None and earlier >= due:
+        earlier, earlier_reading = None, ""
+    return Deadline(name, event, due, how, rule.citation, rule.key_words, law.checked(name), rule.date_label,
+                    earlier, earlier_reading)
+
+
+def delay_ends_reading(event: dt.date, length: int, delay: int) -> tuple[dt.date, str]:
+    """The stricter reading of a law-enforcement delay (164.412): it holds the notice only while it
+    lasts, so a delay that ends before the last day leaves that day in place, and one that ends
+    later leaves the notice due when it ends (the delay taken as running from ``event``)."""
+    day = max(_plus(event, length), _plus(event, delay))
+    return day, f"if the delay only holds the notice while it lasts (the later of day {length} and its end)"
 
 
 def due_date(name: str, event: dt.date, option: object = None) -> dt.date:

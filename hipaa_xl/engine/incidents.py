@@ -58,6 +58,10 @@ class Incident(BaseModel):
     """The affiliated covered entity whose act this is (160.402(b)(2)): the incident is grouped and
     capped under it, its members jointly and severally liable for one amount."""
     factors: str = ""
+    commenced: dt.date | None = None
+    """The date this incident's action commenced (the notice of proposed determination, 160.420);
+    blank: the matter's date (Settings), else the as-of date. The six-year limitation is measured to
+    it (160.414) and no violation runs past it (160.420(a), 160.422)."""
     row: int | None = None
     """Where the incident came from (a sheet row), for messages."""
 
@@ -91,6 +95,12 @@ class IncidentFacts:
     effective_end_reason: str
     limitation_citation: str
     warnings: tuple[str, ...]
+    limitation_to: dt.date | None = None
+    """The date the six-year limitation was measured to for this incident: its action's commencement,
+    else the as-of (assessment) date (160.414)."""
+    limitation_to_source: str = ""
+    """Where ``limitation_to`` comes from: "Incidents" (the row's Action commenced on), "Settings"
+    (the matter's), or "as-of date"."""
 
 
 @dataclasses.dataclass(slots=True)
@@ -207,6 +217,11 @@ class ExposureRow:
         return self.facts.warnings
 
     @property
+    def limitation_to(self) -> dt.date | None:
+        """The date the limitation was measured to: the action's commencement, else the as-of date."""
+        return self.facts.limitation_to
+
+    @property
     def ag_explanation(self) -> str:
         """The AG status in words: only days still in time are deferred; barred days stay barred."""
         if self.ag_status == "deferred" and self.time_barred_violations:
@@ -215,7 +230,10 @@ class ExposureRow:
                 f"{self.time_barred_violations} time-barred for good (1320d-5(d)(8))"
             )
         if self.ag_status == "deferred":
-            return "deferred while the federal action is pending (1320d-5(d)(7))"
+            return (
+                "deferred while the federal action is pending (1320d-5(d)(7)); measured at the CMP date, "
+                "the AG's own six years running to the AG's filing ((d)(8))"
+            )
         if self.ag_status == "time-barred":
             return "time-barred (1320d-5(d)(8)), whether or not a federal action is pending"
         return self.ag_status
@@ -283,6 +301,12 @@ class GroupTotal:
     members: tuple[str, ...] = ()
     """For an affiliated covered entity (``entity``): its members, jointly and severally liable for
     this one amount (160.402(b)(2)); empty otherwise."""
+    limitation_to: dt.date | None = None
+    """The date the six-year limitation ran to for this group (160.414): the commencement of the
+    action its incidents belong to, else the as-of (assessment) date; with incidents of several
+    actions, the earliest of their dates (``limitation_dates`` lists them all)."""
+    limitation_dates: tuple[dt.date, ...] = ()
+    """Every date the group's incidents were measured to, earliest first."""
 
     @property
     def largest_part(self) -> GroupPart:

@@ -3,8 +3,11 @@
 The Matter sheet lists events (a breach discovered, residents of a State, a notice received, a
 decision served). Each kind of event triggers the deadline rules that run from it
 (``law/data/deadlines.json``); a row's count, other date, "by mail" and delay days feed the rule's
-option. The status of a deadline on an as-of date is "done" when the row has a Done date, otherwise
-past due, due today or due in N days. Pure functions: no files, no clock.
+option. The status of a deadline on an as-of date speaks of what the date is (``deadline_status``):
+"due" only for what someone owes, "done N days late" for a response made after its date. A breach
+found by a business associate starts the covered entity's own deadlines from the business
+associate's notice, or from its discovery when it acted as the entity's agent (164.404(a)(2)): the
+Event chosen on the row says which. Pure functions: no files, no clock.
 """
 
 from __future__ import annotations
@@ -15,22 +18,27 @@ from dataclasses import dataclass
 from typing import Literal
 
 from hipaa_xl.engine import days
-from hipaa_xl.engine.deadlines import Deadline, compute
+from hipaa_xl.engine.deadline_status import status_words
+from hipaa_xl.engine.deadlines import Deadline, compute, delay_ends_reading
 from hipaa_xl.engine.incidents import Aggregation
 from hipaa_xl.errors import HipaaInputError
-from hipaa_xl.law.deadline_rules import load_deadline_law
+from hipaa_xl.law.deadline_rules import StatusKind, load_deadline_law
 
 OptionField = Literal["count", "other_date", "by_mail", "delay_days"]
 
 
 @dataclass(frozen=True)
 class EventKind:
-    """One entry of the Matter sheet's Event list: the rules it triggers and what its columns mean."""
+    """One entry of the Matter sheet's Event list: the rules it triggers and what its columns mean.
+
+    ``chained`` maps a rule to the rule whose date is its event (judicial review runs from the day
+    the Board's decision becomes final, which board-final computes from the service)."""
 
     label: str
     rules: tuple[tuple[str, OptionField | None], ...]
     count_means: str = ""
     other_date_means: str = ""
+    chained: tuple[tuple[str, str], ...] = ()
 
 
 EVENT_KINDS: tuple[EventKind, ...] = (
@@ -39,7 +47,7 @@ EVENT_KINDS: tuple[EventKind, ...] = (
     EventKind("Breach discovered by a business associate", (("breach-ba", "delay_days"),)),
     EventKind("Residents of a State", (("breach-media", "count"),),
               count_means="residents of that State affected (media notice for more than 500)"),
-    EventKind("Substitute notice posted", (("breach-substitute-posting", None),)),
+    EventKind("Substitute notice posted", (("breach-substitute-posting", None), ("breach-substitute-toll-free", None))),
     EventKind("Oral law-enforcement statement", (("law-enforcement-oral", "other_date"),),
               other_date_means="last day of the delay in a written statement given within the 30 days"),
     EventKind("Access request received", (("access", None),),
@@ -50,7 +58,22 @@ EVENT_KINDS: tuple[EventKind, ...] = (
               other_date_means="date the notice was received, when shown to be other than 5 days after its date"),
     EventKind("ALJ decision served", (("board-appeal", "by_mail"), ("alj-final", "by_mail"))),
     EventKind("Board decision final", (("judicial-review", None),)),
+    # added later, at the end so that existing workbooks' Event lists keep their order
+    EventKind("Breach discovered by a business associate acting as agent",
+              (("breach-ba", "delay_days"), ("breach-individuals", "delay_days"), ("breach-hhs", "count")),
+              count_means="individuals affected (fewer than 500: the HHS log instead)"),
+    EventKind("Business associate's breach notice received",
+              (("breach-individuals", "delay_days"), ("breach-hhs", "count")),
+              count_means="individuals affected (fewer than 500: the HHS log instead)"),
+    EventKind("Board decision served", (("board-final", "by_mail"), ("judicial-review", None)),
+              chained=(("judicial-review", "board-final"),)),
 )
+AGENT_EVENT = "Breach discovered by a business associate acting as agent"
+"""164.404(a)(2): a breach known to an agent of the covered entity (federal common law of agency) is
+known to the entity, so its deadlines run from the business associate's discovery."""
+BA_NOTICE_EVENT = "Business associate's breach notice received"
+"""A business associate that is not the entity's agent: the entity's deadlines run from its notice
+(164.410(a)(1); 164.404(a)(2))."""
 EVENT_LABELS: tuple[str, ...] = tuple(k.label for k in EVENT_KINDS)
 
 
@@ -91,30 +114,81 @@ class MatterDeadline:
     shift_days: int = 0
     """A law-enforcement delay (164.412) on a rule whose option is a count: the 60 days run from the
     event date plus the delay, which is the same date as adding the delay to the 60."""
+    extended: bool = False
+    """The day-30 access row of a request whose written extension promised a later date."""
+    event_date: dt.date | None = None
+    """The date the rule ran from, when not the row's date (a chained rule: the date of another)."""
 
     @property
     def due(self) -> dt.date | None:
         return None if self.deadline is None else self.deadline.due
 
+    @property
+    def kind(self) -> StatusKind:
+        """What the date is: owed, the lapse of a delay, the end of a posting, finality, limitation."""
+        return load_deadline_law().rules[self.rule].status
+
+    @property
+    def owed_by(self) -> str:
+        """Who owes the act ("" when nothing is owed)."""
+        return load_deadline_law().rules[self.rule].owed_by
+
+    @property
+    def date_label(self) -> str:
+        """What the date is, in words ("outer limit", "due", "delay ends", "final on"...)."""
+        return load_deadline_law().rules[self.rule].date_label
+
+    @property
+    def earlier(self) -> dt.date | None:
+        """The date on the other reading of the text, when there is one (decisions 40)."""
+        if self.deadline is None:
+            return None
+        if self.deadline.earlier is not None:
+            return self.deadline.earlier
+        if self.shift_days and self.event_date is None:
+            base = compute(self.rule, self.event.date, self.option).due
+            day = max(base, delay_ends_reading(self.event.date, 0, self.shift_days)[0])
+            return day if day < self.deadline.due else None
+        return None
+
+    @property
+    def earlier_reading(self) -> str:
+        """What the earlier date assumes ("" when there is no other reading)."""
+        if self.earlier is None or self.deadline is None:
+            return ""
+        if self.deadline.earlier is not None:
+            return self.deadline.earlier_reading
+        return delay_ends_reading(self.event.date, 60, self.shift_days)[1]
+
+    def done_days_late(self) -> int | None:
+        """Days the Done date falls after the due date (0 or less: on time); None when not done or
+        when nothing is owed."""
+        if self.event.done is None or self.due is None or self.kind != "owed":
+            return None
+        return (self.event.done - self.due).days
+
     def days_left(self, as_of: dt.date) -> int | None:
-        return None if self.due is None else (self.due - as_of).days
+        """Days from the as-of date to the date; None for a row done (never negative days left
+        for something already done) or without a date."""
+        if self.due is None or self.done_days_late() is not None:
+            return None
+        return (self.due - as_of).days
 
     def status(self, as_of: dt.date) -> str:
-        """done, past due, due today, due in N days, not required, or check the event."""
-        return status_text(self.event.done is not None, self.days_left(as_of), self.problem)
+        """The Status words (``deadline_status``): due in N days, past due, done, done N days late,
+        delay ends, posting may come down after, final on, last day for OCR to commence..."""
+        left = None if self.due is None else (self.due - as_of).days
+        return status_words(self.kind, left, self.problem, self.done_days_late(), self.extended)
 
-
-def status_text(done: bool, days_left: int | None, problem: str = "") -> str:
-    """The Status column's words (the workbook's formula says the same)."""
-    if done:
-        return "done"
-    if days_left is None:
-        return "not required" if problem.startswith("#N/A") else "check the event"
-    if days_left < 0:
-        return "past due"
-    if days_left == 0:
-        return "due today"
-    return f"due in {days_left} day{'s' if days_left != 1 else ''}"
+    @property
+    def late_violation(self) -> str:
+        """For a breach notice done late: that the late notice may itself violate the rule ("" otherwise)."""
+        late = self.done_days_late()
+        cite = load_deadline_law().rules[self.rule].late_is_violation
+        if late is None or late <= 0 or cite is None:
+            return ""
+        return (f"Possible violation of {cite}: notice made {late} day{'s' if late != 1 else ''} after the "
+                f"{self.date_label} ({self.due.isoformat() if self.due else ''})")
 
 
 def _rule_for(event: MatterEvent, rule: str) -> str:
@@ -123,8 +197,6 @@ def _rule_for(event: MatterEvent, rule: str) -> str:
     at_least = threshold.at_least if threshold is not None and threshold.at_least is not None else 0
     if rule == "breach-hhs" and event.count is not None and 0 < event.count < at_least:
         return "breach-hhs-log"
-    if rule == "access" and event.other_date is not None:
-        return "access-extended"
     return rule
 
 
@@ -137,33 +209,64 @@ def option_of(event: MatterEvent, rule: str, field: OptionField | None) -> objec
     return getattr(event, field)
 
 
+def _rules_of(event: MatterEvent) -> list[tuple[str, OptionField | None]]:
+    """The rules a row triggers: its kind's, and for an access request with a promised date both the
+    day-30 rule (the written extension was due by then, 164.524(b)(2)(ii)(A)) and the extended one."""
+    rules = list(event.kind.rules)
+    if event.other_date is not None and ("access", None) in rules:
+        rules.append(("access-extended", "other_date"))
+    return rules
+
+
 def matter_deadlines(events: Iterable[MatterEvent]) -> list[MatterDeadline]:
     """Every deadline the events trigger, in the order of the events and of each kind's rules."""
     law = load_deadline_law()
     out: list[MatterDeadline] = []
     for event in events:
-        for base, field in event.kind.rules:
+        dates: dict[str, dt.date] = {}
+        chained = dict(event.kind.chained)
+        for base, field in _rules_of(event):
             rule = _rule_for(event, base)
             option = option_of(event, rule, field)
             data = law.rules[rule]
             shift = event.delay_days or 0 if data.law_enforcement_delay and data.option != "delay-days" else 0
+            parent = chained.get(rule)
+            start: dt.date | None = None
             try:
-                start = event.date + dt.timedelta(days=shift)
+                if parent is not None:
+                    if parent not in dates:
+                        raise HipaaInputError(f"#VALUE! {parent} has no date, so {rule} has none")
+                    start = dates[parent]
+                else:
+                    start = event.date + dt.timedelta(days=shift)
                 result: Deadline | None = compute(rule, start, option)
                 problem = ""
             except HipaaInputError as exc:
                 result, problem = None, exc.excel_text()
             except OverflowError:
                 result, problem = None, "#NUM! the due date falls after 9999-12-31"
-            out.append(MatterDeadline(event, rule, field if rule != "access-extended" else "other_date",
-                                      option, result, problem, shift))
+            if result is not None:
+                dates[rule] = result.due
+            out.append(MatterDeadline(
+                event, rule, field, option, result, problem, shift,
+                extended=rule == "access" and event.other_date is not None,
+                event_date=start if parent is not None else None,
+            ))
     return out
 
 
-def upcoming(deadlines: Iterable[MatterDeadline], limit: int = 5) -> list[MatterDeadline]:
-    """The ``limit`` earliest deadlines not done (past due ones first, as they are earliest)."""
-    open_ = [(d.due, i, d) for i, d in enumerate(deadlines) if d.due is not None and d.event.done is None]
-    return [d for _, _, d in sorted(open_, key=lambda t: (t[0], t[1]))][:limit]
+def upcoming(deadlines: Iterable[MatterDeadline], limit: int = 5, as_of: dt.date | None = None) -> list[MatterDeadline]:
+    """The ``limit`` earliest deadlines still open: owed and not done, or (for a date that only ends
+    something) not yet passed on ``as_of``; past due ones first, as they are earliest."""
+    def open_(d: MatterDeadline) -> bool:
+        if d.due is None:
+            return False
+        if d.kind == "owed":
+            return d.done_days_late() is None and not (d.extended and as_of is not None and d.due < as_of)
+        return as_of is None or d.due >= as_of
+
+    found = [(d.due, i, d) for i, d in enumerate(deadlines) if open_(d)]
+    return [d for _, _, d in sorted(found, key=lambda t: (t[0], t[1]))][:limit]
 
 
 @dataclass(frozen=True)
@@ -179,6 +282,12 @@ class LimitationGroup:
     year: int
     first_day: dt.date
     last_day: dt.date
+    measured_to: dt.date | None = None
+    """The date the limitation ran to for this group: its action's commencement, else the as-of
+    (assessment) date (160.414; ``GroupTotal.limitation_to``)."""
+    measured_to_source: str = ""
+    """Where that date comes from: "Incidents" (the rows' Action commenced on), "Settings", or
+    "as-of date"."""
 
     @property
     def every_in_time_until(self) -> dt.date:
@@ -200,8 +309,11 @@ class LimitationGroup:
 def limitation_groups(agg: Aggregation) -> list[LimitationGroup]:
     """First and last violation day of each group, in the aggregation's group order."""
     spans: dict[tuple[str, str, int], tuple[dt.date, dt.date]] = {}
+    sources: dict[tuple[str, str, int], str] = {}
     for row in agg.rows:
         key = (row.entity_key, row.requirement_key, row.year)
+        if row.facts.limitation_to_source == "Incidents" or key not in sources:
+            sources[key] = row.facts.limitation_to_source
         end = row.segment_end if row.effective_end is None else min(row.segment_end, row.effective_end)
         end = max(end, row.segment_start) if row.kind == "continuing" else row.segment_start
         lo, hi = spans.get(key, (row.segment_start, end))
@@ -210,5 +322,7 @@ def limitation_groups(agg: Aggregation) -> list[LimitationGroup]:
     for g in agg.groups:
         span = spans.get((g.entity_key, g.requirement_key, g.year))
         if span is not None:
-            out.append(LimitationGroup(g.entity, g.requirement, g.year, span[0], span[1]))
+            key = (g.entity_key, g.requirement_key, g.year)
+            out.append(LimitationGroup(g.entity, g.requirement, g.year, span[0], span[1], g.limitation_to,
+                                       sources.get(key, "")))
     return out

@@ -49,9 +49,12 @@ CHANGEABLE_FIELDS: tuple[str, ...] = (
     "duplicate_of",
     "federal_action_pending",
     "criminal_penalty_imposed",
+    "cure_period_ends",
 )
-"""The Incidents inputs a legal position can change (engine field names, in the Incidents order)."""
-_DATE_FIELDS = frozenset({"start", "end", "known", "corrected"})
+"""The Incidents inputs a legal position can change (engine field names, in the Incidents order).
+"Cure period ends" prices the other reading of the C/D line under the Secretary's extension
+(decisions 26): clear it in a scenario to judge the tier by the 30-day period alone."""
+_DATE_FIELDS = frozenset({"start", "end", "known", "corrected", "cure_period_ends"})
 PUNISHABLE = "Punishable"
 """The third state of "Criminal penalty imposed": an offense punishable under 1320d-6, no penalty
 imposed (160.410(a)(1)); the Incidents column's word (``workbook.columns.PUNISHABLE``, tested equal)."""
@@ -260,7 +263,7 @@ def _parse_value(field: str, value: object) -> tuple[Any, str]:
         excluded = cells.parse_bool(value, "Excluded")
         return excluded, "excluded" if excluded else "not excluded"
     if field in _DATE_FIELDS:
-        day = cells.parse_date(value, field.capitalize())
+        day = cells.parse_date(value, field.replace("_", " ").capitalize())
         if day is None and field == "start":
             raise HipaaInputError("Start cannot be blank (every incident needs a Start date)")
         return day, day.isoformat() if day else "blank"

@@ -20,6 +20,7 @@ Counting = Literal["calendar", "cfr160-526", "year-end", "posting", "anniversary
 OptionKind = Literal[
     "none", "delay-days", "residents", "individuals", "written-until", "promised-date", "mailed", "received-on"
 ]
+StatusKind = Literal["owed", "lapse", "posting", "number", "final", "limitation"]
 DATA_FILE = "deadlines.json"
 
 
@@ -81,6 +82,20 @@ class DeadlineRule(_Frozen):
     law_enforcement_delay: bool = False
     """164.412 may delay this notice (the breach notices of subpart D)."""
     presumed_receipt_days: int | None = None
+    deemed_service_days: int | None = None
+    """Service by mail is deemed this many days after mailing (160.548(j)(5)): the option moves the start."""
+    deemed_service_citation: str | None = None
+    mail_reading: str | None = None
+    """When adding 160.526(c)'s mail days is itself a reading, what the earlier date assumes."""
+    owed_by: str
+    """Who owes the act ("covered entity", "business associate", "respondent"...), or what the date is
+    when nothing is owed ("" with a status kind other than "owed")."""
+    status: StatusKind
+    """How the Status column speaks of the date (``engine.deadline_status``)."""
+    date_label: str
+    """What the date is, in the explanations: "outer limit", "due", "delay ends", "final on"..."""
+    late_is_violation: str | None = None
+    """For a breach notice: a notice made after the date may itself violate this provision."""
     written_citation: str | None = None
     written_words: str | None = None
     extends: str

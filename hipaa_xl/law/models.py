@@ -167,6 +167,24 @@ class CriminalNote(_Frozen):
     text: str
 
 
+class Subpart(_Frozen):
+    """One subpart of part 160 or 164: its first and last section numbers."""
+
+    part: int
+    subpart: str
+    first: str
+    last: str
+
+
+class SubpartRule(_Frozen):
+    """160.404(b)(3) reaches provisions of the same subpart: the rule and the subparts' sections."""
+
+    citation: str
+    text: str
+    subparts: list[Subpart]
+    source: str
+
+
 class Rules(_Frozen):
     """Dates, periods and the non-CMP amounts (State AG damages, criminal maxima)."""
 
@@ -186,3 +204,7 @@ class Rules(_Frozen):
     willful_neglect_penalty_required: CitedNote
     affiliated_covered_entity: AffiliatedRules
     more_general_form: Citation
+    commencement_ends_violations: CitedNote
+    duplicate_same_subpart: SubpartRule
+    overlapping_days: CitedNote
+    ag_deferral_erosion: CitedNote

@@ -34,6 +34,19 @@ LITE_STORE_ID = "WA200008175"
 """xlwings Lite's id in Microsoft's add-in store."""
 MAIN_PY = "main.py"
 REQUIREMENTS_TXT = "requirements.txt"
+PYODIDE_SETTING = "pyodideVersion"
+PYODIDE_VERSION = "314.0.7"
+"""The Pyodide the embedded code is tested with (scripts/pyodide_smoke.sh): the ``pyodideVersion`` of a
+new binding, as Lite records its own in every workbook it saves (``addinVersion``, the add-in's build,
+is left for the add-in to write)."""
+EXT_LIST = (
+    '<we:extLst><a:ext xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'uri="{D87F86FE-615C-45B5-9D79-34F1136793EB}"><we:containsCustomFunctions/></a:ext>'
+    '<a:ext xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'uri="{7C84B067-C214-45C3-A712-C9D94CD141B2}"><we:customFunctionIdList/></a:ext></we:extLst>'
+)
+"""The extension list Lite-saved workbooks carry after ``we:snapshot``: the add-in has custom functions
+(four of the six public Lite-saved workbooks read, builds 1.0.0.0-18; see docs/xlwings-lite.md)."""
 _GUID_NAMESPACE = uuid.UUID("3f0c8a52-5b7e-4a39-9d0e-6c1d2f4b8a10")
 
 
@@ -80,7 +93,7 @@ def webextension_xml(guid: str, properties: dict[str, str]) -> bytes:
         f'<we:alternateReferences><we:reference id="{LITE_STORE_ID}" version="1.0.0.0" store="{LITE_STORE_ID}" '
         'storeType="OMEX"/></we:alternateReferences>'
         f"<we:properties>{props}</we:properties><we:bindings/>"
-        f'<we:snapshot xmlns:r="{NS_R}"/></we:webextension>'
+        f'<we:snapshot xmlns:r="{NS_R}"/>{EXT_LIST}</we:webextension>'
     ).encode()
 
 
@@ -196,6 +209,8 @@ def bind(pkg: Package, main_py: str, requirements: str) -> bool:
             merged = {**found.properties, MAIN_PY: main_py, REQUIREMENTS_TXT: requirements}
             pkg[found.webextension_part] = webextension_xml(guid, merged)
             return True
+        if root.find(f"{{{NS_WE}}}extLst") is None:  # an older binding: add the custom-function flags
+            root.append(etree.fromstring(f'<we:extLst xmlns:we="{NS_WE}"' + EXT_LIST[len("<we:extLst"):]))
         props = root.find(f"{{{NS_WE}}}properties")
         if props is None:
             props = etree.SubElement(root, f"{{{NS_WE}}}properties")
@@ -208,17 +223,69 @@ def bind(pkg: Package, main_py: str, requirements: str) -> bool:
             el.set("value", encode_value(text))
         pkg[found.webextension_part] = to_xml(root)
         return True
-    if _taskpanes_parts(pkg):
-        raise BindingError("the workbook already carries another Office add-in's task pane; hipaa-xl leaves it alone")
+    panes = _taskpanes_parts(pkg)
+    if panes:  # other add-ins are there: ours goes beside them, theirs keep their bytes
+        _bind_beside_others(pkg, panes[0], main_py, requirements)
+        return True
     for part in (TASKPANES_PART, WEBEXTENSION_PART, rels_name(TASKPANES_PART)):
         if part in pkg:
             raise BindingError(f"{part} is already there without a relationship to it (damaged workbook)")
     pkg[TASKPANES_PART] = taskpanes_xml()
     pkg[rels_name(TASKPANES_PART)] = _taskpanes_rels()
-    pkg[WEBEXTENSION_PART] = webextension_xml(_guid(pkg), {MAIN_PY: main_py, REQUIREMENTS_TXT: requirements})
+    pkg[WEBEXTENSION_PART] = webextension_xml(
+        _guid(pkg), {MAIN_PY: main_py, PYODIDE_SETTING: PYODIDE_VERSION, REQUIREMENTS_TXT: requirements})
     _set_package_rel(pkg, True)
     _set_overrides(pkg, {TASKPANES_PART: CT_TASKPANES, WEBEXTENSION_PART: CT_WEBEXTENSION})
     return True
+
+
+def _taskpane_xml(rid: str) -> str:
+    return (f'<wetp:taskpane dockstate="right" visibility="1" width="350" row="2">'
+            f'<wetp:webextensionref xmlns:r="{NS_R}" r:id="{rid}"/></wetp:taskpane>')
+
+
+def _bind_beside_others(pkg: Package, panes_part: str, main_py: str, requirements: str) -> None:
+    """Add Lite's pane to a workbook whose task-pane part already names other add-ins: a new
+    ``webextensionN.xml``, one ``wetp:taskpane`` and one relationship more; nothing of theirs changes."""
+    if panes_part not in pkg:
+        raise BindingError(f"the task-pane relationship points at {panes_part}, which is missing")
+    root = parse_xml(pkg[panes_part], panes_part)
+    if root.tag != f"{{{NS_WETP}}}taskpanes" or root.prefix != "wetp":
+        raise BindingError(f"{panes_part} is not a task-pane part hipaa-xl can add to; add xlwings Lite in Excel")
+    folder = panes_part.rsplit("/", 1)[0]
+    n = 1
+    while f"{folder}/webextension{n}.xml" in pkg:
+        n += 1
+    part = f"{folder}/webextension{n}.xml"
+    rels = rels_name(panes_part)
+    if rels not in pkg:
+        raise BindingError(f"{rels} is missing (damaged workbook)")
+    ids = {r.rid for r in read_rels(pkg, panes_part)}
+    k = 1
+    while f"rId{k}" in ids:
+        k += 1
+    rid = f"rId{k}"
+    pkg[part] = webextension_xml(_guid(pkg), {MAIN_PY: main_py, PYODIDE_SETTING: PYODIDE_VERSION,
+                                               REQUIREMENTS_TXT: requirements})
+    _edit_text(pkg, rels, "</Relationships>",
+               [f'<Relationship Id="{rid}" Type="{REL_WEBEXTENSION}" Target="webextension{n}.xml"/>'], [])
+    _edit_text(pkg, panes_part, "</wetp:taskpanes>", [_taskpane_xml(rid)], [])
+    _set_overrides(pkg, {part: CT_WEBEXTENSION})
+
+
+def _unbind_beside_others(pkg: Package, found: Binding) -> None:
+    """Take Lite's pane out of a task-pane part that also names other add-ins (theirs stay as they are)."""
+    ours = [r for r in read_rels(pkg, found.taskpanes_part)
+            if resolve_target(found.taskpanes_part, r.target) == found.webextension_part]
+    for rel in ours:
+        pane = re.compile(rf'<wetp:taskpane\b[^>]*>\s*<wetp:webextensionref\b[^>]*\br:id="{re.escape(rel.rid)}"'
+                          r"[^>]*/>\s*</wetp:taskpane>")
+        _edit_text(pkg, found.taskpanes_part, "</wetp:taskpanes>", [], [pane])
+        _edit_text(pkg, rels_name(found.taskpanes_part), "</Relationships>", [],
+                   [_element("Relationship", "Id", rel.rid)])
+    for part in (found.webextension_part, rels_name(found.webextension_part)):
+        pkg.pop(part, None)
+    _set_overrides(pkg, {found.webextension_part: None})
 
 
 def unbind(pkg: Package) -> bool:
@@ -229,7 +296,8 @@ def unbind(pkg: Package) -> bool:
     others = [r for r in read_rels(pkg, found.taskpanes_part)
               if resolve_target(found.taskpanes_part, r.target) != found.webextension_part]
     if others:
-        raise BindingError("the task pane part also names another add-in; remove the binding in Excel instead")
+        _unbind_beside_others(pkg, found)
+        return True
     for part in (found.webextension_part, rels_name(found.webextension_part), found.taskpanes_part,
                  rels_name(found.taskpanes_part)):
         pkg.pop(part, None)

@@ -33,10 +33,21 @@ NEVER_BUNDLED = ("hipaa_xl.cli", "hipaa_xl.recalc", "hipaa_xl.xlsxio", "hipaa_xl
                  "hipaa_xl.lite.bundle", "hipaa_xl.lite.files")
 """Modules that need the file system, lxml, openpyxl, typer or rich: the bundle must not reach them."""
 XLWINGS_VERSION = "0.37.8"
-"""The xlwings that ``requirements.txt`` asks Lite for (Lite needs xlwings itself in the file)."""
+"""The xlwings the Lite script and functions were tested with (the lower bound in ``requirements.txt``)."""
+LITE_REQUIRED = (
+    f"xlwings>={XLWINGS_VERSION},<1.0",
+    "python-dotenv>=1.0.1,<2",
+    "pyodide-http<1",
+    "black<27",
+)
+"""The lines Lite itself marks ``# required`` in the requirements.txt it saves (every public Lite-saved
+workbook read, add-in builds 1.0.0.0-11 to -18: xlwings, python-dotenv, pyodide-http, black), each with
+an upper bound as Lite's documentation on dependencies asks (Lite records exact pins itself in
+``requirements-pinned.txt``) and a lower bound where a version was seen or tested."""
+
 PYDANTIC_REQUIREMENT = "pydantic>=2.10,<3"
 """Pyodide ships pydantic (2.12.5 in Pyodide 0.29 and 314): micropip takes it from Pyodide, not an index."""
-HOLIDAYS_REQUIREMENT = "holidays>=0.50"
+HOLIDAYS_REQUIREMENT = "holidays>=0.50,<1"
 """python-holidays, imported by the deadline functions only (pure Python; micropip installs it from PyPI)."""
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _HEADER = re.compile(
@@ -133,6 +144,26 @@ def runtime_modules() -> list[str]:
     return sorted(seen)
 
 
+KEEP_DOCSTRINGS = ("hipaa_xl/udfs.py", "hipaa_xl/lite/functions.py")
+"""Modules kept as they are: Lite shows the functions' docstrings as their descriptions in Excel."""
+
+
+def compact_source(text: str) -> bytes:
+    """A module's source without comments and docstrings (the same code, about half the size): the
+    bundle has to fit in a document setting (Microsoft documents 2 MB for an add-in's settings, and
+    Excel was seen failing near 1 MB), and every kilobyte is downloaded and decompressed at each start."""
+    tree = ast.parse(text)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if not isinstance(body, list):
+            continue
+        kept = [stmt for stmt in body
+                if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+                        and isinstance(stmt.value.value, str))]
+        node.body = kept or [ast.Pass()]  # type: ignore[attr-defined]
+    return (ast.unparse(tree) + "\n").encode("utf-8")
+
+
 def bundle_files() -> list[tuple[str, bytes]]:
     """(name in the zip, bytes): the modules' sources and the data files of their packages."""
     root = _package_root()
@@ -140,7 +171,8 @@ def bundle_files() -> list[tuple[str, bytes]]:
     for module in runtime_modules():
         path = _module_file(root, module)
         assert path is not None
-        files[path.relative_to(root.parent).as_posix()] = path.read_bytes()
+        name = path.relative_to(root.parent).as_posix()
+        files[name] = path.read_bytes() if name in KEEP_DOCSTRINGS else compact_source(path.read_text("utf-8"))
         data = path.parent / "data"
         if path.name == "__init__.py" and data.is_dir():
             for item in sorted(data.glob("*.json")):
@@ -224,10 +256,10 @@ def pinned_main_py(version: str) -> str:
 
 
 def requirements_txt(pin: str | None = None) -> str:
-    """What Lite installs: xlwings (Lite requires it), pydantic from Pyodide, python-holidays for the
-    deadline functions' federal holidays, and a pinned hipaa-xl if asked."""
-    lines = [f"xlwings=={XLWINGS_VERSION}  # required by xlwings Lite",
-             f"{PYDANTIC_REQUIREMENT}  # ships with Pyodide",
+    """What Lite installs: the lines Lite marks as required (:data:`LITE_REQUIRED`), pydantic from Pyodide,
+    python-holidays for the deadline functions' federal holidays, and a pinned hipaa-xl if asked."""
+    lines = [f"{line}  # required" for line in LITE_REQUIRED]
+    lines += [f"{PYDANTIC_REQUIREMENT}  # ships with Pyodide",
              f"{HOLIDAYS_REQUIREMENT}  # federal holidays for DEADLINE (pure Python)"]
     if pin is not None:
         lines.append(f"hipaa-xl=={pin}  # the published package instead of the code in main.py")

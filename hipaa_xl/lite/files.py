@@ -16,6 +16,7 @@ from pathlib import Path
 import hipaa_xl
 from hipaa_xl.lite import binding as B
 from hipaa_xl.lite import bundle
+from hipaa_xl.lite.protection import protect_written, unprotect_written
 from hipaa_xl.ooxml.opc import read_rels, rels_name
 from hipaa_xl.xlsxio import (
     Package,
@@ -54,9 +55,11 @@ def lite_code(pin: str | None = None) -> tuple[str, str]:
 
 
 def bind_package(pkg: Package, pin: str | None = None) -> bool:
-    """Bind ``pkg`` to xlwings Lite with this hipaa-xl's code; True when something changed."""
+    """Bind ``pkg`` to xlwings Lite with this hipaa-xl's code, the sheets the script writes unprotected
+    (:mod:`hipaa_xl.lite.protection`); True when something changed."""
     main_py, requirements = lite_code(pin)
-    return B.bind(pkg, main_py, requirements)
+    changed = B.bind(pkg, main_py, requirements)
+    return bool(unprotect_written(pkg)) or changed
 
 
 def _load(path: Path, for_writing: bool) -> Package:
@@ -93,6 +96,8 @@ def remove_from_file(path: Path, backup: bool = True) -> bool:
         pkg = package_from_bytes(edit.data)
         try:
             changed = B.unbind(pkg)
+            if changed:
+                protect_written(pkg)
         except B.BindingError as exc:
             raise WorkbookFileError(f"{path.name}: {exc}") from None
         if changed:

@@ -50,6 +50,11 @@ INCIDENT_COLUMNS: tuple[IncidentColumn, ...] = (
         "The affiliated covered entity whose act this is: capped once under it, members jointly and "
         "severally liable (160.402(b)(2))",
     ),
+    IncidentColumn(
+        "Action commenced on", "commenced", "date", 12,
+        "Notice of proposed determination of this incident's action (160.420): the limitation runs to it and "
+        "no violation past it; blank: Settings' date, else the as-of date",
+    ),
 )
 
 MATTER_COLUMNS: tuple[IncidentColumn, ...] = (
@@ -84,6 +89,8 @@ REQUIREMENTS_SHEET = "Requirements"
 SCHEDULES_SHEET = "Schedules"
 INCIDENTS_TABLE = "Incidents"
 SUMMARY_TABLE = "ExposureByYear"
+TABLE_STYLE = "TableStyleLight9"
+"""The style of the generated tables (ExposureByYear, Deadlines)."""
 HEADER_ROW = 4
 """The header row of the Incidents and Requirements tables in the template."""
 

@@ -91,6 +91,7 @@ EXPOSURE_COLUMNS: tuple[XCol, ...] = (
     XCol("exp_entity", "Entity (at refresh)", 16, TEXT, hidden=True),
     XCol("exp_requirement", "Requirement (at refresh)", 13, TEXT, hidden=True),
     XCol("exp_ace", "Affiliated covered entity (at refresh)", 13, TEXT, hidden=True),
+    XCol("exp_dup", "Duplicate of (at refresh)", 8, TEXT, hidden=True),
     # hidden: the Incidents cells of this row, read by row number so that every row's formulas are
     # copies of each other (one shape: fast to recalculate, easy to audit)
     XCol("f_culpability", "Culpability (Incidents)", 12, TEXT, hidden=True, role="incident"),
@@ -107,6 +108,7 @@ EXPOSURE_COLUMNS: tuple[XCol, ...] = (
     XCol("f_federal_action_pending", "Federal action pending (Incidents)", 8, TEXT, hidden=True, role="incident"),
     XCol("f_criminal_penalty_imposed", "Criminal penalty imposed (Incidents)", 8, TEXT, hidden=True,
          role="incident"),
+    XCol("f_commenced", "Action commenced on (Incidents)", 10, DATE, hidden=True, role="incident"),
 )
 XC = {c.key: i for i, c in enumerate(EXPOSURE_COLUMNS, start=1)}
 LAST_VISIBLE_EXPOSURE_COL = XC["check"]
@@ -121,8 +123,15 @@ def _incident_column(field: str) -> str:
 
 # ---------------------------------------------------------------- the row formulas
 
-EFFECTIVE_END = 'MIN(IF({inc.end}<>"",{inc.end},IF({inc.corrected}<>"",{inc.corrected},{as_of})),{as_of})'
-"""Decisions 1: End as given, else the Corrected day, else the as-of date; never after the as-of date."""
+ACTION = 'IF({inc.commenced}<>"",{inc.commenced},{commenced})'
+"""The commencement of this incident's action (decisions 27, 38): the row's own date, else Settings'
+(blank: the functions measure to the as-of date)."""
+ACTION_END = 'IF({inc.commenced}<>"",{inc.commenced},IF(ISNUMBER({commenced}),{commenced},{as_of}))'
+"""The last day the action can reach: its commencement, else the as-of date (160.420(a), 160.422)."""
+RAW_END = 'MIN(IF({inc.end}<>"",{inc.end},IF({inc.corrected}<>"",{inc.corrected},{as_of})),{as_of})'
+EFFECTIVE_END = "MIN(" + RAW_END + "," + ACTION_END + ")"
+"""Decisions 1 and 38: End as given, else the Corrected day, else the as-of date; never after the
+as-of date nor after the day the incident's action commenced (that day counted)."""
 
 CONTINUING: dict[str, str | None] = {
     # a continuing violation, Start through its effective end: one violation a day (45 CFR 160.406),
@@ -130,11 +139,12 @@ CONTINUING: dict[str, str | None] = {
     "from": "=MAX({inc.start},{seg_lo})",
     "to": "=MIN({eff_end},{seg_hi})",
     "eff_end": "=" + EFFECTIVE_END,
-    "eff_why": '=IF({inc.end}<>"",IF({inc.end}>{as_of},"cut at the as-of date","End as given"),'
+    "eff_why": "=IF(" + RAW_END + ">" + ACTION_END + ',"cut at the action\'s commencement (160.420(a), 160.422)",'
+               'IF({inc.end}<>"",IF({inc.end}>{as_of},"cut at the as-of date","End as given"),'
                'IF({inc.corrected}<>"",IF({inc.corrected}>{as_of},"cut at the as-of date",'
-               '"no End: the Corrected day"),"no End or Corrected: the as-of date"))',
+               '"no End: the Corrected day"),"no End or Corrected: the as-of date")))',
     # the six-year limitation runs to the commencement of the action (160.414; blank: the as-of date)
-    "in_time": '=IF({to}<{from},0,VIOLATION_DAYS({from},{to},"",{as_of},{commenced}))',
+    "in_time": '=IF({to}<{from},0,VIOLATION_DAYS({from},{to},"",{as_of},' + ACTION + "))",
     "barred": "=IF({to}<{from},0,VIOLATION_DAYS({from},{to})-{in_time})",
 }
 
@@ -144,8 +154,8 @@ GIVEN: dict[str, str | None] = {
     "to": "={from}",
     "eff_end": None,
     "eff_why": "Violations given: dated Start",
-    "in_time": "=IF(TIME_BARRED({from},{as_of},{commenced}),0,{inc.violations})",
-    "barred": "=IF(TIME_BARRED({from},{as_of},{commenced}),{inc.violations},0)",
+    "in_time": "=IF(TIME_BARRED({from},{as_of}," + ACTION + "),0,{inc.violations})",
+    "barred": "=IF(TIME_BARRED({from},{as_of}," + ACTION + "),{inc.violations},0)",
 }
 
 CRIMINAL_PUNISHABLE = '{inc.criminal_penalty_imposed}="' + C.PUNISHABLE + '"'
@@ -193,7 +203,10 @@ PRICED: dict[str, str | None] = {
             'IF({ag_deferred}>0,"AG damages deferred: federal action pending (1320d-5(d)(7))",'
             'IF(AND({in_time}=0,{barred}>0),"time-barred (six years, 1320a-7a(c)(1); AG: (d)(8), whether '
             'or not a federal action is pending)",'
-            'IF({barred}>0,"some days time-barred (six years, 1320a-7a(c)(1))","")))))))',
+            'IF({barred}>0,"some days time-barred (six years, 1320a-7a(c)(1))",'
+            'IF(AND({inc.cure_period_ends}<>"",{tier}="C",N({inc.corrected})>N({inc.known})+29),'
+            '"tier C as the extension moves the C/D line (our reading, 1320d-5(a)(1)(C)(i)); on 160.404(b)(2)(iii)\'s '
+            '30-day period: D (a scenario can clear Cure period ends)",""))))))))',
 }
 
 INCIDENT_DAYS = '=IF({inc.violations}<>"",{inc.violations},VIOLATION_DAYS({inc.start},' + EFFECTIVE_END + "))"
@@ -212,8 +225,10 @@ STALE_TERMS = (
     "TRIM({entity})<>{exp_entity}",
     "TRIM({requirement})<>{exp_requirement}",
     'TRIM({inc.affiliated_covered_entity}&"")<>{exp_ace}&""',
+    'TRIM({inc.duplicate_of}&"")<>{exp_dup}&""',
 )
-"""Decisions 23: the layout is out of date when any of these holds (tier, cap or group changed)."""
+"""Decisions 23: the layout is out of date when any of these holds (tier, cap or group changed, or a
+"Duplicate of" link, which refresh checks for cycles, invalid targets and subparts, decisions 25, 42)."""
 FIRST_ROW_STALE_TERM = "{inc_days}<>SUM({incident_rows})"
 """On an incident's first row also: its days no longer equal the days its rows count."""
 
@@ -246,6 +261,9 @@ class Context:
     as_of_name: str = C.NAME_AS_OF
     commenced_name: str | None = C.NAME_COMMENCED
     """None in a workbook made before Settings had "Action commenced on": the as-of date serves."""
+    row_notes: dict[int, str] | None = None
+    """Incidents row -> a note the engine found at refresh that the Note column adds to every Exposure
+    row of that incident (days shared with another incident of the requirement, decisions 39)."""
 
 
 class _Letters:
@@ -334,6 +352,11 @@ def _exposure_row(ws: SheetWriter, line: ExposureLine, ctx: Context) -> None:
     formulas = {**(CONTINUING if line.kind == "continuing" else GIVEN), **PRICED}
     for key, template in formulas.items():
         put(key, names.value(template))
+    extra = (ctx.row_notes or {}).get(ir)
+    if extra:
+        note = names.fill(str(formulas["note"])[1:])
+        text = extra.replace('"', '""')
+        put("note", Formula(f'IF({note}="","{text}",{note}&"; {text}")'))
     put("group", line.group)
     put("part", line.part)
     put("part_rep", 1 if line.part_rep_row == r else 0)
@@ -342,6 +365,8 @@ def _exposure_row(ws: SheetWriter, line: ExposureLine, ctx: Context) -> None:
     put("exp_entity", excel_trim(line.entity))
     put("exp_requirement", excel_trim(line.requirement))
     put("exp_ace", excel_trim(line.affiliated_covered_entity) or None)
+    dup = line.incident.incident.duplicate_of if line.incident.incident is not None else None
+    put("exp_dup", excel_trim(dup or "") or None)
     stale_terms = list(STALE_TERMS)
     if line.first_of_incident:
         formulas["inc_days"] = INCIDENT_DAYS

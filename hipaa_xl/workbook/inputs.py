@@ -161,6 +161,7 @@ def parse_incident(values: dict[str, Any], row: int) -> IncidentRow:
             "criminal_penalty_imposed": imposed,
             "criminal_offense_punishable": punishable,
             "factors": cells.cell_text(values.get("factors")),
+            "commenced": _to_date(values.get("commenced"), "Action commenced on"),
             "row": row,
         }
         return IncidentRow(row, Incident(**data), raw_id=raw_id, raw=values)

@@ -7,28 +7,33 @@ code as ``hipaa-xl refresh`` (:func:`hipaa_xl.workbook.plan.plan_refresh`), turn
 object model takes (:func:`sheet_cells`: a grid of formulas and values, number formats, column
 widths) and write them (:func:`write_sheet`). Excel then computes the formulas itself; writing them
 through the object model also binds them to the functions Lite registers. What the object model
-cannot do here: the Summary chart and the ExposureByYear table keep the ranges of the last
-``hipaa-xl refresh``, and print areas and the defined names (``HXL_AS_OF_USED``, the scenario problem rows) are left as
-they are.
+cannot do here: the Summary chart is pointed at the new rows only where the host reports it (else the
+report says how to move it), and print areas and the defined names (``HXL_AS_OF_USED``, the scenario problem rows) are
+left as they are. The ExposureByYear and Deadlines tables are resized and the conditional formats
+written again.
 
-Only the xlwings API that both xlwings and xlwings Lite offer is used: ``book.sheets``, ``book.names``
-(``name``, ``refers_to``), ``sheet.used_range`` (``row``, ``column``, ``options(ndim=2).value``),
-``sheet.range(a, b)`` (``formula``, ``number_format``, ``column_width``) and ``sheet.clear()``.
+Only the xlwings API that both desktop xlwings and the engine xlwings Lite runs (``xlwings.pro``'s
+remote engine, which queues every write as an action for the add-in) offer is used, and nothing
+that engine cannot do synchronously: values are read (``sheet.used_range.options(ndim=2).value``,
+``book.names`` with ``name`` and ``refers_to``), never formulas, widths or formats; writes are
+``sheet.clear()``, ``range.formula``, ``range.number_format``, ``range.column_width`` (points in
+Lite, characters on the desktop), ``range.conditional_formats.add_custom`` and ``table.resize``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from hipaa_xl.workbook import columns as C
-from hipaa_xl.workbook.inputs import Inputs, LayoutError, inputs_from_values, split_ref
+from hipaa_xl.workbook.inputs import Inputs, LayoutError, inputs_from_values
 from hipaa_xl.workbook.plan import STAMP_TOKEN, RefreshError, plan_refresh
 from hipaa_xl.workbook.scenario_tables import SCENARIOS_SHEET, scenarios_from_values
 from hipaa_xl.workbook.sheetxml import Formula, SheetWriter, serial
-from hipaa_xl.workbook.styles import StyleList
+from hipaa_xl.workbook.styles import Dxf, StyleList
 
 _FORMULA_LEADS = ("=", "+", "-", "@")
 
@@ -43,6 +48,10 @@ class SheetCells:
     """(row, column) -> number format, for every cell whose format is not General."""
     widths: dict[int, float]
     """Column -> width in characters; 0 for a hidden column."""
+    conditional: list[tuple[str, str, Dxf]] = field(default_factory=list)
+    """(range, formula relative to its top left cell, format) of each conditional format, in order."""
+    table: tuple[str, str] | None = None
+    """(Excel table name, its range) when the sheet holds one of the generated tables."""
 
 
 def cell_value(value: Any) -> Any:
@@ -76,7 +85,28 @@ def sheet_cells(ws: SheetWriter, styles: StyleList) -> SheetCells:
             if style is not None and styles.styles[style].num_fmt != "General":
                 formats[(r, c)] = styles.styles[style].num_fmt
     widths = {c: 0.0 if hidden else width for c, (width, hidden) in sorted(ws.widths.items())}
-    return SheetCells(grid, formats, widths)
+    conditional = [(sqref, "=" + formula, styles.dxfs[dxf]) for sqref, formula, dxf in ws.cond_formats]
+    return SheetCells(grid, formats, widths, conditional)
+
+
+def width_points(characters: float) -> float:
+    """A column width in characters (as the sheet XML stores it) in points, as Excel on Mac and the web
+    measure it (Office.js ``columnWidth``): Excel's pixel rule for the workbook's Calibri 11 (7-pixel
+    digits, ECMA-376 Part 1, 18.3.1.13), at 96 pixels per inch (0.75 point per pixel)."""
+    if characters <= 0:
+        return 0.0
+    pixels = math.trunc((256 * characters + math.trunc(128 / 7)) / 256 * 7)
+    return pixels * 0.75
+
+
+def measures_points(book: Any) -> bool:
+    """True when the host takes column widths in points: the engine xlwings Lite runs ("remote")."""
+    engine = getattr(getattr(book, "app", None), "engine", None)
+    return getattr(engine, "name", None) == "remote"
+
+
+def _hex(argb: str | None) -> str | None:
+    return None if argb is None else "#" + argb[-6:]
 
 
 def _runs(formats: dict[tuple[int, int], str]) -> list[tuple[int, int, int, str]]:
@@ -90,10 +120,14 @@ def _runs(formats: dict[tuple[int, int], str]) -> list[tuple[int, int, int, str]
     return out
 
 
-def write_sheet(sheet: Any, cells: SheetCells) -> None:
-    """Clear ``sheet`` and write the cells, number formats and column widths."""
-    api = getattr(sheet, "api", None)
-    if api is not None and hasattr(api, "Unprotect"):  # desktop Excel: the generated sheets are protected
+def write_sheet(sheet: Any, cells: SheetCells, points: bool = False) -> None:
+    """Clear ``sheet`` and write the cells, number formats, column widths (in points when ``points``),
+    conditional formats and the table's range."""
+    api: Any = getattr(sheet, "api", None)
+    # Desktop Excel (COM): lift the protection for the writes and put it back; a sheet left unprotected
+    # (a workbook bound to xlwings Lite, whose engine has no unprotect) stays so.
+    protected = bool(getattr(api, "ProtectContents", False)) and hasattr(api, "Unprotect")
+    if protected:
         api.Unprotect()
     sheet.clear()
     rows, cols = len(cells.grid), len(cells.grid[0]) if cells.grid else 0
@@ -102,8 +136,18 @@ def write_sheet(sheet: Any, cells: SheetCells) -> None:
     for c, first, last, code in _runs(cells.number_formats):
         sheet.range((first, c), (last, c)).number_format = code
     for c, width in cells.widths.items():
-        sheet.range((1, c), (1, c)).column_width = width
-    if api is not None and hasattr(api, "Protect"):
+        sheet.range((1, c), (1, c)).column_width = width_points(width) if points else width
+    for sqref, formula, dxf in reversed(cells.conditional):  # each new rule goes first in Excel's order
+        sheet.range(sqref).conditional_formats.add_custom(
+            formula, fill_color=_hex(dxf.fill), font_color=_hex(dxf.color), font_bold=dxf.bold or None)
+    if cells.table is not None:
+        name, where = cells.table
+        table = next((t for t in sheet.tables if t.name == name), None)
+        if table is not None:
+            table.resize(sheet.range(where))
+        else:  # before the first hipaa-xl refresh: no table yet
+            sheet.tables.add(source=sheet.range(where), name=name, table_style_name=C.TABLE_STYLE, has_headers=True)
+    if protected:
         api.Protect()
 
 
@@ -139,15 +183,9 @@ def read_open_book(book: Any) -> Inputs:
         rows = grid(sheet)
         return rows[r - 1][c - 1] if r <= len(rows) and c <= len(rows[r - 1]) else None
 
-    as_of_formula = None
-    as_of = next((v for k, v in names.items() if k.casefold() == C.NAME_AS_OF.casefold()), None)
-    if as_of is not None and C.SETTINGS_SHEET in sheet_names:
-        sheet, r, c = split_ref(as_of)
-        if sheet in sheet_names:
-            text = book.sheets[sheet].range((r, c)).formula
-            if isinstance(text, str) and text.startswith("="):
-                as_of_formula = text[1:]
-    return inputs_from_values(rows_of, cell_at, sheet_names, names, as_of_formula)
+    # The as-of cell is read as the value Excel shows (a typed date, or what =TODAY() or another formula
+    # gives): xlwings Lite's engine cannot read a formula synchronously, and the value is the same date.
+    return inputs_from_values(rows_of, cell_at, sheet_names, names, None)
 
 
 def refresh_open_book(book: Any, cli_as_of: dt.date | None = None, stamp_time: str | None = None) -> list[str]:
@@ -164,11 +202,32 @@ def refresh_open_book(book: Any, cli_as_of: dt.date | None = None, stamp_time: s
     when = stamp_time or dt.datetime.now(dt.UTC).strftime("generated %Y-%m-%d %H:%M UTC")
     summary = sheet_cells(plan.summary.sheet, styles)
     summary.grid = [[v.replace(STAMP_TOKEN, when) if isinstance(v, str) else v for v in row] for row in summary.grid]
+    summary.table = (C.SUMMARY_TABLE, plan.summary.table_ref)
+    deadlines = sheet_cells(plan.deadlines.sheet, styles)
+    deadlines.table = (C.DEADLINES_TABLE, plan.deadlines.table_ref)
     sheet_names = [s.name for s in book.sheets]
+    points = measures_points(book)
     for name, cells in ((C.SUMMARY_SHEET, summary), (C.EXPOSURE_SHEET, sheet_cells(plan.exposure, styles)),
-                        (C.DEADLINES_SHEET, sheet_cells(plan.deadlines.sheet, styles))):
+                        (C.DEADLINES_SHEET, deadlines)):
         if name not in sheet_names:
             book.sheets.add(name, after=book.sheets[len(sheet_names) - 1])
             sheet_names.append(name)
-        write_sheet(book.sheets[name], cells)
-    return plan.report.lines()
+        write_sheet(book.sheets[name], cells, points)
+    cats, vals = plan.summary.chart_categories, plan.summary.chart_values
+    if point_chart(book.sheets[C.SUMMARY_SHEET], cats, vals):
+        return plan.report.lines()
+    return [*plan.report.lines(), f"to do: the Summary chart keeps its earlier rows; in Excel, right-click it > "
+            f"Select Data and set the series to ={vals} with the years ={cats} (or run hipaa-xl refresh)"]
+
+
+def point_chart(sheet: Any, categories: str, values: str) -> bool:
+    """Point the Summary's chart at the rows of the new layout (``Summary!$B$9:$K$9``-style references):
+    its one series' values and its years. False when the host shows no single chart there (xlwings'
+    remote engine knows only the charts the add-in sent; the script then says what to do by hand)."""
+    charts = list(sheet.charts)
+    if len(charts) != 1:
+        return False
+    chart = charts[0]
+    chart.set_source_data(sheet.range(values.rsplit("!", 1)[-1]), plot_by="rows")
+    chart.set_x_axis_values(sheet.range(categories.rsplit("!", 1)[-1]))
+    return True

@@ -7,6 +7,7 @@ package stays byte for byte.
 from __future__ import annotations
 
 from hipaa_xl.ooxml.opc import NS_MAIN, NS_R
+from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook.sheetxml import xml_attr
 
 
@@ -20,7 +21,7 @@ def table_xml(table_id: int, name: str, table_ref: str, headers: list[str]) -> b
         f'<table xmlns="{NS_MAIN}" '
         f'id="{table_id}" name="{name}" displayName="{name}" ref="{table_ref}" totalsRowShown="0">'
         f'<autoFilter ref="{table_ref}"/><tableColumns count="{len(headers)}">{cols}</tableColumns>'
-        '<tableStyleInfo name="TableStyleLight9" showFirstColumn="0" showLastColumn="0" '
+        '<tableStyleInfo name="' + C.TABLE_STYLE + '" showFirstColumn="0" showLastColumn="0" '
         'showRowStripes="1" showColumnStripes="0"/></table>'
     ).encode()
 

@@ -18,7 +18,7 @@ from hipaa_xl.engine import Aggregation, aggregate
 from hipaa_xl.engine.incidents import Incident, group_key
 from hipaa_xl.engine.matter_deadlines import limitation_groups, matter_deadlines, upcoming
 from hipaa_xl.errors import HipaaInputError, WorkbookError
-from hipaa_xl.law.loader import law_data_version
+from hipaa_xl.law.loader import law_data_version, load_rules
 from hipaa_xl.law.schedules import CURRENT, CURRENT_TIERED, REGULATION, STATUTE, check_schedule, schedules
 from hipaa_xl.ooxml.a1 import quote_sheet
 from hipaa_xl.workbook import columns as C
@@ -88,6 +88,21 @@ def commenced_date(inputs: Inputs, as_of: dt.date, warnings: list[str]) -> dt.da
         )
         return None
     return inputs.commenced
+
+
+def overlap_notes(agg: Aggregation) -> dict[int, str]:
+    """Incidents row -> the Exposure note of an incident whose days are also counted under another
+    incident of the same requirement (decisions 39): the figures are as entered, the reading named."""
+    cite = load_rules().overlapping_days.citation.split(":")[0]
+    out: dict[int, str] = {}
+    for r in agg.rows:
+        row = r.facts.incident.row
+        if row is None or row in out:
+            continue
+        for w in r.warnings:
+            if "also counted under incident" in w:
+                out[row] = w.split(": ", 1)[0] + f" (counted twice; one violation a day on {cite})"
+    return out
 
 
 def resolve_as_of(inputs: Inputs, cli_as_of: dt.date | None) -> tuple[dt.date, str, list[str]]:
@@ -220,6 +235,7 @@ def plan_refresh(
         exposure_first=first,
         exposure_last=max(first, first + len(layout.lines) - 1),
         commenced_name=C.NAME_COMMENCED if inputs.has_commenced else None,
+        row_notes=overlap_notes(agg),
     )
     exp = exposure_sheet(styles, layout, ctx, _page("Exposure", inputs, as_of))
     comparison = schedule_comparison(agg, incidents, commenced, inputs.general_forms)
@@ -248,7 +264,7 @@ def plan_refresh(
     summ = summary_sheet(
         styles, layout, ctx, _page("Summary", inputs, as_of), inputs.chosen, comparison, stamp,
         has_matter=bool(inputs.matter), key=group_key,
-        upcoming=[dl.rows[position[id(item)]] for item in upcoming(items)],
+        upcoming=[dl.rows[position[id(item)]] for item in upcoming(items, as_of=as_of)],
         section=scenarios, section_stale=f"{NAME_STALE}=1", hidden=scenarios_hidden,
     )
     return RefreshPlan(report, layout, ctx, agg, exp, summ, dl, scenario_names, comparison)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from hipaa_xl import clock
 from hipaa_xl.errors import WorkbookError
+from hipaa_xl.lite.binding import find_binding
 from hipaa_xl.ooxml.opc import sheets
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook.deadlines_sheet import DEADLINES_HEADER_ROW
@@ -103,6 +104,8 @@ def refresh_package(
     report, layout, ctx, exp, summ, dl = (plan.report, plan.layout, plan.ctx, plan.exposure, plan.summary,
                                           plan.deadlines)
     as_of, scenario_names = report.as_of, plan.scenario_names
+    if find_binding(pkg) is not None:  # xlwings Lite's script must be able to write these sheets
+        exp.protect = summ.sheet.protect = dl.sheet.protect = False
     dl.sheet.table_rids = ["rId1"]
     summ.sheet.drawing_rid = "rId2"
     summ.sheet.table_rids = ["rId1"]

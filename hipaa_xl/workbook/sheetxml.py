@@ -22,6 +22,11 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ATTR = {'"': "&quot;"}
 
 
+PROTECTION = ('<sheetProtection sheet="1" objects="1" scenarios="1" formatColumns="0" '
+              'formatRows="0" sort="0" autoFilter="0"/>')
+"""The protection of a generated sheet (no password: it guards against slips, not people)."""
+
+
 @dataclass(frozen=True)
 class Formula:
     """A formula cell; ``text`` without the leading "="."""
@@ -99,6 +104,8 @@ class SheetWriter:
     autofilter: str | None = None
     row_breaks: list[int] = field(default_factory=list)
     """Manual page breaks: a new printed page starts after each of these rows."""
+    protect: bool = True
+    """Protect the sheet (not in a workbook bound to xlwings Lite, whose script cannot lift protection)."""
 
     def set(self, row: int, col: int, value: CellValue, style: Style | None = None) -> None:
         """Put ``value`` at (row, col) with ``style``."""
@@ -177,10 +184,8 @@ class SheetWriter:
             out.extend(self._cell(row, col, *cells[col]) for col in sorted(cells))
             out.append("</row>")
         out.append("</sheetData>")
-        out.append(  # generated sheets are protected: the user's own cells are on Incidents and Settings
-            '<sheetProtection sheet="1" objects="1" scenarios="1" formatColumns="0" '
-            'formatRows="0" sort="0" autoFilter="0"/>'
-        )
+        if self.protect:  # the user's own cells are on Incidents and Settings
+            out.append(PROTECTION)
         if self.autofilter:
             out.append(f'<autoFilter ref="{self.autofilter}"/>')
         if self.merges:

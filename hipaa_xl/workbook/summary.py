@@ -398,10 +398,12 @@ def _notes_texts(affiliated: bool = False) -> tuple[str, ...]:
         f"and ${ag.cap.value:,} per group (1320d-5(d)(2)); the court may reduce them. {ag.all_states_note.text[0].upper()}"
         f"{ag.all_states_note.text[1:]} ({ag.all_states_note.citation}). Not for cured, criminal, duplicate, "
         "time-barred or pre-2009 violations; time-barred days stay barred (d)(8), and only days still in time "
-        "are deferred while the federal action is pending (d)(7).",
+        f"are deferred while the federal action is pending (d)(7). AG deferred violations: "
+        f"{rules.ag_deferral_erosion.text} ({rules.ag_deferral_erosion.citation}).",
         "Time-barred: a violation day is barred once the action commenced after its sixth anniversary "
-        "(42 U.S.C. 1320a-7a(c)(1); 45 CFR 160.414): 'Action commenced on' on Settings (the notice of proposed "
-        "determination, 45 CFR 160.420), or the as-of date when blank. Barred days are shown apart and left "
+        "(42 U.S.C. 1320a-7a(c)(1); 45 CFR 160.414): 'Action commenced on' on the incident's row, else on "
+        "Settings (the notice of proposed determination, 45 CFR 160.420), else the as-of date. No violation "
+        "runs past that day (160.420(a), 160.422). Barred days are shown apart and left "
         "out of the figures. Time-barred maximum: what those days would have carried, capped on its own; it "
         "is not added to the Maximum.",
         "#N/A: a row of this group has a Check on the Exposure sheet (decisions 13); fix the Incidents row "
