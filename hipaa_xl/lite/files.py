@@ -252,8 +252,8 @@ def check_file(path: Path) -> str:
         raise LiteOutOfDate(f"{path.name}: carries code that claims hipaa-xl {h.version}, which the installed "
                             f"{installed} cannot verify (run `hipaa-xl lite add`, or check with that version)")
     _compare(path, emb, (bundle.bundled_main_py(), bundle.requirements_txt()))
-    return (f"{path.name}: bound to xlwings Lite with hipaa-xl {h.version}, law data {h.law_data}, bundle intact "
-            "(main.py and requirements.txt exactly as this hipaa-xl writes them)")
+    return (f"{path.name}: bound to xlwings Lite with hipaa-xl {h.version}, law data {h.law_data}; main.py and "
+            "requirements.txt exactly as this hipaa-xl writes them, bundle intact")
 
 
 def _compare(path: Path, emb: Embedded, expected: tuple[str, str]) -> None:
