@@ -10,12 +10,14 @@ e.g. ``#VALUE! tier must be A, B, C or D (got 'E')``; an error passed in is pass
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from hipaa_xl import cell_explain, cells, clock
 from hipaa_xl.engine import ag, criminal, days, deadlines, penalties, tiers
-from hipaa_xl.errors import InvalidValue
+from hipaa_xl.errors import ExcelErrorCode, HipaaInputError, InvalidValue
 from hipaa_xl.excel_declare import declare_for_excel
+from hipaa_xl.law import outcomes as ocr
 from hipaa_xl.law.deadline_rules import load_deadline_law
 from hipaa_xl.law.models import Tier
 from hipaa_xl.law.schedules import resolve_amounts, schedules
@@ -34,6 +36,8 @@ __all__ = [
     "DEADLINE",
     "DEADLINE_EXPLAIN",
     "DEADLINE_RULES",
+    "OCR_OUTCOMES",
+    "OCR_OUTCOMES_LIST",
     "SCHEDULE_SOURCE",
     "TIME_BARRED",
     "VIOLATION_DAYS",
@@ -376,3 +380,111 @@ def DEADLINE_RULES() -> Result:
     """Spills the deadline rules: name and a one-line description of each."""
     law = load_deadline_law()
     return [[name, rule.description] for name, rule in law.rules.items()]
+
+
+# ---------------------------------------------------------------- published OCR outcomes (law/data/outcomes.json)
+
+_DOC_SECTION = ("45 CFR section HHS named, e.g. 164.524 or 164.308(a)(1)(ii)(A) (its subdivisions match too), "
+                "or a part: Privacy, Security, Breach Notification")
+_DOC_SINCE = "Only outcomes announced on or after this date, or from this year (e.g. 2019) (optional)"
+_DOC_ENTITY_TYPE = ("hospital, physician practice, dental practice, health plan, business associate, pharmacy "
+                    "or other (optional)")
+_STATISTICS = {"count": "count", "median": "median", "q1": "q1", "quartile1": "q1", "lowerquartile": "q1",
+               "q3": "q3", "quartile3": "q3", "upperquartile": "q3", "min": "minimum", "minimum": "minimum",
+               "max": "maximum", "maximum": "maximum"}
+
+
+def _ocr_section(value: object) -> str:
+    return ocr.parse_section(str(cells.parse_text(value, "section")))
+
+
+def _ocr_statistic(value: object) -> tuple[str, bool]:
+    """(statistic, in today's dollars): count, median (default), q1, q3, min or max; " today" after a
+    money statistic reads the amounts in today's dollars (``outcomes.todays_factor``)."""
+    if cells.is_error_text(value):
+        raise cells.CellError(str(value))
+    if cells.is_blank(value):
+        return "median", False
+    text = str(value).casefold().replace(" ", "").replace("_", "").replace("-", "").replace(".", "")
+    today = text.endswith("today")
+    name = _STATISTICS.get(text.removesuffix("today"))
+    if name is None or (today and name == "count"):
+        raise InvalidValue(f"statistic must be count, median, q1, q3, min or max, a money one optionally "
+                           f"followed by ' today' (got {value!r})")
+    return name, today
+
+
+def _ocr_since(value: object) -> Any:
+    """A date, or a whole number 1900-9999 read as that year's 1 January (a serial that small is 1905)."""
+    if cells.is_error_text(value):
+        raise cells.CellError(str(value))
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) == 4:
+        value = int(value.strip())
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1900 <= value <= 9999 and value == int(value):
+        return dt.date(int(value), 1, 1)
+    return cells.parse_date(value, "since")
+
+
+def _ocr_entity_type(value: object) -> str | None:
+    if cells.is_error_text(value):
+        raise cells.CellError(str(value))
+    return None if cells.is_blank(value) else ocr.parse_entity_type(str(value))
+
+
+class NoOutcome(HipaaInputError):
+    """No published outcome matches: a statistic of nothing is #N/A (a count is 0)."""
+
+    code: ExcelErrorCode = "#N/A"
+
+
+def _no_match(section: str, since: Any, entity_type: str | None) -> NoOutcome:
+    what = f"section {section}" + (f" since {since.isoformat()}" if since else "") + (
+        f" ({entity_type})" if entity_type else "")
+    return NoOutcome(f"no published OCR outcome matches {what}")
+
+
+def _ocr_outcomes(section: str, statistic: tuple[str, bool], since: Any, entity_type: str | None) -> int | float:
+    found = ocr.matching(section, since=since, entity_type=entity_type)
+    name, today = statistic
+    if name == "count":
+        return len(found)
+    if not found:
+        raise _no_match(section, since, entity_type)
+    figures = ocr.statistics_today(found) if today else ocr.statistics(found)
+    assert figures is not None
+    value: int | float = getattr(figures, name)
+    return value
+
+
+_OCR = (_ocr_section, _ocr_statistic, _ocr_since, _ocr_entity_type)
+
+
+@declare_for_excel(
+    section=_DOC_SECTION,
+    statistic="count, median (default), q1, q3, min or max; add ' today' for today's dollars (e.g. 'median today')",
+    since=_DOC_SINCE,
+    entity_type=_DOC_ENTITY_TYPE,
+)
+def OCR_OUTCOMES(section: Any, statistic: Any = None, since: Any = None, entity_type: Any = None) -> Result:
+    """A statistic of the final amounts of the published OCR outcomes (settlements and penalties of other
+    matters, not a prediction) that named the section; quartiles as QUARTILE.INC."""
+    return cells.broadcast(_ocr_outcomes, _OCR, section, statistic, since, entity_type)
+
+
+@declare_for_excel(section=_DOC_SECTION, since=_DOC_SINCE, entity_type=_DOC_ENTITY_TYPE)
+def OCR_OUTCOMES_LIST(section: Any, since: Any = None, entity_type: Any = None) -> Result:
+    """Spills the matching published OCR outcomes, oldest first: announcement date, entity, final amount, kind."""
+    args = [_single(a) for a in (section, since, entity_type)]
+    if any(isinstance(a, list | tuple) for a in args):
+        return [["#VALUE! OCR_OUTCOMES_LIST lists one selection: give single cells, not ranges"]]
+    rows: list[list[Any]] = []
+
+    def listing(section: str, since: Any, entity_type: str | None) -> str:
+        found = ocr.matching(section, since=since, entity_type=entity_type)
+        if not found:
+            raise _no_match(section, since, entity_type)
+        rows.extend([cells.date_to_serial(o.date), cells.fit_cell(o.entity), o.final_amount, o.kind] for o in found)
+        return ""
+
+    error = cells.guarded(listing, (_ocr_section, _ocr_since, _ocr_entity_type), args)
+    return [[error]] if error else rows

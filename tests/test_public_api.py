@@ -40,13 +40,15 @@ FUNCTIONS = {
     "DEADLINE": "rule, event_date, [option], [reading]",
     "DEADLINE_EXPLAIN": "rule, event_date, [option]",
     "DEADLINE_RULES": "",
+    "OCR_OUTCOMES": "section, [statistic], [since], [entity_type]",
+    "OCR_OUTCOMES_LIST": "section, [since], [entity_type]",
     "SCHEDULE_SOURCE": "[schedule], [as_of]",
     "TIME_BARRED": "violation_date, [as_of], [commenced]",
     "VIOLATION_DAYS": "start_date, end_date, [year], [as_of], [commenced]",
 }
 FIXED_SCHEDULES = ("regulation", "statute", "current", "current-tiered")
 COMMANDS = ("explain", "schedules", "criminal", "new", "refresh", "recalc", "report", "share", "demo", "deadline",
-            "deadlines", "scenarios")
+            "deadlines", "scenarios", "outcomes")
 LITE_COMMANDS = ("add", "remove", "show", "check")
 EXIT_CODES = {"EXIT_OK": 0, "EXIT_PROBLEMS": 1, "EXIT_BAD_INPUT": 2, "EXIT_STALE": 3, "EXIT_INTERNAL": 4,
               "EXIT_INTERRUPTED": 130}

@@ -40,6 +40,11 @@ CALLS: dict[str, list[tuple[str, tuple[Any, ...]]]] = {
                  ('"access",E1', ("access", None)), ('"hearing-request",46024,E1', ("hearing-request", 46024, None))],
     "DEADLINE_EXPLAIN": [('"hearing-request",46024', ("hearing-request", 46024))],
     "DEADLINE_RULES": [("", ())],
+    "OCR_OUTCOMES": [('"164.524"', ("164.524",)), ('"164.524","count",2019,"hospital"', ("164.524", "count", 2019,
+                                                                                        "hospital")),
+                     ('"Security","q3 today"', ("Security", "q3 today")), ('"164.999"', ("164.999",)),
+                     ('"x"', ("x",))],
+    "OCR_OUTCOMES_LIST": [('"164.524",2019', ("164.524", 2019)), ('"164.524",E1,"dental"', ("164.524", None, "dental"))],
 }
 
 

@@ -135,7 +135,7 @@ def test_refresh_keeps_the_matter_sheet_byte_for_byte_but_its_page_header() -> N
     header = re.compile(rb"<headerFooter>.*?</headerFooter>", re.DOTALL)
     mine, theirs = after[part_of(after, "Matter")], typed[part_of(typed, "Matter")]
     assert header.sub(b"", mine) == header.sub(b"", theirs)
-    assert b"as of 2026-04-15" in header.search(mine).group(0)  # type: ignore[union-attr]  # decisions 46
+    assert b"as of 2026-04-15" in header.search(mine).group(0)  # type: ignore[union-attr]  # decisions 48
     assert part_of(before, "Matter") == part_of(after, "Matter")
     assert report.deadlines == 9
     # a later as-of date: EV-7's Apr 20 is now 5 days away

@@ -10,6 +10,7 @@ One module per group of commands, each with a ``register(app)`` function:
 * :mod:`~hipaa_xl.cli.demo` - ``demo``: the main job on the built-in example;
 * :mod:`~hipaa_xl.cli.lite` - ``lite add|remove|show|check``: the xlwings Lite binding of a workbook;
 * :mod:`~hipaa_xl.cli.deadlines` - ``deadline``, ``deadlines``: the matter's clock;
+* :mod:`~hipaa_xl.cli.outcomes` - ``outcomes``: published OCR outcomes and their statistics;
 * :mod:`~hipaa_xl.cli.common` - what they share: the exit-code table, ``fail(message, code)`` (one
   line on stderr), the one ``--as-of`` parser and the progress bar.
 
@@ -39,7 +40,7 @@ if _STARTING:  # one line and exit 130 from the first moment, not a traceback of
 
 import typer  # noqa: E402
 
-from hipaa_xl.cli import deadlines, demo, engine, lite, recalc, report, scenarios, workbook  # noqa: E402
+from hipaa_xl.cli import deadlines, demo, engine, lite, outcomes, recalc, report, scenarios, workbook  # noqa: E402
 from hipaa_xl.cli.common import OneLineErrors  # noqa: E402
 
 app = typer.Typer(
@@ -51,7 +52,7 @@ app = typer.Typer(
     cls=OneLineErrors,
 )
 
-for _module in (engine, workbook, recalc, report, demo, deadlines, scenarios, lite):
+for _module in (engine, workbook, recalc, report, demo, deadlines, scenarios, lite, outcomes):
     _module.register(app)
 if _STARTING:  # from here on Ctrl-C is a KeyboardInterrupt the commands turn into one line
     signal.signal(signal.SIGINT, signal.default_int_handler)

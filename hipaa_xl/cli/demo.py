@@ -135,7 +135,7 @@ def demo(
         fail(f"{len(mismatches)} Summary figure(s) differ from the engine's aggregation; first: {mismatches[0]}",
              EXIT_PROBLEMS)
     for line in paragraph(f"Checked: all {len(summary)} Summary rows and totals equal the engine's own "
-                          "aggregation. Open the "
+                          "aggregation, and the published OCR outcomes beside them equal the law data. Open the "
                           "workbook in Excel or LibreOffice to see the Exposure rows, the matrix and the chart."):
         console.print(line, highlight=False, soft_wrap=True)
 

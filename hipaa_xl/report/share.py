@@ -1,4 +1,4 @@
-"""The share copy: a values-only workbook built from what its reader is meant to see (decisions 46, 47).
+"""The share copy: a values-only workbook built from what its reader is meant to see (decisions 48, 49).
 
 The copy is not the matter workbook with known secrets deleted: it is a new package into which only
 the kept parts are written. Kept: the visible worksheets (hidden and very hidden ones, chart sheets
@@ -50,7 +50,7 @@ _XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 _A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _DOC_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _CT_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-GENERATED_SHEETS = (C.SUMMARY_SHEET, C.EXPOSURE_SHEET, C.SCHEDULES_SHEET)
+GENERATED_SHEETS = (C.SUMMARY_SHEET, C.EXPOSURE_SHEET, C.SCHEDULES_SHEET, C.OUTCOMES_SHEET)
 FACTORS_SHEET: Final = "Factors"
 WORK_PRODUCT_SHEETS: Final = (SCENARIOS_SHEET, FACTORS_SHEET)
 """Sheets that exist only to hold the lawyer's positions: never in an external copy."""

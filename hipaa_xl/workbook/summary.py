@@ -44,6 +44,10 @@ from hipaa_xl.workbook.cell_styles import (
 from hipaa_xl.workbook.deadlines_sheet import upcoming_block
 from hipaa_xl.workbook.exposure import OUT_OF_DATE, UP_TO_DATE, XC, Context
 from hipaa_xl.workbook.layout import Layout, SummaryGroup
+from hipaa_xl.workbook.outcomes_block import ABOUT as OUTCOMES_ABOUT
+from hipaa_xl.workbook.outcomes_block import HEADERS as OUTCOMES_HEADERS
+from hipaa_xl.workbook.outcomes_block import TITLE as OUTCOMES_TITLE
+from hipaa_xl.workbook.outcomes_block import RequirementOutcomes, requirement_outcomes, today_note
 from hipaa_xl.workbook.sheetxml import Formula, PageSetup, SheetWriter, StyleSink, ref
 from hipaa_xl.workbook.styles import Style
 
@@ -203,6 +207,7 @@ def summary_sheet(
     r = chart_top + chart_rows
     ws.row_breaks.append(r)
     r = _comparison(ws, comparison, r + 1)
+    r = outcomes_block(ws, r + 2, requirement_outcomes(g.requirement for g in layout.groups))
     if section is not None:
         ws.row_breaks.append(r + 1)
         r = section(ws, r + 2)
@@ -374,6 +379,48 @@ def _comparison(ws: SheetWriter, comparison: list[tuple[str, int, int, float | i
         ws.set(r, 4, ag, MONEY)
         ws.set(r, 5, note, TEXT_WRAP)
         ws.merges.append(f"E{r}:I{r}")
+    return r
+
+
+def outcomes_block(ws: SheetWriter, r: int, rows: list[RequirementOutcomes]) -> int:
+    """Decisions 39: the published OCR outcomes per requirement, as values written at refresh."""
+    ws.set(r, 1, OUTCOMES_TITLE, SECTION)
+    r += 1
+    ws.set(r, 1, OUTCOMES_ABOUT, NOTE)
+    ws.merges.append(f"A{r}:M{r}")
+    ws.row_heights[r] = 13 * max(2, -(-len(OUTCOMES_ABOUT) // 240))
+    r += 1
+    for col, text in zip((1, 2, 3, 4, 6, 7, 8, 9), OUTCOMES_HEADERS, strict=True):
+        ws.set(r, col, text, HEADER)
+    ws.set(r, 5, None, HEADER)
+    ws.merges.append(f"D{r}:E{r}")
+    ws.row_heights[r] = 30
+    for row in rows:
+        r += 1
+        ws.set(r, 1, row.requirement, TEXT)
+        ws.set(r, 2, row.basis, TEXT_WRAP)
+        ws.set(r, 3, len(row.outcomes), INT)
+        ws.set(r, 4, row.years, CENTER)
+        ws.set(r, 5, None, CENTER)
+        ws.merges.append(f"D{r}:E{r}")
+        stats, today = row.statistics, row.today
+        if stats is None or today is None:
+            text = row.listing()
+            ws.set(r, 6, text, TEXT_WRAP)
+            for col in (7, 8, 9):
+                ws.set(r, col, None, TEXT_WRAP)
+            ws.merges.append(f"F{r}:I{r}")
+            ws.row_heights[r] = 12 * max(2 if len(row.basis) > 20 else 1, -(-len(text) // 80))
+            continue
+        for col, value in zip((6, 7, 8, 9), (stats.median, stats.minimum, stats.maximum, today.median), strict=True):
+            ws.set(r, col, value, MONEY)
+        if len(row.basis) > 20:
+            ws.row_heights[r] = 24
+    r += 1
+    note = today_note()
+    ws.set(r, 1, note, NOTE)
+    ws.merges.append(f"A{r}:M{r}")
+    ws.row_heights[r] = 13 * max(1, -(-len(note) // 240))
     return r
 
 

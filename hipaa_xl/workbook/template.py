@@ -2,8 +2,9 @@
 
 Incidents (an Excel table with dropdowns), Matter (the matter's events, issue 15), Scenarios
 (positions priced beside the base, issue 14), Requirements (the catalogue of identical requirements,
-160.404(b)(3)), Settings (schedule, as-of date, matter block; decisions 14, 24) and Schedules (every
-shipped schedule's amounts with citations, issue 8). Exposure, Summary and Deadlines start empty:
+160.404(b)(3)), Settings (schedule, as-of date, matter block; decisions 14, 24), Schedules (every
+shipped schedule's amounts with citations, issue 8) and Outcomes (every published OCR outcome with its
+sources). Exposure, Summary and Deadlines start empty:
 refresh lays them out (``hipaa_xl.workbook.refresh``), so ``new`` and ``refresh`` share one code path.
 """
 
@@ -30,6 +31,7 @@ from hipaa_xl.law.models import TIERS
 from hipaa_xl.law.schedules import REGULATION, STATUTE, resolve_amounts, schedule_names, schedules, tiered_cap_estimates
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook import theme
+from hipaa_xl.workbook.outcomes_sheet import add_outcomes_sheet
 from hipaa_xl.workbook.scenario_tables import SCENARIOS_SHEET
 from hipaa_xl.workbook.scenario_template import add_scenarios_sheet
 
@@ -505,6 +507,7 @@ def build_static_workbook(
     ws_scn = wb.create_sheet(SCENARIOS_SHEET)
     ws_req = wb.create_sheet(C.REQUIREMENTS_SHEET)
     ws_sch = wb.create_sheet(C.SCHEDULES_SHEET)
+    ws_out = wb.create_sheet(C.OUTCOMES_SHEET)
     del ws_sum, ws_exp, ws_dl
     matter = matter or {}
     matter_name = matter.get("matter_name", "")
@@ -515,6 +518,7 @@ def build_static_workbook(
     _requirements(ws_req, matter_name, as_of)
     _settings(ws_set, schedule, as_of, matter, commenced)
     _schedules(ws_sch, matter_name, as_of)
+    add_outcomes_sheet(ws_out, _title, lambda ws: _header_footer(ws, matter_name, as_of))
     add_scenarios_sheet(wb, ws_scn, matter_name, as_of, scenarios, _print_setup, _title)
     ws_inc.sheet_properties.tabColor = theme.INPUT_TAB
     ws_set.sheet_properties.tabColor = theme.INPUT_TAB

@@ -6,7 +6,8 @@ The Summary's figures are formulas over the Exposure sheet; their cached values 
 Incidents with every input the refresh used: the schedule, the assessment date it recorded, the
 date the action commenced (160.414, 160.420(a)) and the Requirements' general forms. Checked: every
 group row figure by figure, every entity total, the grand total, and the comparison of schedules
-(45 CFR 160.404(b)(2), 160.406; decisions 7, 8, 10, 22). The header cells are read through
+(45 CFR 160.404(b)(2), 160.406; decisions 7, 8, 10, 22); and the block of published OCR outcomes
+must equal the law data for the Summary's requirements (decisions 47). The header cells are read through
 ``summary.HEADER_CELLS`` and the columns through ``summary.SC``, never by literal coordinates.
 
 :func:`currency_problem` adds what a reader of the file needs before using its figures: the values
@@ -31,6 +32,8 @@ from hipaa_xl.excel_dates import serial_to_date
 from hipaa_xl.workbook.columns import NAME_AS_OF_USED, SUMMARY_SHEET
 from hipaa_xl.workbook.exposure import OUT_OF_DATE, UP_TO_DATE
 from hipaa_xl.workbook.inputs import Inputs, read_inputs
+from hipaa_xl.workbook.outcomes_block import TITLE as OUTCOMES_TITLE
+from hipaa_xl.workbook.outcomes_block import RequirementOutcomes, requirement_outcomes
 from hipaa_xl.workbook.plan import COMPARED_SCHEDULES, ComparedTotal, commenced_date, price, schedule_comparison
 from hipaa_xl.workbook.summary import (
     COMPARISON_TITLE,
@@ -60,6 +63,11 @@ FIGURE_KEYS = (*FIGURES, "ag_deferred")
 TOTAL_KEYS = ("minimum", "maximum", "ag")
 """The figures of the entity totals and the grand total."""
 HEADERS = {key: name for key, name, _w, _s in SUMMARY_COLUMNS}
+OUTCOMES_KEY = "published OCR outcomes"
+"""The entity part of a :class:`Mismatch` key that names a row of the published-outcomes block."""
+OUTCOME_FIGURES = ("basis", "count", "years", "median", "minimum", "maximum", "median_today", "list")
+"""The block's columns as read: A requirement, B how matched, C count, D years, F-I median, lowest,
+highest, median in today's dollars, or F the list of outcomes (under 5)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,6 +107,8 @@ class SummaryValues:
     stamp: str
     grid: list[tuple[Any, ...]]
     """Every row of the sheet as cached values (for blocks read by the memo)."""
+    outcomes: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    """The published-outcomes block by requirement: a key of ``OUTCOME_FIGURES`` -> cached value."""
 
     def keyed_groups(self) -> dict[GroupKey, dict[str, Any]]:
         """The group rows by the engine's group key."""
@@ -123,6 +133,9 @@ class Mismatch:
 
     def __str__(self) -> str:
         entity, requirement, year = self.key
+        if entity == OUTCOMES_KEY:
+            return (f"published OCR outcomes, {requirement}: {self.figure} is {self.summary!r} on the Summary, "
+                    f"{self.engine!r} in the law data")
         if year:
             where = f"{entity}, {requirement}, {year}"
         elif entity:
@@ -177,7 +190,7 @@ def parse_summary(grid: list[tuple[Any, ...]]) -> SummaryValues:
     comparison = _comparison(grid, after)
     stamp = next((text(r[0]) for r in grid if r and text(r[0]).startswith(STAMP_PREFIX)), "")
     header = {key: _cell(grid, row, col) for key, (row, col) in HEADER_CELLS.items()}
-    return SummaryValues(header, groups, entity_totals, grand, comparison, stamp, grid)
+    return SummaryValues(header, groups, entity_totals, grand, comparison, stamp, grid, _outcome_block(grid))
 
 
 def read_summary(data: bytes) -> SummaryValues:
@@ -238,6 +251,26 @@ def _comparison(grid: list[tuple[Any, ...]], start: int) -> list[ScheduleLine]:
     while r < len(grid) and grid[r] and text(grid[r][0]) in COMPARED_SCHEDULES:
         row = tuple(grid[r]) + (None,) * 5
         out.append(ScheduleLine(text(row[0]), row[1], row[2], row[3], text(row[4])))
+        r += 1
+    return out
+
+
+def _outcome_block(grid: list[tuple[Any, ...]]) -> dict[str, dict[str, Any]]:
+    """The published-outcomes block (decisions 47) by requirement; empty when the Summary has none."""
+    r = next((i for i, row in enumerate(grid) if row and text(row[0]) == OUTCOMES_TITLE), None)
+    out: dict[str, dict[str, Any]] = {}
+    if r is None:
+        return out
+    r += 3  # the title, what these are, the headings
+    while r < len(grid) and grid[r] and grid[r][0] is not None and not text(grid[r][0]).startswith("* "):
+        row = tuple(grid[r]) + (None,) * 9
+        listed = isinstance(row[5], str)
+        out[text(row[0])] = {
+            "basis": row[1], "count": row[2], "years": text(row[3]),
+            "median": None if listed else row[5], "minimum": None if listed else row[6],
+            "maximum": None if listed else row[7], "median_today": None if listed else row[8],
+            "list": row[5] if listed else None,
+        }
         r += 1
     return out
 
@@ -308,6 +341,44 @@ def engine_aggregation(data: bytes, schedule: str | None = None, as_of: dt.date 
 # Comparing
 
 
+def _law_data_row(expected: RequirementOutcomes) -> dict[str, Any]:
+    stats, today = expected.statistics, expected.today
+    return {
+        "basis": expected.basis, "count": len(expected.outcomes), "years": expected.years,
+        "median": stats.median if stats else None, "minimum": stats.minimum if stats else None,
+        "maximum": stats.maximum if stats else None, "median_today": today.median if today else None,
+        "list": None if stats else expected.listing(),
+    }
+
+
+def outcome_disagreements(values: SummaryValues) -> list[Mismatch]:
+    """Where the Summary's published-outcomes block differs from the law data for the requirements of
+    its own group rows (decisions 47): a row missing or extra, or a figure that differs."""
+    out: list[Mismatch] = []
+    expected_rows = requirement_outcomes(g.requirement for g in values.groups)
+    for expected in expected_rows:
+        key = (OUTCOMES_KEY, expected.requirement, 0)
+        row = values.outcomes.get(expected.requirement)
+        if row is None:
+            out.append(Mismatch(key, "requirement", None, expected.basis))
+            continue
+        out += [Mismatch(key, k, row[k], want) for k, want in _law_data_row(expected).items() if row[k] != want]
+    listed = {e.requirement for e in expected_rows}
+    out += [Mismatch((OUTCOMES_KEY, name, 0), "requirement", row["basis"], None)
+            for name, row in values.outcomes.items() if name not in listed]
+    return out
+
+
+def outcome_mismatches(data: bytes) -> list[Mismatch]:
+    """:func:`outcome_disagreements` of the workbook ``data`` (none: the block equals the law data)."""
+    return outcome_disagreements(read_summary(data))
+
+
+def outcome_rows(data: bytes) -> dict[str, dict[str, Any]]:
+    """The Summary's published-outcomes block as cached values, by requirement (empty when absent)."""
+    return read_summary(data).outcomes
+
+
 def group_mismatches(summary: dict[GroupKey, dict[str, Any]], groups: Sequence[GroupTotal]) -> list[Mismatch]:
     """Every Summary group missing from the engine, engine group missing from the Summary, and
     figure that differs, in the engine's group order."""
@@ -356,7 +427,7 @@ def disagreements(values: SummaryValues, expected: Expected) -> list[Mismatch]:
         got = (shown_line.minimum, shown_line.maximum, shown_line.ag)
         out += [Mismatch(("", name, 0), k, g, want)
                 for k, g, want in zip(TOTAL_KEYS, got, (lo, hi, ag), strict=True) if g != want]
-    return out
+    return out + outcome_disagreements(values)
 
 
 def refreshed_problem(pkg: Package, expected: Expected) -> str | None:
