@@ -25,6 +25,7 @@ from hipaa_xl import excel_dates
 from hipaa_xl.engine.days import check_year
 from hipaa_xl.engine.penalties import check_count
 from hipaa_xl.errors import HipaaInputError, InvalidValue, OutOfRange
+from hipaa_xl.errors import shown as shown  # re-exported: the words a message quotes a cell's value with
 from hipaa_xl.law.schedules import check_schedule
 
 EXCEL_ERROR_CODES = (
@@ -70,6 +71,20 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def count_from_cell(value: object, what: str) -> int:
+    """A count typed into a cell. A number typed into a date-formatted cell comes back from the file
+    as a date (5 as 1900-01-05): for a count it is read back as the number typed (its 1900-system
+    serial), never as a date; a value that is still not a whole count is refused in plain words."""
+    if isinstance(value, dt.date):
+        number = excel_dates.date_to_serial(value)
+        try:
+            return parse_count(number, what)
+        except HipaaInputError:
+            raise OutOfRange(f"{what} must be a whole number (got {shown(value)}, which is the number "
+                             f"{shown(float(number))}; format the cell as a number)") from None
+    return parse_count(value, what)
+
+
 def is_blank(value: object) -> bool:
     """None, empty text and 0 (Lite's empty cell) count as blank."""
     if value is None:
@@ -85,10 +100,10 @@ def parse_serial(serial: float) -> dt.date:
     if day is not None:
         return day
     if math.isnan(serial) or math.isinf(serial):
-        raise InvalidValue(f"not a date: {serial!r}")
+        raise InvalidValue(f"not a date: {shown(serial)}")
     if math.floor(serial) == 60:
         raise InvalidValue("Excel serial 60 is 1900-02-29, a day that did not exist")
-    raise OutOfRange(f"date serial number out of range (got {serial!r}; 1 to {excel_dates.MAX_SERIAL})")
+    raise OutOfRange(f"date serial number out of range (got {shown(serial)}; 1 to {excel_dates.MAX_SERIAL})")
 
 
 date_to_serial = excel_dates.date_to_serial
@@ -132,7 +147,7 @@ def _parse_date(value: object, what: str) -> dt.date | None:
     if isinstance(value, dt.time):  # a date cell over serial 0 (or a time of day): no date at all
         raise OutOfRange(f"{what} is a time or serial 0, before Excel's first date 1900-01-01 (years 1900-9999)")
     if isinstance(value, bool):
-        raise InvalidValue(f"{what} must be a date (got {value!r})")
+        raise InvalidValue(f"{what} must be a date (got {shown(value)})")
     if isinstance(value, int | float):
         return parse_serial(float(value))
     if isinstance(value, str):
@@ -145,9 +160,9 @@ def _parse_date(value: object, what: str) -> dt.date | None:
                 continue
             return in_excel_range(day, what)
         raise InvalidValue(
-            f"{what} must be an Excel date, a serial number or ISO text YYYY-MM-DD (got {value!r})"
+            f"{what} must be an Excel date, a serial number or ISO text YYYY-MM-DD (got {shown(value)})"
         )
-    raise InvalidValue(f"{what} must be a date (got {value!r})")
+    raise InvalidValue(f"{what} must be a date (got {shown(value)})")
 
 
 def parse_required_date(value: object, what: str) -> dt.date:
@@ -160,14 +175,14 @@ def parse_required_date(value: object, what: str) -> dt.date:
 
 def _whole(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidValue(f"{what} must be a number (got {value!r})")
+        raise InvalidValue(f"{what} must be a number (got {shown(value)})")
     if isinstance(value, int):
         return value
     if math.isnan(value) or math.isinf(value):
-        raise OutOfRange(f"{what} must be a finite number (got {value!r})")
+        raise OutOfRange(f"{what} must be a finite number (got {shown(value)})")
     nearest = round(value)
     if abs(value - nearest) > _WHOLE_TOLERANCE:
-        raise OutOfRange(f"{what} must be a whole number (got {value!r})")
+        raise OutOfRange(f"{what} must be a whole number (got {shown(value)})")
     return int(nearest)
 
 
@@ -204,7 +219,7 @@ def parse_rate(value: object) -> float | None:
     if is_blank(value):
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidValue(f"per_violation must be a number (got {value!r})")
+        raise InvalidValue(f"per_violation must be a number (got {shown(value)})")
     return float(value)  # the engine checks it against the legal limit (1320d-5(d)(2)(A))
 
 
@@ -222,14 +237,14 @@ def parse_bool(value: object, what: str = "flag") -> bool:
     if isinstance(value, int | float):
         if value == 1:
             return True
-        raise InvalidValue(f"{what} must be TRUE or FALSE (got {value!r})")
+        raise InvalidValue(f"{what} must be TRUE or FALSE (got {shown(value)})")
     if isinstance(value, str):
         text = value.strip().casefold()
         if text in _TRUE:
             return True
         if text in _FALSE:
             return False
-    raise InvalidValue(f"{what} must be TRUE or FALSE, yes or no (got {value!r})")
+    raise InvalidValue(f"{what} must be TRUE or FALSE, yes or no (got {shown(value)})")
 
 
 def parse_text(value: object, what: str) -> object:

@@ -25,6 +25,8 @@ the validators of ``hipaa_xl.cells`` and ``hipaa_xl.engine``.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from pathlib import Path
 from typing import Literal
 
@@ -76,3 +78,25 @@ class WorkbookError(HipaaXlError):
         if self.path is None or self.message.startswith(self.path.name):
             return self.message
         return f"{self.path.name}: {self.message}"
+
+
+def shown(value: object) -> str:
+    """A cell's value in the words an error message quotes it with, never a Python repr: a date as
+    "a date: 2026-03-31", text in quotes, TRUE/FALSE, a number as Excel shows it."""
+    if isinstance(value, dt.datetime):
+        day = value.date().isoformat()
+        clock = value.strftime("%H:%M")
+        return f"a date: {day}" + ("" if clock == "00:00" else f" {clock}")
+    if isinstance(value, dt.date):
+        return f"a date: {value.isoformat()}"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return "not a number"
+        return f"{value:g}" if not value.is_integer() else f"{int(value)}"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return f'"{value.strip()}"'
+    return f"a {type(value).__name__} value"

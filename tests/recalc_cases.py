@@ -259,6 +259,67 @@ CASES: list[tuple[str, Any]] = [
     ('=HOUR("1:30 PM")', 13),
     ("=MINUTE(0.75+1/1440)", 1),
     ("=SECOND(TIME(1,2,3))", 3),
+    # one-cell rules (Microsoft's function reference; values Excel computed in peer workbooks)
+    ('=RIGHT("a string",10)', "a string"),  # more characters than the text has: all of it
+    ('=AND("1",1)', "#VALUE!"),  # a direct text beside a direct number
+    ('=OR(1,"text")', "#VALUE!"),
+    ('=AND(TRUE,"0")', True),  # beside a logical value the text is skipped
+    # Excel adds left to right in doubles: the exact sum of these is 0, Excel's is not
+    ("=AVERAGE(0,0,1,1E-05,2,1.1,534,1.00001,9999999999,2.99999,-9999999999,999999.99999,-534,"
+     "-999999.99999,-2,-2.99999,-1,-1.00001,-1.1,-1E-05)", -4.0893554731909327e-09),
+    ("=SUM(0,0,1,1E-05,2,1.1,534,1.00001,9999999999,2.99999,-9999999999,999999.99999,-534,"
+     "-999999.99999,-2,-2.99999,-1,-1.00001,-1.1,-1E-05)", -8.178710946381865e-08),
+    ("=SUMPRODUCT(Data!B1,Data!B2)", "#VALUE!"),  # one-cell ranges holding text
+    ("=VLOOKUP(Data!A5,Data!A1:B6,Data!E4)", "#N/A"),  # nothing found comes before the blank index
+    ("=VLOOKUP(10,Data!A1:B6,0,FALSE)", "#VALUE!"),  # found, then the index below 1
+    ('=DATEVALUE("June 9, 1969")', 25363),  # month names are read
+    ('=DATEVALUE("5")', "#VALUE!"),  # a number alone is no date
+    ("=FLOOR(Data!A5,1/0)", "#DIV/0!"),  # a blank number passes the significance's error on
+    ("=CEILING(Data!A5,NA())", "#N/A"),
+    ('=SEARCH("b","abcb",3)', 4),
+    ('=SEARCH("","abc",3)', 3),  # empty text matches at the start position
+    ('=SEARCH("","abc",4)', "#VALUE!"),  # a start past the text's length
+    ('=FIND("c","abc",4)', "#VALUE!"),
+    ('=SEARCH("~","Hello")', 1),  # a "~" at the end escapes nothing: an empty match at the start
+    ('=SEARCH("~~","Hi ~Bang!")', 4),
+    ('=VALUE("12,34")', "#VALUE!"),  # a comma that groups no three digits
+    ('=VALUE("12,345")', 12345),
+    ('=TEXT(23.75,"|#\\:#=/=#|")', "|23:3=/=4|"),
+    ('=TEXT(123456.789,"|#,e-#|")', "|1e5|"),
+    ('=TEXT(1234567,"?,?????????")', "    1,234,567"),
+    ('=TEXT(3.14159,"s:m"" @ hour ""[hh]")', "53:23 @ hour 75"),
+    ("=SUM(Data!D1:CHOOSE(2,Data!D1,Data!D3))", 600),  # a range ending in the reference CHOOSE gives
+    ("=ERROR.TYPE(1/0)", 2),
+    ('=ERROR.TYPE("x")', "#N/A"),
+]
+
+
+CASES_1904: list[tuple[str, Any]] = [
+    # a workbook in the 1904 date system (<workbookPr date1904="1"/>): serial 0 is 1904-01-01 and a
+    # date's serial is 1,462 less than in the 1900 system (Microsoft, "Date systems in Excel";
+    # ECMA-376 Part 1, 18.2.28); every date function, TEXT and text dates follow it
+    ("=YEAR(1)", 1904),
+    ("=DAY(0)", 1),
+    ("=DATE(1904,1,1)", 0),
+    ("=DATE(2024,5,1)", 45413 - 1462),
+    ("=DATE(1903,12,31)", "#NUM!"),  # before the first day of the system
+    ("=DATE(4,1,1)", 0),  # years 0-1899 still add 1900
+    ("=WEEKDAY(0)", 6),  # 1904-01-01 was a Friday
+    ("=WORKDAY(0,1)", 3),  # the next working day is Monday 4 January
+    ("=NETWORKDAYS(0,10)", 7),
+    ("=EDATE(0,1)", 31),
+    ("=EOMONTH(0,1)", 59),  # 1904 is a leap year: 29 February is serial 59
+    ('=DATEVALUE("2024-05-01")', 45413 - 1462),
+    ('=VALUE("2024-05-01")+0', 45413 - 1462),
+    ("=TODAY()", 45413 - 1462),
+    ("=YEAR(2957003)", 9999),  # 9999-12-31, the last day
+    ("=YEAR(2957004)", "#NUM!"),
+    ('=TEXT(0,"dddd yyyy-mm-dd")', "Friday 1904-01-01"),
+    ('=TEXT(DATE(2024,5,1),"ddd d mmm yyyy")', "Wed 1 May 2024"),
+    # the 1904 system shows negative times with a minus sign (the 1900 system cannot show them)
+    ('=TEXT(-(2/24+3/1440+4/86400),"[h]:m:s.000")', "-2:3:4.000"),
+    ('=TEXT(-0.5,"h:mm")', "-12:00"),
+    ('=COUNTIF(Data!C1:C6,">2020-06-01")', 2),
 ]
 
 

@@ -72,7 +72,7 @@ def test_an_invalid_change_prints_the_table_and_exits_1_with_one_line(tmp_path: 
     assert done.returncode == 1
     assert len(done.stderr.strip().splitlines()) == 1 and "1 scenario row(s) cannot apply" in done.stderr
     flat = " ".join(done.stdout.split())  # lines are wrapped at words to 80 columns
-    assert "ScenarioChanges row 16 (OCR likely): no incident with ID 'RCH-99'" in flat
+    assert "ScenarioChanges row 16 (OCR likely): no incident with ID \"RCH-99\"" in flat
     assert "#N/A" in done.stdout and "Our position" in done.stdout
     as_json = run(str(path), "--json")
     assert as_json.returncode == 1

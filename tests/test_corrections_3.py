@@ -335,7 +335,8 @@ def test_an_overlapping_incident_is_noted_on_its_exposure_rows_and_in_refresh_ou
     wb.save(buf)
     out, report = build_refreshed(buf.getvalue())
     # Jan 1..Mar 31, 2026 (31 + 28 + 31 = 90 days) are HBS-01's days too
-    assert any(w.startswith("HBS-09: 90 day(s) of this incident are also counted under incident(s) HBS-01")
+    assert any(w.startswith("Incidents row 16 (HBS-09): 90 day(s) of this incident are also counted under "
+                            "incident(s) HBS-01")
                for w in report.warnings)
     notes = [r["note"] for r in exposure_values(out) if r["id"] == "HBS-09"]
     assert notes and all("counted twice; one violation a day on 45 CFR 160.406" in n for n in notes)

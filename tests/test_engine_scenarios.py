@@ -242,13 +242,13 @@ def test_each_invalid_change_is_reported_with_its_row_and_reason_and_other_scena
     result = run(incidents, scenarios, changes)
     reasons = {(p.row, p.reason) for p in result.problems}
     texts = {row: reason for row, reason in reasons}
-    assert "no scenario named 'Nobody'" in texts[5]
-    assert "no incident with ID 'I9'" in texts[6]
-    assert "Field 'Entity' cannot be changed" in texts[7]
+    assert "no scenario named \"Nobody\"" in texts[5]
+    assert "no incident with ID \"I9\"" in texts[6]
+    assert "Field \"Entity\" cannot be changed" in texts[7]
     assert texts[8].startswith("Tier: tier must be A, B, C or D")
     assert texts[10] == "Tier of i1 is already changed in this scenario on row 9"
     assert 9 not in texts  # the first change of the field stands; the second one is the problem
-    assert "'I2' is not an incident of 'Acme Health'" in texts[12]
+    assert '"I2" is not an incident of "Acme Health"' in texts[12]
     # End before Start only shows once both changes are applied: both rows are marked
     assert "I1 as changed cannot be priced: end date 2024-05-01 is before start date 2024-06-01" in texts[13]
     assert texts[14] == texts[13]
@@ -276,7 +276,7 @@ def test_invalid_scenario_rows_are_reported() -> None:
     assert texts[5] == "Name is required"
     assert "kept for the Incidents as entered" in texts[6]
     assert texts[7] == "Probability must be between 0% and 100% (got 150%)"
-    assert texts[8] == "scenario 'ours' is already defined on row 7"
+    assert texts[8] == "scenario \"ours\" is already defined on row 7"
     assert "unknown schedule 'cfr102-1999'" in texts[9]
     assert "As-of must be an Excel date" in texts[10]
     assert [r.name for r in result.scenarios] == ["Ours", "Sched", "Day"]

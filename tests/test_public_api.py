@@ -47,8 +47,8 @@ FUNCTIONS = {
     "VIOLATION_DAYS": "start_date, end_date, [year], [as_of], [commenced]",
 }
 FIXED_SCHEDULES = ("regulation", "statute", "current", "current-tiered")
-COMMANDS = ("explain", "schedules", "criminal", "new", "refresh", "recalc", "report", "share", "demo", "deadline",
-            "deadlines", "scenarios", "outcomes")
+COMMANDS = ("explain", "schedules", "criminal", "new", "clear", "refresh", "recalc", "report", "share", "demo",
+            "deadline", "deadlines", "scenarios", "outcomes")
 LITE_COMMANDS = ("add", "remove", "show", "check")
 EXIT_CODES = {"EXIT_OK": 0, "EXIT_PROBLEMS": 1, "EXIT_BAD_INPUT": 2, "EXIT_STALE": 3, "EXIT_INTERNAL": 4,
               "EXIT_INTERRUPTED": 130}

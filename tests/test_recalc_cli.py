@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 import re
 from pathlib import Path
 
@@ -138,3 +141,47 @@ def test_output_to_a_wrong_kind_of_file_is_refused(tmp_path: Path, suffix: str) 
     result = runner.invoke(app, ["recalc", str(path), "-o", str(tmp_path / f"out{suffix}")])
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_problems_option_writes_every_reported_cell_as_json_or_csv(tmp_path: Path) -> None:
+    # 30 cells read a cell that cannot be evaluated: stderr keeps 20 lines, the file has all 31
+    extra: dict[str, object] = {"B1": "=NOT_A_FUNCTION(1)"}
+    extra |= {f"C{r}": f"=B1+{r}" for r in range(1, 31)}
+    path = make_book(tmp_path / "b.xlsx", extra)
+    result = runner.invoke(app, ["recalc", str(path), "--problems", str(tmp_path / "p.json")])
+    assert result.exit_code == 1
+    assert "... and 11 more" in result.stderr and "p.json" in result.stderr
+    records = json.loads((tmp_path / "p.json").read_text("utf-8"))
+    assert len(records) == 31
+    assert records[0] == {"sheet": "Sheet", "cell": "B1", "kind": "unknown function", "detail": "NOT_A_FUNCTION",
+                          "depends_on": ""}
+    assert {r["depends_on"] for r in records[1:]} == {"Sheet!B1"}
+    result = runner.invoke(app, ["recalc", str(path), "--problems", str(tmp_path / "p.csv")])
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "p.csv").read_text("utf-8"))))
+    assert [r["cell"] for r in rows] == [r["cell"] for r in records]
+    assert rows[1]["kind"] == "dependent" and rows[1]["depends_on"] == "Sheet!B1"
+
+
+def test_problems_option_writes_an_empty_list_when_every_cell_is_evaluated(tmp_path: Path) -> None:
+    path = make_book(tmp_path / "b.xlsx")
+    result = runner.invoke(app, ["recalc", str(path), "--problems", str(tmp_path / "p.json")])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "p.json").read_text("utf-8")) == []
+
+
+def test_problems_option_refuses_other_extensions_before_touching_the_workbook(tmp_path: Path) -> None:
+    path = make_book(tmp_path / "b.xlsx")
+    before = path.read_bytes()
+    result = runner.invoke(app, ["recalc", str(path), "--problems", str(tmp_path / "p.txt")])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and ".json or .csv" in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_problems_csv_never_starts_a_field_like_a_formula() -> None:
+    from hipaa_xl.recalc.evaluator import CellProblem
+    from hipaa_xl.recalc.problems import problems_bytes
+
+    data = problems_bytes([CellProblem("=HYPERLINK(1)", "A1", "unsupported", "-2 rows")], "csv").decode()
+    row = next(csv.DictReader(io.StringIO(data)))
+    assert row["sheet"] == "'=HYPERLINK(1)" and row["detail"] == "'-2 rows"

@@ -12,7 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from recalc_cases import AS_OF, CASES, data_sheet
+from recalc_cases import AS_OF, CASES, CASES_1904, data_sheet
 
 from hipaa_xl.recalc import recalc_file
 
@@ -43,6 +43,32 @@ def test_function_gives_the_value_excel_gives(recalculated: tuple[dict[str, Any]
     else:
         assert got == expected
         assert type(got) is type(expected)
+
+
+@pytest.fixture(scope="module")
+def recalculated_1904(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    folder: Path = tmp_path_factory.mktemp("functions1904")
+    wb = openpyxl.Workbook()
+    wb.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904  # writes <workbookPr date1904="1"/>
+    calc = wb.active
+    calc.title = "Calc"
+    data_sheet(wb)  # its dates are written as 1904 serials
+    for i, (formula, _) in enumerate(CASES_1904, start=1):
+        calc.cell(i, 1).value = formula
+    path = folder / "functions1904.xlsx"
+    wb.save(path)
+    report = recalc_file(path, as_of=AS_OF, allow_errors=True)
+    assert not report.problems and not report.warnings
+    values = openpyxl.load_workbook(path, data_only=True)["Calc"]
+    return {formula: values.cell(i, 1).value for i, (formula, _) in enumerate(CASES_1904, start=1)}
+
+
+@pytest.mark.parametrize(("formula", "expected"), CASES_1904, ids=[c[0] for c in CASES_1904])
+def test_a_1904_workbook_gives_the_value_excel_gives_in_the_1904_date_system(
+        recalculated_1904: dict[str, Any], formula: str, expected: Any) -> None:
+    got = recalculated_1904[formula]
+    assert got == expected
+    assert type(got) is type(expected)
 
 
 def test_the_readme_lists_exactly_the_functions_the_evaluator_has() -> None:

@@ -115,12 +115,14 @@ def test_an_array_formula_works_element_by_element_even_in_one_cell(tmp_path: Pa
     assert report.ok
 
 
-def test_cells_in_a_cycle_show_what_excel_shows_and_the_cycle_is_reported(tmp_path: Path) -> None:
-    # Excel with iterative calculation off warns and leaves a circular reference at 0
+def test_cells_in_a_cycle_show_what_excel_shows_and_their_dependents_are_reported(tmp_path: Path) -> None:
+    # Excel with iterative calculation off warns and leaves a circular reference at 0; a cell that
+    # reads it is reported too rather than given a number computed from that 0
     out, report = _recalc(tmp_path, {"A1": "=B1+1", "B1": "=A1+1", "C1": "=A1+5"})
     assert out["A1"].value == 0 and out["B1"].value == 0
-    assert out["C1"].value == 5
-    assert [p.kind for p in report.problems] == ["circular reference"]
+    assert out["C1"].value == "#NAME?"
+    assert [(p.cell, p.kind, p.depends_on) for p in report.problems] == [
+        ("A1", "circular reference", ""), ("C1", "dependent", "S!A1")]
 
 
 def test_long_chains_and_long_cycles_finish_without_a_recursion_error(tmp_path: Path) -> None:
@@ -144,11 +146,12 @@ def test_defined_names_that_spell_a_column_are_names(tmp_path: Path) -> None:
 
 
 def test_a_text_format_that_is_not_implemented_is_reported_not_guessed(tmp_path: Path) -> None:
-    out, report = _recalc(tmp_path, {"A1": '=TEXT(1.5,"# ?/?")', "A2": '=TEXT(1.5,"0.0")'})
+    # a negative number under conditional sections: how Excel signs it is not documented
+    out, report = _recalc(tmp_path, {"A1": '=TEXT(-1.5,"[<0]0.0;0")', "A2": '=TEXT(1.5,"0.0")'})
     assert out["A1"].value == "#NAME?"
     assert out["A2"].value == "1.5"
     assert [(p.cell, p.kind) for p in report.problems] == [("A1", "unsupported")]
-    assert "fraction" in report.problems[0].detail
+    assert "conditional formats with a negative number" in report.problems[0].detail
 
 
 def test_a_reference_result_is_never_written_as_python_text(tmp_path: Path) -> None:

@@ -115,6 +115,17 @@ LIBREOFFICE_DIFFERS: dict[str, str] = {
     "=INDEX(Data!A1:D6,2)": "LibreOffice returns the row where Excel gives #REF!",
     "=EDATE(TRUE,1)": "LibreOffice takes TRUE as the number 1",
     '=CONCAT("a",1,TRUE)': "LibreOffice writes TRUE as 1 (no boolean type)",
+    '=AND(TRUE,"0")': "LibreOffice refuses any direct text; Excel skips it beside a logical value",
+    "=AVERAGE(0,0,1,1E-05,2,1.1,534,1.00001,9999999999,2.99999,-9999999999,999999.99999,-534,"
+    "-999999.99999,-2,-2.99999,-1,-1.00001,-1.1,-1E-05)": "LibreOffice adds exactly; Excel left to right",
+    "=SUM(0,0,1,1E-05,2,1.1,534,1.00001,9999999999,2.99999,-9999999999,999999.99999,-534,"
+    "-999999.99999,-2,-2.99999,-1,-1.00001,-1.1,-1E-05)": "LibreOffice adds exactly; Excel left to right",
+    "=SUMPRODUCT(Data!B1,Data!B2)": "LibreOffice takes text in one-cell ranges as 0",
+    "=VLOOKUP(Data!A5,Data!A1:B6,Data!E4)": "LibreOffice checks the index before looking up",
+    '=SEARCH("","abc",3)': "LibreOffice finds no empty text",
+    '=SEARCH("~","Hello")': "LibreOffice reads a trailing ~ as no match",
+    '=TEXT(23.75,"|#\\:#=/=#|")': "LibreOffice has no literal text round a fraction bar",
+    '=TEXT(123456.789,"|#,e-#|")': "LibreOffice reads only E+/E- as scientific",
 }
 
 # functions Excel stores with the _xlfn. prefix (added after Excel 2007); openpyxl writes what it is given
@@ -189,4 +200,53 @@ def test_libreoffice_recomputes_the_formula_table_to_the_values_recalc_gives(tmp
         if not same:
             disagreements.append(f"{formula}: ours {a!r}, LibreOffice {b!r}")
     assert len(checked) > 100
+    assert not disagreements, "\n".join(disagreements)
+
+
+LIBREOFFICE_DIFFERS_1904: dict[str, str] = {
+    '=TEXT(-(2/24+3/1440+4/86400),"[h]:m:s.000")': "LibreOffice writes no minus sign for a negative time",
+    '=TEXT(-0.5,"h:mm")': "LibreOffice writes no minus sign for a negative time",
+    "=DATE(1903,12,31)": "LibreOffice has dates before 1904 (negative serials); Excel #NUM!",
+    "=DATE(4,1,1)": "LibreOffice reads the year 4 as 2004 (its two-digit year window); Excel adds 1900",
+    "=YEAR(2957004)": "LibreOffice has dates after 9999-12-31; Excel #NUM!",
+}
+
+
+def test_libreoffice_computes_the_1904_table_to_the_values_recalc_gives(tmp_path: Path) -> None:
+    """The same cross-check for a workbook in the 1904 date system (``date1904="1"``), which
+    LibreOffice reads and computes in that system too."""
+    from openpyxl.utils.datetime import to_excel
+    from recalc_cases import AS_OF, CASES_1904, data_sheet
+
+    soffice = _soffice()
+    wb = openpyxl.Workbook()
+    wb.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    calc = wb.active
+    calc.title = "Calc"
+    data_sheet(wb)
+    checked = [(f, v) for f, v in CASES_1904 if f not in LIBREOFFICE_DIFFERS_1904 and "TODAY" not in f]
+    for i, (formula, _) in enumerate(checked, start=1):
+        calc.cell(i, 1).value = formula
+    source = tmp_path / "table1904.xlsx"
+    wb.save(source)
+    ours_path = tmp_path / "ours.xlsx"
+    recalc_file(source, out=ours_path, as_of=AS_OF, allow_errors=True)
+    ours = openpyxl.load_workbook(ours_path, data_only=True)["Calc"]
+    profile = tmp_path / "profile"
+    _always_recalculate(profile)
+    subprocess.run(
+        ["timeout", "180", soffice, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", "xlsx",
+         "--outdir", str(tmp_path / "lo"), str(source)],
+        check=True, capture_output=True,
+    )
+    book = openpyxl.load_workbook(tmp_path / "lo" / "table1904.xlsx", data_only=True)
+    theirs = book["Calc"]
+    disagreements = []
+    for i, (formula, _) in enumerate(checked, start=1):
+        a, b = ours.cell(i, 1).value, theirs.cell(i, 1).value
+        if isinstance(b, dt.datetime | dt.date | dt.time):
+            b = to_excel(b, book.epoch)
+        if not (a == b or (isinstance(a, int | float) and isinstance(b, int | float) and abs(a - b) <= 1e-9)):
+            disagreements.append(f"{formula}: ours {a!r}, LibreOffice {b!r}")
+    assert len(checked) >= 15
     assert not disagreements, "\n".join(disagreements)

@@ -181,7 +181,8 @@ def test_circular_references_are_reported_with_their_cycle_not_looped_on(tmp_pat
     assert out["F1"].value == 10
     # Excel with iterative calculation off leaves a cycle at its last value, 0 for a new one
     assert out["A1"].value == out["B1"].value == out["C1"].value == 0
-    assert out["D1"].value == 0
+    assert out["D1"].value == "#NAME?"  # it reads the cycle: reported, not computed from its 0
+    assert [p.cell for p in report.problems if p.kind == "dependent"] == ["D1"]
 
 
 def test_long_dependency_chains_do_not_hit_the_recursion_limit(tmp_path: Path) -> None:
@@ -210,12 +211,14 @@ def test_unknown_function_gives_name_error_and_is_reported_with_cell_and_name(tm
     wb.save(path)
     report = recalc_file(path, as_of=AS_OF, allow_errors=True)
     assert [(p.sheet, p.cell, p.kind, p.detail) for p in report.problems] == [
-        ("Sheet", "A1", "unknown function", "NOT_A_FUNCTION")
+        ("Sheet", "A1", "unknown function", "NOT_A_FUNCTION"),
+        ("Sheet", "A2", "dependent", "depends on Sheet!A1, which could not be evaluated"),
+        ("Sheet", "A3", "dependent", "depends on Sheet!A1, which could not be evaluated"),
     ]
     out = values_of(path, "Sheet")
     assert out["A1"].value == "#NAME?"
     assert out["A2"].value == "#NAME?"
-    assert out["A3"].value == 0
+    assert out["A3"].value == "#NAME?"  # IFERROR never turns a cell we could not evaluate into a number
 
 
 def test_an_error_text_from_our_functions_is_an_excel_error_inside_the_calculation(tmp_path: Path) -> None:

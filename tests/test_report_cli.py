@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from report_helpers import MEMO_DATE, body, rows, table_after, text_of
 from typer.testing import CliRunner
-from workbook_helpers import example_bytes, part_of, set_incident_cell
+from workbook_helpers import example_bytes, part_of, set_incident_cell, text_cell
 
 from hipaa_xl.cli import app
 from hipaa_xl.cli.common import EXIT_BAD_INPUT, EXIT_STALE
@@ -97,30 +97,52 @@ def _with_chosen(data: bytes, chosen: dict[int, int]) -> bytes:
     return recalculated.to_bytes()
 
 
-def test_chosen_points_appear_with_their_range_check_and_reasons(tmp_path: Path) -> None:
+def test_chosen_points_appear_with_their_range_check_and_the_factors_behind_them(tmp_path: Path) -> None:
+    """A Chosen point is shown with its range, the Summary's check, where it falls, and beside it the
+    160.408 factors of the Factors sheet and the old free-text Factors note of its incidents; page 1's
+    own figure is then the Chosen total (not the scenario weighting)."""
     data = example_bytes()
     ws = openpyxl.load_workbook(io.BytesIO(data), data_only=True)["Summary"]
-    # the first group with a range: a Chosen point a quarter of the way from minimum to maximum
-    row = next(r for r in range(8, 40)
-               if isinstance(ws.cell(r, 7).value, int) and ws.cell(r, 7).value > ws.cell(r, 6).value)
+    row = next(r for r in range(8, 40) if ws.cell(r, 2).value == "164.312(a)(2)(iv)")
     lo, hi = ws.cell(row, 6).value, ws.cell(row, 7).value
+    assert isinstance(lo, int) and isinstance(hi, int) and hi > lo
     chosen = lo + (hi - lo) // 4
-    book = _book(tmp_path, _with_chosen(data, {row: chosen}))
+    incidents = openpyxl.load_workbook(io.BytesIO(data))["Incidents"]
+    inc_row = next(r for r in range(5, incidents.max_row + 1) if incidents.cell(r, 1).value == "RCH-03")
+    with_note = set_incident_cell(data, f"O{inc_row}", text_cell("Laptops were in a locked car"))
+    book = _book(tmp_path, _with_chosen(with_note, {row: chosen}))
     result = make_memo(book, memo_date=MEMO_DATE)
-    assert result.draft_reason is None  # a Chosen point keeps the figures current
+    assert result.draft_reason is None  # a Chosen point and a note keep the figures current
     items = body(result.docx)
     table = rows(table_after(items, "Factors (45 CFR 160.408) and the points chosen"))
-    chosen_table = rows(next(t for t in (i for i in items if hasattr(i, "rows"))
-                             if rows(t)[0][:2] == ["Group", "Chosen"]))
-    entity, requirement, year = ws.cell(row, 1).value, ws.cell(row, 2).value, ws.cell(row, 3).value
-    line = next(r for r in chosen_table[1:] if r[0] == f"{entity}, {requirement}, {year}")
-    assert line[1] == f"${chosen:,}" and line[2] == f"${lo:,} - ${hi:,}"
+    assert table[0] == ["Group", "Range", "Chosen", "Check", "Factors (160.408) and reasons"]
+    line = next(r for r in table[1:] if r[0] == "Riverside Community Hospital, 164.312(a)(2)(iv), 2022")
+    assert line[1] == f"${lo:,} - ${hi:,}" and line[2] == f"${chosen:,}"
     assert line[3].startswith(WITHIN) and "25% of the way" in line[3]  # the Summary's own Chosen check
-    assert table  # the factors recorded on incidents
-    from hipaa_xl.report.book import read_book
+    assert "(a)(1) Number of individuals affected - aggravating: About 4,100 patients' records" in line[4]
+    assert "(b)(2) Financial harm - mitigating" in line[4]
+    assert "(incident note) RCH-03: Laptops were in a locked car" in line[4]
+    page1 = text_of(items).split("Bottom line", 1)[1].split("The range by calendar year", 1)[0]
+    assert f"The points chosen on the Summary add up to ${chosen:,} (1 of " in page1
+    assert "lawyer's own weighting" not in page1
 
-    reasons = [f"{i.id}: {i.factors}" for i in read_book(data, "x").incidents
-               if i.entity == entity and i.requirement == requirement and i.factors]
-    assert reasons and all(reason in line[4] for reason in reasons)
-    text = text_of(items)
-    assert f"Chosen: ${chosen:,}" in text  # the entity's Chosen total in the short answer
+
+def test_chosen_points_of_several_years_share_the_row_of_their_factors(tmp_path: Path) -> None:
+    """Years of one entity and requirement with the same factors are one row; each year's Chosen point is
+    listed on its own line with where it falls in that year's range."""
+    data = example_bytes()
+    ws = openpyxl.load_workbook(io.BytesIO(data), data_only=True)["Summary"]
+    picked = {r: ws.cell(r, 6).value + (ws.cell(r, 7).value - ws.cell(r, 6).value) // 2
+              for r in range(8, 40) if ws.cell(r, 1).value == "Harbor Billing Services LLC"
+              and ws.cell(r, 2).value == "164.308(a)(1)(ii)(A)" and ws.cell(r, 3).value in (2021, 2022)}
+    assert len(picked) == 2
+    result = make_memo(_book(tmp_path, _with_chosen(data, picked)), memo_date=MEMO_DATE)
+    table = rows(table_after(body(result.docx), "Factors (45 CFR 160.408) and the points chosen"))
+    harbor = [r for r in table[1:] if r[0].startswith("Harbor Billing Services LLC, 164.308(a)(1)(ii)(A)")]
+    chosen_row = next(r for r in harbor if r[2])
+    assert chosen_row[0].endswith(", 2021-2022")
+    for row, amount in picked.items():
+        assert f"{ws.cell(row, 3).value}: ${amount:,} (50%)" in chosen_row[2].split("\n")
+    assert "(d)(3) Size of the entity - mitigating" in chosen_row[4]
+    other = next(r for r in harbor if not r[2])  # the other years, without a Chosen point, on their own row
+    assert other[0].endswith(", 2020, 2023-2026") and other[4] == chosen_row[4]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -26,8 +27,11 @@ from workbook_helpers import engine_aggregation, example_bytes, set_incident_cel
 from hipaa_xl.engine.incidents import group_key
 from hipaa_xl.report.book import ExtraTable, read_book
 from hipaa_xl.report.commands import NotCurrentError, make_memo
-from hipaa_xl.report.memo import DRAFT_MARK, OPTIONAL_TABLES, build_memo
+from hipaa_xl.report.memo import DRAFT_MARK, NOT_OWED, OPTIONAL_TABLES, build_memo, deadline_lines, weighted_figures
 from hipaa_xl.workbook import columns as C
+
+MEMO_BODY_PAGES = 6
+"""The goal: the example memo's body (before Appendix A) fits in six pages."""
 
 
 def money(v: float) -> str:
@@ -63,12 +67,15 @@ def example_memo(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, Path]
 
 
 def _check_range_tables(data: bytes, docx: Path) -> None:
-    """Each Summary group is a row of its entity's table with the Summary's figures and citation."""
+    """Each Summary group with a violation counted or time-barred is a row of its entity's table with the
+    Summary's figures, the engine's tier and its citation; a group with neither is left out (no empty rows)."""
     items = body(docx)
     groups = summary_values(data)
     figures = read_book(data, "book.xlsx")
+    assert figures.aggregation is not None
+    tiers = {(g.entity_key, g.requirement_key, g.year): {p.tier for p in g.parts} for g in figures.aggregation.groups}
     numbers = {}
-    for item in items:  # "[3] 45 CFR 164.404" lines of the authorities list
+    for item in items:  # "[3] 45 CFR 164.404" lines of Appendix D
         m = re.match(r"^\[(\d+)\] (.+)$", getattr(item, "text", "") or "")
         if m:
             numbers.setdefault(m.group(2), m.group(1))
@@ -76,37 +83,41 @@ def _check_range_tables(data: bytes, docx: Path) -> None:
     for entity in entities:
         table = rows(table_after(items, entity))
         mine = {k: v for k, v in groups.items() if v["entity"] == entity}
-        assert len(table) == 1 + len(mine) + 1  # header, one row per group, the entity total
-        for (_e, req_key, year), v in mine.items():
+        shown = {k: v for k, v in mine.items() if v["violations"] or v["barred"]}
+        assert len(table) == 1 + len(shown) + 1  # header, one row per group with something in it, the total
+        for (_e, req_key, year), v in shown.items():
             row = next(r for r in table[1:-1] if group_key(r[0].split(" - ")[0]) == req_key and r[1] == str(year))
-            assert row[2:8] == [count(v["violations"]), count(v["barred"]), money(v["minimum"]), money(v["maximum"]),
+            assert set(row[2].split(" ")[0].split("/")) <= tiers[(group_key(entity), req_key, year)]
+            assert row[3:9] == [count(v["violations"]), count(v["barred"]), money(v["minimum"]), money(v["maximum"]),
                                 money(v["ag"]), money(v["chosen"]) if v["chosen"] is not None else ""]
             citation = figures.requirements[req_key]["citation"]
-            assert f"[{numbers[citation]}]" in row[8].split(", ")
+            assert f"[{numbers[citation]}]" in row[9].split(", ")
         totals = {r[0]: r for r in _summary_block(data, "Totals")[1:]}
         total = totals[entity]
         # Totals block columns: Entity, -, -, Violations, Time-barred, Minimum, Maximum, Time-barred max, AG
-        assert table[-1][2:7] == [count(total[3]), count(total[4]), money(total[5]), money(total[6]), money(total[8])]
+        assert table[-1][3:8] == [count(total[3]), count(total[4]), money(total[5]), money(total[6]), money(total[8])]
 
 
-def test_every_summary_group_and_entity_total_is_in_its_row_with_its_citation(example_memo: tuple[bytes, Path]) -> None:
+def test_every_summary_group_and_entity_total_is_in_its_row_with_its_tier_and_citation(
+        example_memo: tuple[bytes, Path]) -> None:
     data, docx = example_memo
     _check_range_tables(data, docx)
 
 
-def test_short_answer_and_grand_total_are_the_summary_totals(example_memo: tuple[bytes, Path]) -> None:
+def _bottom_line(items: list[Any]) -> str:
+    return text_of(items).split("Bottom line", 1)[1].split("The range by calendar year", 1)[0]
+
+
+def test_bottom_line_and_grand_total_are_the_summary_totals(example_memo: tuple[bytes, Path]) -> None:
     data, docx = example_memo
     grand = next(r for r in _summary_block(data, "Totals") if r[0] == "Grand total")
     items = body(docx)
-    text = text_of(items)
-    answer = text.split("Short answer", 1)[1].split("The range by calendar year", 1)[0]
-    assert f"{money(grand[5])} to {money(grand[6])}" in answer
+    answer = _bottom_line(items)
+    assert f"{money(grand[5])} to {money(grand[6])} for all entities together" in answer
     assert f"at most {money(grand[8])} in damages" in answer
-    assert f"{count(grand[4])} violation(s), which would have carried up to {money(grand[7])}" in answer
-    assert rows(table_after(items, "The range by entity, requirement and calendar year"))  # sanity
-    grand_row = next(r for item in items if hasattr(item, "rows") for r in rows(item) if r[0] == "Grand total")
-    assert grand_row[1:7] == [count(grand[3]), count(grand[4]), money(grand[5]), money(grand[6]), money(grand[7]),
-                              money(grand[8])]
+    assert f"{count(grand[4])} earlier violation(s), up to {money(grand[7])}, are time-barred" in answer
+    grand_row = next(r for item in items if hasattr(item, "rows") for r in rows(item) if r[0] == "All entities")
+    assert grand_row[1:5] == [money(grand[5]), money(grand[6]), money(grand[8]), money(grand[7])]
 
 
 def test_four_schedules_side_by_side_equal_the_summary_comparison(example_memo: tuple[bytes, Path]) -> None:
@@ -128,12 +139,12 @@ def test_memo_figures_equal_the_engine_aggregation_of_the_incidents(example_memo
     assert f"{money(lo)} to {money(hi)}" in text and money(ag) in text
 
 
-def test_every_citation_used_is_listed_in_appendix_b(example_memo: tuple[bytes, Path]) -> None:
+def test_every_citation_used_is_listed_in_appendix_d(example_memo: tuple[bytes, Path]) -> None:
     data, docx = example_memo
     items = body(docx)
     text = text_of(items)
-    appendix = text.split("Appendix B - Citations", 1)[1]
-    used = set(re.findall(r"\[(\d+)\]", text.split("Appendix B - Citations", 1)[0]))
+    appendix = text.split("Appendix D - Citations", 1)[1]
+    used = set(re.findall(r"\[(\d+)\]", text.split("Appendix D - Citations", 1)[0]))
     listed = set(re.findall(r"^\[(\d+)\] ", appendix, flags=re.M))
     assert used and used <= listed
     figures = read_book(data, "x.xlsx")
@@ -204,12 +215,26 @@ def test_pdf_has_the_figures_and_the_legend_on_every_page(tmp_path: Path) -> Non
         assert DRAFT_MARK not in flat
     text = " ".join(" ".join(pages).split())
     for v in summary_values(example_bytes()).values():
-        assert money(v["maximum"]) in text and money(v["minimum"]) in text
-    grand = next(r for r in _summary_block(example_bytes(), "Totals") if r[0] == "Grand total")
-    assert f"{money(grand[5])} to {money(grand[6])}" in text
+        if v["violations"] or v["barred"]:
+            assert money(v["maximum"]) in text and money(v["minimum"]) in text
+    # the goal: the example's body (11 incidents) in six pages, the appendices after
+    body_pages = next(i for i, page in enumerate(pages, start=1) if "Appendix A - Incidents" in page) - 1
+    assert body_pages <= MEMO_BODY_PAGES, f"the body takes {body_pages} pages"
+    # page 1: the range, the lawyer's weighted figure, the published outcomes and the next open deadline
+    first = " ".join(pages[0].split())
+    figures = read_book(example_bytes(), "x", ("Deadlines",), ("Scenarios (computed by hipaa-xl",))
+    grand = figures.grand_total.values if figures.grand_total else {}
+    assert f"{money(grand['minimum'])} to {money(grand['maximum'])}" in first
+    weighted = weighted_figures(figures)
+    assert weighted is not None and f"{money(weighted[0])} to {money(weighted[1])}" in first
+    assert "lawyer's own weighting" in first and "Published outcomes." in first
+    nxt = next(d for d in deadline_lines(figures) if d.is_open)
+    assert f"{nxt.what}: {nxt.due.isoformat() if nxt.due else ''}" in first
     figures = read_book(example_bytes(), "x")
     for req in figures.requirements.values():
-        if any(group_key(g.requirement) == group_key(req["requirement"]) for g in figures.groups):
+        if any(group_key(g.requirement) == group_key(req["requirement"]) and (g.values["violations"] or
+                                                                               g.values["barred"])
+               for g in figures.groups):
             assert req["citation"] in text
     # page 1 and the chart page as PNG, for looking at (docs/memo.png is one of them)
     subprocess_png(result.pdf, tmp_path)
@@ -297,9 +322,17 @@ def test_random_matter_memo_has_every_summary_figure(tmp_path: Path, seed: int) 
     _check_range_tables(data, result.docx)
     agg = engine_aggregation(data, matter["schedule"])
     lo, hi, ag = agg.grand_total()
-    text = text_of(body(result.docx))
-    assert f"statutory range for all entities together is {money(lo)} to {money(hi)}" in text
-    assert f"at most {money(ag)} in damages" in text
+    items = body(result.docx)
+    page1 = _bottom_line(items)
+    assert f"If a civil money penalty is imposed: {money(lo)} to {money(hi)} for all entities together" in page1
+    assert f"at most {money(ag)} in damages" in page1
+    assert "Published outcomes." in page1 and "Next deadline." in page1 and "What the figures leave out." in page1
+    text = text_of(items)
+    # only what applies: no criminal fact, no Matter events, no scenarios in these matters
+    assert not any(i["criminal_penalty_imposed"] for i in matter["incidents"])
+    assert "Criminal offense (42 U.S.C. 1320d-6)" not in text
+    assert "No Matter events are recorded" in text
+    assert "\nScenarios\n" not in text
 
 
 def test_optional_tables_are_shown_when_the_workbook_has_them(tmp_path: Path) -> None:
@@ -336,19 +369,52 @@ def test_a_table_added_to_the_workbook_is_read_with_its_stored_values(tmp_path: 
     assert figures.extra_tables["WhatIf"].rows == (("Everything tier B", 1000), ("Total", 2000))
 
 
-def test_the_example_deadlines_table_is_in_the_memo(example_memo: tuple[bytes, Path]) -> None:
+def test_the_example_deadlines_are_in_the_memo_most_urgent_first(example_memo: tuple[bytes, Path]) -> None:
+    """Open deadlines first by due date (with what must be done), then the done, lapsed and not required
+    ones in one compact line; every stored row appears once."""
     data, docx = example_memo
-    ws_rows = [r for r in openpyxl.load_workbook(io.BytesIO(data), data_only=True)["Deadlines"].iter_rows(
-        values_only=True)]
     figures = read_book(data, "x.xlsx", ("Deadlines",))
-    deadlines = figures.extra_tables["Deadlines"]
-    assert deadlines.rows and deadlines.headers[0] in [c for r in ws_rows for c in r if isinstance(c, str)]
-    table = rows(table_after(body(docx), "Deadlines"))
-    assert tuple(table[0]) == deadlines.headers and len(table) == 1 + len(deadlines.rows)
-    for shown, stored in zip(table[1:], deadlines.rows, strict=True):
-        assert shown[0] == str(stored[0])
-    doc = Document(str(docx))
-    assert any(s.page_width > s.page_height for s in doc.sections)  # the wide table's landscape page
+    stored = figures.extra_tables["Deadlines"]
+    items = body(docx)
+    table = rows(table_after(items, "Deadlines and the six-year limitation"))
+    assert table[0][:4] == ["Due", "Days left", "Status", "What must be done"]
+    dues = [r[0] for r in table[1:]]
+    assert dues == sorted(dues) and all(r[2].startswith(("due", "past due")) for r in table[1:])
+    text = text_of(items)
+    rest = text.split("Done, lapsed or not required: ", 1)[1].split("\n", 1)[0]
+    status_col, rule_col = stored.headers.index("Status"), stored.headers.index("Rule")
+    due_col = stored.headers.index("Due" if "Due" in stored.headers else "Date")
+    for row in stored.rows:
+        if str(row[status_col]).startswith("done") or row[status_col] == "not required":
+            assert f"{row[0]} {row[rule_col]}" in rest
+    open_rows = [r for r in stored.rows if str(r[status_col]).startswith(("due", "past due"))
+                 and r[rule_col] not in NOT_OWED]
+    assert len(table) == 1 + len(open_rows)
+    first = min(open_rows, key=lambda r: r[due_col])
+    page1 = _bottom_line(items)
+    next_line = page1.split("Next deadline. ", 1)[1].split(" Then: ", 1)[0]
+    assert first[due_col].date().isoformat() in next_line and f"({first[status_col]}; {first[0]} " in next_line
+
+
+def test_deadlines_heading_is_followed_by_the_limitation_of_each_group(example_memo: tuple[bytes, Path]) -> None:
+    """The limitation per entity and requirement, measured to the date it ran to (the engine's groups)."""
+    from hipaa_xl.engine.matter_deadlines import limitation_groups
+
+    data, docx = example_memo
+    figures = read_book(data, "x.xlsx")
+    assert figures.aggregation is not None
+    items = body(docx)
+    table = next(rows(t) for t in items if hasattr(t, "rows") and rows(t)[0][:2] == ["Entity", "Requirement"]
+                 and "Every in time until" in rows(t)[0])
+    assert table[0][-2:] == ["Measured to", "Status"]
+    assert all(line[-2] == "2026-03-31" for line in table[1:])  # no action commenced: the assessment date
+    groups = limitation_groups(figures.aggregation)
+    for line in table[1:]:
+        mine = [g for g in groups if g.entity == line[0] and g.requirement == line[1]]
+        assert mine
+        assert line[3] == min(g.first_day for g in mine).isoformat()
+        assert line[4] == max(g.last_day for g in mine).isoformat()
+    assert "measured to 2026-03-31, the assessment date (no action has commenced)" in text_of(items)
 
 
 def test_the_example_scenarios_table_is_in_the_memo(example_memo: tuple[bytes, Path]) -> None:

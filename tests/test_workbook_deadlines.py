@@ -117,7 +117,7 @@ def test_matter_rows_that_cannot_be_read_are_reported_and_the_rest_go_on() -> No
     data = _edit_matter(example_bytes(), {"B12": "Breach suspected", "C12": D(2026, 3, 1), "B13": "Complainant knew"})
     out, report = build_refreshed(data)
     text = "\n".join(report.invalid)
-    assert "Matter!row 12: Event 'Breach suspected' is not one of the listed events" in text
+    assert "Matter!row 12: Event \"Breach suspected\" is not one of the listed events" in text
     assert "Matter!row 13: Date is required" in text
     assert len(_deadline_rows(out)) == 9
 
@@ -135,7 +135,7 @@ def test_refresh_keeps_the_matter_sheet_byte_for_byte_but_its_page_header() -> N
     header = re.compile(rb"<headerFooter>.*?</headerFooter>", re.DOTALL)
     mine, theirs = after[part_of(after, "Matter")], typed[part_of(typed, "Matter")]
     assert header.sub(b"", mine) == header.sub(b"", theirs)
-    assert b"as of 2026-04-15" in header.search(mine).group(0)  # type: ignore[union-attr]  # decisions 48
+    assert b"as of 2026-04-15" in header.search(mine).group(0)  # type: ignore[union-attr]  # decisions 53
     assert part_of(before, "Matter") == part_of(after, "Matter")
     assert report.deadlines == 9
     # a later as-of date: EV-7's Apr 20 is now 5 days away

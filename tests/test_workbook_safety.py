@@ -143,7 +143,7 @@ def test_refresh_keeps_every_user_part_byte_for_byte(tmp_path: Path) -> None:
         if name == part_of(before, "My notes"):  # a user formula: only its cached value (and header) may change
             assert header.sub(b"", _without_values(after[name])) == header.sub(b"", _without_values(before[name]))
             continue
-        if name.startswith("xl/worksheets/sheet"):  # the page header is this matter's (decisions 24, 48)
+        if name.startswith("xl/worksheets/sheet"):  # the page header is this matter's (decisions 24, 53)
             assert header.sub(b"", after[name]) == header.sub(b"", before[name]), name
             assert b"as of" in header.search(after[name]).group(0), name  # type: ignore[union-attr]
             continue

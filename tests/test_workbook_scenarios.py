@@ -218,9 +218,9 @@ def test_each_invalid_change_is_reported_marked_and_its_scenario_is_na_while_oth
     cells = {(SCENARIOS_SHEET, f"{col}{r}"): v for r, values in bad.items() for col, v in zip("GHIJ", values, strict=True)}
     refreshed, report = build_refreshed(edit(example, cells))
     text = "\n".join(report.invalid)
-    assert "ScenarioChanges row 16: no scenario named 'Nobody'" in text
-    assert "ScenarioChanges row 17 (OCR likely): no incident with ID 'XYZ-9'" in text
-    assert "ScenarioChanges row 18 (Worst case): Field 'Entity' cannot be changed" in text
+    assert "ScenarioChanges row 16: no scenario named \"Nobody\"" in text
+    assert "ScenarioChanges row 17 (OCR likely): no incident with ID \"XYZ-9\"" in text
+    assert "ScenarioChanges row 18 (Worst case): Field \"Entity\" cannot be changed" in text
     assert "ScenarioChanges row 19 (Worst case): Start: Start must be an Excel date" in text
     assert "ScenarioChanges row 20 (Worst case): Corrected of RCH-05 is already changed in this scenario on row 13" in text
     table = scenario_table(refreshed)

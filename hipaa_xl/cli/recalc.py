@@ -45,11 +45,21 @@ def recalc(
     allow_errors: Annotated[
         bool, typer.Option("--allow-errors", help="Write even when some cells could not be evaluated.")
     ] = False,
+    problems: Annotated[
+        Path | None, typer.Option("--problems", help="Write every cell that could not be evaluated to this "
+                                  ".json or .csv file (sheet, cell, kind, detail, depends_on).")
+    ] = None,
 ) -> None:
     """Evaluate every formula without Excel and store the values beside the formulas."""
     from hipaa_xl.recalc import recalc_file
+    from hipaa_xl.recalc.problems import problems_bytes, problems_format
 
     day = parse_as_of(as_of)
+    problems_kind = None
+    if problems is not None:
+        problems_kind = problems_format(problems)
+        if problems_kind is None:
+            fail(f"--problems {problems.name}: the file must end in .json or .csv")
     try:
         if out is not None:  # the in-place run has the lock and the edit guard; -o is for another file
             from hipaa_xl.xlsxio import check_output
@@ -68,6 +78,13 @@ def recalc(
         fail(f"internal error while recalculating {path.name} ({type(exc).__name__}: {exc}); "
              "the workbook was not changed; please report this", EXIT_INTERNAL)
 
+    if problems is not None and problems_kind is not None:
+        from hipaa_xl.xlsxio import write_file_atomic
+
+        try:
+            write_file_atomic(problems, problems_bytes(report.problems, problems_kind), backup=False)
+        except HipaaXlError as exc:
+            fail(f"--problems: {exc}")
     for warning in report.warnings[:MAX_LINES]:
         typer.echo(f"warning: {warning}", err=True)
     if len(report.warnings) > MAX_LINES:
@@ -82,6 +99,8 @@ def recalc(
             typer.echo(f"  {problem.line()}", err=True)
         if len(report.problems) > MAX_LINES:
             typer.echo(f"  ... and {len(report.problems) - MAX_LINES} more", err=True)
+        if problems is not None:
+            typer.echo(f"the full list of {len(report.problems)} cell(s) is in {problems}", err=True)
 
     typer.echo(report.summary())
     if check:

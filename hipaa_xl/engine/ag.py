@@ -11,7 +11,7 @@ import datetime as dt
 import math
 
 from hipaa_xl.engine.penalties import check_count
-from hipaa_xl.errors import OutOfRange
+from hipaa_xl.errors import OutOfRange, shown
 from hipaa_xl.law.loader import load_rules
 
 
@@ -19,7 +19,7 @@ def check_rate(per_violation: float) -> float:
     """The damages per violation: from $0 up to $100 (1320d-5(d)(2)(A))."""
     limit = load_rules().ag_damages.per_violation.value
     if isinstance(per_violation, bool) or not math.isfinite(per_violation) or not 0 <= per_violation <= limit:
-        raise OutOfRange(f"AG damages per violation must be between 0 and {limit} (got {per_violation!r})")
+        raise OutOfRange(f"AG damages per violation must be between 0 and {limit} (got {shown(per_violation)})")
     return per_violation
 
 

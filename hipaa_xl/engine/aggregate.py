@@ -41,7 +41,7 @@ from hipaa_xl.engine.incidents import (
 from hipaa_xl.engine.penalties import check_count, range_for
 from hipaa_xl.engine.provisions import spelling_variants, subpart_of
 from hipaa_xl.engine.tiers import cure_period_end, derive_tier, is_cured, parse_tier
-from hipaa_xl.errors import HipaaInputError, InvalidValue
+from hipaa_xl.errors import HipaaInputError, InvalidValue, shown
 from hipaa_xl.law.loader import load_rules
 from hipaa_xl.law.models import Tier
 from hipaa_xl.law.schedules import (
@@ -200,8 +200,8 @@ class _Pricer:
         affiliated_covered_entity = (inc.affiliated_covered_entity or "").strip()
         if affiliated_covered_entity and not _is_part_164(requirement):
             warnings.append(
-                f"Affiliated covered entity {affiliated_covered_entity!r}: joint and several liability covers "
-                f"violations of part 164 ({load_rules().affiliated_covered_entity.citation}); {requirement!r} "
+                f"Affiliated covered entity {shown(affiliated_covered_entity)}: joint and several liability covers "
+                f"violations of part 164 ({load_rules().affiliated_covered_entity.citation}); {shown(requirement)} "
                 "does not look like one"
             )
         entity_key = group_key(affiliated_covered_entity or entity)
@@ -244,7 +244,7 @@ class _Pricer:
             target = str(inc.duplicate_of).strip()
             if not any((key, target.casefold()) in known_ids for key in _liable_keys(inc)):
                 raise InvalidValue(
-                    f"Duplicate of names incident {target!r}, which is not an incident of the same entity"
+                    f"Duplicate of names incident {shown(target)}, which is not an incident of the same entity"
                 )
             if target.casefold() == inc.id.strip().casefold():
                 raise InvalidValue("an incident cannot be a duplicate of itself")
@@ -480,7 +480,7 @@ def _near_duplicates(kind: str, names: dict[str, str]) -> list[str]:
                 continue  # both citations: reported above when they are one citation, never otherwise
             if _CITATION_SKELETON.sub("", key) != _CITATION_SKELETON.sub("", other):
                 continue
-            out.append(f"{kind} {names[key]!r} and {names[other]!r} look alike: the same {kind.lower()}?")
+            out.append(f"{kind} {shown(names[key])} and {shown(names[other])} look alike: the same {kind.lower()}?")
     return out
 
 

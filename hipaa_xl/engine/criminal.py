@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hipaa_xl.engine.tiers import normalise_words
-from hipaa_xl.errors import InvalidValue
+from hipaa_xl.errors import InvalidValue, shown
 from hipaa_xl.law.loader import load_rules
 from hipaa_xl.law.models import CriminalOffense
 
@@ -20,7 +20,7 @@ def criminal_offense(name: object) -> CriminalOffense:
                 return offense
     raise InvalidValue(
         f"offense must be one of: {', '.join(offenses)} (also commercial advantage, personal gain, "
-        f"malicious harm) (got {name!r})"
+        f"malicious harm) (got {shown(name)})"
     )
 
 

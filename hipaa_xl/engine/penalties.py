@@ -13,7 +13,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict
 
-from hipaa_xl.errors import OutOfRange
+from hipaa_xl.errors import OutOfRange, shown
 from hipaa_xl.law.loader import load_rules
 from hipaa_xl.law.models import Tier
 from hipaa_xl.law.schedules import DEFAULT_SCHEDULE, Amounts, resolve_amounts
@@ -29,7 +29,7 @@ def check_count(violations: int, what: str = "the number of violations") -> int:
     gives the same code and text everywhere.
     """
     if isinstance(violations, bool) or not isinstance(violations, int):
-        raise OutOfRange(f"{what} must be a whole number (got {violations!r})")
+        raise OutOfRange(f"{what} must be a whole number (got {shown(violations)})")
     if violations < 0:
         raise OutOfRange(f"{what} cannot be negative (got {violations})")
     if violations > MAX_COUNT:

@@ -31,7 +31,7 @@ from hipaa_xl import cells
 from hipaa_xl.engine.aggregate import aggregate
 from hipaa_xl.engine.incidents import Aggregation, ExposureRow, GroupTotal, Incident, InvalidIncident, group_key
 from hipaa_xl.engine.tiers import derive_tier, parse_tier
-from hipaa_xl.errors import HipaaInputError
+from hipaa_xl.errors import HipaaInputError, shown
 from hipaa_xl.law.schedules import check_schedule
 
 BASE_NAME = "Base"
@@ -239,17 +239,17 @@ def parse_probability(value: object) -> float | None:
     if _blank(value):
         return None
     if isinstance(value, bool):
-        raise HipaaInputError(f"Probability must be a percentage (got {value!r})")
+        raise HipaaInputError(f"Probability must be a percentage (got {shown(value)})")
     if isinstance(value, str):
         text = value.strip()
         try:
             number = float(text[:-1]) / 100 if text.endswith("%") else float(text)
         except ValueError:
-            raise HipaaInputError(f"Probability must be a percentage such as 40% (got {value!r})") from None
+            raise HipaaInputError(f"Probability must be a percentage such as 40% (got {shown(value)})") from None
     elif isinstance(value, int | float):
         number = float(value)
     else:
-        raise HipaaInputError(f"Probability must be a percentage (got {value!r})")
+        raise HipaaInputError(f"Probability must be a percentage (got {shown(value)})")
     if math.isnan(number) or not 0 <= number <= 1:
         raise HipaaInputError(f"Probability must be between 0% and 100% (got {number * 100:g}%)")
     return number
@@ -278,7 +278,7 @@ def _parse_value(field: str, value: object) -> tuple[Any, str]:
     if field == "violations":
         if _blank(value):
             return None, "blank (a continuing violation, one a day)"
-        n = cells.parse_count(value, "Violations")
+        n = cells.count_from_cell(value, "Violations")
         return n, f"{n:,}"
     if field == "tier":
         if _blank(value):
@@ -374,11 +374,11 @@ def _read_scenarios(
         key = group_key(name)
         if key == group_key(BASE_NAME):
             problems.append(Problem("Scenarios", s.row, name,
-                                    f"the name {BASE_NAME!r} is kept for the Incidents as entered"))
+                                    f"the name {shown(BASE_NAME)} is kept for the Incidents as entered"))
             continue
         if key in names:
             problems.append(Problem("Scenarios", s.row, name,
-                                    f"scenario {name!r} is already defined on row {names[key]}"))
+                                    f"scenario {shown(name)} is already defined on row {names[key]}"))
             continue
         names[key] = s.row
         probability = None
@@ -426,27 +426,27 @@ def _read_change(
     if not scenario:
         reason = "Scenario is required"
     elif spec is None:
-        reason = (f"no scenario named {scenario!r} in the Scenarios table" if group_key(scenario) !=
-                  group_key(BASE_NAME) else f"{BASE_NAME!r} is the Incidents as entered: change Incidents instead")
+        reason = (f"no scenario named {shown(scenario)} in the Scenarios table" if group_key(scenario) !=
+                  group_key(BASE_NAME) else f"{shown(BASE_NAME)} is the Incidents as entered: change Incidents instead")
     elif not incident_id:
         reason = "Incident ID is required"
     elif field not in CHANGEABLE_FIELDS and field != EXCLUDED:
-        reason = (f"Field {_text(ch.field)!r} cannot be changed by a scenario; choose one of: "
+        reason = (f"Field {shown(_text(ch.field))} cannot be changed by a scenario; choose one of: "
                   f"{', '.join(f.replace('_', ' ').capitalize() for f in CHANGEABLE_FIELDS)}, Excluded"
                   if _text(ch.field) else "Field is required")
     else:
         found = ids.get(incident_id.casefold(), [])
         if len(found) > 1:
-            reason = f"incident ID {incident_id!r} is used by {len(found)} incidents"
+            reason = f"incident ID {shown(incident_id)} is used by {len(found)} incidents"
         elif not found and incident_id.casefold() not in unpriced_ids:
-            reason = f"no incident with ID {incident_id!r} on the Incidents sheet"
+            reason = f"no incident with ID {shown(incident_id)} on the Incidents sheet"
         elif found:
             index = found[0]
     value: Any = None
-    shown = ""
+    printed = ""
     if reason is None:
         try:
-            value, shown = _parse_value(field, ch.value)
+            value, printed = _parse_value(field, ch.value)
         except HipaaInputError as exc:
             reason = f"{_field_label(field)}: {exc.message}"
         except cells.CellError as exc:
@@ -470,7 +470,7 @@ def _read_change(
         return None
     assert spec is not None
     canonical = incidents[index].id if index is not None else incident_id
-    return Change(spec.name, canonical, field, value, _text(ch.reason), ch.row, shown)
+    return Change(spec.name, canonical, field, value, _text(ch.reason), ch.row, printed)
 
 
 def _field_label(field: str) -> str:
@@ -491,7 +491,7 @@ def _check_duplicate_target(
         return "Duplicate of: an incident cannot be a duplicate of itself"
     same_entity = [i for i in ids.get(target.casefold(), []) if _liable(incidents[i]) & _liable(incident)]
     if not same_entity:
-        return f"Duplicate of: {target!r} is not an incident of {incident.entity.strip()!r}"
+        return f"Duplicate of: {shown(target)} is not an incident of {shown(incident.entity)}"
     return None
 
 

@@ -13,7 +13,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
-from hipaa_xl.errors import InvalidValue
+from hipaa_xl.errors import InvalidValue, shown
 from hipaa_xl.law.loader import load_rules
 from hipaa_xl.law.models import Tier
 
@@ -61,11 +61,11 @@ def normalise_words(text: str) -> str:
 def _tier_or_bare(value: object) -> Tier | None:
     """The tier a value names, or None for a bare "willful neglect"; InvalidValue otherwise."""
     if isinstance(value, bool):
-        raise InvalidValue(f"tier must be A, B, C or D (got {value!r})")
+        raise InvalidValue(f"tier must be A, B, C or D (got {shown(value)})")
     if isinstance(value, int | float):
         if value in (1, 2, 3, 4):
             return "ABCD"[int(value) - 1]  # type: ignore[return-value]
-        raise InvalidValue(f"tier must be A, B, C or D, or 1 to 4 (got {value!r})")
+        raise InvalidValue(f"tier must be A, B, C or D, or 1 to 4 (got {shown(value)})")
     if isinstance(value, str):
         words = normalise_words(value)
         if words in _WORDS:
@@ -74,9 +74,9 @@ def _tier_or_bare(value: object) -> Tier | None:
             return None
         raise InvalidValue(
             f"tier must be A, B, C or D, 1 to 4, or one of: {', '.join(CULPABILITY_CHOICES[:4])} "
-            f"(got {value!r})"
+            f"(got {shown(value)})"
         )
-    raise InvalidValue(f"tier must be A, B, C or D (got {value!r})")
+    raise InvalidValue(f"tier must be A, B, C or D (got {shown(value)})")
 
 
 def parse_tier(value: object) -> Tier:

@@ -168,9 +168,13 @@ class SheetEntry:
         return is_type(self.rel_type, "worksheet")
 
 
-def sheets(pkg: Package) -> list[SheetEntry]:
+def sheets(pkg: Package, partless: list[SheetEntry] | None = None) -> list[SheetEntry]:
     """The sheets in tab order, with their parts; a sheet whose part cannot be reached is refused
-    (:class:`~hipaa_xl.xlsxio.WorkbookFileError`), as Excel reports such a file as damaged."""
+    (:class:`~hipaa_xl.xlsxio.WorkbookFileError`), as Excel reports such a file as damaged.
+
+    With ``partless`` given, an entry whose relationship id is empty (``r:id=""``, as Excel saves a
+    very hidden macro sheet that has no part) is not refused: it is appended there, with no part and
+    no relationship type, and left out of the result."""
     wb_part = workbook_part(pkg)
     root = parse_xml(pkg[wb_part], wb_part)
     ns = spreadsheet_namespace(root)
@@ -180,6 +184,10 @@ def sheets(pkg: Package) -> list[SheetEntry]:
     sheets_el = root.find(f"{{{ns}}}sheets")
     for i, el in enumerate(sheets_el if sheets_el is not None else []):
         rid = el.get(f"{{{rel_ns}}}id", "")
+        if partless is not None and rid == "" and f"{{{rel_ns}}}id" in el.attrib:
+            sheet_id = el.get("sheetId", "0")
+            partless.append(SheetEntry(el.get("name", ""), int(sheet_id) if sheet_id.isdigit() else 0, "", "", i))
+            continue
         rel = rels.get(rid)
         part = rel.part(wb_part) if rel else ""
         if not part or part not in pkg:

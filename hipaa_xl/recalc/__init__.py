@@ -36,20 +36,24 @@ formulas, lxml reads and writes the parts; the rest is small and measured:
 
 Excel semantics followed: errors propagate (``#DIV/0!``, ``#VALUE!``, ``#NAME?``, ``#REF!``,
 ``#N/A``, ``#NUM!``); blanks are 0 or "" as the context asks; booleans count in arithmetic; dates
-are 1900-system serials with the fictitious 1900-02-29; text compares case-insensitively; numbers
-sort before text before booleans; a range where one value is expected is implicitly intersected
-with the formula's row or column (outside array formulas); approximate lookups are binary searches;
-TEXT applies Excel's number format codes (see docs/recalc.md). A text result of our functions that starts with an error code
-(``"#VALUE! tier must be A, B, C or D"``) is that error inside the calculation and is written as an
-error cell (``t="e"``), its reason kept in the report.
+are serials of the workbook's date system (1900, with the fictitious 1900-02-29, or 1904); text
+compares case-insensitively; numbers sort before text before booleans; a range where one value is
+expected is implicitly intersected with the formula's row or column (outside array formulas);
+approximate lookups are binary searches; TEXT applies Excel's number format codes (see
+docs/recalc.md). A text result of our functions that starts with an error code (``"#VALUE! tier
+must be A, B, C or D"``) is that error inside the calculation and is written as an error cell
+(``t="e"``), its reason kept in the report.
 
 Limits (documented, reported rather than guessed, the cell holding ``#NAME?``): the intersection
 operator, unions, 3-D references and references to other workbooks are "unsupported syntax"; an
-input outside what is implemented (a TEXT format with fractions, XLOOKUP's binary search over
-unsorted data) is "unsupported". A formula returning an array writes its top-left value (array
-formulas fill their whole range; nothing spills); relative references inside defined names are taken
-relative to A1; cells in a circular reference keep the value the file holds, else 0, as Excel shows
-them with iterative calculation off.
+input outside what is implemented (a TEXT format read by the reader's locale, XLOOKUP's binary
+search over unsorted data) is "unsupported". A formula returning an array writes its top-left value
+(array formulas fill their whole range; nothing spills); relative references inside defined names
+are taken relative to the cell using the name; cells in a circular reference keep the value the
+file holds, else 0, as Excel shows them with iterative calculation off. A cell that reads a
+reported cell (through a reference, range, defined name or table, IFERROR and ISNA included) is
+reported too, as a "dependent", and holds ``#NAME?``: never a plausible value computed around a
+value we do not have.
 """
 
 from __future__ import annotations
@@ -62,11 +66,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hipaa_xl import clock
+from hipaa_xl.excel_dates import date_system
 from hipaa_xl.recalc.asof import AsOfChoice, choose_as_of
 from hipaa_xl.recalc.compiler import Compiler
-from hipaa_xl.recalc.evaluator import CellProblem, Evaluator
+from hipaa_xl.recalc.evaluator import DEPENDENT, CellProblem, Evaluator
 from hipaa_xl.recalc.functions import load_builtins
 from hipaa_xl.recalc.reader import read_workbook
+from hipaa_xl.recalc.refs import parse_cell
 from hipaa_xl.recalc.udf_bridge import load_udfs
 from hipaa_xl.recalc.values import ExcelError, date_to_serial
 from hipaa_xl.recalc.writer import AS_OF_NAME, CellDifference, update_workbook_xml, write_values
@@ -161,7 +167,8 @@ def recalc_package(
     """
     started = time.perf_counter()
     workbook = read_workbook(package)
-    choice: AsOfChoice = choose_as_of(workbook, as_of, use_recorded_as_of)
+    with date_system(workbook.date1904):
+        choice: AsOfChoice = choose_as_of(workbook, as_of, use_recorded_as_of)
     report = RecalcReport(formulas=sum(len(p.formulas) for p in workbook.sheet_parts), as_of=choice.date,
                           as_of_source=choice.source)
     report.warnings.extend(workbook.warnings)
@@ -169,12 +176,14 @@ def recalc_package(
         report.warnings.append(choice.warning)
     formulas = [fc for part in workbook.sheet_parts for fc in part.formulas]
     crashes: list[str] = []
-    with clock.override_today(choice.date):
+    with clock.override_today(choice.date), date_system(workbook.date1904):
         compiler = Compiler(workbook.book, load_builtins(), load_udfs, crashes.append)
         evaluator = Evaluator(workbook.book, formulas, compiler, progress, keep_cached=keep_unevaluated)
         evaluator.run()
     report.evaluated = evaluator.evaluated - evaluator.unevaluated
-    report.problems = evaluator.problems
+    order = {(fc.sheet.name, fc.row, fc.col): i for i, fc in enumerate(formulas)} if evaluator.problems else {}
+    # the cells that could not be evaluated first, then the cells that depend on them, in sheet order
+    report.problems = sorted(evaluator.problems, key=lambda p: (p.kind == DEPENDENT, _position(order, p)))
     report.warnings.extend(evaluator.warnings)
     report.warnings.extend(sorted(set(crashes)))
     for fc in formulas:
@@ -184,10 +193,15 @@ def recalc_package(
                                                 value.code, value.reason))
     new_package = package.copy()
     report.differences = write_values(workbook, new_package)
-    update_workbook_xml(workbook, new_package, int(date_to_serial(choice.date)))
+    update_workbook_xml(workbook, new_package, int(date_to_serial(choice.date, workbook.date1904)))
     report.changed_parts = sorted(new_package.changed - package.changed)
     report.seconds = time.perf_counter() - started
     return new_package, report
+
+
+def _position(order: dict[tuple[str, int, int], int], problem: CellProblem) -> int:
+    row, col = parse_cell(problem.cell)
+    return order.get((problem.sheet, row, col), len(order))
 
 
 def recalc_file(

@@ -63,6 +63,9 @@ class State:
         self.problems: list[tuple[str, str]] = []
         self.warnings: list[str] = []
         self.precedents: list[Precedent] = []
+        self.wrap = False
+        """Inside a defined name: relative references are offsets from A1 that wrap round the
+        sheet's edges, as Excel stores them (``XFD1048576`` is the cell up and left of the user)."""
 
 
 def constant(value: Any) -> Thunk:

@@ -122,7 +122,7 @@ class Compiler:
             case ast.Unary():
                 return self._unary(node, state)
             case ast.Call(name, args):
-                return self._call(name, args, state)
+                return self._call(name, args, state, mode)
             case ast.ArrayLiteral(rows):
                 return constant([[_array_constant(item) for item in row] for row in rows])
         raise CompileProblem("unsupported syntax", f"cannot evaluate {node!r}")
@@ -241,9 +241,9 @@ class Compiler:
 
     # -- calls -----------------------------------------------------------------------------------
 
-    def _call(self, name: str, nodes: tuple[ast.Node, ...], state: State) -> Thunk:
+    def _call(self, name: str, nodes: tuple[ast.Node, ...], state: State, mode: str = "value") -> Thunk:
         if name in LAZY_FORMS:
-            return compile_special_form(self, name, nodes, state)
+            return compile_special_form(self, name, nodes, state, mode)
         spec = self.functions.get(name)
         if spec is not None:
             count = len(nodes)

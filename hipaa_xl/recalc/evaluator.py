@@ -16,6 +16,13 @@ closes a circular reference: the cycle is reported, e.g. ``Sheet1!A1 -> Sheet1!B
 every cell of it keeps what Excel shows with iterative calculation off: the value the file last
 held, or 0 when it holds none (Excel warns and leaves a circular reference uncomputed).
 
+A cell that could not be evaluated taints what reads it: it stays PENDING (the marker of a cell not
+computed yet) until the end, so a formula that reads it in any way (a reference, a range, a defined
+name, a table, inside IFERROR or ISNA) meets it and is reported as a "dependent" naming the cell that
+failed, holding ``#NAME?`` like that cell, never a value computed around it. Cells of a cycle show
+what Excel shows (see above) and taint their readers the same way. Only the workbook refresh
+(``keep_cached``) computes dependents from the value the file held.
+
 One cell never costs the workbook: anything that goes wrong while a cell is compiled or evaluated
 (an overflow, a recursion limit, an input outside what is implemented) makes that cell ``#NAME?``
 and a reported problem, and every other cell is still computed.
@@ -26,7 +33,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from hipaa_xl.recalc.compiler import Compiled, Compiler, constant
 from hipaa_xl.recalc.model import PENDING, Book, CellKey, NeedCells, RangeTooLarge, Ref
@@ -45,11 +52,18 @@ class CellProblem:
 
     sheet: str
     cell: str
-    kind: str  # "unknown function", "unsupported syntax", "unsupported", "circular reference", "internal error"
+    kind: str  # "unknown function", "unsupported syntax", "unsupported", "circular reference", "internal error",
+    # "too large", or "dependent" (a cell that reads one of those; ``depends_on`` names it)
     detail: str
+    depends_on: str = ""
+    """For a "dependent": the reported cell (``Sheet!A1``) whose value it needed."""
 
     def line(self) -> str:
         return f"{self.sheet}!{self.cell}: {self.kind}: {self.detail}"
+
+
+DEPENDENT: Final = "dependent"
+"""The kind of a cell that read a cell that could not be evaluated."""
 
 
 class Evaluator:
@@ -64,6 +78,13 @@ class Evaluator:
         self.keep_cached = keep_cached
         """A cell that cannot be evaluated keeps the value cached in the file (refresh), not #NAME?."""
         self.kept: set[FormulaCell] = set()
+        self.poisoned: dict[FormulaCell, FormulaCell] = {}
+        """Cells that could not be evaluated, or that read such a cell, each with the reported cell it
+        goes back to. They stay PENDING while the others are computed, so any formula that reads one
+        (directly, through a range, a name or a table, even inside IFERROR) meets
+        :class:`~hipaa_xl.recalc.model.NeedCells` for it and is poisoned in turn; :meth:`run` gives
+        them their final value at the end."""
+        self._shown: dict[FormulaCell, Any] = {}  # what a poisoned cell holds in the end
         self.problems: list[CellProblem] = []
         self.warnings: list[str] = []
         self.evaluated = 0
@@ -87,12 +108,38 @@ class Evaluator:
         for fc in self.formulas:  # compiled in sheet order, so warnings name the first cell of a shape
             self._compiled_for(fc)
         for position, fc in enumerate(self.formulas):
-            if fc.sheet.values.get((fc.row, fc.col)) is PENDING and not self._run_ordered(fc):
+            if not self._done(fc) and not self._run_ordered(fc):
                 self._run_from(fc)
             if self.progress is not None and position % step == 0:
                 self.progress(self.evaluated, total)
+        for fc in self.poisoned:
+            self._set(fc, self._shown.get(fc, NAME), None)
         if self.progress is not None:
             self.progress(self.evaluated, total)
+
+    def _done(self, fc: FormulaCell) -> bool:
+        """True once ``fc`` is computed or poisoned."""
+        return fc.sheet.values.get((fc.row, fc.col)) is not PENDING or fc in self.poisoned
+
+    def _poisoned_need(self, need: NeedCells) -> FormulaCell | None:
+        """The first poisoned cell among those a formula asked for, if any."""
+        for key in need.cells:
+            dep = self.formula_at.get(key)
+            if dep is not None and dep in self.poisoned:
+                return dep
+        return None
+
+    def _poison(self, fc: FormulaCell, root: FormulaCell, shown: Any = NAME, report: bool = True) -> None:
+        """Mark ``fc`` as not evaluated because of ``root`` (itself for the cell that failed)."""
+        self.poisoned[fc] = root
+        if shown is not NAME:
+            self._shown[fc] = shown
+        self.evaluated += 1
+        self.unevaluated += 1
+        if report and root is not fc:
+            where = root.sheet.address(root.row, root.col)
+            self.problems.append(CellProblem(fc.sheet.name, cell_address(fc.row, fc.col), DEPENDENT,
+                                             f"depends on {where}, which could not be evaluated", where))
 
     # -- in order of static precedents ----------------------------------------------------------
 
@@ -106,7 +153,7 @@ class Evaluator:
         open_cells: set[FormulaCell] = set()  # expanded, not computed: the cells on the walk's path
         while stack:
             fc = stack[-1]
-            if fc.sheet.values.get((fc.row, fc.col)) is not PENDING:
+            if self._done(fc):
                 stack.pop()
                 continue
             if fc not in open_cells:
@@ -121,9 +168,14 @@ class Evaluator:
             try:
                 value, fill = self._evaluate(fc)
             except NeedCells as need:
+                bad = self._poisoned_need(need)
+                if bad is not None:
+                    self._poison(fc, self.poisoned[bad])
+                    stack.pop()
+                    continue
                 for key in need.cells:
                     needed = self.formula_at.get(key)
-                    if needed is None or needed.sheet.values.get((needed.row, needed.col)) is not PENDING:
+                    if needed is None or self._done(needed):
                         continue
                     if needed in open_cells:
                         return False
@@ -147,7 +199,7 @@ class Evaluator:
                     c += col
                 if sheet.values.get((r, c)) is PENDING:
                     dep = formula_at.get((sheet.index, r, c))
-                    if dep is not None:
+                    if dep is not None and dep not in self.poisoned:
                         out.append(dep)
                 continue
             ref = precedent(row, col) if callable(precedent) else None
@@ -168,7 +220,7 @@ class Evaluator:
                 for row in rows[bisect_left(rows, ref.r1) : bisect_right(rows, ref.r2)]:
                     if values.get((row, col)) is PENDING:
                         dep = formula_at.get((sheet.index, row, col))
-                        if dep is not None:
+                        if dep is not None and dep not in self.poisoned:
                             out.append(dep)
         if len(out) == found:
             self._complete.add(key)
@@ -181,12 +233,20 @@ class Evaluator:
         chain: list[FormulaCell] = []
         while stack:
             fc = stack[-1]
-            if fc.sheet.values.get((fc.row, fc.col)) is not PENDING:
+            if self._done(fc):
                 stack.pop()
                 continue
             try:
                 value, fill = self._evaluate(fc)
             except NeedCells as need:
+                bad = self._poisoned_need(need)
+                if bad is not None:
+                    self._poison(fc, self.poisoned[bad])
+                    if fc in active:
+                        del active[fc]
+                        chain.pop()
+                    stack.pop()
+                    continue
                 if fc not in active:
                     active[fc] = len(chain)
                     chain.append(fc)
@@ -194,7 +254,7 @@ class Evaluator:
                     dep = self.formula_at.get(key)
                     if dep is None:  # not a formula cell after all: nothing to wait for
                         continue
-                    if dep.sheet.values.get((dep.row, dep.col)) is not PENDING:
+                    if self._done(dep):
                         continue
                     if dep in active:
                         start = active[dep]
@@ -252,7 +312,6 @@ class Evaluator:
         if compiled.problems:
             for kind, detail in compiled.problems:
                 self.problems.append(CellProblem(fc.sheet.name, cell_address(fc.row, fc.col), kind, detail))
-            self.unevaluated += 1
             return self._held(fc, NAME), None
         try:
             raw = compiled.thunk(fc.row, fc.col)
@@ -279,15 +338,18 @@ class Evaluator:
 
     def _unevaluated(self, fc: FormulaCell, kind: str, detail: str) -> tuple[Any, None]:
         self.problems.append(CellProblem(fc.sheet.name, cell_address(fc.row, fc.col), kind, detail))
-        self.unevaluated += 1
         return self._held(fc, NAME), None
 
     def _held(self, fc: FormulaCell, error: ExcelError) -> Any:
-        """What a cell that cannot be evaluated holds: ``error``, or with ``keep_cached`` its value in the file."""
-        if self.keep_cached and fc.cached is not NO_CACHE:
-            self.kept.add(fc)
-            return fc.cached
-        return error
+        """What a cell that cannot be evaluated holds: ``error`` (and its dependents are reported), or
+        with ``keep_cached`` its value in the file (and its dependents are computed from that)."""
+        if self.keep_cached:
+            self.unevaluated += 1
+            if fc.cached is not NO_CACHE:
+                self.kept.add(fc)
+                return fc.cached
+            return error
+        return _Poison(error)
 
     def _finish(self, value: Any, row: int, col: int) -> Any:
         """A cell's final value: a scalar (a range or array inside an array is resolved the same way)."""
@@ -302,9 +364,15 @@ class Evaluator:
         return VALUE
 
     def _store(self, fc: FormulaCell, value: Any, fill: list[list[Any]] | None) -> None:
+        if type(value) is _Poison:
+            self._poison(fc, fc, value.shown)
+            return
+        self.evaluated += 1
+        self._set(fc, value, fill)
+
+    def _set(self, fc: FormulaCell, value: Any, fill: list[list[Any]] | None) -> None:
         values = fc.sheet.values
         values[(fc.row, fc.col)] = value
-        self.evaluated += 1
         if fc.covered:
             r1, c1 = fc.row, fc.col
             kept = fc in self.kept
@@ -328,11 +396,23 @@ class Evaluator:
         self.problems.append(CellProblem(first.sheet.name, cell_address(first.row, first.col),
                                          "circular reference", path))
         for fc in cycle:
-            if fc.sheet.values.get((fc.row, fc.col)) is PENDING:
+            if not self._done(fc):
                 cached = fc.cached
                 last = 0 if cached is NO_CACHE or cached is None or type(cached) is ExcelError else cached
-                self._store(fc, last, None)
-                self.unevaluated += 1
+                if self.keep_cached:
+                    self._store(fc, last, None)
+                    self.unevaluated += 1
+                else:  # its members show what Excel shows; whatever reads them is reported
+                    self._poison(fc, first, last, report=False)
+
+
+class _Poison:
+    """What :meth:`Evaluator._held` gives for a cell that could not be evaluated (outside refresh)."""
+
+    __slots__ = ("shown",)
+
+    def __init__(self, shown: Any) -> None:
+        self.shown = shown
 
 
 def _finish(value: Any) -> Any:

@@ -20,10 +20,11 @@ from typing import Any, Final
 
 from lxml import etree
 
+from hipaa_xl.excel_dates import date_system
 from hipaa_xl.ooxml import opc
 from hipaa_xl.recalc.model import PENDING, Book, DefinedName, Sheet, Table
 from hipaa_xl.recalc.refs import column_index, parse_range
-from hipaa_xl.recalc.values import date_to_serial, error_from_code
+from hipaa_xl.recalc.values import ERROR_CODES, ExcelError, date_to_serial, error_from_code
 from hipaa_xl.xlsxio import Package, WorkbookFileError, parse_xml
 
 NO_CACHE: Final[Any] = type("NoCache", (), {"__repr__": lambda self: "NO_CACHE"})()
@@ -115,8 +116,6 @@ def read_workbook(package: Package) -> WorkbookPackage:
 
     workbook_pr = workbook_root.find(f"{{{ns}}}workbookPr")
     date1904 = workbook_pr is not None and workbook_pr.get("date1904") in ("1", "true")
-    if date1904:
-        warnings.append("the workbook uses the 1904 date system; dates are computed in the 1900 system")
 
     shared: list[str] = []
     for rel in rels:
@@ -126,9 +125,16 @@ def read_workbook(package: Package) -> WorkbookPackage:
             for si in _stream(package[target], target, si_tag):
                 shared.append(_text_of(si, ns))
 
+    rich_errors = _rich_errors(package, workbook_part, rels)
+
     sheet_specs: list[tuple[Sheet, str | None]] = []
-    for entry in opc.sheets(package):  # every sheet has its part, or the workbook is refused as damaged
+    partless: list[opc.SheetEntry] = []  # r:id="": a very hidden macro sheet saved without a part
+    entries = opc.sheets(package, partless)  # any other sheet without its part: refused as damaged
+    for entry in sorted([*entries, *partless], key=lambda e: e.index):  # tab order: localSheetId counts them
         sheet_specs.append((book.add_sheet(entry.name), entry.part if entry.is_worksheet else None))
+    for entry in partless:
+        warnings.append(f"the sheet entry {entry.name!r} has an empty relationship id and no part; "
+                        "it is skipped and kept as it is")
 
     names_el = workbook_root.find(f"{{{ns}}}definedNames")
     for name_el in names_el if names_el is not None else []:
@@ -143,7 +149,8 @@ def read_workbook(package: Package) -> WorkbookPackage:
         if sheet_target is None:
             continue
         part = SheetPart(sheet_target, sheet, ns)
-        _read_cells(part, package[sheet_target], shared, warnings)
+        with date_system(date1904):  # t="d" cells become serials of the workbook's own system
+            _read_cells(part, package[sheet_target], shared, warnings, rich_errors)
         count += len(part.formulas)
         sheet_parts.append(part)
         for rel in opc.read_rels(package, sheet_target):
@@ -201,7 +208,65 @@ def _stream(data: bytes, part: str, tag: str) -> Any:
         raise WorkbookFileError(f"the workbook part {part} is damaged ({exc})") from exc
 
 
-def _read_cells(part: SheetPart, data: bytes, shared: list[str], warnings: list[str]) -> None:
+def _local(element: Any) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _rich_errors(package: Package, workbook_part: str, rels: list[opc.Rel]) -> dict[int, ExcelError]:
+    """The errors of cells written ``t="e" vm="N"``: Excel stores its newer errors (``#SPILL!``,
+    ``#CALC!``...) as ``#VALUE!`` with value metadata pointing to a rich value of type ``_error``
+    whose ``errorType`` is the error's number (0 ``#NULL!`` ... 13 ``#CALC!``, the order ERROR.TYPE
+    counts from 1). Returns {vm: error}; anything unexpected gives no entry (the cell keeps ``<v>``)."""
+    parts: dict[str, str] = {}
+    for rel in rels:
+        for kind in ("sheetMetadata", "rdRichValue", "rdRichValueStructure"):
+            if opc.is_type(rel.type, kind) and rel.part(workbook_part) in package:
+                parts[kind] = rel.part(workbook_part)
+    if len(parts) < 3:
+        return {}
+    try:
+        structures = []
+        for s_el in parse_xml(package[parts["rdRichValueStructure"]], parts["rdRichValueStructure"]):
+            keys = [k.get("n", "") for k in s_el if _local(k) == "k"]
+            structures.append((s_el.get("t"), keys))
+        values: list[ExcelError | None] = []
+        for rv in parse_xml(package[parts["rdRichValue"]], parts["rdRichValue"]):
+            structure = structures[int(rv.get("s", "-1"))]
+            found: ExcelError | None = None
+            if structure[0] == "_error" and "errorType" in structure[1]:
+                items = [v.text for v in rv if _local(v) == "v"]
+                number = int(items[structure[1].index("errorType")] or "-1")
+                if 0 <= number < len(ERROR_CODES):
+                    found = error_from_code(ERROR_CODES[number])
+            values.append(found)
+        metadata = parse_xml(package[parts["sheetMetadata"]], parts["sheetMetadata"])
+        blocks: list[int | None] = []  # futureMetadata XLRICHVALUE blocks: rich value index
+        types: list[str] = []
+        out: dict[int, ExcelError] = {}
+        for child in metadata:
+            name = _local(child)
+            if name == "metadataTypes":
+                types = [t.get("name", "") for t in child]
+            elif name == "futureMetadata" and child.get("name") == "XLRICHVALUE":
+                for bk in child:
+                    rvb = next((e for e in bk.iter() if _local(e) == "rvb"), None)
+                    blocks.append(int(rvb.get("i", "-1")) if rvb is not None else None)
+            elif name == "valueMetadata":
+                for vm, bk in enumerate(child, start=1):
+                    rc = next((e for e in bk if _local(e) == "rc"), None)
+                    if rc is None or types[int(rc.get("t", "0")) - 1] != "XLRICHVALUE":
+                        continue
+                    index = blocks[int(rc.get("v", "-1"))]
+                    error = values[index] if index is not None and 0 <= index < len(values) else None
+                    if error is not None:
+                        out[vm] = error
+        return out
+    except (ValueError, IndexError, WorkbookFileError):
+        return {}
+
+
+def _read_cells(part: SheetPart, data: bytes, shared: list[str], warnings: list[str],
+                rich_errors: dict[int, ExcelError] | None = None) -> None:
     sheet = part.sheet
     ns = part.namespace
     values = sheet.values
@@ -244,6 +309,9 @@ def _read_cells(part: SheetPart, data: bytes, shared: list[str], warnings: list[
                     is_el = child
             kind = c_el.get("t")
             value = _cell_value(kind, v_el, is_el, shared, ns)
+            if kind == "e" and rich_errors and c_el.get("vm"):
+                vm = c_el.get("vm", "")
+                value = rich_errors.get(int(vm) if vm.isdigit() else 0, value)
             if f_el is not None:
                 f_kind = f_el.get("t")
                 text = f_el.text or ""

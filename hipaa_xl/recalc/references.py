@@ -64,6 +64,8 @@ def reference(book: Book, sheet: Sheet, parts: list[tuple[RefPart, RefPart]], st
     """A cell (read at once in "value" mode) or a range (always a :class:`Ref`)."""
     if len(parts) == 1:
         row, col = parts[0]
+        if state.wrap and not (row.absolute and col.absolute):
+            return _wrapped_cell(book, sheet, row, col, mode, state)
         state.precedents.append((
             sheet,
             0 if row.absolute else 1, row.index if row.absolute else row.index - state.row,
@@ -75,10 +77,11 @@ def reference(book: Book, sheet: Sheet, parts: list[tuple[RefPart, RefPart]], st
         raise CompileProblem("unsupported syntax", "mixed whole-column and cell reference")
     whole_columns = ra.index == 0
     whole_rows = ca.index == 0
-    r1 = _axis(None if whole_columns else ra, state.row, 1)
-    r2 = _axis(None if whole_columns else rb, state.row, MAX_ROW)
-    c1 = _axis(None if whole_rows else ca, state.col, 1)
-    c2 = _axis(None if whole_rows else cb, state.col, MAX_COL)
+    wrap = state.wrap
+    r1 = _axis(None if whole_columns else ra, state.row, 1, MAX_ROW if wrap else 0)
+    r2 = _axis(None if whole_columns else rb, state.row, MAX_ROW, MAX_ROW if wrap else 0)
+    c1 = _axis(None if whole_rows else ca, state.col, 1, MAX_COL if wrap else 0)
+    c2 = _axis(None if whole_rows else cb, state.col, MAX_COL, MAX_COL if wrap else 0)
 
     def rectangle(r: int, c: int) -> Any:
         a = r1(r)
@@ -119,6 +122,7 @@ def defined_name(compiler: Compiler, name: str, sheet: Sheet, qualified: bool, s
     try:
         scope_sheet = book.sheets[defined.scope] if defined.scope is not None else state.sheet
         inner = State(scope_sheet, 1, 1, state.array)
+        inner.wrap = True  # relative parts are taken from the cell that uses the name
         tree = ast.parse_formula(defined.text)
         thunk = compiler.node(tree, inner, mode)
         state.problems.extend(inner.problems)
@@ -197,14 +201,39 @@ def structured(book: Book, table_name: str | None, spec: str, state: State, mode
     return value
 
 
-def _axis(part: RefPart | None, anchor: int, default: int) -> Callable[[int], int]:
+def _axis(part: RefPart | None, anchor: int, default: int, wrap: int = 0) -> Callable[[int], int]:
+    """One bound of a range as a function of the formula's row (or column); ``wrap`` is the sheet's
+    size when a relative part wraps round its edge (inside a defined name)."""
     if part is None:
         return lambda _: default
     if part.absolute:
         fixed = part.index
         return lambda _: fixed
     offset = part.index - anchor
+    if wrap:
+        return lambda here: (here - 1 + offset) % wrap + 1
     return lambda here: here + offset
+
+
+def _wrapped_cell(book: Book, sheet: Sheet, row: RefPart, col: RefPart, mode: str, state: State) -> Thunk:
+    """A cell with a relative part inside a defined name: the offset from A1 applied to the cell
+    using the name, wrapping round the sheet's edges."""
+    rows = _axis(row, 1, 1, MAX_ROW)
+    cols = _axis(col, 1, 1, MAX_COL)
+
+    def ref(r: int, c: int) -> Any:
+        rr = rows(r)
+        cc = cols(c)
+        return Ref(sheet, rr, cc, rr, cc)
+
+    state.precedents.append(ref)
+    if mode == "ref":
+        return ref
+
+    def value(r: int, c: int) -> Any:
+        return book.cell(sheet, rows(r), cols(c))
+
+    return value
 
 
 def cell_thunk(sheet: Sheet, row: RefPart, col: RefPart, anchor_row: int, anchor_col: int, mode: str) -> Thunk:

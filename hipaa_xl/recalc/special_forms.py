@@ -25,10 +25,16 @@ LIMITS: Final = {"IF": (1, 3), "IFERROR": (2, 2), "IFNA": (2, 2), "IFS": (2, 254
 LAZY_FORMS: Final = frozenset(LIMITS)
 
 
-def compile_special_form(compiler: Compiler, name: str, nodes: tuple[ast.Node, ...], state: State) -> Thunk:
-    """One of :data:`LAZY_FORMS` with its argument trees."""
+def compile_special_form(compiler: Compiler, name: str, nodes: tuple[ast.Node, ...], state: State,
+                         mode: str = "value") -> Thunk:
+    """One of :data:`LAZY_FORMS` with its argument trees.
+
+    Where a reference is wanted (``mode`` "ref": an end of a range, an argument of SUM), CHOOSE
+    gives the reference it chooses, as in Excel (``=SUM(B3:CHOOSE(2,B1,B4))`` is the sum of B3:B4).
+    """
     book = compiler.book
-    args = [compiler.node(a, state, "value") for a in nodes]
+    choose_ref = name == "CHOOSE" and mode == "ref"
+    args = [compiler.node(a, state, "ref" if choose_ref and i else "value") for i, a in enumerate(nodes)]
     missing = [isinstance(a, ast.Missing) for a in nodes]
     count = len(args)
     low, high = LIMITS[name]

@@ -98,19 +98,20 @@ def is_number(value: object) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
-# Dates: 1900 date system with Excel's fictitious 1900-02-29 (serial 60).
+# Dates: the workbook's date system (hipaa_xl.excel_dates); 1900 with Excel's fictitious 1900-02-29.
 
 date_to_serial = excel_dates.date_to_serial
 serial_to_date = excel_dates.serial_to_date
 
 
 def serial_parts(serial: float) -> tuple[int, int, int] | None:
-    """(year, month, day) as Excel shows a serial, including 1900-02-29 and 1900-01-00."""
+    """(year, month, day) as Excel shows a serial, including 1900-02-29 and 1900-01-00 (1900 system)."""
     whole = math.floor(serial)
-    if whole == 60:
-        return (1900, 2, 29)
-    if whole == 0:
-        return (1900, 1, 0)
+    if not excel_dates.uses_1904():
+        if whole == 60:
+            return (1900, 2, 29)
+        if whole == 0:
+            return (1900, 1, 0)
     day = serial_to_date(whole)
     return None if day is None else (day.year, day.month, day.day)
 
@@ -135,13 +136,15 @@ def text_to_number(text: str) -> float | int | None:
     negative = core.startswith("(") and core.endswith(")")
     if negative:
         core = core[1:-1]
-    core = core.replace(",", "").strip()
+    core = core.strip()
     for symbol in _CURRENCIES:  # "$5", "23€", " €100 ": a currency symbol before or after
         if core.startswith(symbol) or core.endswith(symbol):
             core = core.replace(symbol, "", 1).strip()
             break
     if core.startswith("-"):
         negative, core = not negative, core[1:].strip()
+    if "," in core:  # thousands separators only where they group three digits ("12,34" is no number)
+        core = core.replace(",", "") if _GROUPED.match(core) else ""
     if core and _NUMBER_TEXT.match(core) and core[0] not in "+-":
         number = float(core) / (100 if percent else 1)
         return _int_if_whole(-number if negative else number)
@@ -151,6 +154,7 @@ def text_to_number(text: str) -> float | int | None:
 
 
 _CURRENCIES: Final = ("$", "€", "£", "¥")
+_GROUPED: Final = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?([eE][+-]?\d+)?$")
 _MONTH_NAMES: Final = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _DASH_DATE: Final = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{2,4})$")
 _NAMED_DATE: Final = re.compile(
@@ -251,9 +255,9 @@ def _time_text(s: str) -> float | None:
 
 
 def _date_serial_or_none(year: int, month: int, day: int) -> int | None:
-    if (year, month, day) == (1900, 2, 29):
+    if (year, month, day) == (1900, 2, 29) and not excel_dates.uses_1904():
         return 60  # Excel's fictitious day
-    if year < 1900:
+    if year < excel_dates.first_year():
         return None  # before Excel's calendar: not a date ("7/5/1800" is #VALUE!)
     try:
         return int(date_to_serial(dt.date(year, month, day)))

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from hipaa_xl.engine import Aggregation
 from hipaa_xl.engine.incidents import Incident, group_key
 from hipaa_xl.errors import WorkbookError
+from hipaa_xl.law.factors import MarkedFactor
 from hipaa_xl.ooxml.opc import defined_names, read_rels, resolve_target, sheets
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook.inputs import IncidentRow, Inputs, LayoutError, read_inputs
@@ -73,6 +74,10 @@ class BookFigures:
     summary: SummaryValues | None = None
     """The Summary as read (for the one check, :func:`hipaa_xl.workbook.verify.currency_problem`)."""
     inputs: Inputs | None = None
+    commenced: dt.date | None = None
+    """Settings' "Action commenced on" (160.414, 160.420): the day the limitation runs to; None: as_of."""
+    factors: list[MarkedFactor] = field(default_factory=list)
+    """The 160.408 factors marked on the Factors sheet (rows that could be read)."""
 
     @property
     def incidents(self) -> list[Incident]:
@@ -144,6 +149,8 @@ def read_book(data: bytes, file_name: str = "workbook.xlsx", extra_tables: tuple
         extra_tables=tables,
         summary=summary,
         inputs=inputs,
+        commenced=inputs.commenced,
+        factors=inputs.factors.marked if inputs.factors is not None else [],
     )
     if as_of is not None:
         try:

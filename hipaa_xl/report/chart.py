@@ -37,8 +37,18 @@ def money_label(value: float) -> str:
     return f"${value:,.0f}"
 
 
-def range_chart_png(ranges: Sequence[YearRange], title: str, width_in: float = 6.5) -> bytes:
-    """The chart as PNG bytes (deterministic: no timestamp or software tag in the file)."""
+def chart_years(ranges: Sequence[YearRange]) -> list[int]:
+    """The chart's years: every calendar year from the first to the last with violations, without a
+    break (a year without violations is an empty slot on the axis, never skipped)."""
+    present = sorted({r.year for r in ranges})
+    return list(range(present[0], present[-1] + 1)) if present else []
+
+
+def range_chart_png(ranges: Sequence[YearRange], title: str, width_in: float = 6.5,
+                    height_in: float = 9.0) -> bytes:
+    """The chart as PNG bytes (deterministic: no timestamp or software tag in the file). The years run
+    without a break from the first to the last: a year without violations is an empty slot, not skipped.
+    The height is at most ``height_in``."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -48,9 +58,9 @@ def range_chart_png(ranges: Sequence[YearRange], title: str, width_in: float = 6
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     entities = list(dict.fromkeys(r.entity for r in ranges)) or ["(no incidents)"]
-    years = sorted({r.year for r in ranges}) or [0]
+    years = chart_years(ranges) or [0]
     panel = 1.55 if len(entities) > 1 else 2.6
-    height = min(9.0, 0.9 + panel * len(entities))
+    height = min(height_in, 0.9 + panel * len(entities))
     plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 8, "svg.hashsalt": "hipaa-xl"})
     fig, axes = plt.subplots(len(entities), 1, figsize=(width_in, height), sharex=True, squeeze=False)
     top = max([r.maximum for r in ranges] + [1.0])
@@ -75,7 +85,7 @@ def range_chart_png(ranges: Sequence[YearRange], title: str, width_in: float = 6
             ax.spines[side].set_visible(False)
     last = axes[-1, 0]
     last.set_xticks(list(range(len(years))))
-    last.set_xticklabels([str(y) for y in years])
+    last.set_xticklabels([str(y) if len(years) <= 14 or y % 2 == 0 else "" for y in years])
     last.set_xlabel("Calendar year of the violations")
     handles: list[Artist] = [Patch(color=LIGHT, label="up to the statutory minimum"),
                Patch(color=NAVY, label="minimum to maximum (the range)")]

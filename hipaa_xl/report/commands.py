@@ -94,7 +94,7 @@ def make_memo(book: Path, out: Path | None = None, pdf: bool = False, force: boo
 def make_share(book: Path, out: Path | None = None, keep_comments: bool = False,
                exported_on: dt.date | None = None, audience: Audience = "external") -> tuple[Path, list[str]]:
     """``hipaa-xl share``: the copy for ``audience`` (``BOOK-share.xlsx``) and the lines saying what it
-    kept and left out (decisions 48, 49)."""
+    kept and left out (decisions 53, 54)."""
     from hipaa_xl.report.share import build_share
 
     target = out or book.with_name(book.stem + "-share.xlsx")

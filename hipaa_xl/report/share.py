@@ -1,4 +1,4 @@
-"""The share copy: a values-only workbook built from what its reader is meant to see (decisions 48, 49).
+"""The share copy: a values-only workbook built from what its reader is meant to see (decisions 53, 54).
 
 The copy is not the matter workbook with known secrets deleted: it is a new package into which only
 the kept parts are written. Kept: the visible worksheets (hidden and very hidden ones, chart sheets

@@ -7,7 +7,8 @@ from typing import Literal
 
 from hipaa_xl.law.schedules import CURRENT
 
-ColumnKind = Literal["text", "date", "count", "yesno", "criminal", "tier", "culpability", "requirement", "event"]
+ColumnKind = Literal["text", "date", "count", "yesno", "criminal", "tier", "culpability", "requirement", "event",
+                     "factor", "effect"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,18 @@ MATTER_COLUMNS: tuple[IncidentColumn, ...] = (
 )
 """The Matter sheet's table of events; the rules each event triggers are in engine.matter_deadlines."""
 
+FACTOR_COLUMNS: tuple[IncidentColumn, ...] = (
+    IncidentColumn("Incident ID", "incident_id", "text", 11, "The incident it bears on; or leave blank and give "
+                   "Entity and Requirement (a group)"),
+    IncidentColumn("Entity", "entity", "text", 24, "With Requirement: every incident of that group"),
+    IncidentColumn("Requirement", "requirement", "requirement", 19, "As on Incidents"),
+    IncidentColumn("Year", "year", "count", 7, "Blank: every calendar year of the group"),
+    IncidentColumn("Factor", "factor", "factor", 44, "160.408 (a)-(e), or a sub-point: choose from the list"),
+    IncidentColumn("Effect", "effect", "effect", 12, "Aggravating, mitigating or neutral"),
+    IncidentColumn("Reason", "reason", "text", 60, "Why, in a sentence the memo prints beside the Chosen point"),
+)
+"""The Factors sheet's table: the 45 CFR 160.408 factors marked per incident or group."""
+
 MORE_GENERAL_HEADER = "More general form (a suggestion; 160.404(b)(3))"
 """The Requirements column naming a provision that repeats the requirement in a more general form.
 It drives no figure: refresh warns when one group has counted incidents under both."""
@@ -80,6 +93,9 @@ INCIDENTS_SHEET = "Incidents"
 MATTER_SHEET = "Matter"
 DEADLINES_SHEET = "Deadlines"
 MATTER_TABLE = "MatterEvents"
+FACTORS_SHEET = "Factors"
+FACTORS_TABLE = "Factors"
+"""The 160.408 factors marked per incident or group (the memo shows them beside the Chosen point)."""
 DEADLINES_TABLE = "Deadlines"
 """The Deadlines sheet's table; the memo (report) shows the Excel table of this name."""
 EXPOSURE_SHEET = "Exposure"

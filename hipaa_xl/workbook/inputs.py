@@ -22,6 +22,7 @@ from hipaa_xl.engine.matter_deadlines import MatterEvent, event_kind
 from hipaa_xl.errors import HipaaInputError, InvalidValue, WorkbookError
 from hipaa_xl.ooxml.a1 import cell_address, split_sheet_ref
 from hipaa_xl.workbook import columns as C
+from hipaa_xl.workbook.factors import FactorsTable, read_factors
 
 if TYPE_CHECKING:  # the package reader needs lxml and openpyxl; the object-model reader neither
     from hipaa_xl.xlsxio import Package
@@ -90,6 +91,8 @@ class Inputs:
     """Why the "Action commenced on" cell could not be read as a date ("" when it could)."""
     general_forms: dict[str, str] = field(default_factory=dict)
     """Requirements sheet: requirement -> its more general form (160.404(b)(3), a suggestion)."""
+    factors: FactorsTable | None = None
+    """The Factors sheet's 160.408 factors; None when the workbook has no Factors sheet."""
 
 
 def _norm(text: object) -> str:
@@ -118,8 +121,8 @@ def _to_count(value: Any) -> int | None:
         try:
             value = float(text.replace(",", ""))
         except ValueError:
-            raise InvalidValue(f"Violations must be a number (got {text!r})") from None
-    return cells.parse_count(value, "Violations")
+            raise InvalidValue(f"Violations must be a number (got {cells.shown(text)})") from None
+    return cells.count_from_cell(value, "Violations")
 
 
 def _criminal(value: Any) -> tuple[bool, bool]:
@@ -181,8 +184,8 @@ def _matter_count(value: Any, what: str) -> int | None:
         try:
             value = float(value.replace(",", ""))
         except ValueError:
-            raise HipaaInputError(f"{what} must be a number (got {value!r})") from None
-    return cells.parse_count(value, what)
+            raise HipaaInputError(f"{what} must be a number (got {cells.shown(value)})") from None
+    return cells.count_from_cell(value, what)
 
 
 def parse_matter_row(values: dict[str, Any], row: int) -> MatterRow:
@@ -191,7 +194,8 @@ def parse_matter_row(values: dict[str, Any], row: int) -> MatterRow:
     try:
         kind = event_kind(label)
         if kind is None:
-            raise HipaaInputError(f"Event {label!r} is not one of the listed events" if label else "Event is required")
+            raise HipaaInputError(f"Event {cells.shown(label)} is not one of the listed events" if label
+                                  else "Event is required")
         day = _to_date(values.get("date"), "Date")
         if day is None:
             raise HipaaInputError("Date is required")
@@ -315,6 +319,7 @@ def inputs_from_values(rows_of: RowsOf, cell_at: CellAt, sheet_names: Sequence[s
     general_forms = (_read_general_forms(rows_of(C.REQUIREMENTS_SHEET, None))
                      if C.REQUIREMENTS_SHEET in sheet_names else {})
     matter_table = _read_matter(rows_of(C.MATTER_SHEET, None)) if C.MATTER_SHEET in sheet_names else None
+    factors = read_factors(rows_of(C.FACTORS_SHEET, None)) if C.FACTORS_SHEET in sheet_names else None
     as_of_date = None
     try:
         as_of_date = _to_date(as_of_value, "as-of date")
@@ -342,6 +347,7 @@ def inputs_from_values(rows_of: RowsOf, cell_at: CellAt, sheet_names: Sequence[s
         has_commenced=has_commenced,
         commenced_error=commenced_error,
         general_forms=general_forms,
+        factors=factors,
     )
 
 

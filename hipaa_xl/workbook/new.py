@@ -56,6 +56,8 @@ def new_workbook_bytes(as_of: dt.date | None = None, example: bool = False) -> t
             incidents=data["incidents"],
             events=data.get("events", []),
             scenarios=data,
+            factors=data.get("factors", []),
+            cover=data.get("cover"),
         )
     else:
         static = build_static_workbook(schedule=C.DEFAULT_WORKBOOK_SCHEDULE, as_of=None)

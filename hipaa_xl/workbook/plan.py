@@ -17,7 +17,7 @@ from hipaa_xl import __version__, clock
 from hipaa_xl.engine import Aggregation, aggregate
 from hipaa_xl.engine.incidents import Incident, group_key
 from hipaa_xl.engine.matter_deadlines import limitation_groups, matter_deadlines, upcoming
-from hipaa_xl.errors import HipaaInputError, WorkbookError
+from hipaa_xl.errors import HipaaInputError, WorkbookError, shown
 from hipaa_xl.law.loader import law_data_version, load_rules
 from hipaa_xl.law.schedules import CURRENT, CURRENT_TIERED, REGULATION, STATUTE, check_schedule, schedules
 from hipaa_xl.ooxml.a1 import quote_sheet
@@ -32,6 +32,7 @@ from hipaa_xl.workbook.scenario_tables import ScenarioTables
 from hipaa_xl.workbook.scenarios import price_scenarios, snapshot
 from hipaa_xl.workbook.sheetxml import PageSetup, SheetWriter, StyleSink, ref
 from hipaa_xl.workbook.summary import STAMP_PREFIX, SummaryResult, summary_sheet
+from hipaa_xl.workbook.warning_words import incident_warning
 
 STAMP_TOKEN = "@@HXL-GENERATED@@"
 COMPARED_SCHEDULES = (REGULATION, STATUTE, CURRENT, CURRENT_TIERED)
@@ -157,7 +158,7 @@ def mark_duplicate_ids(rows: list[IncidentRow]) -> None:
             continue
         key = ir.incident.id.strip().casefold()
         if key in seen:
-            ir.reason = f"ID {ir.incident.id!r} is already used on row {seen[key]}"
+            ir.reason = f"ID {shown(ir.incident.id)} is already used on row {seen[key]}"
             ir.incident = None
         else:
             seen[key] = ir.row
@@ -212,9 +213,11 @@ def plan_refresh(
     for ln in layout.lines:
         if ln.kind == "invalid" and ln.first_of_incident:
             report.invalid.append(f"{C.INCIDENTS_SHEET}!row {ln.incident.row}: {ln.incident.reason}")
+    by_id = {ir.incident.id: ir.incident for ir in inputs.rows if ir.incident is not None}
     for er in agg.rows:
         for w in er.warnings:
-            text = f"{er.incident_id}: {w}"
+            inc = by_id.get(er.incident_id)
+            text = incident_warning(inc, w) if inc is not None else f"{er.incident_id}: {w}"
             if text not in report.warnings:
                 report.warnings.append(text)
 
@@ -222,6 +225,8 @@ def plan_refresh(
     items = matter_deadlines(mr.event for mr in matter_rows if mr.event is not None)
     matter_invalid = [f"row {mr.row}: {mr.reason}" for mr in matter_rows if mr.event is None]
     report.invalid += [f"{C.MATTER_SHEET}!{text}" for text in matter_invalid]
+    if inputs.factors is not None:
+        report.invalid += inputs.factors.problems(ir.raw_id for ir in inputs.rows if ir.raw_id)
     report.deadlines = len(items)
 
     id_col = inputs.columns["id"]

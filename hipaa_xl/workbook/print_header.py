@@ -1,5 +1,5 @@
 """The printed page header and footer of every sheet: one definition for refresh, the share copy and
-the template's generated sheets (decisions 24, 48). Imports no lxml at module level: the layout code
+the template's generated sheets (decisions 24, 53). Imports no lxml at module level: the layout code
 that uses :func:`page_header` also runs inside xlwings Lite.
 
 The header carries the confidentiality legend (left), the matter name from Settings (centre), and the

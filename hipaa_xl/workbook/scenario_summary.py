@@ -172,7 +172,19 @@ def _figures_row(ws: SheetWriter, r: int, f: Figures | None, d: Figures | None, 
     ws.merges.append(f"{ref(r, 10)}:{ref(r, 11)}")
 
 
-def _scenario_rows(ws: SheetWriter, r: int, s: ScenarioResult, base: bool) -> int:
+def changes_text(s: ScenarioResult, base: ScenarioResult) -> str:
+    """What a scenario changes, in words: "2 change(s)", "schedule: statute", "as of 2026-06-30" or
+    several of these; never "0 change(s)" for a scenario that changes the schedule or the date."""
+    parts = [f"{len(s.changes)} change(s)"] if s.changes else []
+    if s.schedule != base.schedule:
+        parts.append(f"schedule: {s.schedule}")
+    if s.as_of != base.as_of:
+        parts.append(f"as of {s.as_of.isoformat()}")
+    return "; ".join(parts) or "no change"
+
+
+def _scenario_rows(ws: SheetWriter, r: int, s: ScenarioResult, base: bool,
+                   base_result: ScenarioResult | None = None) -> int:
     r += 1
     label = f"{s.name} (the Incidents as entered)" if base else s.name
     ws.set(r, 1, label, _BOLD_TEXT)
@@ -181,7 +193,7 @@ def _scenario_rows(ws: SheetWriter, r: int, s: ScenarioResult, base: bool) -> in
     if base:
         what = "-"
     elif s.computed:
-        what = f"{len(s.changes)} change(s)"
+        what = changes_text(s, base_result) if base_result is not None else f"{len(s.changes)} change(s)"
     else:
         what = "cannot be computed: see below"
     ws.set(r, 4, what, _CENTER_BOLD)
@@ -236,7 +248,7 @@ def scenario_section(ws: SheetWriter, r: int, result: ScenarioSet | None, tables
     assert result is not None
     r = _scenario_rows(ws, r, result.base, base=True)
     for s in result.scenarios:
-        r = _scenario_rows(ws, r, s, base=False)
+        r = _scenario_rows(ws, r, s, base=False, base_result=result.base)
     r += 1
     if result.weighted is not None:
         ws.set(r, 1, WEIGHTED_LABEL, _WRAP_BOLD)

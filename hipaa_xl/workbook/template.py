@@ -31,6 +31,7 @@ from hipaa_xl.law.models import TIERS
 from hipaa_xl.law.schedules import REGULATION, STATUTE, resolve_amounts, schedule_names, schedules, tiered_cap_estimates
 from hipaa_xl.workbook import columns as C
 from hipaa_xl.workbook import theme
+from hipaa_xl.workbook.factors_template import add_factors_sheet
 from hipaa_xl.workbook.outcomes_sheet import add_outcomes_sheet
 from hipaa_xl.workbook.scenario_tables import SCENARIOS_SHEET
 from hipaa_xl.workbook.scenario_template import add_scenarios_sheet
@@ -272,8 +273,11 @@ def _matter_validations(ws: Worksheet) -> None:
         ws.add_data_validation(dv)
 
 
-def _requirements(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
+def _requirements(ws: Worksheet, matter: str, as_of: dt.date | None,
+                  catalogue: list[dict[str, Any]] | None = None) -> None:
     data = load_json("requirements.json")
+    if catalogue is not None:  # the firm's own catalogue (new --from), in the shipped columns
+        data = {**data, "requirements": catalogue}
     _title(ws, "Requirements", data["about"])
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells("A2:E2")
@@ -488,12 +492,19 @@ def build_static_workbook(
     events: list[dict[str, Any]] | None = None,
     commenced: dt.date | None = None,
     scenarios: dict[str, Any] | None = None,
+    factors: list[dict[str, Any]] | None = None,
+    requirements: list[dict[str, Any]] | None = None,
+    legend: str | None = None,
+    cover: list[str] | None = None,
 ) -> bytes:
     """The template before its first refresh: user sheets filled, Exposure and Summary empty.
 
     ``as_of`` None writes ``=TODAY()`` (the blank template, decisions 14). ``incidents`` (dicts with
     the engine's field names) fill the Incidents table, for the example workbook; ``scenarios``
-    (``scenarios`` and ``scenario_changes`` lists) fill the two tables of the Scenarios sheet.
+    (``scenarios`` and ``scenario_changes`` lists) fill the two tables of the Scenarios sheet;
+    ``factors`` the Factors table; ``requirements`` replaces the shipped Requirements catalogue (a
+    firm's own, ``new --from``); ``legend`` the privilege legend; ``cover`` lines printed at the top of
+    the Incidents sheet (the example says it is fictional and how to start a real matter).
     """
     wb = Workbook()
     ws_inc = wb.active
@@ -505,6 +516,7 @@ def build_static_workbook(
     ws_dl = wb.create_sheet(C.DEADLINES_SHEET)
     ws_set = wb.create_sheet(C.SETTINGS_SHEET)
     ws_scn = wb.create_sheet(SCENARIOS_SHEET)
+    ws_fac = wb.create_sheet(C.FACTORS_SHEET)
     ws_req = wb.create_sheet(C.REQUIREMENTS_SHEET)
     ws_sch = wb.create_sheet(C.SCHEDULES_SHEET)
     ws_out = wb.create_sheet(C.OUTCOMES_SHEET)
@@ -515,14 +527,20 @@ def build_static_workbook(
     if incidents:
         _fill_incidents(ws_inc, incidents)
     _matter(ws_mat, matter_name, as_of, events or [])
-    _requirements(ws_req, matter_name, as_of)
+    _requirements(ws_req, matter_name, as_of, requirements)
+    if legend is not None:
+        matter = {**matter, "privilege_legend": legend}
     _settings(ws_set, schedule, as_of, matter, commenced)
     _schedules(ws_sch, matter_name, as_of)
     add_outcomes_sheet(ws_out, _title, lambda ws: _header_footer(ws, matter_name, as_of))
     add_scenarios_sheet(wb, ws_scn, matter_name, as_of, scenarios, _print_setup, _title)
+    add_factors_sheet(ws_fac, matter_name, as_of, factors or [], _title, _column_headers, _print_setup)
+    if cover:
+        _cover(ws_inc, cover)
     ws_inc.sheet_properties.tabColor = theme.INPUT_TAB
     ws_set.sheet_properties.tabColor = theme.INPUT_TAB
     ws_mat.sheet_properties.tabColor = theme.INPUT_TAB
+    ws_fac.sheet_properties.tabColor = theme.INPUT_TAB
     wb.properties.creator = "hipaa-xl"
     wb.properties.title = "HIPAA civil money penalty exposure"
     wb.properties.created = FIXED_TIME
@@ -531,6 +549,16 @@ def build_static_workbook(
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _cover(ws: Worksheet, lines: list[str]) -> None:
+    """Lines in red above the Incidents table (row 1's title keeps its place; the notice follows it)."""
+    text = " ".join(lines)
+    ws["A2"] = text + " " + str(ws["A2"].value or "")
+    ws["A2"].font = Font(name="Calibri", size=10, bold=True, color=theme.RED_TEXT)
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=8)
+    ws.row_dimensions[2].height = 54
 
 
 def _fill_incidents(ws: Worksheet, incidents: list[dict[str, Any]]) -> None:

@@ -1,10 +1,12 @@
-"""Date and time functions on 1900-system serial numbers.
+"""Date and time functions on serial numbers of the workbook's date system (1900 or 1904).
 
 DATE, YEAR, MONTH, DAY, EDATE, EOMONTH, TODAY, NOW, DAYS, DATEDIF, DATEVALUE, WEEKDAY, WORKDAY(.INTL),
 NETWORKDAYS(.INTL), YEARFRAC, DAYS360, TIME, HOUR, MINUTE, SECOND, as Microsoft's function reference
 describes them (for example "DATEDIF function", "YEARFRAC function", "WORKDAY.INTL function").
 Text dates and times are read (``"2024-01-31"``, ``"1:30 PM"``); serial numbers run from 0
-(1900-01-00) to 2958465 (9999-12-31) and Excel's fictitious 1900-02-29 (serial 60) is kept.
+(1900-01-00) to 2958465 (9999-12-31) and Excel's fictitious 1900-02-29 (serial 60) is kept; in a
+1904 workbook from 0 (1904-01-01) to 2957003, years before 1904 being #NUM! (Microsoft, "Date
+systems in Excel"; see :mod:`hipaa_xl.excel_dates`).
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+import re
 from decimal import Decimal
 from typing import Any, Final
 
-from hipaa_xl import clock
-from hipaa_xl.excel_dates import MAX_SERIAL
+from hipaa_xl import clock, excel_dates
 from hipaa_xl.recalc.functions import Ctx, as_int, excel_function, flat_values
 from hipaa_xl.recalc.values import (
     NUM,
@@ -32,12 +34,13 @@ from hipaa_xl.recalc.values import (
 def _serial(value: Any) -> Any:
     """A date argument as a serial number (text dates are read), or an error.
 
-    Serials run from 0 (1900-01-00) to 2958465.99999 (9999-12-31 23:59:59); beyond is #NUM!.
+    Serials run from 0 (1900-01-00; 1904-01-01 in the 1904 system) to 9999-12-31 23:59:59; beyond
+    is #NUM!.
     """
     n = to_number(value)
     if type(n) is ExcelError:
         return n
-    if n < 0 or n >= 2958466:
+    if n < 0 or n >= excel_dates.max_serial() + 1:
         return NUM
     return n
 
@@ -78,6 +81,12 @@ def date_serial(year_: int, month_: int, day_: int) -> Any:
     month_ = (month_ - 1) % 12 + 1
     if year_ < 1900 or year_ > 9999:
         return NUM
+    if excel_dates.uses_1904():
+        try:
+            serial = int(date_to_serial(dt.date(year_, month_, 1))) + day_ - 1
+        except ValueError:
+            return NUM
+        return serial if 0 <= serial <= excel_dates.MAX_SERIAL_1904 else NUM
     if year_ == 1900 and month_ <= 2:  # Excel's own 1900 calendar, with 29 February as serial 60
         serial = (0 if month_ == 1 else 31) + day_
         return serial if serial >= 0 else NUM
@@ -125,7 +134,7 @@ def edate(value: Any, months: Any) -> Any:
     if type(shifted) is ExcelError:
         return shifted
     y, m, d = shifted
-    if y < 1900 or y > 9999:
+    if y < excel_dates.first_year() or y > 9999:
         return NUM
     return date_serial(y, m, min(d, calendar.monthrange(y, m)[1]))
 
@@ -136,7 +145,7 @@ def eomonth(value: Any, months: Any) -> Any:
     if type(shifted) is ExcelError:
         return shifted
     y, m, _ = shifted
-    if y < 1900 or y > 9999:
+    if y < excel_dates.first_year() or y > 9999:
         return NUM
     return date_serial(y, m, calendar.monthrange(y, m)[1])
 
@@ -174,7 +183,7 @@ def weekday(value: Any, return_type: Any = 1) -> Any:
     kind = as_int(1 if return_type is None else return_type)
     if type(kind) is ExcelError:
         return kind
-    sunday_zero = (math.floor(n) - 1) % 7
+    sunday_zero = excel_dates.weekday_from_sunday(math.floor(n))
     if kind == 3:
         return (sunday_zero - 1) % 7
     first = _WEEK_STARTS.get(kind)
@@ -188,9 +197,13 @@ def datevalue(value: Any) -> Any:
     if type(value) is not str:
         return VALUE
     n = text_to_number(value)
-    if n is None or ("-" not in value and "/" not in value):
+    if n is None or not _DATE_LIKE.search(value):  # a number or a time alone is no date
         return VALUE
     return math.floor(n)
+
+
+_DATE_LIKE: Final = re.compile(r"[-/]|[A-Za-z]{3}")
+"""A date separator or a month name ("June 9, 1969" is 25363 in Excel)."""
 
 
 @excel_function("DATEDIF", 3, 3, "v")
@@ -431,8 +444,12 @@ def _holidays(ctx: Ctx, value: Any) -> Any:
     return out
 
 
+def _monday_zero(serial: int) -> int:
+    return (excel_dates.weekday_from_sunday(serial) - 1) % 7
+
+
 def _is_workday(serial: int, weekend: set[int], holidays: set[int]) -> bool:
-    return (serial - 2) % 7 not in weekend and serial not in holidays
+    return _monday_zero(serial) not in weekend and serial not in holidays
 
 
 def _workday(ctx: Ctx, start: Any, count: Any, weekend_code: Any, holidays: Any) -> Any:
@@ -453,7 +470,7 @@ def _workday(ctx: Ctx, start: Any, count: Any, weekend_code: Any, holidays: Any)
     left = abs(n)
     while left:
         day += step
-        if not 0 <= day <= MAX_SERIAL:
+        if not 0 <= day <= excel_dates.max_serial():
             return NUM
         if _is_workday(day, weekend, off):
             left -= 1
@@ -478,8 +495,8 @@ def _networkdays(ctx: Ctx, start: Any, end: Any, weekend_code: Any, holidays: An
     total = last - first + 1
     weeks = total // 7
     count = weeks * (7 - len(weekend))
-    count += sum(1 for d in range(first + weeks * 7, last + 1) if (d - 2) % 7 not in weekend)
-    count -= sum(1 for h in off if first <= h <= last and (h - 2) % 7 not in weekend)
+    count += sum(1 for d in range(first + weeks * 7, last + 1) if _monday_zero(d) not in weekend)
+    count -= sum(1 for h in off if first <= h <= last and _monday_zero(h) not in weekend)
     return sign * count
 
 

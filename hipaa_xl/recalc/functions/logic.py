@@ -14,21 +14,28 @@ from hipaa_xl.recalc.values import VALUE, ExcelError, to_bool
 def _truths(ctx: Ctx, args: tuple[Any, ...]) -> Any:
     """The truth values AND, OR and XOR combine, or the first error among the arguments.
 
-    Blanks and text are skipped, in ranges and as direct arguments alike (``AND("", TRUE)`` is
-    TRUE), except the texts "TRUE" and "FALSE" given directly; nothing left is #VALUE!.
+    Blanks and text are skipped, in ranges and as direct arguments alike (``AND("", TRUE)`` and
+    ``AND(TRUE,"0")`` are TRUE in Excel), except the texts "TRUE" and "FALSE" given directly; nothing
+    left is #VALUE!. A direct text beside a direct number is #VALUE! (Excel: ``AND("1",1)``,
+    ``OR(1,"text")``).
     """
     out: list[bool] = []
+    skipped_text = number = False
     for arg in args:
         for v, from_range in flat_values(ctx.book, arg):
             t = type(v)
             if t is ExcelError:
                 return v
             if v is None or (t is str and (from_range or v.strip().upper() not in ("TRUE", "FALSE"))):
+                skipped_text = skipped_text or (t is str and not from_range and v != "")
                 continue
+            number = number or (not from_range and (t is int or t is float))
             b = to_bool(v)
             if type(b) is ExcelError:
                 return b
             out.append(b)
+    if skipped_text and number:
+        return VALUE
     return out
 
 

@@ -184,10 +184,11 @@ def _table_lookup(ctx: Ctx, wanted: Any, table: Any, index: Any, approximate: An
     approx = to_bool(True if approximate is None else approximate)
     if type(approx) is ExcelError:
         return approx
+    # a column index below 1 is #VALUE! only once the value is found: a lookup that finds nothing
+    # is #N/A first (Excel: VLOOKUP of a blank with a blank column index is #N/A)
+    low_index = n < 1
     if type(table) is Ref:
         size = table.width if vertical else table.height
-        if n < 1:
-            return VALUE
         if n > size:
             return REF
         if vertical:
@@ -197,8 +198,6 @@ def _table_lookup(ctx: Ctx, wanted: Any, table: Any, index: Any, approximate: An
         vector = _vector(ctx.book, keys)
     elif type(table) is list:
         size = len(table[0]) if vertical else len(table)
-        if n < 1:
-            return VALUE
         if n > size:
             return REF
         vector = ([row[0] for row in table] if vertical else list(table[0]), None)
@@ -215,6 +214,8 @@ def _table_lookup(ctx: Ctx, wanted: Any, table: Any, index: Any, approximate: An
            else _exact_position(ctx.book, values, key, wanted, wildcards=True))
     if pos is None:
         return NA
+    if low_index:
+        return VALUE
     if type(table) is Ref:
         if vertical:
             return ctx.book.cell(table.sheet, table.r1 + pos, table.c1 + n - 1)

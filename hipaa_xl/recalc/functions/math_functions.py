@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
+from functools import reduce
 from typing import Any
 
 from hipaa_xl.recalc.functions import Ctx, SharedNumbers, as_int, excel_function, flat_values, numbers
@@ -30,7 +32,9 @@ def _total(values: Sequence[float | int]) -> float | int:
 
 
 def _sum(values: Sequence[float | int]) -> float | int:
-    total = math.fsum(values) if any(type(v) is float for v in values) else sum(values)
+    """Added left to right in doubles, as Excel adds (so AVERAGE of 1E10, -1E10 and small values
+    keeps the rounding Excel's own sum has, rather than the exact sum ``math.fsum`` gives)."""
+    total = reduce(operator.add, values, 0)
     return int(total) if type(total) is float and total.is_integer() and abs(total) < 1e15 else total
 
 
@@ -124,6 +128,8 @@ def sumproduct(ctx: Ctx, *args: Any) -> Any:
     for arg in args:
         value = operand(ctx.book, arg)
         if type(value) is not list:
+            if type(value) is str:  # one value (a cell, a constant) that is text: Excel's #VALUE!
+                return VALUE
             value = [[value]]
         arrays.append(value)
     for array in arrays:  # an error in any argument comes before a difference in size
@@ -246,12 +252,13 @@ def floor(x: Any, significance: Any = 1) -> Any:
 
 
 def _multiple(x: Any, significance: Any, fn: Any) -> Any:
-    """CEILING and FLOOR. A number that is not one (blank or text) is #VALUE! before an error in the
-    significance is, as Excel computes FLOOR("eight", NA())."""
+    """CEILING and FLOOR. A text that is no number is #VALUE! before an error in the significance
+    is, as Excel computes FLOOR("eight", NA()); a blank number passes that error on (Excel:
+    FLOOR(blank, 1/0) is #DIV/0!)."""
     if type(x) is ExcelError:
         return x
     if type(significance) is ExcelError:
-        number = VALUE if x is None else to_number(x)
+        number = 0 if x is None else to_number(x)
         return number if type(number) is ExcelError else significance
     n, s = to_number(x), to_number(significance)
     if type(n) is ExcelError:

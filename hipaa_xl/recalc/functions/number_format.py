@@ -1,7 +1,9 @@
 """Excel number format codes, as TEXT(value, format_text) applies them.
 
 Sources: "Number format codes" and "Review guidelines for customizing a number format" (Microsoft
-support), checked against the values Excel itself computed for several hundred TEXT calls.
+support), ECMA-376 Part 1, 18.8.31 with MS-OI29500's notes on it, checked against the values Excel
+itself computed for several hundred TEXT calls (tests/test_recalc_number_format.py has a table per
+construct).
 
 A format has up to four sections separated by ``;``: positive, negative, zero, text (with one
 section every number uses it and a negative number gets a ``-``; with two, zero uses the first;
@@ -12,19 +14,29 @@ Number sections: ``0`` shows a digit or 0, ``#`` a digit or nothing, ``?`` a dig
 integer digits fill the placeholders from the right (extra digits go to the first one) and any
 literal between them stays in place (``00-00-00-00``); a ``,`` right after a placeholder groups
 thousands, counted by placeholder position, and after the last placeholder divides by 1,000; each
-``%`` multiplies by 100; the first ``.`` is the decimal point and later ones are literal; ``E+0``
-is scientific notation (with ``##0.0E+0`` in steps of the number of integer places); ``_x`` is a
+``%`` multiplies by 100; a ``?`` that pads pads the separator beside it too; the first ``.`` is
+the decimal point and later ones are literal; ``E+0``/``e-0`` is scientific notation (the letter's
+case kept, literals anywhere, ``,`` and ``%`` not scaling; with ``##0.0E+0`` in steps of the number
+of integer places, with ``00.0E+0`` that many integer digits); ``# ?/?``, ``?/??``, ``# ?/8`` are
+fractions (closest denominator of at most that many digits, or the one written; literal text may
+stand round the bar); ``_x`` is a
 space, ``*x`` (fill) is dropped, ``"text"`` and ``\\x`` are literal; ``General`` shows at most 11
 characters (``0.333333333``, ``1.23457E+11``).
 
 Date and time sections: ``y``/``yy`` two-digit year, ``yyy`` and longer four digits; ``m`` to
 ``mmmmm`` month (minutes right after an hour or before a second), ``d`` to ``dddd`` day and weekday,
 ``h``, ``s``, ``.000`` fractions of a second, ``AM/PM``, ``A/P``, and elapsed ``[h]``, ``[m]``,
-``[s]``. The value is rounded to the precision shown before its parts are taken.
+``[s]`` (after ``[h]`` a later ``h`` shows elapsed hours too, after ``[s]`` a later ``s`` elapsed
+seconds; ``m`` after ``h`` or ``s`` or before ``s`` is minutes). The value is rounded to the
+precision shown before its parts are taken. In a 1904 workbook a negative date or time is shown
+with a minus sign (the 1900 system gives ``#VALUE!``).
 
-What is not implemented (fractions such as ``# ?/?``, ``[DBNum1]``, era years, conditions with
-negative numbers) raises :class:`~hipaa_xl.recalc.values.Unsupported`: the cell is reported, not
-guessed.
+What is not implemented raises :class:`~hipaa_xl.recalc.values.Unsupported`: the cell is
+reported, not guessed. That is what depends on the reader's locale, which the file does not record
+(system date and time formats ``[$-F800]``/``[$-F400]``, ``[DBNum1]``-style numerals, era years
+``e``/``g``/``b``), and what Excel does not document: a negative number under conditional sections,
+a fraction format for a value whose fraction part rounds to 0, General beside digit placeholders,
+more than three decimals of a second.
 """
 
 from __future__ import annotations
@@ -33,8 +45,10 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any, Final
 
+from hipaa_xl import excel_dates
 from hipaa_xl.recalc.values import VALUE, ExcelError, Unsupported, serial_parts
 
 _MONTHS: Final = (
@@ -44,7 +58,6 @@ _MONTHS: Final = (
 _DAYS: Final = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 _COLOURS: Final = frozenset({"black", "blue", "cyan", "green", "magenta", "red", "white", "yellow"})
 _CONDITION: Final = re.compile(r"^(<=|>=|<>|<|>|=)\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)$")
-_MAX_SERIAL: Final = 2958466  # 10000-01-01: the first day Excel cannot show
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +232,7 @@ def _parse_section(text: str) -> _Section | ExcelError:
             tokens.append(_Token("text", "@"))
             i += 1
         elif low == "e" and i + 1 < len(text) and text[i + 1] in "+-":
-            tokens.append(_Token("exp", text[i + 1]))
+            tokens.append(_Token("exp", text[i : i + 2]))  # "E+", "e-": the case is kept
             i += 2
         elif low in _DATE_LETTERS:
             j = i
@@ -230,8 +243,9 @@ def _parse_section(text: str) -> _Section | ExcelError:
         elif low in "egb":  # era and Buddhist years: only a problem if this section is used
             tokens.append(_Token("unsupported", f"TEXT format {text!r}: the letter {ch!r} is not implemented"))
             i += 1
-        elif ch == "/" and _fraction(tokens, text[i + 1 :]):
-            raise Unsupported(f"TEXT format {text!r}: fractions are not implemented")
+        elif ch == "/" and any(t.kind == "ph" for t in tokens):
+            tokens.append(_Token("bar", "/"))  # a fraction bar if digits follow (see _fraction_parts)
+            i += 1
         else:
             tokens.append(_Token("lit", ch))
             i += 1
@@ -242,8 +256,36 @@ def _parse_section(text: str) -> _Section | ExcelError:
     return _Section(tuple(tokens), condition, is_date, has_text)
 
 
-def _fraction(before: list[_Token], after: str) -> bool:
-    return any(t.kind == "ph" for t in before[-3:]) and bool(re.match(r"\s*[0-9#?]", after))
+def _fraction_parts(tokens: list[_Token]) -> tuple[int, int, int, int, int] | None:
+    """Where a fraction's parts are: (numerator start, numerator end, bar, denominator start,
+    denominator end), or None when the section has no fraction.
+
+    The bar is a fraction bar when a digit placeholder comes before it and a placeholder or digit
+    after it, with only literal text between (MS-OI29500 on Part 1, 18.8.31: "/" is the fraction
+    character only between number symbols; Excel keeps literal text round the bar, so
+    ``#\\:#=/=#`` shows 23.75 as ``23:3=/=4``). The numerator is the run of placeholders nearest
+    before the bar; placeholders before it (after some literal) are the integer part.
+    """
+    bar = next((i for i, t in enumerate(tokens) if t.kind == "bar"), None)
+    if bar is None:
+        return None
+    j = bar + 1
+    while j < len(tokens) and tokens[j].kind == "lit" and not tokens[j].value.isdigit():
+        j += 1
+    den_start = j
+    while j < len(tokens) and (tokens[j].kind == "ph" or (tokens[j].kind == "lit" and tokens[j].value.isdigit())):
+        j += 1
+    if j == den_start:
+        return None
+    k = bar - 1
+    while k >= 0 and tokens[k].kind != "ph":
+        if tokens[k].kind not in ("lit", "comma"):
+            return None
+        k -= 1
+    num_end = k + 1
+    while k >= 0 and tokens[k].kind == "ph":
+        k -= 1
+    return k + 1, num_end, bar, den_start, j
 
 
 def _check(section: _Section) -> _Section:
@@ -280,7 +322,7 @@ def _render_text(section: _Section, value: str) -> str:
     for t in section.tokens:
         if t.kind == "text":
             out.append(value)
-        elif t.kind in ("lit", "point", "comma", "percent", "ph", "date"):
+        elif t.kind in ("lit", "point", "comma", "percent", "ph", "date", "bar"):
             out.append(t.value)
         else:
             raise Unsupported(f"TEXT: {t.value!r} in the text section is not implemented")
@@ -326,8 +368,11 @@ def _fixed(x: float, places: int) -> str:
 # -- numbers -------------------------------------------------------------------------------------
 
 
-def _format_number(section: _Section, x: float, sign: str) -> str:
+def _format_number(section: _Section, x: float, sign: str) -> Any:
     tokens = list(section.tokens)
+    fraction = _fraction_parts(tokens)
+    if fraction is None:  # a "/" that is no fraction bar is literal text
+        tokens = [_Token("lit", "/") if t.kind == "bar" else t for t in tokens]
     placeholders = [i for i, t in enumerate(tokens) if t.kind == "ph"]
     if any(t.kind == "general" for t in tokens):
         if placeholders:
@@ -337,8 +382,12 @@ def _format_number(section: _Section, x: float, sign: str) -> str:
     if not placeholders:
         body = "".join(t.value for t in tokens if t.kind != "elapsed")
         return (sign if x != 0 else "") + body
-    x *= 100 ** sum(1 for t in tokens if t.kind == "percent")
     exp_at = next((i for i, t in enumerate(tokens) if t.kind == "exp"), None)
+    if exp_at is not None:
+        return _scientific(tokens, x, sign, exp_at)
+    x *= 100 ** sum(1 for t in tokens if t.kind == "percent")
+    if fraction is not None:
+        return _format_fraction(tokens, x, sign, fraction)
     mantissa_end = exp_at if exp_at is not None else len(tokens)
     point = next((i for i in range(mantissa_end) if tokens[i].kind == "point"), None)
     # commas: after the last placeholder they divide by 1,000; right after another placeholder they
@@ -367,8 +416,6 @@ def _format_number(section: _Section, x: float, sign: str) -> str:
     int_end = point if point is not None else mantissa_end
     int_ph = [i for i in placeholders if i < int_end]
     dec_ph = [i for i in placeholders if int_end < i < mantissa_end]
-    if exp_at is not None:
-        return sign + _scientific(tokens, x, int_ph, dec_ph, exp_at, roles, int_end)
     digits_int, digits_dec = _digits(x, len(dec_ph))
     if not int(digits_int or "0") and not digits_dec.strip("0"):
         sign = ""  # nothing but zeros shows: Excel writes no minus sign
@@ -398,6 +445,8 @@ def _integer_part(tokens: list[_Token], int_ph: list[int], digits: str, grouping
         slots[int_ph[0]] = remaining + slots[int_ph[0]]
     # separators go after the 4th, 7th... placeholder position counted from the right (the extra
     # digits of the first placeholder extend it), once something has been written to their left
+    # a separator beside padding is padding too: a space after a "?" space (Excel shows 1234567
+    # as "    1,234,567" with ?,?????????), nothing after a "#"
     out: list[str] = []
     order = {i: len(int_ph) - n for n, i in enumerate(int_ph)}
     emitted = False
@@ -411,12 +460,15 @@ def _integer_part(tokens: list[_Token], int_ph: list[int], digits: str, grouping
             for position, ch in zip(range(top, 0, -1), text, strict=False):
                 out.append(ch)
                 emitted = emitted or ch.strip() != ""
-                if position > 1 and (position - 1) % 3 == 0 and emitted:
-                    out.append(",")
+                if position > 1 and (position - 1) % 3 == 0:
+                    if emitted:
+                        out.append(",")
+                    elif ch == " ":
+                        out.append(" ")
         elif t.kind == "comma":
             if roles.get(i) == "lit":
                 out.append(",")
-        elif t.kind in ("lit", "percent", "point"):
+        elif t.kind in ("lit", "percent", "point", "bar"):
             out.append(t.value)
         elif t.kind == "text":
             out.append("@")
@@ -448,36 +500,93 @@ def _decimal_part(tokens: list[_Token], start: int, end: int, dec_ph: list[int],
     return "".join(out)
 
 
-def _scientific(tokens: list[_Token], x: float, int_ph: list[int], dec_ph: list[int], exp_at: int,
-                roles: dict[int, str], int_end: int) -> str:
+def _scientific(tokens: list[_Token], x: float, sign: str, exp_at: int) -> Any:
+    """Scientific notation: the mantissa's placeholders before ``E+``/``e-`` (the letter's case
+    kept), the exponent's after it, literal text kept where it stands on either side.
+
+    With only ``0`` before the point the mantissa has that many integer digits (``00.0E+0``: 12.3E+3);
+    with ``#`` or ``?`` among them the exponent is a multiple of their number (``##0.0E+0``,
+    engineering notation). The sign replaces ``+`` (``+`` or ``-``) or ``-`` (``-`` or nothing). Beside
+    an exponent neither ``,`` nor ``%`` scales the value: commas are dropped, ``%`` is literal.
+    """
+    mantissa = tokens[:exp_at]
+    point = next((i for i, t in enumerate(mantissa) if t.kind == "point"), None)
+    int_end = point if point is not None else len(mantissa)
+    int_ph = [i for i in range(int_end) if mantissa[i].kind == "ph"]
+    dec_ph = [i for i in range(int_end + 1, len(mantissa)) if mantissa[i].kind == "ph"]
     n_int = len(int_ph)
-    if n_int == 0 or any(roles.get(i) == "group" for i in roles):
-        raise Unsupported("TEXT: this scientific format is not implemented")
-    step = 1
-    if n_int > 1:
-        if tokens[int_ph[0]].value != "#":
-            raise Unsupported("TEXT: this scientific format is not implemented")
-        step = n_int
     exponent = 0
     if x != 0:
-        exponent = math.floor(math.floor(math.log10(x)) / step) * step
-        mantissa = _fixed(x / 10**exponent, len(dec_ph))
-        if float(mantissa) >= 10**step:
-            exponent += step
-    whole, frac = _digits(x / 10**exponent, len(dec_ph))
-    if x == 0:
+        magnitude = math.floor(math.log10(x))
+        if n_int == 0:
+            exponent = magnitude + 1
+        elif all(mantissa[i].value == "0" for i in int_ph):
+            exponent = magnitude - (n_int - 1)
+        else:
+            exponent = math.floor(magnitude / n_int) * n_int
+        if float(_fixed(x / 10.0**exponent, len(dec_ph))) >= 10 ** max(n_int, 0):
+            exponent += n_int if n_int and not all(mantissa[i].value == "0" for i in int_ph) else 1
+    whole, frac = _digits(x / 10.0**exponent, len(dec_ph))
+    if x == 0 or n_int == 0:
         whole = ""
-    body = _integer_part(tokens[:int_end], int_ph, whole, False, roles)
-    if int_end < exp_at:
-        body += "." + _decimal_part(tokens, int_end + 1, exp_at, dec_ph, frac, roles)
-    exp_tokens = tokens[exp_at + 1 :]
-    exp_ph = [t for t in exp_tokens if t.kind == "ph"]
-    zeros = sum(1 for t in exp_ph if t.value == "0")
-    sign_char = tokens[exp_at].value
+    roles = {i: "drop" for i, t in enumerate(mantissa) if t.kind == "comma"}
+    body = _integer_part(mantissa[:int_end], int_ph, whole, False, roles)
+    if point is not None:
+        body += "." + _decimal_part(mantissa, int_end + 1, len(mantissa), dec_ph, frac, roles)
+    if not int(whole or "0") and not frac.strip("0"):
+        sign = ""
+    letter, sign_char = tokens[exp_at].value[0], tokens[exp_at].value[1]
     exp_sign = "-" if exponent < 0 else ("+" if sign_char == "+" else "")
-    exp_digits = str(abs(exponent)).rjust(max(zeros, 1), "0")
-    rest = "".join(t.value for t in exp_tokens if t.kind != "ph")
-    return f"{body}E{exp_sign}{exp_digits}{rest}"
+    rest = tokens[exp_at + 1 :]
+    if any(t.kind == "lit" and t.value.isdigit() for t in rest):
+        return VALUE  # a digit written out in the exponent: Excel refuses the format (#VALUE!)
+    exp_ph = [i for i, t in enumerate(rest) if t.kind == "ph"]
+    digits = _integer_part(rest, exp_ph, str(abs(exponent)) if exponent else "", False,
+                           {i: "drop" for i, t in enumerate(rest) if t.kind == "comma"})
+    return f"{sign}{body}{letter}{exp_sign}{digits}"
+
+
+def _format_fraction(tokens: list[_Token], x: float, sign: str, parts: tuple[int, int, int, int, int]) -> str:
+    """A fraction: integer part (if the format has one), numerator and denominator.
+
+    The denominator is the one written (``# ?/8``, ``# ??/100``) or the one of at most as many digits
+    as its placeholders that comes closest (``# ??/??``); numerator digits are right-aligned and
+    denominator digits left-aligned in their placeholders (``?`` pads with a space). Literal text
+    anywhere stays where it is. A value whose fraction part rounds to 0 is reported, not guessed.
+    """
+    num_start, num_end, _bar, den_start, den_end = parts
+    int_ph = [i for i in range(num_start) if tokens[i].kind == "ph"]
+    den_tokens = tokens[den_start:den_end]
+    fixed = "".join(t.value for t in den_tokens)
+    whole = math.floor(x) if int_ph else 0
+    rest = x - whole
+    if den_tokens[0].kind == "lit":  # a denominator written out
+        denominator = int(fixed)
+        if denominator == 0:
+            raise Unsupported("TEXT: a fraction over 0")
+        numerator = int(Decimal(repr(rest * denominator)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    else:
+        best = Fraction(repr(rest)).limit_denominator(10 ** len(den_tokens) - 1)
+        numerator, denominator = best.numerator, best.denominator
+    if int_ph and numerator == denominator:
+        whole, numerator = whole + 1, 0
+    if numerator == 0:
+        raise Unsupported("TEXT: a fraction format for a value with no fraction part is not implemented")
+    out: list[str] = []
+    if int_ph:
+        out.append(_integer_part(tokens[:num_start], int_ph, str(whole) if whole else "", False,
+                                 {i: "drop" for i in range(num_start) if tokens[i].kind == "comma"}))
+    num_ph = list(range(num_start, num_end))
+    out.append(_integer_part(tokens[num_start:num_end], [i - num_start for i in num_ph], str(numerator), False, {}))
+    out.append("".join(t.value for t in tokens[num_end:den_start] if t.kind != "comma"))
+    if den_tokens[0].kind == "lit":
+        out.append(fixed)
+    else:
+        text = str(denominator)
+        pads = {"0": "0", "#": "", "?": " "}
+        out.append(text + "".join(pads[t.value] for t in den_tokens[len(text):]))
+    out.append("".join(t.value for t in tokens[den_end:] if t.kind not in ("comma", "ph")))
+    return sign + "".join(out)
 
 
 # -- dates and times -----------------------------------------------------------------------------
@@ -495,9 +604,10 @@ def _format_date(section: _Section, x: float, sign: str) -> Any:
             break
     if any(t.kind == "ph" for t in tokens) and not places:
         raise Unsupported("TEXT: digit placeholders in a date format are not implemented")
-    if sign and (not elapsed or places or any(t.kind in ("date", "ampm") for t in tokens)):
-        return VALUE
-    if not elapsed and x >= _MAX_SERIAL:
+    if sign and not excel_dates.uses_1904() and (
+            not elapsed or places or any(t.kind in ("date", "ampm") for t in tokens)):
+        return VALUE  # the 1900 system shows no negative date or time; the 1904 system writes a minus
+    if not elapsed and x >= excel_dates.max_serial() + 1:
         return VALUE
     unit = 86400 * 10**places
     total = int(Decimal(repr(x)) * unit + Decimal("0.5"))
@@ -513,9 +623,14 @@ def _format_date(section: _Section, x: float, sign: str) -> Any:
     out: list[str] = []
     date_positions = [i for i, t in enumerate(tokens) if t.kind in ("date", "elapsed")]
     skip_point = False
+    elapsed_seen: set[str] = set()  # after [h] a later h shows elapsed hours too; after [s], s seconds
+    all_seconds = total // 10**places
     for i, t in enumerate(tokens):
         v = t.value
-        if t.kind == "date":
+        if t.kind == "date" and v[0] in elapsed_seen and v[0] in "hs":
+            count = all_seconds // 3600 if v[0] == "h" else all_seconds
+            out.append(str(count).rjust(min(len(v), 2), "0"))
+        elif t.kind == "date":
             letter = v[0]
             if letter == "y":
                 out.append(f"{year % 100:02d}" if len(v) <= 2 else f"{year:04d}")
@@ -531,7 +646,7 @@ def _format_date(section: _Section, x: float, sign: str) -> Any:
                 else:
                     out.append(_MONTHS[month - 1])
             elif letter == "d":
-                weekday = (days + 6) % 7
+                weekday = excel_dates.weekday_from_sunday(days)
                 if len(v) <= 2:
                     out.append(f"{day:02d}" if len(v) == 2 else str(day))
                 elif len(v) == 3:
@@ -544,9 +659,9 @@ def _format_date(section: _Section, x: float, sign: str) -> Any:
             else:
                 out.append(f"{second:02d}" if len(v) >= 2 else str(second))
         elif t.kind == "elapsed":
-            all_seconds = total // 10**places
             value = {"h": all_seconds // 3600, "m": all_seconds // 60, "s": all_seconds}[v[0]]
             out.append(str(value).rjust(len(v), "0"))
+            elapsed_seen.add(v[0])
         elif t.kind == "ampm":
             pm = hour >= 12
             if v.lower() == "am/pm":
@@ -567,9 +682,10 @@ def _format_date(section: _Section, x: float, sign: str) -> Any:
 
 
 def _is_minute(tokens: list[_Token], positions: list[int], i: int) -> bool:
-    """Whether an ``m``/``mm`` means minutes: right after an hour, or right before a second."""
+    """Whether an ``m``/``mm`` means minutes: right after an hour or a second, or right before a
+    second (Excel: ``s:m`` shows seconds and minutes)."""
     at = positions.index(i)
     before = tokens[positions[at - 1]] if at > 0 else None
     after = tokens[positions[at + 1]] if at + 1 < len(positions) else None
-    return bool((before is not None and before.value[0] == "h")
+    return bool((before is not None and before.value[0] in "hs")
                 or (after is not None and after.value[0] == "s"))

@@ -87,7 +87,7 @@ def right(value: Any, count: Any = _OMITTED) -> Any:
     for v in (s, n):
         if type(v) is ExcelError:
             return v
-    return s[len(s) - n :] if n else ""
+    return s[max(0, len(s) - n) :] if n else ""
 
 
 @excel_function("MID", 3, 3, "v")
@@ -192,7 +192,7 @@ def _find(needle: Any, haystack: Any, start: Any, fold: bool) -> Any:
     a = 1 if start is _OMITTED else as_int(start)  # a blank start_num is 0: #VALUE!
     if type(a) is ExcelError:
         return a
-    if a < 1 or a > len(h) + 1:
+    if a < 1 or (a > len(h) and a != 1):  # a start past the text is #VALUE!, even for "" (Excel)
         return VALUE
     if fold:
         pattern = _wildcard_regex(n.lower())
@@ -207,8 +207,9 @@ def _wildcard_regex(pattern: str) -> str:
     i = 0
     while i < len(pattern):
         ch = pattern[i]
-        if ch == "~" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
+        if ch == "~":  # escapes the next character; a "~" at the end escapes nothing (Excel:
+            # SEARCH("~","Hello") is 1)
+            out.append(re.escape(pattern[i + 1]) if i + 1 < len(pattern) else "")
             i += 2
             continue
         out.append(".*?" if ch == "*" else "." if ch == "?" else re.escape(ch))
