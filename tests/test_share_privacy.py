@@ -73,7 +73,10 @@ def _work_product(data: bytes) -> dict[str, list[str]]:
                                                             max_col=cell.column, values_only=True) if v]
         return []
 
-    out["factors"] = column("Incidents", "Factors")
+    factors = wb["Factors"]
+    reason = next(c for c in factors[4] if c.value == "Reason").column
+    out["factors"] = column("Incidents", "Factors") + [
+        str(v) for (v,) in factors.iter_rows(min_row=5, min_col=reason, max_col=reason, values_only=True) if v]
     out["notes"] = column("Matter", "Notes")
     scen = wb["Scenarios"]
     header = [c.value for c in scen[4]]
@@ -99,13 +102,13 @@ def test_the_external_copy_carries_no_scenario_probability_factor_chosen_point_n
     for word in ("Probability", "Probability-weighted", "Chosen check", "Our position", "Privileged"):
         assert word not in everything, word
     wb = openpyxl.load_workbook(target)
-    assert "Scenarios" not in wb.sheetnames
+    assert "Scenarios" not in wb.sheetnames and "Factors" not in wb.sheetnames
     summary = wb["Summary"]
     assert summary["G8"].value is not None and summary["L8"].value is None  # the figures stay; Chosen goes
     text = "\n".join(lines)
-    for what in ("(external)", "the Scenarios sheet", "the privilege legend", "Incidents: the Factors column",
-                 "Matter: the Notes column", "Summary: the scenario and probability-weighted figures",
-                 "Summary: the Chosen points"):
+    for what in ("(external)", "the Scenarios sheet", "the Factors sheet", "the privilege legend",
+                 "Incidents: the Factors column", "Matter: the Notes column",
+                 "Summary: the scenario and probability-weighted figures", "Summary: the Chosen points"):
         assert what in text, what
 
 
