@@ -51,7 +51,7 @@ _A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _DOC_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _CT_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 GENERATED_SHEETS = (C.SUMMARY_SHEET, C.EXPOSURE_SHEET, C.SCHEDULES_SHEET, C.OUTCOMES_SHEET)
-FACTORS_SHEET: Final = "Factors"
+FACTORS_SHEET: Final = C.FACTORS_SHEET
 WORK_PRODUCT_SHEETS: Final = (SCENARIOS_SHEET, FACTORS_SHEET)
 """Sheets that exist only to hold the lawyer's positions: never in an external copy."""
 VALUES_LINE_ROWS = (5, 6)
