@@ -19,7 +19,7 @@ import datetime as dt
 import functools
 import math
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from hipaa_xl.engine.days import check_year
 from hipaa_xl.engine.deadlines import OPTION_LABELS
@@ -122,14 +122,28 @@ def _parse_date_cached(value: object, what: str) -> dt.date | None:
     return _parse_date(value, what)
 
 
+FIRST_DATE: Final = dt.date(1900, 1, 1)
+"""Excel's first date (serial 1): a date before it is refused like a serial below 1 (#NUM!)."""
+
+
+def in_excel_range(day: dt.date, what: str = "date") -> dt.date:
+    """``day`` when Excel has it (1900-01-01 to 9999-12-31), else :class:`OutOfRange`: a date cell
+    formatted over a negative serial (1899-12-25) or the text 0001-01-01 are refused the same way."""
+    if day < FIRST_DATE:
+        raise OutOfRange(f"{what} {day.isoformat()} is before Excel's first date 1900-01-01 (years 1900-9999)")
+    return day
+
+
 def _parse_date(value: object, what: str) -> dt.date | None:
     _propagate(value)
     if is_blank(value):
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
+        return in_excel_range(value.date(), what)
     if isinstance(value, dt.date):
-        return value
+        return in_excel_range(value, what)
+    if isinstance(value, dt.time):  # a date cell over serial 0 (or a time of day): no date at all
+        raise OutOfRange(f"{what} is a time or serial 0, before Excel's first date 1900-01-01 (years 1900-9999)")
     if isinstance(value, bool):
         raise InvalidValue(f"{what} must be a date (got {shown(value)})")
     if isinstance(value, int | float):
@@ -139,9 +153,10 @@ def _parse_date(value: object, what: str) -> dt.date | None:
         candidates = [text, text[:10]] if len(text) > 10 and text[10] in "T " else [text]
         for candidate in candidates:
             try:
-                return dt.date.fromisoformat(candidate)
+                day = dt.date.fromisoformat(candidate)
             except ValueError:
                 continue
+            return in_excel_range(day, what)
         raise InvalidValue(
             f"{what} must be an Excel date, a serial number or ISO text YYYY-MM-DD (got {shown(value)})"
         )

@@ -29,10 +29,11 @@ import contextlib
 import hashlib
 import io
 import os
+import re
+import secrets
 import signal
 import stat
 import struct
-import tempfile
 import threading
 import zipfile
 import zlib
@@ -241,10 +242,18 @@ def estimated_memory(cells: int, formulas: int, unpacked: int) -> int:
     return 64 * 1024**2 + cells * BYTES_PER_CELL + formulas * BYTES_PER_FORMULA + 2 * unpacked
 
 
+_CELL_TAG: Final = re.compile(rb"<(?:[^\s<>:/!?]+:)?c[\s/>]")
+_FORMULA_TAG: Final = re.compile(rb"<(?:[^\s<>:/!?]+:)?f[\s/>]")
+"""The start tag of a cell (``c``) or a formula (``f``) however it is written: any namespace prefix, and
+any of the white space XML allows after the name (space, tab, line break) or none (ECMA-376 Part 1,
+18.3.1.4; XML 1.0 section 3.1). A count of what the XML means, not of one spelling."""
+_CARRY: Final = 256
+
+
 def _count_cells(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], shown: str, budget: int,
                  unpacked: int) -> tuple[int, int, bool]:
     """Read every part once (the CRC of each is checked at its end) and count the worksheets' cells and
-    formulas (``<c`` and ``<f`` tags, namespace prefix or not), in 1 MiB chunks: memory stays small.
+    formulas (:data:`_CELL_TAG`, :data:`_FORMULA_TAG`), in 1 MiB chunks: memory stays small.
 
     Stops as soon as the count alone is over ``budget`` (then False: the count is a lower bound), so a
     huge workbook is refused after reading what the budget allows, not all of it.
@@ -254,13 +263,20 @@ def _count_cells(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], shown: 
         counting = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
         try:
             with archive.open(info) as part:
+                carry = b""
                 while chunk := part.read(1 << 20):
                     if counting:
-                        cells += chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b":c ")
-                        formulas += chunk.count(b"<f>") + chunk.count(b"<f ") + chunk.count(b":f>") + chunk.count(
-                            b":f ")
+                        text = carry + chunk
+                        # a tag cut by the chunk boundary is counted in the next round, never twice
+                        keep = max(text.rfind(b"<"), len(text) - _CARRY) if len(text) > _CARRY else 0
+                        cells += len(_CELL_TAG.findall(text, 0, keep)) if keep else 0
+                        formulas += len(_FORMULA_TAG.findall(text, 0, keep)) if keep else 0
+                        carry = text[keep:]
                         if estimated_memory(cells, formulas, unpacked) > budget:
                             return cells, formulas, False
+                if counting and carry:
+                    cells += len(_CELL_TAG.findall(carry))
+                    formulas += len(_FORMULA_TAG.findall(carry))
         except zipfile.BadZipFile as exc:
             raise WorkbookError(f"{shown} is damaged (part {info.filename}: {exc})") from exc
     return cells, formulas, True
@@ -339,7 +355,8 @@ class Package(MutableMapping[str, bytes]):
                     info.create_system = original.create_system
                 else:
                     info.external_attr = 0o600 << 16
-                archive.writestr(info, data)
+                with held():  # a signal never cuts a member: the zip then closes cleanly
+                    archive.writestr(info, data)
 
 
 def read_package(path: str | os.PathLike[str]) -> Package:
@@ -389,10 +406,24 @@ def _parts_of(archive: zipfile.ZipFile) -> Package:
     return package
 
 
+_PROLOG_ITEM: Final = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
+
+
 def has_dtd(data: bytes) -> bool:
-    """A DTD (``<!DOCTYPE``/``<!ENTITY``) near the start of a part: the Open Packaging Conventions forbid
-    them (ECMA-376 Part 2, 8.1.4), and entities are how XML bombs and file disclosure work."""
-    return b"<!DOCTYPE" in data[:2048] or b"<!ENTITY" in data[:4096]
+    """A DTD (``<!DOCTYPE``, and with it ``<!ENTITY``) in a part's prolog, however long the comments and
+    processing instructions before it: the Open Packaging Conventions forbid them (ECMA-376 Part 2,
+    8.1.4), and entities are how XML bombs and file disclosure work. A DTD can only stand before the
+    root element, so the prolog is all there is to read."""
+    at = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if data[at:at + 2] in (b"\xff\xfe", b"\xfe\xff") or data[at:at + 2] in (b"<\0", b"\0<"):
+        text = data.decode("utf-16", "replace").encode("utf-8")  # an UTF-16 part: read its prolog as UTF-8
+        return has_dtd(text)
+    while True:
+        item = _PROLOG_ITEM.match(data, at)
+        if item is None or item.end() == at:
+            break
+        at = item.end()
+    return data.startswith(b"<!", at) and not data.startswith(b"<!--", at)
 
 
 def backup_path(path: Path) -> Path:
@@ -437,6 +468,27 @@ def write_package_atomic(
     return _write_atomic(path, package._write, backup, expected, label)
 
 
+def check_output(out: Path, source: Path, suffixes: tuple[str, ...], what: str) -> None:
+    """Refuse, in one line, an output path that is not a ``suffixes`` file, is (or links to) the input
+    ``source``, is a folder, lies in a missing folder, or is open in another program. Nothing is written."""
+    if out.suffix.lower() not in suffixes:
+        raise WorkbookError(f"{out.name}: {what} must be a {' or '.join(suffixes)} file")
+    try:
+        same = out.exists() and source.exists() and os.path.samefile(out, source)
+    except OSError:
+        same = False
+    if same or real_path(out) == real_path(source):
+        raise WorkbookError(f"{out.name}: {what} must not be the workbook itself")
+    if out.is_dir():
+        raise WorkbookError(f"{out}: is a folder; give a file name for {what}")
+    if not real_path(out).parent.is_dir():
+        raise WorkbookError(f"{out.parent}: no such folder")
+    locks = lock_files(out)
+    if locks:
+        raise WorkbookError(f"{out.name} is open in another program ({locks[0].name} exists); "
+                                "close it and try again")
+
+
 def write_file_atomic(path: str | os.PathLike[str], data: bytes, backup: bool = True) -> Path | None:
     """Write any file (a memo, a calendar) with :func:`write_package_atomic`'s guarantees; returns the backup."""
     return _write_atomic(path, lambda handle: handle.write(data), backup, None, "new")
@@ -452,12 +504,13 @@ def _write_atomic(path: str | os.PathLike[str], write: Callable[[Any], Any], bac
         original = None
     except OSError as exc:
         raise WorkbookError(f"cannot write {target.name}: {exc.strerror or exc}") from exc
+    for leftover in leftover_temp_files(target):  # of a run killed before it could clean up (SIGKILL)
+        _remove_quietly(leftover)
     made: list[Path] = []
     kept: Path | None = None
-    with _signals_interrupt():
+    with _deferred_signals() as pending:
         try:
-            temp = _temp_beside(target)
-            made.append(temp)
+            temp = _temp_beside(target, made=made)
             with temp.open("wb") as handle:
                 write(handle)
                 handle.flush()
@@ -465,8 +518,7 @@ def _write_atomic(path: str | os.PathLike[str], write: Callable[[Any], Any], bac
             _take_ownership(temp, original)
             checked: tuple[int, int, tuple[int, int]] | None = None
             if original is not None and (backup or expected is not None):
-                copy = _temp_beside(target, ".bak")
-                made.append(copy)
+                copy = _temp_beside(target, ".bak", made=made)
                 checked = _stat_key(target)  # the file whose content is hashed below
                 digest = _copy_hashing(target, copy)
                 if expected is not None and digest != expected.sha256:
@@ -475,18 +527,21 @@ def _write_atomic(path: str | os.PathLike[str], write: Callable[[Any], Any], bac
                     _take_ownership(copy, original)
                     kept = backup_path(target)
                     os.replace(copy, kept)
-                    made.remove(copy)
                 else:
                     _remove_quietly(copy)
-                    made.remove(copy)
+                made.remove(copy)
             if expected is not None and (checked is None or _stat_key(target) != checked):
                 raise _changed(target, temp, label)  # replaced or rewritten since its content was checked
-            os.replace(temp, target)
-            made.remove(temp)
+            with pending.held():  # the one moment the file changes: a signal waits, then finds the work done
+                os.replace(temp, target)
+                made.remove(temp)
+                pending.done = True
             _fsync_folder(folder)
-        except WorkbookError:
+        except (KeyboardInterrupt):
             raise
         except Exception as exc:
+            if pending.received:  # a signal that surfaced as another error: still an interruption
+                raise KeyboardInterrupt from None
             raise WorkbookError(f"could not write {target.name}: {exc}; the original file is unchanged") from exc
         finally:  # errors, Ctrl-C and SIGTERM alike: no temporary file stays behind
             for leftover in made:
@@ -517,15 +572,27 @@ def _changed(target: Path, temp: Path, label: str) -> WorkbookChangedError:
         f"and the {label} one was written to {beside.name}", beside)
 
 
-def _temp_beside(target: Path, extra: str = "") -> Path:
-    try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed at once; removed by the caller
-            dir=target.parent, prefix=f".{target.name}{extra}{TEMP_MARK}{os.getpid()}-", suffix=".tmp",
-            delete=False)
-    except OSError as exc:
-        raise WorkbookError(f"cannot write in {target.parent}: {exc.strerror or exc}") from exc
-    handle.close()
-    return Path(handle.name)
+def _temp_beside(target: Path, extra: str = "", made: list[Path] | None = None) -> Path:
+    """A new empty temporary file beside ``target``, its name put in ``made`` before it exists, so a
+    signal at any moment leaves nothing the clean-up does not know of."""
+    prefix = f".{target.name}{extra}{TEMP_MARK}{os.getpid()}-"
+    for _ in range(100):
+        candidate = target.with_name(f"{prefix}{secrets.token_hex(4)}.tmp")
+        if made is not None:
+            made.append(candidate)
+        try:
+            fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            if made is not None:
+                made.remove(candidate)
+            continue
+        except OSError as exc:
+            if made is not None:
+                made.remove(candidate)
+            raise WorkbookError(f"cannot write in {target.parent}: {exc.strerror or exc}") from exc
+        os.close(fd)
+        return candidate
+    raise WorkbookError(f"cannot write in {target.parent}: no free temporary name")
 
 
 def _take_ownership(made: Path, original: os.stat_result | None) -> None:
@@ -560,23 +627,76 @@ class _Terminated(KeyboardInterrupt):
     """SIGTERM or SIGHUP while a temporary file exists: unwinds like Ctrl-C so it is removed."""
 
 
+@dataclass
+class _Pending:
+    """The signals of one file write: raised at once, except inside a held step (a zip member being
+    written, the rename that completes the work), where they wait for the step's end."""
+
+    received: list[int] = field(default_factory=list)
+    hold: int = 0
+    done: bool = False
+
+    def check(self) -> None:
+        if self.received and not self.done and not self.hold:
+            signum = self.received.pop(0)
+            self.received.clear()
+            if signum == signal.SIGINT:
+                raise KeyboardInterrupt
+            raise _Terminated(signal.Signals(signum).name)
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        self.hold += 1
+        try:
+            yield
+        finally:
+            self.hold -= 1
+        self.check()
+
+
+_ACTIVE: list[_Pending] = []
+"""The write in progress (in the main thread), whose held steps :func:`held` marks."""
+
+
 @contextlib.contextmanager
-def _signals_interrupt() -> Iterator[None]:
-    """While writing, SIGTERM and SIGHUP raise (as Ctrl-C does) instead of killing the process outright."""
-    if threading.current_thread() is not threading.main_thread():
+def held() -> Iterator[None]:
+    """A step a signal must not cut (a zip member; the final rename): its signal waits for the step's end."""
+    if not _ACTIVE:
         yield
+        return
+    with _ACTIVE[-1].held():
+        yield
+
+
+@contextlib.contextmanager
+def _deferred_signals() -> Iterator[_Pending]:
+    """While a file is written, Ctrl-C, SIGTERM and SIGHUP unwind the write (its temporary files are
+    removed), but never inside a held step: not inside a zip member (the zip writer would fail to
+    close and print a traceback) and not during the rename that completes the work (after it, the
+    work is done and the signal is not raised). Temporary files are named before they are created,
+    so no moment leaves one the clean-up does not know of. SIGKILL cannot be caught: the next write
+    beside the file removes what a killed run left (:func:`leftover_temp_files`)."""
+    pending = _Pending()
+    if threading.current_thread() is not threading.main_thread():
+        yield pending
         return
     previous: dict[int, Any] = {}
 
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise _Terminated(signal.Signals(signum).name)
+    def note(signum: int, frame: FrameType | None) -> None:
+        pending.received.append(signum)
+        pending.check()
 
-    for signum in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)):
-        if signum is not None and signal.getsignal(signum) is signal.SIG_DFL:
-            previous[signum] = signal.signal(signum, interrupt)
+    for signum in (signal.SIGINT, getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)):
+        if signum is None:
+            continue
+        current = signal.getsignal(signum)
+        if current in (signal.SIG_DFL, signal.default_int_handler):
+            previous[signum] = signal.signal(signum, note)
+    _ACTIVE.append(pending)
     try:
-        yield
+        yield pending
     finally:
+        _ACTIVE.remove(pending)
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 

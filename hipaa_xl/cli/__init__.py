@@ -22,10 +22,26 @@ loudly.
 
 from __future__ import annotations
 
-import typer
+import os
+import signal
+import sys
 
-from hipaa_xl.cli import deadlines, demo, engine, lite, outcomes, recalc, report, scenarios, workbook
-from hipaa_xl.cli.common import OneLineErrors
+
+def _interrupted_while_starting(signum: int, frame: object) -> None:
+    """Ctrl-C while Python imports the command line: nothing has been read or written yet."""
+    sys.stderr.write("error: interrupted; no file was changed\n")
+    sys.stderr.flush()
+    os._exit(130)
+
+
+_STARTING = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+if _STARTING:  # one line and exit 130 from the first moment, not a traceback of the imports
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
+
+import typer  # noqa: E402
+
+from hipaa_xl.cli import deadlines, demo, engine, lite, outcomes, recalc, report, scenarios, workbook  # noqa: E402
+from hipaa_xl.cli.common import OneLineErrors  # noqa: E402
 
 app = typer.Typer(
     name="hipaa-xl",
@@ -38,6 +54,8 @@ app = typer.Typer(
 
 for _module in (engine, workbook, recalc, report, demo, deadlines, scenarios, lite, outcomes):
     _module.register(app)
+if _STARTING:  # from here on Ctrl-C is a KeyboardInterrupt the commands turn into one line
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def main() -> None:

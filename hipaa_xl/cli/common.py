@@ -103,9 +103,17 @@ class OneLineErrors(TyperGroup):
         except Abort:
             typer.echo("error: interrupted; the workbook was not changed", err=True)
             code = EXIT_INTERRUPTED
+        if code == EXIT_INTERRUPTED:
+            # the one line is said: an object Ctrl-C left half-built (a zip file interrupted in its
+            # constructor) must not add "Exception ignored ..." when it is collected at exit
+            sys.unraisablehook = _silent
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _silent(_unraisable: Any) -> None:
+    """An unraisable-exception hook that prints nothing (after an interruption has been reported)."""
 
 
 def parse_as_of(text: str | None) -> dt.date | None:

@@ -113,9 +113,12 @@ def deadlines(
     """Print a workbook's deadlines (due date, days left, status, rule and citation); --ics writes a calendar."""
     from hipaa_xl.deadline_calendar import calendar_bytes
     from hipaa_xl.workbook.matter_file import read_matter_deadlines
+    from hipaa_xl.xlsxio import check_output, write_file_atomic
 
     day = parse_as_of(as_of)
     try:
+        if ics is not None:  # before anything is read or printed: a wrong target is refused, nothing written
+            check_output(ics, path, (".ics",), "the calendar")
         found = read_matter_deadlines(path, day)
     except HipaaXlError as exc:
         fail(str(exc), EXIT_BAD_INPUT)
@@ -174,10 +177,12 @@ def deadlines(
     if ics is not None:
         stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
         try:
-            ics.write_bytes(calendar_bytes(found.items, found.matter, stamp))
-        except OSError as exc:
-            fail(f"{ics}: cannot be written ({exc.strerror or exc})", EXIT_BAD_INPUT)
-        console.print(f"wrote {ics} ({sum(1 for i in found.items if i.due)} event(s))", highlight=False)
+            kept = write_file_atomic(ics, calendar_bytes(found.items, found.matter, stamp, found.identity),
+                                     backup=ics.exists())
+        except HipaaXlError as exc:
+            fail(str(exc), EXIT_BAD_INPUT)
+        console.print(f"wrote {ics} ({sum(1 for i in found.items if i.due)} event(s))"
+                      + (f"; the previous one is {kept.name}" if kept else ""), highlight=False)
 
 
 def register(app: typer.Typer) -> None:

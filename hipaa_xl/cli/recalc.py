@@ -61,6 +61,10 @@ def recalc(
         if problems_kind is None:
             fail(f"--problems {problems.name}: the file must end in .json or .csv")
     try:
+        if out is not None:  # the in-place run has the lock and the edit guard; -o is for another file
+            from hipaa_xl.xlsxio import check_output
+
+            check_output(out, path, (".xlsx", ".xlsm"), "-o")
         with progress_bar("recalculating") as bar:
             report = recalc_file(path, out=out, as_of=day, check=check, allow_errors=allow_errors,
                                  progress=None if bar is None else _counter(bar))

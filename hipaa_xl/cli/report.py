@@ -59,15 +59,23 @@ def register(app: typer.Typer) -> None:
         book: Annotated[Path, typer.Argument(help="The refreshed matter workbook (.xlsx or .xlsm)")],
         out: Annotated[Path | None, typer.Option("-o", "--out", help="The copy to write (default BOOK-share.xlsx)")]
         = None,
+        client: Annotated[bool, typer.Option("--client", help="The client's copy: keeps the scenarios, Chosen "
+                                                              "points, factors, notes and the privilege legend")]
+        = False,
+        external: Annotated[bool, typer.Option("--external", help="For a regulator, opposing counsel or anyone "
+                                                                  "outside the privilege (the default)")] = False,
         keep_comments: Annotated[bool, typer.Option("--keep-comments",
-                                                    help="Keep comments, threaded comments and personal "
-                                                         "document properties")] = False,
+                                                    help="Keep comments, threaded comments and the author "
+                                                         "properties")] = False,
     ) -> None:
-        """Write a values-only copy to send: no formulas, code, links or (by default) comments."""
+        """Write a values-only copy to send: only what its reader is meant to see (default: --external)."""
         from hipaa_xl.report.commands import NotCurrentError, make_share
 
+        if client and external:
+            fail("choose one of --client and --external", EXIT_BAD_INPUT)
         try:
-            target, lines = make_share(book, out, keep_comments=keep_comments)
+            target, lines = make_share(book, out, keep_comments=keep_comments,
+                                       audience="client" if client else "external")
         except NotCurrentError as exc:
             fail(str(exc), EXIT_STALE)
         except (HipaaXlError, OSError) as exc:

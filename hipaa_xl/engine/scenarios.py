@@ -538,6 +538,10 @@ def _price(
                 problems.append(Problem("ScenarioChanges", row, result.name, text))
             row_list = ", ".join(str(r) for r in rows if r is not None)
             reasons.append(f"ScenarioChanges row{'s' if len(rows) > 1 else ''} {row_list}: {text}" if row_list else text)
+        elif (key, v.reason) not in already:  # the scenario's own as-of date or schedule: its row says why
+            text = _unpriced_text(v)
+            problems.append(Problem("Scenarios", result.row, result.name, text))
+            reasons.append(f"Scenarios row {result.row}: {text}" if result.row is not None else text)
         else:
             reasons.append(_unpriced_text(v))
     result.notes = tuple(priced.notes)

@@ -18,17 +18,38 @@ from hipaa_xl.errors import WorkbookError
 from hipaa_xl.lite import binding, bundle
 from hipaa_xl.lite.protection import protect_written, unprotect_written
 from hipaa_xl.ooxml.opc import read_rels, rels_name
-from hipaa_xl.xlsxio import Package, editing, package_from_bytes, read_checked_bytes
+from hipaa_xl.xlsxio import (
+    Package,
+    editing,
+    package_from_bytes,
+    read_checked_bytes,
+    write_file_atomic,
+)
 
 
 class LiteOutOfDate(WorkbookError):
     """The workbook's embedded code is older than, or differs from, the installed hipaa-xl."""
 
 
+def check_pin(pin: str) -> str:
+    """``--pin``: a published version number as PEP 440 writes it (``0.1.0``, ``1.2rc1``), normalised;
+    anything else (text, options, line breaks: what would become code or a pip option) is refused."""
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        version = Version(pin)
+    except InvalidVersion:
+        shown = pin if pin and pin.isprintable() and len(pin) <= 40 else repr(pin[:40])
+        raise WorkbookError(f"--pin must be a version number such as {hipaa_xl.__version__} (got {shown}); "
+                                "nothing was written") from None
+    return str(version)
+
+
 def lite_code(pin: str | None = None) -> tuple[str, str]:
     """(main.py, requirements.txt) for a new binding: the bundled runtime, or a pinned published version."""
     if pin is None:
         return bundle.bundled_main_py(), bundle.requirements_txt()
+    pin = check_pin(pin)
     return bundle.pinned_main_py(pin), bundle.requirements_txt(pin)
 
 
@@ -53,6 +74,8 @@ def _is_hipaa_workbook(pkg: Package) -> bool:
 
 def add_to_file(path: Path, pin: str | None = None, backup: bool = True) -> bool:
     """``lite add``: bind (or update) the workbook at ``path``; False when it already had this code."""
+    if pin is not None:
+        check_pin(pin)  # before the file is opened: a bad pin writes nothing
     with editing(path) as edit:  # locked; a save made meanwhile is kept (ours is written beside it)
         pkg = package_from_bytes(edit.data)
         if not _is_hipaa_workbook(pkg):
@@ -166,12 +189,34 @@ def extract(path: Path, folder: Path) -> list[Path]:
         raise WorkbookError(f"{path.name}: {exc}") from None
     if not folder.is_dir():
         raise WorkbookError(f"{folder}: no such folder")
+    targets = [(folder / name, text) for name, text in ((binding.MAIN_PY, emb.main_py), (binding.REQUIREMENTS_TXT,
+                                                                                      emb.requirements))]
+    for target, _text in targets:  # never write through a link someone put in the folder
+        if target.is_symlink() or (target.exists() and not target.is_file()):
+            raise WorkbookError(f"{target}: is a link or not a file; remove it or extract into another folder "
+                                    "(nothing was written)")
     out = []
-    for name, text in ((binding.MAIN_PY, emb.main_py), (binding.REQUIREMENTS_TXT, emb.requirements)):
-        target = folder / name
-        target.write_text(text, encoding="utf-8", newline="")
+    for target, text in targets:
+        write_file_atomic(target, text.encode("utf-8"), backup=False)
         out.append(target)
     return out
+
+
+def differences(name: str, found: str, expected: str) -> str | None:
+    """Where ``found`` (a file the workbook carries) differs from what this hipaa-xl writes: the first
+    differing line and how many lines each has, or None when they are the same."""
+    if found == expected:
+        return None
+    a, b = found.splitlines(), expected.splitlines()
+    first = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    if first >= len(b):
+        what = f"{len(a) - len(b)} line(s) added after the end"
+    elif first >= len(a):
+        what = f"{len(b) - len(a)} line(s) missing at the end"
+    else:
+        shown = a[first].strip()
+        what = f"line {first + 1} differs ({shown[:50]!r}{'...' if len(shown) > 50 else ''})"
+    return f"{name} is not what this hipaa-xl writes: {what}; {len(a)} line(s), expected {len(b)}"
 
 
 def check_file(path: Path) -> str:
@@ -192,13 +237,28 @@ def check_file(path: Path) -> str:
         version = pins[0].split("==", 1)[1].strip()
         if _version(version) < _version(installed):
             raise LiteOutOfDate(f"{path.name}: pins hipaa-xl {version}, older than the installed {installed}")
-        return f"{path.name}: bound to xlwings Lite, pinned to the published hipaa-xl {version}"
+        try:
+            expected = (bundle.pinned_main_py(check_pin(version)), bundle.requirements_txt(check_pin(version)))
+        except WorkbookError:
+            raise WorkbookError(f"{path.name}: requirements.txt pins hipaa-xl to {version!r}, not a version") \
+                from None
+        _compare(path, emb, expected)
+        return f"{path.name}: bound to xlwings Lite, pinned to the published hipaa-xl {version}; files as written"
     if _version(h.version) < _version(installed):
         raise LiteOutOfDate(f"{path.name}: carries hipaa-xl {h.version}, older than the installed {installed} "
                                 "(run `hipaa-xl lite add`)")
-    current = hashlib.sha256(bundle.bundle_zip()).hexdigest()
-    if h.version == installed and h.sha256 != current:
-        raise LiteOutOfDate(f"{path.name}: carries code that differs from the installed hipaa-xl {installed} "
-                                f"(law data {h.law_data}; run `hipaa-xl lite add`)")
-    newer = " (newer than the installed one)" if _version(h.version) > _version(installed) else ""
-    return f"{path.name}: bound to xlwings Lite with hipaa-xl {h.version}{newer}, law data {h.law_data}, bundle intact"
+    if h.version != installed:  # never vouch for code this hipaa-xl did not write
+        raise LiteOutOfDate(f"{path.name}: carries code that claims hipaa-xl {h.version}, which the installed "
+                            f"{installed} cannot verify (run `hipaa-xl lite add`, or check with that version)")
+    _compare(path, emb, (bundle.bundled_main_py(), bundle.requirements_txt()))
+    return (f"{path.name}: bound to xlwings Lite with hipaa-xl {h.version}, law data {h.law_data}; main.py and "
+            "requirements.txt exactly as this hipaa-xl writes them, bundle intact")
+
+
+def _compare(path: Path, emb: Embedded, expected: tuple[str, str]) -> None:
+    """Refuse (exit 3) a main.py or requirements.txt that differs in any byte from what this hipaa-xl writes."""
+    for name, found, want in ((binding.MAIN_PY, emb.main_py, expected[0]), (binding.REQUIREMENTS_TXT, emb.requirements,
+                                                                      expected[1])):
+        why = differences(name, found, want)
+        if why is not None:
+            raise LiteOutOfDate(f"{path.name}: {why} (run `hipaa-xl lite add` to write it again)")

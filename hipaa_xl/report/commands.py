@@ -13,8 +13,9 @@ from pathlib import Path
 from hipaa_xl import clock
 from hipaa_xl.errors import HipaaXlError, WorkbookError
 from hipaa_xl.report.book import BookError, BookFigures, read_book
+from hipaa_xl.report.share import Audience
 from hipaa_xl.workbook.verify import currency_problem
-from hipaa_xl.xlsxio import lock_files, read_checked_bytes, write_file_atomic, write_package_atomic
+from hipaa_xl.xlsxio import check_output, read_checked_bytes, write_file_atomic, write_package_atomic
 
 
 class NotCurrentError(HipaaXlError):
@@ -40,20 +41,24 @@ def optional_table_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
             tuple(t.table for t in OPTIONAL_TABLES if t.on_summary))
 
 
-def load_current(path: Path, allow_stale: bool = False) -> tuple[bytes, BookFigures, str | None]:
+def load_current(path: Path, allow_stale: bool = False,
+                 memo_tables: bool = True) -> tuple[bytes, BookFigures, str | None]:
     """The workbook's bytes, its figures, and why they are not current (None when they are).
 
     Raises :class:`WorkbookError` for a file that cannot be used and :class:`NotCurrentError`
-    when the figures are not current and ``allow_stale`` is false.
+    when the figures are not current and ``allow_stale`` is false. ``memo_tables`` reads the tables
+    only the memo shows (which needs the memo's extra, python-docx); the share copy does without.
     """
     data = read_checked_bytes(path, for_writing=False)
     try:
-        tables, blocks = optional_table_names()
+        tables, blocks = optional_table_names() if memo_tables else ((), ())
         figures = read_book(data, path.name, tables, blocks)
     except BookError as exc:
         raise NotCurrentError(f"{path.name}: {exc}; run: hipaa-xl refresh {path}") from None
-    except WorkbookError:
-        raise
+    except WorkbookError as exc:
+        if path.name in str(exc):
+            raise
+        raise WorkbookError(f"{path.name}: {exc}") from None
     except Exception as exc:  # an unreadable workbook: one line, never a traceback (decisions 17)
         raise WorkbookError(f"{path.name}: cannot be read ({type(exc).__name__}: {exc})") from None
     problem = currency_problem(data, f"hipaa-xl refresh {path}", figures.summary, figures.inputs)
@@ -63,16 +68,7 @@ def load_current(path: Path, allow_stale: bool = False) -> tuple[bytes, BookFigu
 
 
 def _check_output(out: Path, source: Path, suffix: str) -> None:
-    if out.suffix.lower() != suffix:
-        raise WorkbookError(f"{out.name}: the output must be a {suffix} file")
-    if out.resolve() == source.resolve():
-        raise WorkbookError(f"{out.name}: the output must not be the workbook itself")
-    if not out.parent.is_dir():
-        raise WorkbookError(f"{out.parent}: no such folder")
-    locks = lock_files(out)
-    if locks:
-        raise WorkbookError(f"{out.name} is open in Word, Excel or LibreOffice ({locks[0].name} exists); "
-                                "close it and try again")
+    check_output(out, source, (suffix,), "the output")
 
 
 def make_memo(book: Path, out: Path | None = None, pdf: bool = False, force: bool = False,
@@ -83,6 +79,8 @@ def make_memo(book: Path, out: Path | None = None, pdf: bool = False, force: boo
 
     target = out or book.with_name(book.stem + "-memo.docx")
     _check_output(target, book, ".docx")
+    if pdf:
+        _check_output(target.with_suffix(".pdf"), book, ".pdf")
     _data, figures, problem = load_current(book, allow_stale=force)
     write_file_atomic(target, build_memo(figures, memo_date or clock.today(), problem))
     result = MemoResult(target, draft_reason=problem)
@@ -94,13 +92,14 @@ def make_memo(book: Path, out: Path | None = None, pdf: bool = False, force: boo
 
 
 def make_share(book: Path, out: Path | None = None, keep_comments: bool = False,
-               exported_on: dt.date | None = None) -> tuple[Path, list[str]]:
-    """``hipaa-xl share``: the values-only copy (``BOOK-share.xlsx``) and the lines saying what it removed."""
+               exported_on: dt.date | None = None, audience: Audience = "external") -> tuple[Path, list[str]]:
+    """``hipaa-xl share``: the copy for ``audience`` (``BOOK-share.xlsx``) and the lines saying what it
+    kept and left out (decisions 53, 54)."""
     from hipaa_xl.report.share import build_share
 
     target = out or book.with_name(book.stem + "-share.xlsx")
     _check_output(target, book, ".xlsx")
-    data, figures, _ = load_current(book)
-    package, report = build_share(data, figures, exported_on or clock.today(), keep_comments)
+    data, figures, _ = load_current(book, memo_tables=False)
+    package, report = build_share(data, figures, exported_on or clock.today(), keep_comments, audience)
     write_package_atomic(target, package, backup=target.exists())
     return target, report.lines()

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from hipaa_xl.errors import HipaaXlError
+from hipaa_xl.xlsxio import write_file_atomic
 
 CONVERT_TIMEOUT_S = 180
 
@@ -60,6 +61,4 @@ def docx_to_pdf(docx: Path, pdf: Path) -> None:
             hint = "; the Writer component may be missing (Debian: libreoffice-writer-nogui)"
             raise PdfError(f"LibreOffice could not convert {docx.name}"
                            + (f" ({detail[-1][:160]})" if detail else "") + hint)
-        partial = pdf.with_name(pdf.name + ".part")
-        shutil.copyfile(made, partial)
-        os.replace(partial, pdf)
+        write_file_atomic(pdf, made.read_bytes(), backup=pdf.exists())  # never through a leftover or link

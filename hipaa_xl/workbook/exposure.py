@@ -16,6 +16,7 @@ written as it stands; None leaves the cell blank.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -211,6 +212,13 @@ PRICED: dict[str, str | None] = {
 INCIDENT_DAYS = '=IF({inc.violations}<>"",{inc.violations},VIOLATION_DAYS({inc.start},' + EFFECTIVE_END + "))"
 """On an incident's first row: its violations in all years, to check the layout against (decisions 23)."""
 
+def excel_trim(text: str) -> str:
+    """What Excel's TRIM gives (spaces only: runs collapsed, ends removed; tabs, line breaks and
+    no-break spaces kept), so the copy a stale term compares with equals it for every name, however
+    long or spaced: a refresh that says "up to date" is never "layout out of date" to report and share."""
+    return re.sub(" +", " ", text).strip(" ")
+
+
 STALE_TERMS = (
     "{tier}<>{exp_tier}",
     "{cap}<>INDEX(${col.cap}:${col.cap},{rep_row})",
@@ -354,11 +362,11 @@ def _exposure_row(ws: SheetWriter, line: ExposureLine, ctx: Context) -> None:
     put("part_rep", 1 if line.part_rep_row == r else 0)
     put("rep_row", line.part_rep_row)
     put("exp_tier", line.tier)
-    put("exp_entity", " ".join(line.entity.split())[:200])
-    put("exp_requirement", " ".join(line.requirement.split())[:200])
-    put("exp_ace", " ".join(line.affiliated_covered_entity.split())[:200] or None)
+    put("exp_entity", excel_trim(line.entity))
+    put("exp_requirement", excel_trim(line.requirement))
+    put("exp_ace", excel_trim(line.affiliated_covered_entity) or None)
     dup = line.incident.incident.duplicate_of if line.incident.incident is not None else None
-    put("exp_dup", " ".join((dup or "").split())[:200] or None)
+    put("exp_dup", excel_trim(dup or "") or None)
     stale_terms = list(STALE_TERMS)
     if line.first_of_incident:
         formulas["inc_days"] = INCIDENT_DAYS

@@ -128,9 +128,9 @@ def fresh_from(parts: FirmParts, as_of: dt.date | None = None) -> tuple[bytes, R
 
 
 def _bound(pkg: Package) -> bool:
-    from hipaa_xl.lite import binding as B
+    from hipaa_xl.lite import binding
 
-    return B.find_binding(pkg) is not None
+    return binding.find_binding(pkg) is not None
 
 
 def new_from(path: Path, previous: Path, keep_scenarios: bool = False, force: bool = False,

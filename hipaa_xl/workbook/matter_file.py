@@ -33,6 +33,9 @@ class MatterDeadlines:
     limitation: list[LimitationGroup]
     invalid: list[str] = field(default_factory=list)
     has_matter_sheet: bool = True
+    identity: str = ""
+    """What names this matter workbook (client, matter name and number from Settings, as typed): the
+    calendar's event UIDs are hashed from it, so two matters never share one."""
 
 
 def read_matter_deadlines(path: Path, cli_as_of: dt.date | None = None) -> MatterDeadlines:
@@ -59,4 +62,6 @@ def read_matter_deadlines(path: Path, cli_as_of: dt.date | None = None) -> Matte
         limitation=limitation_groups(aggregate(incidents, schedule, as_of, inputs.commenced, inputs.general_forms)),
         invalid=[f"{columns.MATTER_SHEET}!row {r.row}: {r.reason}" for r in rows if r.event is None],
         has_matter_sheet=table is not None,
+        identity="\x1f".join(inputs.matter.get(k, "") for k in ("client", "matter_name", "matter_number"))
+        or path.stem,
     )

@@ -26,6 +26,7 @@ from hipaa_xl.workbook.deadlines_sheet import DeadlinesResult, deadlines_sheet
 from hipaa_xl.workbook.exposure import EXPOSURE_HEADER_ROW, Context, exposure_sheet
 from hipaa_xl.workbook.inputs import IncidentRow, Inputs
 from hipaa_xl.workbook.layout import Layout, build_layout
+from hipaa_xl.workbook.print_header import FOOTER, page_header
 from hipaa_xl.workbook.scenario_summary import NAME_STALE, hidden_block, scenario_section
 from hipaa_xl.workbook.scenario_tables import ScenarioTables
 from hipaa_xl.workbook.scenarios import price_scenarios, snapshot
@@ -160,11 +161,10 @@ def mark_duplicate_ids(rows: list[IncidentRow]) -> None:
 
 
 def _page(title: str, inputs: Inputs, as_of: dt.date) -> PageSetup:
-    """Decisions 24: legend, matter, as-of date and page X of Y on every printed page."""
-    matter = inputs.matter.get("matter_name", "").replace("&", "&&")
-    header = f"&L&8{columns.CONFIDENTIAL.replace('&', '&&')}&C&8{matter}&R&8{title} - as of {as_of.isoformat()}"
-    footer = "&L&8hipaa-xl&R&8Page &P of &N"
-    return PageSetup(landscape=True, fit_width=True, header=header, footer=footer)
+    """Decisions 24: legend, matter, as-of date and page X of Y on every printed page (one definition,
+    :mod:`hipaa_xl.workbook.print_header`)."""
+    header = page_header(inputs.matter.get("matter_name", ""), as_of, title)
+    return PageSetup(landscape=True, fit_width=True, header=header, footer=FOOTER)
 
 
 @dataclass

@@ -34,6 +34,7 @@ from hipaa_xl.workbook.plan import (
     plan_refresh,
     resolve_as_of,
 )
+from hipaa_xl.workbook.print_header import page_header, with_header_footer
 from hipaa_xl.workbook.scenario_tables import read_scenarios
 from hipaa_xl.workbook.sheetxml import ref, serial
 from hipaa_xl.workbook.splice import GeneratedSheet, foreign_objects, splice, styles_part
@@ -141,6 +142,7 @@ def refresh_package(
     names.update(scenario_names)
     expected = Expected(plan.aggregation, plan.comparison)
     splice(pkg, generated, styles.to_bytes() if styles.changed else None, names)
+    user_headers(pkg, inputs.matter.get("matter_name", ""), as_of)
     del generated, exp, exp_xml, summ, sum_xml, layout, inputs, plan  # memory for the evaluator
 
     step("computing values")
@@ -161,6 +163,19 @@ def refresh_package(
     computed[summary_part] = computed[summary_part].replace(STAMP_TOKEN.encode(), when.encode())
     step("writing")
     return computed, report
+
+
+def user_headers(pkg: Package, matter_name: str, as_of: dt.date) -> None:
+    """Every sheet refresh does not generate gets the page header of this matter and as-of date
+    (decisions 24): a workbook started from another matter never prints that matter's name."""
+    header = page_header(matter_name, as_of)
+    generated = (columns.SUMMARY_SHEET, columns.EXPOSURE_SHEET, columns.DEADLINES_SHEET)
+    for entry in sheets(pkg):
+        if entry.name in generated or not entry.is_worksheet or entry.part not in pkg:
+            continue
+        rewritten = with_header_footer(pkg[entry.part], header)
+        if rewritten is not None:
+            pkg[entry.part] = rewritten
 
 
 def compute_values(

@@ -151,18 +151,20 @@ def scenarios_of_file(path: str | os.PathLike[str], as_of: dt.date | None = None
 
     name = os.path.basename(path)
     data = read_checked_bytes(path)
-    pkg = package_from_bytes(data)
     try:
+        pkg = package_from_bytes(data)
         inputs = read_inputs(data, pkg)
         schedule = check_schedule(inputs.schedule)
-    except WorkbookError as exc:
-        raise WorkbookError(f"{name}: {exc}") from None
+        day, source, warnings = resolve_as_of(inputs, as_of)
+        commenced = commenced_date(inputs, day, warnings)
+        mark_duplicate_ids(inputs.rows)
+        found = price_workbook_scenarios(data, pkg, inputs, schedule, day, commenced=commenced)
     except HipaaInputError as exc:
         raise WorkbookError(f"{name}: Settings: {exc.message}") from None
-    day, source, warnings = resolve_as_of(inputs, as_of)
-    commenced = commenced_date(inputs, day, warnings)
-    mark_duplicate_ids(inputs.rows)
-    found = price_workbook_scenarios(data, pkg, inputs, schedule, day, commenced=commenced)
+    except WorkbookError as exc:
+        raise WorkbookError(str(exc) if name in str(exc) else f"{name}: {exc}") from None
+    except Exception as exc:  # a damaged part: one line, never a traceback (decisions 17), as every command
+        raise WorkbookError(f"{name}: cannot be read ({type(exc).__name__}: {exc})") from None
     return FileScenarios(found, schedule, day, source)
 
 

@@ -422,6 +422,15 @@ def _schedules(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
     _header_footer(ws, matter, as_of)
 
 
+def schedules_sheet_rows() -> list[tuple[Any, ...]]:
+    """The values of the Schedules sheet this version writes (the law data's amounts), row by row."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    _schedules(ws, "", None)
+    return [tuple(row) for row in ws.iter_rows(values_only=True)]
+
+
 def _amount_block(ws: Worksheet, r: int, title: str, schedule: str, vdate: dt.date | None) -> int:
     first = resolve_amounts("A", vdate, schedule, dt.date(2099, 1, 1) if vdate is None else None)
     ws.cell(row=r, column=1, value=title).font = Font(size=11, bold=True, color=_NAVY)

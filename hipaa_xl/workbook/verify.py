@@ -508,4 +508,99 @@ def currency_problem(data: bytes, command: str, values: SummaryValues | None = N
     found = disagreements(values, expected)
     if found:
         return f"{len(found)} Summary figure(s) differ from the engine's; first: {found[0]}; run: {command}"
+    written = written_value_mismatches(data, values, day)
+    if written:
+        return (f"{len(written)} Summary value(s) differ from what refresh computes from the same inputs "
+                f"(edited by hand?); first: {written[0]}; run: {command}")
+    amounts = schedules_mismatches(data)
+    if amounts:
+        return (f"{len(amounts)} amount(s) on the Schedules sheet differ from the law data (edited by hand?); "
+                f"first: {amounts[0]}; copy the Schedules sheet of a new workbook (hipaa-xl new) over it")
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The values refresh and new write (not formulas): scenarios, weighted figures, Schedules amounts
+
+
+def _same_value(stored: Any, planned: Any) -> bool:
+    if isinstance(planned, dt.date) and not isinstance(planned, dt.datetime):
+        planned = dt.datetime.combine(planned, dt.time())
+    if isinstance(planned, bool) or isinstance(stored, bool):
+        return stored is planned or (stored == planned and type(stored) is type(planned))
+    if isinstance(planned, int | float) and isinstance(stored, int | float):
+        return float(stored) == float(planned)
+    if planned in (None, "") and stored in (None, ""):
+        return True
+    return bool(stored == planned)
+
+
+def written_value_mismatches(data: bytes, values: SummaryValues, day: dt.date) -> list[str]:
+    """Every cell refresh writes on the Summary as a value (the scenario figures, the probability-weighted
+    figures, the groups that move most, the schedule comparison, every label) that differs from what
+    refresh computes now from the same inputs. Formulas' cached values are checked by recalculation;
+    these are not formulas, so a figure typed over one would otherwise be printed in the memo and sent
+    in the share copy."""
+    from hipaa_xl.workbook.plan import STAMP_TOKEN, plan_refresh
+    from hipaa_xl.workbook.scenario_tables import read_scenarios
+    from hipaa_xl.workbook.sheetxml import Formula, ref
+    from hipaa_xl.workbook.splice import styles_part
+    from hipaa_xl.workbook.styles import StyleBook
+
+    pkg = package_from_bytes(data)
+    inputs = read_inputs(data, pkg)  # a fresh read: the plan marks duplicate IDs on what it is given
+    plan = plan_refresh(inputs, StyleBook(pkg[styles_part(pkg)]), day, read_scenarios(data, pkg))
+    out: list[str] = []
+    for row, cells in sorted(plan.summary.sheet.rows.items()):
+        for col, (planned, _style) in sorted(cells.items()):
+            if isinstance(planned, Formula) or (isinstance(planned, str) and STAMP_TOKEN in planned):
+                continue
+            stored = _cell(values.grid, row, col)
+            if not _same_value(stored, planned):
+                out.append(f"Summary!{ref(row, col)} is {stored!r}, hipaa-xl computes {planned!r}")
+    return out
+
+
+def schedules_mismatches(data: bytes) -> list[str]:
+    """Amounts on the Schedules sheet that differ from the law data, block by block and tier by tier
+    (a block this version does not write, from other law data, is left alone)."""
+    from hipaa_xl.workbook.columns import SCHEDULES_SHEET
+    from hipaa_xl.workbook.sheetxml import ref
+    from hipaa_xl.workbook.template import schedules_sheet_rows
+
+    wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True, keep_links=False)
+    try:
+        if SCHEDULES_SHEET not in wb.sheetnames:
+            return []
+        stored = [tuple(row) for row in wb[SCHEDULES_SHEET].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    want = _amount_rows(schedules_sheet_rows())
+    out = []
+    for key, (row, got) in _amount_rows(stored).items():
+        expected = want.get(key)
+        if expected is None:
+            continue
+        for i, (g, w) in enumerate(zip(got, expected[1], strict=False)):
+            if not _same_value(g, w):
+                out.append(f"Schedules!{ref(row, i + 2)} ({key[0]}, {key[1]}) is {g!r}, the law data gives {w!r}")
+    return out
+
+
+def _amount_rows(grid: Sequence[tuple[Any, ...]]) -> dict[tuple[str, str], tuple[int, tuple[Any, ...]]]:
+    """(block title, row label) -> (sheet row, the row's values from column B): the tier rows of each
+    amount block and the rows of the tiered-cap estimates."""
+    out: dict[tuple[str, str], tuple[int, tuple[Any, ...]]] = {}
+    block = ""
+    for r, row in enumerate(grid, start=1):
+        first = text(row[0]) if row else ""
+        rest = row[1:5] if row else ()
+        if not first:
+            continue
+        if first in ("Tier", "102.3 table", "Schedule"):
+            continue
+        if any(isinstance(v, int | float) and not isinstance(v, bool) for v in rest):
+            out[(block, first)] = (r, tuple(rest))
+        else:
+            block = first
+    return out
