@@ -19,7 +19,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hipaa_xl.law.factors import EFFECTS, load_factors
-from hipaa_xl.workbook import columns, theme
+from hipaa_xl.workbook import columns, theme, validation
 
 LIST_COL = len(columns.FACTOR_COLUMNS) + 2
 """The column of the list of factors (the Factor dropdown's source), one blank column after the table."""
@@ -101,9 +101,4 @@ def _validations(ws: Worksheet, n_choices: int) -> None:
         elif col.kind == "count":
             dv = DataValidation(type="whole", operator="between", formula1="1900", formula2="9999", allow_blank=True)
             dv.error = "A calendar year, e.g. 2024; blank for every year."
-        if dv is None:
-            continue
-        dv.showErrorMessage = True
-        dv.errorTitle = col.header
-        dv.add(f"{letter}{first}:{letter}{last_row}")
-        ws.add_data_validation(dv)
+        validation.attach(ws, dv, col.header, f"{letter}{first}:{letter}{last_row}")

@@ -29,7 +29,7 @@ from hipaa_xl.engine.tiers import CULPABILITY_CHOICES
 from hipaa_xl.law.loader import load_rules, load_series
 from hipaa_xl.law.models import TIERS
 from hipaa_xl.law.schedules import REGULATION, STATUTE, resolve_amounts, schedule_names, schedules, tiered_cap_estimates
-from hipaa_xl.workbook import columns, theme
+from hipaa_xl.workbook import columns, theme, validation
 from hipaa_xl.workbook.factors_template import add_factors_sheet
 from hipaa_xl.workbook.outcomes_sheet import add_outcomes_sheet
 from hipaa_xl.workbook.scenario_tables import SCENARIOS_SHEET
@@ -174,12 +174,7 @@ def _incident_validations(ws: Worksheet) -> None:
             dv = DataValidation(type="whole", operator="between", formula1="0", formula2="1000000000",
                                 allow_blank=True)
             dv.error = "A whole number of violations, 0 or more; blank for a continuing violation."
-        if dv is None:
-            continue
-        dv.showErrorMessage = True
-        dv.errorTitle = col.header
-        dv.add(rng)
-        ws.add_data_validation(dv)
+        validation.attach(ws, dv, col.header, rng)
 
 
 MATTER_LEGEND_COL = 12
@@ -264,12 +259,7 @@ def _matter_validations(ws: Worksheet) -> None:
             dv = DataValidation(type="whole", operator="between", formula1="0", formula2="1000000000",
                                 allow_blank=True)
             dv.error = "A whole number, 0 or more."
-        if dv is None:
-            continue
-        dv.showErrorMessage = True
-        dv.errorTitle = col.header
-        dv.add(f"{letter}{first}:{letter}{last_row}")
-        ws.add_data_validation(dv)
+        validation.attach(ws, dv, col.header, f"{letter}{first}:{letter}{last_row}")
 
 
 def _requirements(ws: Worksheet, matter: str, as_of: dt.date | None,
