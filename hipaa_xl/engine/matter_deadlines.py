@@ -157,7 +157,8 @@ class MatterDeadline:
             return ""
         if self.deadline.earlier is not None:
             return self.deadline.earlier_reading
-        return delay_ends_reading(self.event.date, 60, self.shift_days)[1]
+        length = load_deadline_law().rules[self.rule].length  # the rule's own days (164.404(b): 60)
+        return delay_ends_reading(self.event.date, length, self.shift_days)[1]
 
     def done_days_late(self) -> int | None:
         """Days the Done date falls after the due date (0 or less: on time); None when not done or
