@@ -537,7 +537,7 @@ def _write_atomic(path: str | os.PathLike[str], write: Callable[[Any], Any], bac
                 made.remove(temp)
                 pending.done = True
             _fsync_folder(folder)
-        except (KeyboardInterrupt):
+        except (WorkbookError, KeyboardInterrupt):
             raise
         except Exception as exc:
             if pending.received:  # a signal that surfaced as another error: still an interruption
