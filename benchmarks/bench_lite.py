@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_refresh import make_incidents  # noqa: E402
 from hipaa_xl.lite.files import bind_package  # noqa: E402
+from hipaa_xl.ooxml.package import package_from_bytes  # noqa: E402
 from hipaa_xl.workbook.template import build_static_workbook  # noqa: E402
-from hipaa_xl.xlsxio import package_from_bytes  # noqa: E402
 from tests.lite_engine import engine_unavailable, payload  # noqa: E402
 from tests.test_lite_refresh import snapshot  # noqa: E402
 from tests.workbook_helpers import AS_OF, example_bytes  # noqa: E402

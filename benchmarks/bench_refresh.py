@@ -22,10 +22,10 @@ from pathlib import Path
 
 import openpyxl
 
+from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.recalc import recalc_package
 from hipaa_xl.workbook.refresh import build_refreshed
 from hipaa_xl.workbook.template import build_static_workbook
-from hipaa_xl.xlsxio import package_from_bytes
 
 
 def make_incidents(n: int) -> list[dict[str, object]]:

@@ -15,7 +15,7 @@
     └── WorkbookError             a workbook that cannot be used (missing, locked, damaged, of the
         │                         wrong kind, without a sheet or header refresh needs); ``path``,
         │                         when known, is the file, named in front of the message
-        ├── WorkbookChangedError  (hipaa_xl.xlsxio) saved by someone else while we worked
+        ├── WorkbookChangedError  (hipaa_xl.files) saved by someone else while we worked
         ├── BindingError          (hipaa_xl.lite.binding) an xlwings Lite binding that cannot be read
         └── BundleError           (hipaa_xl.lite.bundle) an embedded main.py that cannot be read back
 

@@ -222,7 +222,7 @@ if failed is None:
         report(not misnamed, "lite: each function registers under its Excel name", f"{misnamed}")
         where = getattr(hipaa_xl, "__file__", "")
         report(".zip" in where and "site-packages" not in where, "lite: hipaa_xl comes from main.py's bundle", where)
-        bad = sorted(m for m in sys.modules if m.startswith(("hipaa_xl.cli", "hipaa_xl.recalc", "hipaa_xl.xlsxio",
+        bad = sorted(m for m in sys.modules if m.startswith(("hipaa_xl.cli", "hipaa_xl.recalc", "hipaa_xl.files", "hipaa_xl.ooxml.package",
                                                                  "hipaa_xl.lite.binding", "hipaa_xl.lite.bundle")))
         report(not bad, "lite: no CLI, recalc or package-writer module loaded", f"{bad}")
         reqs = [line.split("#")[0].strip() for line in LITE_REQUIREMENTS.splitlines() if line.split("#")[0].strip()]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import struct
 
-from hipaa_xl.xlsxio import package_from_bytes
+from hipaa_xl.ooxml.package import package_from_bytes
 
 M = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -259,7 +259,7 @@ def plant_everything(data: bytes) -> bytes:
     out.update(binary)
     for name in pkg:
         out.setdefault(name, pkg[name])
-    from hipaa_xl.xlsxio import Package
+    from hipaa_xl.ooxml.package import Package
 
     return Package.from_parts(out).to_bytes()
 

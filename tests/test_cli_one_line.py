@@ -67,7 +67,7 @@ def test_file_errors_are_one_line(tmp_path: Path, command: str) -> None:
 
 
 def test_a_dtd_in_a_sheet_is_one_line(tmp_path: Path) -> None:
-    from hipaa_xl.xlsxio import package_from_bytes
+    from hipaa_xl.ooxml.package import package_from_bytes
     from tests.workbook_helpers import example_bytes, part_of
 
     pkg = package_from_bytes(example_bytes())

@@ -20,12 +20,12 @@ from hipaa_xl.engine import aggregate
 from hipaa_xl.engine.deadlines import compute
 from hipaa_xl.engine.incidents import Incident
 from hipaa_xl.engine.matter_deadlines import MatterDeadline, MatterEvent, event_kind, matter_deadlines
+from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.recalc import recalc_package
 from hipaa_xl.workbook.columns import INCIDENT_COLUMNS, MATTER_COLUMNS
 from hipaa_xl.workbook.deadlines_sheet import DC, DEADLINES_HEADER_ROW
 from hipaa_xl.workbook.refresh import build_refreshed
 from hipaa_xl.workbook.verify import summary_mismatches
-from hipaa_xl.xlsxio import package_from_bytes
 from tests.workbook_helpers import example_bytes, exposure_values
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "corrections-3-cases.json").read_text("utf-8"))

@@ -13,10 +13,10 @@ from lxml import etree
 from workbook_helpers import example_bytes
 
 from hipaa_xl.ooxml.calc import EXCEL_CALC_ID, declare_current_engine
+from hipaa_xl.ooxml.package import package_from_bytes, read_package
 from hipaa_xl.recalc import recalc_file
 from hipaa_xl.report.commands import make_share
 from hipaa_xl.workbook import new_workbook_bytes, refresh_file
-from hipaa_xl.xlsxio import package_from_bytes, read_package
 
 pytestmark = pytest.mark.slow  # workbook round trips
 

@@ -25,15 +25,12 @@ import openpyxl
 import pytest
 
 from hipaa_xl.errors import WorkbookError
+from hipaa_xl.files import WorkbookChangedError
+from hipaa_xl.ooxml.admission import check_workbook_path
+from hipaa_xl.ooxml.editing import editing
+from hipaa_xl.ooxml.package import package_from_bytes, read_package
 from hipaa_xl.recalc import recalc_file
 from hipaa_xl.workbook.refresh import refresh_file
-from hipaa_xl.xlsxio import (
-    WorkbookChangedError,
-    check_workbook_path,
-    editing,
-    package_from_bytes,
-    read_package,
-)
 from tests.workbook_helpers import example_bytes, part_of
 
 pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
@@ -201,15 +198,15 @@ def test_a_refresh_run_as_root_gives_the_workbook_back_to_its_owner(tmp_path: Pa
 _SLOW_WRITER = r"""
 import sys, time
 from pathlib import Path
-from hipaa_xl import xlsxio
+from hipaa_xl.ooxml.package import Package
 from hipaa_xl.workbook.refresh import refresh_file
 target, marker = Path(sys.argv[1]), Path(sys.argv[2])
-real_write = xlsxio.Package._write
+real_write = Package._write
 def slow_write(self, handle):
     real_write(self, handle)
     marker.write_text("the temporary file is written")
     time.sleep(60)
-xlsxio.Package._write = slow_write
+Package._write = slow_write
 try:
     refresh_file(target)
 except KeyboardInterrupt:
@@ -341,7 +338,7 @@ def test_a_real_xls_renamed_xlsx_is_named_not_called_password_protected(tmp_path
 
 def test_any_file_is_written_with_the_same_guarantees(tmp_path: Path) -> None:
     # The memo (.docx) goes through the same writer: a link followed, the mode kept, a .bak kept.
-    from hipaa_xl.xlsxio import write_file_atomic
+    from hipaa_xl.files import write_file_atomic
 
     (tmp_path / "real").mkdir()
     real = tmp_path / "real" / "memo.docx"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from workbook_helpers import example_bytes, part_of
 
-from hipaa_xl.xlsxio import package_from_bytes
+from hipaa_xl.ooxml.package import package_from_bytes
 
 READERS: dict[str, Callable[[Path, Path], list[str]]] = {
     "refresh": lambda book, out: ["refresh", str(book)],
@@ -140,7 +140,7 @@ def test_cells_are_counted_however_their_tags_are_written(tmp_path: Path) -> Non
     """The memory budget counts ``<c`` followed by a line break or a tab as it counts ``<c r=``."""
     import zipfile
 
-    from hipaa_xl.xlsxio import _count_cells
+    from hipaa_xl.ooxml.admission import _count_cells
 
     counts = {}
     for sep in (" ", "\n", "\t", "\r\n"):

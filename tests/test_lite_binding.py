@@ -19,10 +19,10 @@ import hipaa_xl
 from hipaa_xl.errors import WorkbookError
 from hipaa_xl.lite import binding, bundle, files
 from hipaa_xl.ooxml.opc import rels_name, sheets
+from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.recalc import recalc_file
 from hipaa_xl.workbook.refresh import refresh_file
 from hipaa_xl.workbook.sheetxml import PROTECTION
-from hipaa_xl.xlsxio import package_from_bytes
 from tests.workbook_helpers import AS_OF, example_bytes, set_incident_cell
 
 pytestmark = pytest.mark.slow  # workbook round trips: bind, refresh, recalc, read back
@@ -115,7 +115,7 @@ def test_lite_remove_gives_back_the_file_before_lite_add(tmp_path: Path) -> None
 
 def test_binding_bytes_are_the_same_in_separate_runs(tmp_path: Path) -> None:
     script = ("import sys; from hipaa_xl.workbook.new import new_workbook_bytes; from hipaa_xl.lite.files import "
-              "bind_package; from hipaa_xl.xlsxio import package_from_bytes\n"
+              "bind_package; from hipaa_xl.ooxml.package import package_from_bytes\n"
               "p = package_from_bytes(new_workbook_bytes(example=True)[0]); bind_package(p)\n"
               "sys.stdout.buffer.write(p.to_bytes())")
     outs = [
@@ -273,7 +273,9 @@ def test_the_bundle_is_the_runtime_only_and_the_same_bytes_every_time() -> None:
     modules = bundle.runtime_modules()
     assert {"hipaa_xl.udfs", "hipaa_xl.engine.penalties", "hipaa_xl.law.loader", "hipaa_xl.cells",
             "hipaa_xl.lite.functions", "hipaa_xl.lite.script"} <= set(modules)
-    assert not [m for m in modules if m.startswith(("hipaa_xl.cli", "hipaa_xl.recalc", "hipaa_xl.xlsxio"))]
+    assert not [m for m in modules if m.startswith(("hipaa_xl.cli", "hipaa_xl.recalc", "hipaa_xl.files",
+                                                          "hipaa_xl.ooxml.package", "hipaa_xl.ooxml.admission",
+                                                          "hipaa_xl.ooxml.editing"))]
     names = [name for name, _ in bundle.bundle_files()]
     for data in ("regulation.json", "statute.json", "pre2009.json", "cfr102.json", "rules.json"):
         assert f"hipaa_xl/law/data/{data}" in names

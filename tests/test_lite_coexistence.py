@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hipaa_xl.lite import binding, bundle, files
 from hipaa_xl.ooxml.opc import NS_PKG_REL, NS_R, Rel, read_rels, rels_name, write_rels
-from hipaa_xl.xlsxio import package_from_bytes
+from hipaa_xl.ooxml.package import package_from_bytes
 from tests.workbook_helpers import example_bytes
 
 OTHER_ID = "wa104380862"  # another store add-in (the id is only an example; hipaa-xl never reads it)

@@ -18,11 +18,11 @@ import openpyxl
 import pytest
 
 from hipaa_xl.ooxml.opc import sheets
+from hipaa_xl.ooxml.package import package_from_bytes, parse_xml
 from hipaa_xl.workbook.button import sheet_grid
 from hipaa_xl.workbook.new import NEW_STAMP
 from hipaa_xl.workbook.objectmodel import width_points
 from hipaa_xl.workbook.refresh import build_refreshed
-from hipaa_xl.xlsxio import package_from_bytes, parse_xml
 from tests.lite_book import normalised
 from tests.lite_engine import Applied, apply_actions, engine_unavailable, payload
 from tests.test_lite_refresh import random_matter

@@ -21,7 +21,7 @@ import pytest
 
 from hipaa_xl import udfs
 from hipaa_xl.lite.files import bind_package
-from hipaa_xl.xlsxio import package_from_bytes
+from hipaa_xl.ooxml.package import package_from_bytes
 from tests.lite_engine import apply_actions, engine_unavailable, payload
 from tests.test_lite_engine import assert_like_hipaa_xl_refresh
 from tests.test_lite_refresh import expected, random_matter, snapshot

@@ -19,7 +19,7 @@ from workbook_helpers import example_bytes
 from hipaa_xl.cli import app
 from hipaa_xl.lite import binding, bundle
 from hipaa_xl.lite.files import bind_package
-from hipaa_xl.xlsxio import package_from_bytes
+from hipaa_xl.ooxml.package import package_from_bytes
 
 runner = CliRunner()
 

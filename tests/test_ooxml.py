@@ -6,8 +6,8 @@ import pytest
 
 from hipaa_xl.errors import WorkbookError
 from hipaa_xl.ooxml import a1, opc
+from hipaa_xl.ooxml.package import Package, package_from_bytes
 from hipaa_xl.recalc import recalc_package
-from hipaa_xl.xlsxio import Package, package_from_bytes
 from tests.workbook_helpers import example_bytes
 
 

@@ -158,6 +158,6 @@ def test_a_workbook_that_cannot_be_used_has_one_error_class_lite_included() -> N
     from hipaa_xl.lite.bundle import BundleError
 
     assert issubclass(BindingError, WorkbookError) and issubclass(BundleError, WorkbookError)
-    for module, alias in (("hipaa_xl.xlsxio", "WorkbookFileError"), ("hipaa_xl.workbook.inputs", "LayoutError"),
+    for module, alias in (("hipaa_xl.files", "WorkbookFileError"), ("hipaa_xl.workbook.inputs", "LayoutError"),
                           ("hipaa_xl.workbook.plan", "RefreshError"), ("hipaa_xl.recalc", "WorkbookFileError")):
         assert not hasattr(importlib.import_module(module), alias), (module, alias)

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from test_xlsxio import bad_files
+from test_file_package import bad_files
 from typer.testing import CliRunner
 
 from hipaa_xl.cli import app
-from hipaa_xl.xlsxio import read_package, write_package_atomic
+from hipaa_xl.ooxml.package import read_package, write_package_atomic
 
 runner = CliRunner()
 

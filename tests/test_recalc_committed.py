@@ -12,9 +12,9 @@ import openpyxl
 import pytest
 
 from hipaa_xl.cells import date_to_serial
+from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.recalc import recalc_package
 from hipaa_xl.workbook.verify import summary_groups, summary_mismatches
-from hipaa_xl.xlsxio import package_from_bytes
 
 pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
 

@@ -15,8 +15,8 @@ from typing import Any
 import openpyxl
 from openpyxl.worksheet.table import Table
 
+from hipaa_xl.ooxml.package import read_package
 from hipaa_xl.recalc import RecalcReport, recalc_file, recalc_package
-from hipaa_xl.xlsxio import read_package
 
 AS_OF = dt.date(2024, 5, 1)
 ROOT = "depends on S!A1, which could not be evaluated"

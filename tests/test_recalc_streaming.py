@@ -19,10 +19,10 @@ import pytest
 from lxml import etree
 
 from hipaa_xl.errors import WorkbookError
+from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.recalc import recalc_package
 from hipaa_xl.recalc.values import ExcelError
 from hipaa_xl.recalc.writer import _patch_part
-from hipaa_xl.xlsxio import package_from_bytes
 from tests.workbook_helpers import example_bytes, part_of
 
 pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
@@ -176,9 +176,9 @@ def _value_book(path: Path, rows: int) -> Path:
 def test_a_workbook_too_big_for_the_memory_budget_is_refused_up_front(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     # 100,000 rows of two value cells: about 200,000 x 500 bytes = 95 MiB, over a 64 MiB budget.
+    from hipaa_xl.ooxml.admission import BUDGET_VARIABLE, check_workbook_path
     from hipaa_xl.recalc import recalc_file
     from hipaa_xl.workbook.refresh import refresh_file
-    from hipaa_xl.xlsxio import BUDGET_VARIABLE, check_workbook_path
 
     book = _value_book(tmp_path / "big.xlsx", 100_000)
     check_workbook_path(book)  # the default budget (2 GiB) admits it
@@ -195,7 +195,7 @@ _REFUSED_UNDER_CAP = textwrap.dedent("""
     import resource, sys
     resource.setrlimit(resource.RLIMIT_AS, (400 * 2**20, 400 * 2**20))
     from hipaa_xl.errors import WorkbookError
-    from hipaa_xl.xlsxio import check_workbook_path
+    from hipaa_xl.ooxml.admission import check_workbook_path
     try:
         check_workbook_path(sys.argv[1])
     except WorkbookError as exc:

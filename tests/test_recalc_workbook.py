@@ -17,8 +17,8 @@ from openpyxl.worksheet.table import Table
 
 from hipaa_xl import udfs
 from hipaa_xl.ooxml.calc import EXCEL_CALC_ID
+from hipaa_xl.ooxml.package import read_package
 from hipaa_xl.recalc import recalc_file, recalc_package
-from hipaa_xl.xlsxio import read_package
 
 pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
 

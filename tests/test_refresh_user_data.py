@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from hipaa_xl.ooxml.package import package_from_bytes, read_package
 from hipaa_xl.workbook.refresh import refresh_file
-from hipaa_xl.xlsxio import package_from_bytes, read_package
 from tests.workbook_helpers import example_bytes, part_of
 
 pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop

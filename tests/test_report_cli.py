@@ -15,10 +15,10 @@ from workbook_helpers import example_bytes, part_of, set_incident_cell, text_cel
 
 from hipaa_xl.cli import app
 from hipaa_xl.cli.common import EXIT_BAD_INPUT, EXIT_STALE
+from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.recalc import recalc_package
 from hipaa_xl.report.commands import make_memo
 from hipaa_xl.workbook.summary import WITHIN
-from hipaa_xl.xlsxio import package_from_bytes
 
 pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
 

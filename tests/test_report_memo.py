@@ -353,8 +353,8 @@ def test_optional_tables_are_shown_when_the_workbook_has_them(tmp_path: Path) ->
 
 def test_a_table_added_to_the_workbook_is_read_with_its_stored_values(tmp_path: Path) -> None:
     """An Excel table on a sheet of the user's is read by its name, with the values stored for formulas."""
+    from hipaa_xl.ooxml.package import package_from_bytes
     from hipaa_xl.recalc import recalc_package
-    from hipaa_xl.xlsxio import package_from_bytes
 
     wb = openpyxl.load_workbook(io.BytesIO(example_bytes()))
     ws = wb.create_sheet("What if")

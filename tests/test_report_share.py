@@ -18,9 +18,9 @@ from openpyxl.utils import get_column_letter
 from report_helpers import soffice
 from workbook_helpers import example_bytes, set_incident_cell
 
+from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.report.commands import NotCurrentError, make_share
 from hipaa_xl.report.share import CODE_LIKE
-from hipaa_xl.xlsxio import package_from_bytes
 
 pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
 

@@ -20,9 +20,9 @@ from report_helpers import soffice
 from workbook_helpers import example_bytes, part_of
 
 from hipaa_xl.ooxml.opc import sheets
+from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.report.commands import make_share
 from hipaa_xl.workbook.refresh import build_refreshed
-from hipaa_xl.xlsxio import package_from_bytes
 
 COMMENT_KINDS = ("COMMENT", "COMMENT-AUTHOR", "THREADED-COMMENT", "PERSON", "CORE-CREATOR", "CORE-LASTMODIFIEDBY")
 """What ``--keep-comments`` asks for: the comments, their authors, and the author properties."""

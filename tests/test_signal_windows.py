@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from workbook_helpers import example_bytes, part_of
 
-from hipaa_xl.xlsxio import package_from_bytes
+from hipaa_xl.ooxml.package import package_from_bytes
 
 RUNS = 4
 """Each loop is bounded: the windows are found by the moment of the signal, not by the count."""

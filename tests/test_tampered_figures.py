@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from workbook_helpers import example_bytes, part_of
 
 from hipaa_xl.cli import app
-from hipaa_xl.xlsxio import package_from_bytes
+from hipaa_xl.ooxml.package import package_from_bytes
 
 runner = CliRunner()
 

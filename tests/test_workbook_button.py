@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from hipaa_xl.cli import app
+from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.workbook import refresh_book
 from hipaa_xl.workbook.button import sheet_grid
-from hipaa_xl.xlsxio import package_from_bytes
 from tests.lite_book import RecordingBook, normalised
 from tests.test_lite_refresh import snapshot
 from tests.workbook_helpers import example_bytes, set_incident_cell, text_cell

@@ -15,11 +15,11 @@ import pytest
 from workbook_helpers import engine_aggregation, exposure_values, summary_values
 
 from hipaa_xl.engine.incidents import group_key
+from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.recalc import recalc_package
 from hipaa_xl.workbook.refresh import build_refreshed
 from hipaa_xl.workbook.summary import OUTSIDE
 from hipaa_xl.workbook.template import build_static_workbook
-from hipaa_xl.xlsxio import package_from_bytes
 
 pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
 

@@ -15,11 +15,11 @@ from hipaa_xl.cli import app
 from hipaa_xl.cli.common import EXIT_OK, EXIT_PROBLEMS
 from hipaa_xl.errors import HipaaInputError
 from hipaa_xl.law.factors import FactorCode, load_factors, parse_effect, parse_factor
+from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.factors import read_factors
 from hipaa_xl.workbook.inputs import read_inputs
 from hipaa_xl.workbook.refresh import build_refreshed
-from hipaa_xl.xlsxio import package_from_bytes
 
 runner = CliRunner()
 

@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from hipaa_xl.cli import app
+from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.workbook import build_refreshed, new_workbook_bytes
 from hipaa_xl.workbook.verify import summary_groups, summary_mismatches
-from hipaa_xl.xlsxio import package_from_bytes
 
 pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
 

@@ -1,6 +1,6 @@
 """Refresh never loses a user's work: killed mid-way, user parts kept, user objects refused.
 
-Where temporary files go: ``hipaa_xl.xlsxio.write_package_atomic`` writes ``.<name>.<random>.tmp``
+Where temporary files go: ``hipaa_xl.ooxml.package.write_package_atomic`` writes ``.<name>.<random>.tmp``
 beside the workbook and renames it over the original; a refresh killed before that rename leaves the
 original untouched and at most that hidden temp file (and a complete ``<name>.bak``) behind.
 """
@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from hipaa_xl.cli import app
 from hipaa_xl.ooxml.opc import Rel, read_rels, rels_name, resolve_target, write_rels
-from hipaa_xl.xlsxio import package_from_bytes
+from hipaa_xl.ooxml.package import package_from_bytes
 from tests.workbook_helpers import example_bytes, part_of
 
 pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
@@ -38,7 +38,7 @@ _CHILD = r"""
 import os, sys, time
 from pathlib import Path
 from hipaa_xl.workbook.refresh import refresh_file
-from hipaa_xl.xlsxio import package_from_bytes
+from hipaa_xl.ooxml.package import package_from_bytes
 target, stage, marker = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 real_replace = os.replace
 def hold_before_final_replace(src, dst):

@@ -11,6 +11,7 @@ import pytest
 
 from hipaa_xl.engine import aggregate
 from hipaa_xl.engine.scenarios import BASE_NAME, Figures, apply_changes, run_scenarios
+from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.recalc import recalc_package
 from hipaa_xl.workbook import new_workbook_bytes
 from hipaa_xl.workbook.inputs import read_inputs
@@ -26,7 +27,6 @@ from hipaa_xl.workbook.scenario_tables import (
 )
 from hipaa_xl.workbook.scenarios import unpriced
 from hipaa_xl.workbook.summary import SC
-from hipaa_xl.xlsxio import package_from_bytes
 from tests.workbook_helpers import AS_OF, example_bytes, part_of, summary_status
 
 pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop

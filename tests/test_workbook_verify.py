@@ -11,6 +11,7 @@ import pytest
 from workbook_helpers import AS_OF, example_bytes
 
 from hipaa_xl.engine import aggregate
+from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.workbook import build_refreshed, columns
 from hipaa_xl.workbook.exposure import OUT_OF_DATE
 from hipaa_xl.workbook.inputs import read_inputs
@@ -27,7 +28,6 @@ from hipaa_xl.workbook.verify import (
     summary_groups,
     summary_mismatches,
 )
-from hipaa_xl.xlsxio import package_from_bytes
 
 pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
 

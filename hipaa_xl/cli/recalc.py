@@ -62,7 +62,7 @@ def recalc(
             fail(f"--problems {problems.name}: the file must end in .json or .csv")
     try:
         if out is not None:  # the in-place run has the lock and the edit guard; -o is for another file
-            from hipaa_xl.xlsxio import check_output
+            from hipaa_xl.files import check_output
 
             check_output(out, path, (".xlsx", ".xlsm"), "-o")
         with progress_bar("recalculating") as bar:
@@ -79,7 +79,7 @@ def recalc(
              "the workbook was not changed; please report this", EXIT_INTERNAL)
 
     if problems is not None and problems_kind is not None:
-        from hipaa_xl.xlsxio import write_file_atomic
+        from hipaa_xl.files import write_file_atomic
 
         try:
             write_file_atomic(problems, problems_bytes(report.problems, problems_kind), backup=False)

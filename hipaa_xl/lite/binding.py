@@ -5,7 +5,7 @@ a package relationship to ``xl/webextensions/taskpanes.xml``, that part naming t
 ``webextension1.xml`` naming the add-in by its store id (``WA200008175`` is xlwings Lite) with one
 ``we:property`` per setting, and two content-type overrides. Lite keeps ``main.py`` and
 ``requirements.txt`` there, each as the JSON text of the string with every "/" written "\\/". These
-functions edit those parts only, on an xlsxio Package; every other part keeps its bytes, and binding
+functions edit those parts only, on an ooxml Package; every other part keeps its bytes, and binding
 a bound workbook to the same code changes nothing (no part is rewritten).
 """
 
@@ -21,7 +21,7 @@ from lxml import etree
 
 from hipaa_xl.errors import WorkbookError
 from hipaa_xl.ooxml.opc import NS_PKG_REL, NS_R, read_rels, rels_name, resolve_target, to_xml, workbook_part
-from hipaa_xl.xlsxio import Package, parse_xml
+from hipaa_xl.ooxml.package import Package, parse_xml
 
 REL_TASKPANES = "http://schemas.microsoft.com/office/2011/relationships/webextensiontaskpanes"
 REL_WEBEXTENSION = "http://schemas.microsoft.com/office/2011/relationships/webextension"

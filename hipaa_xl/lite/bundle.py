@@ -30,7 +30,8 @@ from hipaa_xl.law.loader import law_data_version
 
 ENTRY_MODULES = ("hipaa_xl.lite.functions", "hipaa_xl.lite.script")
 """What ``main.py`` imports; the bundle is everything these import from hipaa_xl, and nothing else."""
-NEVER_BUNDLED = ("hipaa_xl.cli", "hipaa_xl.recalc", "hipaa_xl.xlsxio", "hipaa_xl.lite.binding",
+NEVER_BUNDLED = ("hipaa_xl.cli", "hipaa_xl.recalc", "hipaa_xl.files", "hipaa_xl.ooxml.package",
+                 "hipaa_xl.ooxml.admission", "hipaa_xl.ooxml.editing", "hipaa_xl.ooxml.opc", "hipaa_xl.lite.binding",
                  "hipaa_xl.lite.bundle", "hipaa_xl.lite.files")
 """Modules that need the file system, lxml, openpyxl, typer or rich: the bundle must not reach them."""
 XLWINGS_VERSION = "0.37.8"

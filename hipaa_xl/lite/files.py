@@ -1,6 +1,6 @@
 """``hipaa-xl lite add|remove|show|check`` on a workbook file, and ``new --lite``.
 
-Each write goes through the same package writer as ``hipaa-xl refresh`` (xlsxio: every other part
+Each write goes through the same package writer as ``hipaa-xl refresh`` (ooxml.package: every other part
 keeps its bytes and zip entry, written atomically with a ``.bak``); a workbook already bound to the
 same code is not written at all, so the commands are idempotent.
 """
@@ -15,16 +15,13 @@ from pathlib import Path
 
 import hipaa_xl
 from hipaa_xl.errors import WorkbookError
+from hipaa_xl.files import write_file_atomic
 from hipaa_xl.lite import binding, bundle
 from hipaa_xl.lite.protection import protect_written, unprotect_written
+from hipaa_xl.ooxml.admission import read_checked_bytes
+from hipaa_xl.ooxml.editing import editing
 from hipaa_xl.ooxml.opc import read_rels, rels_name
-from hipaa_xl.xlsxio import (
-    Package,
-    editing,
-    package_from_bytes,
-    read_checked_bytes,
-    write_file_atomic,
-)
+from hipaa_xl.ooxml.package import Package, package_from_bytes
 
 
 class LiteOutOfDate(WorkbookError):

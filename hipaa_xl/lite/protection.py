@@ -11,9 +11,9 @@ themselves (any other ``sheetProtection``, with a password for instance) is left
 from __future__ import annotations
 
 from hipaa_xl.ooxml.opc import sheets
+from hipaa_xl.ooxml.package import Package
 from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.sheetxml import PROTECTION
-from hipaa_xl.xlsxio import Package
 
 LITE_WRITTEN = (columns.SUMMARY_SHEET, columns.EXPOSURE_SHEET, columns.DEADLINES_SHEET)
 """The sheets the Lite script writes."""

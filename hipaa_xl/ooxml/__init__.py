@@ -1,6 +1,10 @@
 """The one layer for Office Open XML that the workbook and recalc code share.
 
-* :mod:`hipaa_xl.xlsxio` - the package: safe reading (one-line refusals), atomic writing;
+* :mod:`hipaa_xl.ooxml.admission` - what is refused before reading (one-line refusals: the wrong kind,
+  locked, encrypted, damaged, a zip bomb, over the memory budget);
+* :mod:`hipaa_xl.ooxml.package` - the package as its parts, read without DTDs, written all or nothing
+  through :mod:`hipaa_xl.files`;
+* :mod:`hipaa_xl.ooxml.editing` - an in-place edit: the lock, and never overwriting a save made meanwhile;
 * :mod:`hipaa_xl.ooxml.opc` - the parts inside it (ECMA-376 Part 2, Open Packaging Conventions, and
   Part 1's workbook): the SpreadsheetML namespaces (Transitional and Strict), relationships, the
   workbook part, its sheets and defined names, each read one way;

@@ -3,8 +3,8 @@
 One reading for the workbook code (refresh, the button, the inputs) and the recalc reader alike,
 Transitional and Strict OOXML included (ECMA-376 Part 1, 18.2 and Part 2, 9: a relationship's
 ``Target`` is relative to its source part's folder unless it starts with ``/``; Strict uses the
-``purl.oclc.org`` namespaces). Parts are read from a :class:`hipaa_xl.xlsxio.Package`; the package
-itself (zip, safety checks, atomic writing) is :mod:`hipaa_xl.xlsxio`'s.
+``purl.oclc.org`` namespaces). Parts are read from a :class:`hipaa_xl.ooxml.package.Package`; the zip
+itself is :mod:`hipaa_xl.ooxml.package`'s, the safety checks :mod:`hipaa_xl.ooxml.admission`'s.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ from hipaa_xl.ooxml.names import (
 from hipaa_xl.ooxml.names import (
     REL_WORKSHEET as REL_WORKSHEET,
 )
-from hipaa_xl.xlsxio import Package, lost_sheet_part, parse_xml
+from hipaa_xl.ooxml.package import Package, lost_sheet_part, parse_xml
 
 
 def spreadsheet_namespace(root: Any) -> str:

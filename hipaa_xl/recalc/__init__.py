@@ -67,8 +67,12 @@ from pathlib import Path
 
 from hipaa_xl import clock
 from hipaa_xl.errors import WorkbookError
+from hipaa_xl.files import WorkbookChangedError, lock_files
 from hipaa_xl.ooxml.a1 import parse_cell
+from hipaa_xl.ooxml.admission import check_workbook_path
 from hipaa_xl.ooxml.dates import date_system
+from hipaa_xl.ooxml.editing import editing
+from hipaa_xl.ooxml.package import Package, package_from_bytes, read_package, write_package_atomic
 from hipaa_xl.recalc.asof import AsOfChoice, choose_as_of
 from hipaa_xl.recalc.compiler import Compiler
 from hipaa_xl.recalc.evaluator import DEPENDENT, CellProblem, Evaluator
@@ -77,16 +81,6 @@ from hipaa_xl.recalc.reader import read_workbook
 from hipaa_xl.recalc.udf_bridge import load_udfs
 from hipaa_xl.recalc.values import ExcelError, date_to_serial
 from hipaa_xl.recalc.writer import AS_OF_NAME, CellDifference, update_workbook_xml, write_values
-from hipaa_xl.xlsxio import (
-    Package,
-    WorkbookChangedError,
-    check_workbook_path,
-    editing,
-    lock_files,
-    package_from_bytes,
-    read_package,
-    write_package_atomic,
-)
 
 __all__ = [
     "AS_OF_NAME",

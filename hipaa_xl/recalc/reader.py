@@ -24,9 +24,9 @@ from hipaa_xl.errors import WorkbookError
 from hipaa_xl.ooxml import opc
 from hipaa_xl.ooxml.a1 import column_index, parse_range
 from hipaa_xl.ooxml.dates import date_system
+from hipaa_xl.ooxml.package import Package, parse_xml
 from hipaa_xl.recalc.model import PENDING, Book, DefinedName, Sheet, Table
 from hipaa_xl.recalc.values import ERROR_CODES, ExcelError, date_to_serial, error_from_code
-from hipaa_xl.xlsxio import Package, parse_xml
 
 NO_CACHE: Final[Any] = type("NoCache", (), {"__repr__": lambda self: "NO_CACHE"})()
 
@@ -191,7 +191,7 @@ ARRAY_EXPANDED_CELLS: Final = 4096
 
 def _stream(data: bytes, part: str, tag: str) -> Any:
     """Each ``tag`` element of a part, parsed safely and dropped after use (bounded memory)."""
-    from hipaa_xl.xlsxio import has_dtd
+    from hipaa_xl.ooxml.package import has_dtd
 
     if has_dtd(data):
         raise WorkbookError(f"the workbook part {part} carries a DTD; refusing to read it")

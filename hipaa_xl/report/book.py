@@ -20,6 +20,7 @@ from hipaa_xl.engine.incidents import Incident, group_key
 from hipaa_xl.errors import WorkbookError
 from hipaa_xl.law.factors import MarkedFactor
 from hipaa_xl.ooxml.opc import defined_names, read_rels, resolve_target, sheets
+from hipaa_xl.ooxml.package import Package, package_from_bytes, parse_xml
 from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.inputs import IncidentRow, Inputs, read_inputs
 from hipaa_xl.workbook.verify import (
@@ -32,7 +33,6 @@ from hipaa_xl.workbook.verify import (
     parse_summary,
 )
 from hipaa_xl.workbook.verify import text as _text
-from hipaa_xl.xlsxio import Package, package_from_bytes, parse_xml
 
 __all__ = ["FIGURE_KEYS", "BookError", "BookFigures", "ExtraTable", "ScheduleLine", "SummaryLine", "read_book"]
 DEFAULT_LEGEND = columns.MEMO_LEGEND

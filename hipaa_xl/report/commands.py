@@ -12,10 +12,12 @@ from pathlib import Path
 
 from hipaa_xl import clock
 from hipaa_xl.errors import HipaaXlError, WorkbookError
+from hipaa_xl.files import check_output, write_file_atomic
+from hipaa_xl.ooxml.admission import read_checked_bytes
+from hipaa_xl.ooxml.package import write_package_atomic
 from hipaa_xl.report.book import BookError, BookFigures, read_book
 from hipaa_xl.report.share import Audience
 from hipaa_xl.workbook.verify import currency_problem
-from hipaa_xl.xlsxio import check_output, read_checked_bytes, write_file_atomic, write_package_atomic
 
 
 class NotCurrentError(HipaaXlError):

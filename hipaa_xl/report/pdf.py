@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from hipaa_xl.errors import HipaaXlError
-from hipaa_xl.xlsxio import write_file_atomic
+from hipaa_xl.files import write_file_atomic
 
 CONVERT_TIMEOUT_S = 180
 

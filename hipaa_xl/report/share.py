@@ -35,12 +35,12 @@ from hipaa_xl.errors import WorkbookError
 from hipaa_xl.ooxml.a1 import column_index, column_letters, parse_range, unquote_sheet
 from hipaa_xl.ooxml.calc import EXCEL_CALC_ID
 from hipaa_xl.ooxml.opc import NS_MAIN, NS_R, Rel, read_rels, rels_name, resolve_target, sheets, to_xml, workbook_part
+from hipaa_xl.ooxml.package import Package, package_from_bytes, parse_xml
 from hipaa_xl.report.book import BookFigures
 from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.print_header import FOOTER, make_header_footer, page_header, place
 from hipaa_xl.workbook.scenario_tables import SCENARIOS_SHEET
 from hipaa_xl.workbook.summary import SUMMARY_HEADER_ROW
-from hipaa_xl.xlsxio import Package, package_from_bytes, parse_xml
 
 Audience = Literal["external", "client"]
 AUDIENCES: Final = ("external", "client")

@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from hipaa_xl.ooxml.a1 import parse_cell
+from hipaa_xl.ooxml.admission import read_checked_bytes
 from hipaa_xl.ooxml.opc import NS_MAIN, sheets
+from hipaa_xl.ooxml.package import Package, package_from_bytes, parse_xml
 from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.objectmodel import refresh_open_book
 from hipaa_xl.workbook.splice import foreign_objects, styles_part
-from hipaa_xl.xlsxio import Package, package_from_bytes, parse_xml, read_checked_bytes
 
 _M = f"{{{NS_MAIN}}}"
 _BUILTIN = {0: "General", 1: "0", 3: "#,##0", 14: "yyyy-mm-dd"}

@@ -23,20 +23,15 @@ from typing import Any
 
 from hipaa_xl import cells
 from hipaa_xl.errors import WorkbookError
+from hipaa_xl.ooxml.admission import check_workbook_path, read_checked_bytes
+from hipaa_xl.ooxml.editing import editing
 from hipaa_xl.ooxml.opc import defined_names, sheets
+from hipaa_xl.ooxml.package import Package, package_from_bytes, write_package_atomic
 from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.inputs import split_ref
 from hipaa_xl.workbook.refresh import RefreshReport, build_refreshed
 from hipaa_xl.workbook.scenario_tables import read_scenarios
 from hipaa_xl.workbook.template import build_static_workbook
-from hipaa_xl.xlsxio import (
-    Package,
-    check_workbook_path,
-    editing,
-    package_from_bytes,
-    read_checked_bytes,
-    write_package_atomic,
-)
 
 _REQUIREMENT_KEYS = {"requirement": "requirement", "rule": "rule", "title": "title", "citation": "citation"}
 

@@ -25,7 +25,7 @@ from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.factors import FactorsTable, read_factors
 
 if TYPE_CHECKING:  # the package reader needs lxml and openpyxl; the object-model reader neither
-    from hipaa_xl.xlsxio import Package
+    from hipaa_xl.ooxml.package import Package
 
 _HEADER_SEARCH_ROWS = 30
 
@@ -367,7 +367,7 @@ def _below_the_table(pkg: Package, rows: list[IncidentRow]) -> list[str]:
 def _table_rows(pkg: Package) -> tuple[int, int] | None:
     """First and last row of the Incidents table, read from its table part."""
     from hipaa_xl.ooxml.opc import read_rels, resolve_target, sheets
-    from hipaa_xl.xlsxio import parse_xml
+    from hipaa_xl.ooxml.package import parse_xml
 
     entry = next((s for s in sheets(pkg) if s.name == columns.INCIDENTS_SHEET), None)
     if entry is None:
@@ -443,7 +443,7 @@ def _read_chosen(rows: Iterable[Sequence[Any]]) -> dict[tuple[str, str, int], An
 def _cell_formula(pkg: Package, where: tuple[str, int, int]) -> str | None:
     """The formula in a cell, read from the sheet XML (openpyxl's data_only view hides it)."""
     from hipaa_xl.ooxml.opc import NS_MAIN, sheets
-    from hipaa_xl.xlsxio import parse_xml
+    from hipaa_xl.ooxml.package import parse_xml
 
     sheet, r, c = where
     entry = next((s for s in sheets(pkg) if s.name == sheet), None)

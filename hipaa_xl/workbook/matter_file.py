@@ -14,10 +14,11 @@ from hipaa_xl.engine import aggregate
 from hipaa_xl.engine.matter_deadlines import LimitationGroup, MatterDeadline, limitation_groups, matter_deadlines
 from hipaa_xl.errors import HipaaInputError, WorkbookError
 from hipaa_xl.law.schedules import check_schedule
+from hipaa_xl.ooxml.admission import read_checked_bytes
+from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.inputs import read_inputs
 from hipaa_xl.workbook.refresh import resolve_as_of
-from hipaa_xl.xlsxio import package_from_bytes, read_checked_bytes
 
 
 @dataclass

@@ -72,7 +72,7 @@ def with_header_footer(xml: bytes, header: str, footer: str = FOOTER) -> bytes |
 
     from lxml import etree
 
-    from hipaa_xl.xlsxio import parse_xml
+    from hipaa_xl.ooxml.package import parse_xml
 
     root = parse_xml(xml)
     ns = etree.QName(root).namespace or ""

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING
 from hipaa_xl import clock
 from hipaa_xl.errors import WorkbookError
 from hipaa_xl.lite.binding import find_binding
+from hipaa_xl.ooxml.editing import editing
 from hipaa_xl.ooxml.opc import sheets
+from hipaa_xl.ooxml.package import Package, package_from_bytes
 from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.deadlines_sheet import DEADLINES_HEADER_ROW
 from hipaa_xl.workbook.exposure import EXPOSURE_HEADER_ROW, LAST_VISIBLE_EXPOSURE_COL
@@ -41,7 +43,6 @@ from hipaa_xl.workbook.splice import GeneratedSheet, foreign_objects, splice, st
 from hipaa_xl.workbook.styles import StyleBook
 from hipaa_xl.workbook.summary import SUMMARY_HEADER_ROW
 from hipaa_xl.workbook.verify import Expected, refreshed_problem
-from hipaa_xl.xlsxio import Package, editing, package_from_bytes
 
 if TYPE_CHECKING:
     from hipaa_xl.recalc.evaluator import CellProblem
@@ -203,7 +204,7 @@ def refresh_file(
     """``hipaa-xl refresh PATH``: refresh in place, atomically, keeping ``PATH.bak``.
 
     A symbolic link is followed; hipaa-xl's lock keeps a second run off the file; a save made by
-    another program while this runs is never overwritten (see :func:`hipaa_xl.xlsxio.editing`).
+    another program while this runs is never overwritten (see :func:`hipaa_xl.ooxml.editing.editing`).
     """
     with editing(path) as edit:
         try:

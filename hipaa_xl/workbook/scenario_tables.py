@@ -24,7 +24,7 @@ from hipaa_xl.law.schedules import check_schedule
 from hipaa_xl.workbook import columns
 
 if TYPE_CHECKING:  # the package reader needs lxml and openpyxl; the object-model reader neither
-    from hipaa_xl.xlsxio import Package
+    from hipaa_xl.ooxml.package import Package
 
 SCENARIOS_SHEET = "Scenarios"
 SCENARIOS_TABLE = "Scenarios"
@@ -213,7 +213,7 @@ def _tables(pkg: Package, sheet_part: str) -> dict[str, tuple[int, int, int, int
     from openpyxl.utils.cell import range_boundaries
 
     from hipaa_xl.ooxml.opc import REL_TABLE, read_rels, resolve_target
-    from hipaa_xl.xlsxio import parse_xml
+    from hipaa_xl.ooxml.package import parse_xml
 
     out = {}
     for rel in read_rels(pkg, sheet_part):

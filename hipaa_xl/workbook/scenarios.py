@@ -25,7 +25,7 @@ from hipaa_xl.workbook.sheetxml import ref
 from hipaa_xl.workbook.summary import SC, SUMMARY_HEADER_ROW
 
 if TYPE_CHECKING:
-    from hipaa_xl.xlsxio import Package
+    from hipaa_xl.ooxml.package import Package
 
 _COMPARED_FIELDS = ("id", "entity", "requirement", *CHANGEABLE_FIELDS)
 """The Incidents cells a scenario's figures depend on beyond the base's own figures."""
@@ -145,9 +145,10 @@ def scenarios_of_file(path: str | os.PathLike[str], as_of: dt.date | None = None
     """
     from hipaa_xl.errors import HipaaInputError
     from hipaa_xl.law.schedules import check_schedule
+    from hipaa_xl.ooxml.admission import read_checked_bytes
+    from hipaa_xl.ooxml.package import package_from_bytes
     from hipaa_xl.workbook.inputs import read_inputs
     from hipaa_xl.workbook.plan import commenced_date, mark_duplicate_ids, resolve_as_of
-    from hipaa_xl.xlsxio import package_from_bytes, read_checked_bytes
 
     name = os.path.basename(path)
     data = read_checked_bytes(path)

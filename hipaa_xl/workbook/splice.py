@@ -37,7 +37,7 @@ from hipaa_xl.ooxml.opc import (
     workbook_part,
     write_rels,
 )
-from hipaa_xl.xlsxio import Package, parse_xml
+from hipaa_xl.ooxml.package import Package, parse_xml
 
 _M = f"{{{NS_MAIN}}}"
 

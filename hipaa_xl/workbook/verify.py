@@ -28,6 +28,7 @@ import openpyxl
 
 from hipaa_xl.engine import Aggregation
 from hipaa_xl.engine.incidents import GroupTotal, group_key
+from hipaa_xl.ooxml.package import Package, package_from_bytes
 from hipaa_xl.workbook.columns import NAME_AS_OF_USED, SUMMARY_SHEET
 from hipaa_xl.workbook.exposure import OUT_OF_DATE, UP_TO_DATE
 from hipaa_xl.workbook.inputs import Inputs, read_inputs
@@ -43,7 +44,6 @@ from hipaa_xl.workbook.summary import (
     SUMMARY_HEADER_ROW,
     TOTALS_TITLE,
 )
-from hipaa_xl.xlsxio import Package, package_from_bytes
 
 GroupKey = tuple[str, str, int]
 """(entity key, requirement key, calendar year), as the engine groups."""

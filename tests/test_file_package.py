@@ -11,14 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from hipaa_xl import xlsxio
 from hipaa_xl.errors import WorkbookError
-from hipaa_xl.xlsxio import (
-    backup_path,
-    check_workbook_path,
-    read_package,
-    write_package_atomic,
-)
+from hipaa_xl.files import backup_path
+from hipaa_xl.ooxml.admission import check_workbook_path
+from hipaa_xl.ooxml.package import package_from_bytes, parse_xml, read_package, write_package_atomic
 
 
 def make_book(path: Path) -> Path:
@@ -100,7 +96,7 @@ def test_unchanged_parts_round_trip_byte_identical_and_output_is_deterministic(t
     package["xl/worksheets/sheet1.xml"] = package["xl/worksheets/sheet1.xml"].replace(b"<v>", b"<v>")
     first = package.to_bytes()
     assert first == package.to_bytes()
-    again = xlsxio.package_from_bytes(first)
+    again = package_from_bytes(first)
     assert list(again) == list(package)
     assert all(again[name] == package[name] for name in package)
 
@@ -162,14 +158,14 @@ def test_a_failure_at_the_final_swap_leaves_the_original_byte_identical(tmp_path
 def test_parts_with_a_dtd_are_refused() -> None:
     evil = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>'
     with pytest.raises(WorkbookError):
-        xlsxio.parse_xml(evil, "xl/workbook.xml")
+        parse_xml(evil, "xl/workbook.xml")
 
 
 def test_a_new_file_gets_the_usual_permissions_not_the_temp_files(tmp_path: Path) -> None:
     source = tmp_path / "source.xlsx"
     openpyxl.Workbook().save(source)
     target = tmp_path / "new.xlsx"
-    xlsxio.write_package_atomic(target, xlsxio.package_from_bytes(source.read_bytes()), backup=False)
+    write_package_atomic(target, package_from_bytes(source.read_bytes()), backup=False)
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
