@@ -21,8 +21,8 @@
 
 The command line catches ``HipaaXlError`` alone: one line on stderr and the exit code of its kind.
 The same bad value gives the same code and text whether it reaches the engine through an Excel
-function (``hipaa_xl.cells``) or through Refresh (``hipaa_xl.workbook.inputs``): both parse with
-the validators of ``hipaa_xl.cells`` and ``hipaa_xl.engine``.
+function (``hipaa_xl.excel.cells``) or through Refresh (``hipaa_xl.workbook.inputs``): both parse with
+the validators of ``hipaa_xl.excel.cells`` and ``hipaa_xl.engine``.
 """
 
 from __future__ import annotations

@@ -13,10 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from hipaa_xl import cell_explain, cells, clock
+from hipaa_xl import clock
 from hipaa_xl.engine import ag, criminal, days, deadlines, penalties, tiers
 from hipaa_xl.errors import ExcelErrorCode, HipaaInputError, InvalidValue
-from hipaa_xl.excel_declare import declare_for_excel
+from hipaa_xl.excel import cells
+from hipaa_xl.excel.declare import declare_for_excel
+from hipaa_xl.excel.explain import explanation_rows, short_explanation
 from hipaa_xl.law import outcomes as ocr
 from hipaa_xl.law.deadline_rules import load_deadline_law
 from hipaa_xl.law.models import Tier
@@ -104,7 +106,7 @@ def _cmp_max(tier: Tier, n: int, vdate: Any, schedule: str, as_of: Any) -> int:
 
 
 def _cmp_explain(tier: Tier, n: int, vdate: Any, schedule: str, as_of: Any) -> str:
-    return cell_explain.short_explanation(penalties.explain_cmp(tier, n, vdate, schedule, as_of))
+    return short_explanation(penalties.explain_cmp(tier, n, vdate, schedule, as_of))
 
 
 def _single(value: object) -> object:
@@ -266,7 +268,7 @@ def CMP_EXPLAIN_ROWS(
     rows: list[list[Any]] = []
 
     def explain(*parsed: Any) -> str:
-        rows.extend(list(row) for row in cell_explain.explanation_rows(penalties.explain_cmp(*parsed)))
+        rows.extend(list(row) for row in explanation_rows(penalties.explain_cmp(*parsed)))
         return ""
 
     error = cells.guarded(explain, _PENALTY, args)

@@ -14,12 +14,13 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from hipaa_xl import cells, udfs
+from hipaa_xl import udfs
 from hipaa_xl.cli import app
 from hipaa_xl.engine import aggregate
 from hipaa_xl.engine.deadlines import compute
 from hipaa_xl.engine.incidents import Incident
 from hipaa_xl.engine.matter_deadlines import MatterDeadline, MatterEvent, event_kind, matter_deadlines
+from hipaa_xl.excel import cells
 from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.recalc import recalc_package
 from hipaa_xl.workbook.columns import INCIDENT_COLUMNS, MATTER_COLUMNS

@@ -9,10 +9,10 @@ import datetime as dt
 
 import pytest
 
-from hipaa_xl.cells import parse_rule
 from hipaa_xl.engine import business_days, days
 from hipaa_xl.engine.deadlines import EXPLAIN_LIMIT, UNCHECKED_LABEL, NotRequired, Option, compute, due_date
 from hipaa_xl.errors import InvalidValue
+from hipaa_xl.excel.cells import parse_rule
 from hipaa_xl.law.deadline_rules import load_deadline_law
 
 D = dt.date

@@ -271,7 +271,7 @@ def test_a_pinned_binding_names_the_published_version(tmp_path: Path) -> None:
 
 def test_the_bundle_is_the_runtime_only_and_the_same_bytes_every_time() -> None:
     modules = bundle.runtime_modules()
-    assert {"hipaa_xl.udfs", "hipaa_xl.engine.penalties", "hipaa_xl.law.loader", "hipaa_xl.cells",
+    assert {"hipaa_xl.udfs", "hipaa_xl.engine.penalties", "hipaa_xl.law.loader", "hipaa_xl.excel.cells",
             "hipaa_xl.lite.functions", "hipaa_xl.lite.script"} <= set(modules)
     assert not [m for m in modules if m.startswith(("hipaa_xl.cli", "hipaa_xl.recalc", "hipaa_xl.files",
                                                           "hipaa_xl.ooxml.package", "hipaa_xl.ooxml.admission",

@@ -14,8 +14,9 @@ from pathlib import Path
 import openpyxl
 from typer.testing import CliRunner
 
-from hipaa_xl import cells, udfs
+from hipaa_xl import udfs
 from hipaa_xl.cli import app
+from hipaa_xl.excel import cells
 from hipaa_xl.law import outcomes as ocr
 from hipaa_xl.lite import bundle
 from hipaa_xl.lite import functions as lite

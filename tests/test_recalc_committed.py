@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from hipaa_xl.cells import date_to_serial
+from hipaa_xl.excel.cells import date_to_serial
 from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.recalc import recalc_package
 from hipaa_xl.workbook.verify import summary_groups, summary_mismatches

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from hipaa_xl import clock, udfs
-from hipaa_xl.cells import date_to_serial, parse_serial
+from hipaa_xl.excel.cells import date_to_serial, parse_serial
 from hipaa_xl.udfs import (
     AG_DAMAGES,
     ANNUAL_CAP,

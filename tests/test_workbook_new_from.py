@@ -14,10 +14,10 @@ import pytest
 from typer.testing import CliRunner
 from workbook_helpers import example_bytes
 
-from hipaa_xl import cells
 from hipaa_xl.cli import app
 from hipaa_xl.cli.common import EXIT_BAD_INPUT
 from hipaa_xl.engine.scenarios import ScenarioInput, run_scenarios
+from hipaa_xl.excel import cells
 from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.inputs import parse_incident, parse_matter_row
 from hipaa_xl.workbook.refresh import build_refreshed, refresh_file

@@ -11,10 +11,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from hipaa_xl import cells
 from hipaa_xl.cli.common import EXIT_BAD_INPUT, fail, parse_as_of
 from hipaa_xl.engine.deadlines import NotRequired, Option, compute
 from hipaa_xl.errors import HipaaInputError, HipaaXlError
+from hipaa_xl.excel import cells
 from hipaa_xl.law.deadline_rules import load_deadline_law
 
 _FLAG_FOR = {

@@ -9,13 +9,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from hipaa_xl import cells, clock
+from hipaa_xl import clock
 from hipaa_xl.cli.common import EXIT_BAD_INPUT, fail, parse_as_of
 from hipaa_xl.cli.text import Column, paragraph, sectioned_table
 from hipaa_xl.engine import ag_damages, criminal_explanation, explain_cmp, is_time_barred, parse_tier
 from hipaa_xl.engine.dollars import dollars
 from hipaa_xl.engine.penalties import MINIMUM_LABEL, minimum_note
 from hipaa_xl.errors import HipaaXlError, InvalidValue
+from hipaa_xl.excel import cells
 from hipaa_xl.law.loader import load_rules, load_series
 from hipaa_xl.law.schedules import (
     DEFAULT_SCHEDULE,

@@ -16,8 +16,9 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
-from hipaa_xl import cells, udfs
-from hipaa_xl.excel_declare import ARGUMENT_DOCS, declare_for_excel
+from hipaa_xl import udfs
+from hipaa_xl.excel import cells
+from hipaa_xl.excel.declare import ARGUMENT_DOCS, declare_for_excel
 
 LITE_ERROR_CODES = ("#VALUE!", "#NUM!", "#N/A", "#DIV/0!", "#NAME?", "#NULL!", "#REF!")
 """The error texts Lite writes as real error cells (a deliberate subset of

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hipaa_xl import cells
 from hipaa_xl.errors import HipaaInputError, shown
+from hipaa_xl.excel import cells
 from hipaa_xl.law.factors import MarkedFactor, parse_effect, parse_factor
 from hipaa_xl.workbook import columns
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hipaa_xl import cells
 from hipaa_xl.errors import WorkbookError
+from hipaa_xl.excel import cells
 from hipaa_xl.ooxml.admission import check_workbook_path, read_checked_bytes
 from hipaa_xl.ooxml.editing import editing
 from hipaa_xl.ooxml.opc import defined_names, sheets

@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from hipaa_xl import cells
 from hipaa_xl.engine import Incident
 from hipaa_xl.engine.matter_deadlines import MatterEvent, event_kind
 from hipaa_xl.errors import HipaaInputError, InvalidValue, WorkbookError
+from hipaa_xl.excel import cells
 from hipaa_xl.ooxml.a1 import cell_address, split_sheet_ref
 from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.factors import FactorsTable, read_factors

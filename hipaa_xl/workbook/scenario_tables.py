@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from hipaa_xl import cells
 from hipaa_xl.engine.scenarios import CHANGEABLE_FIELDS, EXCLUDED, ChangeInput, ScenarioInput, field_label
 from hipaa_xl.engine.tiers import derive_tier, parse_tier
 from hipaa_xl.errors import HipaaInputError, shown
+from hipaa_xl.excel import cells
 from hipaa_xl.law.schedules import check_schedule
 from hipaa_xl.workbook import columns
 
