@@ -20,7 +20,7 @@ from bench_engine import incidents
 
 from hipaa_xl.engine import aggregate
 from hipaa_xl.engine.scenarios import ChangeInput, ScenarioInput, run_scenarios
-from hipaa_xl.workbook.scenario_tables import change_row, scenario_row
+from hipaa_xl.workbook.sheets.scenarios.tables import change_row, scenario_row
 
 AS_OF = dt.date(2026, 11, 25)
 

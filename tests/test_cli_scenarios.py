@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from hipaa_xl.workbook.scenario_tables import SCENARIOS_SHEET
+from hipaa_xl.workbook.sheets.scenarios.tables import SCENARIOS_SHEET
 from tests.test_workbook_scenarios import edit, engine_scenarios
 from tests.workbook_helpers import example_bytes
 

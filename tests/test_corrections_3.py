@@ -24,8 +24,8 @@ from hipaa_xl.excel import cells
 from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.recalc import recalc_package
 from hipaa_xl.workbook.columns import INCIDENT_COLUMNS, MATTER_COLUMNS
-from hipaa_xl.workbook.deadlines_sheet import DC, DEADLINES_HEADER_ROW
 from hipaa_xl.workbook.refresh import build_refreshed
+from hipaa_xl.workbook.sheets.deadlines import DC, DEADLINES_HEADER_ROW
 from hipaa_xl.workbook.verify import summary_mismatches
 from tests.workbook_helpers import example_bytes, exposure_values
 
@@ -276,7 +276,7 @@ def test_a_workbook_with_action_commenced_on_agrees_with_the_engine_after_refres
 
 def test_a_scenario_clearing_cure_period_ends_prices_the_30_day_reading_of_the_c_d_line() -> None:
     from hipaa_xl.engine.scenarios import run_scenarios
-    from hipaa_xl.workbook.scenario_tables import change_row, scenario_row
+    from hipaa_xl.workbook.sheets.scenarios.tables import change_row, scenario_row
 
     # willful neglect known 2024-03-01, corrected 2024-04-13 (day 44), period extended to 2024-04-14:
     # tier C on our reading (decisions 26); cleared, the 30-day period ends 2024-03-30: tier D
@@ -359,7 +359,7 @@ def test_every_status_phrase_is_listed_in_docs_deadlines_as_public_contract() ->
 def test_a_duplicate_of_link_edited_after_refresh_marks_the_layout_out_of_date() -> None:
     # RCH-02 (164.308(a)(1)(i), row 6) is "Duplicate of" RCH-01; pointed at RCH-05 (164.502(a), subpart E)
     # without a refresh, the formulas alone would count it as a duplicate: the layout turns stale instead
-    from hipaa_xl.workbook.exposure import OUT_OF_DATE
+    from hipaa_xl.workbook.sheets.exposure import OUT_OF_DATE
 
     col = next(i for i, c in enumerate(INCIDENT_COLUMNS, start=1) if c.field == "duplicate_of")
     wb = openpyxl.load_workbook(io.BytesIO(example_bytes()))

@@ -26,7 +26,7 @@ from hipaa_xl.engine.scenarios import (
     apply_changes,
     run_scenarios,
 )
-from hipaa_xl.workbook.scenario_tables import change_row, scenario_row
+from hipaa_xl.workbook.sheets.scenarios.tables import change_row, scenario_row
 
 D = dt.date
 AS_OF = D(2026, 11, 25)

@@ -14,10 +14,10 @@ import pytest
 from hipaa_xl.ooxml.opc import defined_names
 from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.workbook.button import sheet_grid
-from hipaa_xl.workbook.exposure import OUT_OF_DATE, XC
 from hipaa_xl.workbook.new import NEW_STAMP
 from hipaa_xl.workbook.objectmodel import refresh_open_book
 from hipaa_xl.workbook.refresh import build_refreshed
+from hipaa_xl.workbook.sheets.exposure import OUT_OF_DATE, XC
 from hipaa_xl.workbook.template import build_static_workbook
 from tests.lite_book import RecordingBook, normalised
 from tests.workbook_helpers import example_bytes, set_incident_cell, text_cell

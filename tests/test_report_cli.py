@@ -18,7 +18,7 @@ from hipaa_xl.cli.common import EXIT_BAD_INPUT, EXIT_STALE
 from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.recalc import recalc_package
 from hipaa_xl.report.commands import make_memo
-from hipaa_xl.workbook.summary import WITHIN
+from hipaa_xl.workbook.sheets.summary import WITHIN
 
 pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
 

@@ -18,7 +18,7 @@ from hipaa_xl.engine.incidents import group_key
 from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.recalc import recalc_package
 from hipaa_xl.workbook.refresh import build_refreshed
-from hipaa_xl.workbook.summary import OUTSIDE
+from hipaa_xl.workbook.sheets.summary import OUTSIDE
 from hipaa_xl.workbook.template import build_static_workbook
 
 pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop

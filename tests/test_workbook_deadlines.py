@@ -16,9 +16,9 @@ from hipaa_xl.engine.matter_deadlines import limitation_groups, matter_deadlines
 from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.recalc import recalc_package
 from hipaa_xl.workbook.columns import MATTER_COLUMNS
-from hipaa_xl.workbook.deadlines_sheet import DC, DEADLINES_HEADER_ROW, LIMITATION_COLUMNS
 from hipaa_xl.workbook.inputs import read_inputs
 from hipaa_xl.workbook.refresh import build_refreshed
+from hipaa_xl.workbook.sheets.deadlines import DC, DEADLINES_HEADER_ROW, LIMITATION_COLUMNS
 from tests.workbook_helpers import AS_OF, example_bytes, part_of
 
 pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop

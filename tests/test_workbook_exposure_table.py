@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 
-from hipaa_xl.workbook.exposure import (
+from hipaa_xl.workbook.sheets.exposure import (
     CHECKED,
     CONTINUING,
     EXPOSURE_COLUMNS,

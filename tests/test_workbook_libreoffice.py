@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from hipaa_xl.engine.incidents import group_key
-from hipaa_xl.workbook.summary import SC
+from hipaa_xl.workbook.sheets.summary import SC
 from tests.workbook_helpers import FIGURES, engine_aggregation, example_bytes
 
 SOFFICE = shutil.which("soffice")

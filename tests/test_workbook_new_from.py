@@ -21,7 +21,7 @@ from hipaa_xl.excel import cells
 from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.inputs import parse_incident, parse_matter_row
 from hipaa_xl.workbook.refresh import build_refreshed, refresh_file
-from hipaa_xl.workbook.scenario_tables import change_row
+from hipaa_xl.workbook.sheets.scenarios.tables import change_row
 from hipaa_xl.workbook.template import build_static_workbook
 
 runner = CliRunner()

@@ -14,8 +14,8 @@ from hipaa_xl.ooxml.opc import defined_names
 from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.recalc import recalc_package
 from hipaa_xl.workbook import build_refreshed, new_workbook_bytes
-from hipaa_xl.workbook.exposure import OUT_OF_DATE, UP_TO_DATE
-from hipaa_xl.workbook.summary import SC
+from hipaa_xl.workbook.sheets.exposure import OUT_OF_DATE, UP_TO_DATE
+from hipaa_xl.workbook.sheets.summary import SC
 from tests.workbook_helpers import (
     AS_OF,
     FIGURES,

@@ -16,8 +16,9 @@ from hipaa_xl.recalc import recalc_package
 from hipaa_xl.workbook import new_workbook_bytes
 from hipaa_xl.workbook.inputs import read_inputs
 from hipaa_xl.workbook.refresh import build_refreshed
-from hipaa_xl.workbook.scenario_summary import UP_TO_DATE
-from hipaa_xl.workbook.scenario_tables import (
+from hipaa_xl.workbook.sheets.scenarios.pricing import unpriced
+from hipaa_xl.workbook.sheets.scenarios.summary import UP_TO_DATE
+from hipaa_xl.workbook.sheets.scenarios.tables import (
     CHANGES_TABLE,
     NAME_CHANGE_PROBLEM_ROWS,
     SCENARIOS_SHEET,
@@ -25,8 +26,7 @@ from hipaa_xl.workbook.scenario_tables import (
     field_choices,
     read_scenarios,
 )
-from hipaa_xl.workbook.scenarios import unpriced
-from hipaa_xl.workbook.summary import SC
+from hipaa_xl.workbook.sheets.summary import SC
 from tests.workbook_helpers import AS_OF, example_bytes, part_of, summary_status
 
 pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop

@@ -13,9 +13,9 @@ from workbook_helpers import AS_OF, example_bytes
 from hipaa_xl.engine import aggregate
 from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.workbook import build_refreshed, columns
-from hipaa_xl.workbook.exposure import OUT_OF_DATE
 from hipaa_xl.workbook.inputs import read_inputs
-from hipaa_xl.workbook.summary import HEADER_CELLS
+from hipaa_xl.workbook.sheets.exposure import OUT_OF_DATE
+from hipaa_xl.workbook.sheets.summary import HEADER_CELLS
 from hipaa_xl.workbook.verify import (
     SummaryValues,
     currency_problem,

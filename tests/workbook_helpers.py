@@ -14,7 +14,7 @@ from hipaa_xl.engine import Aggregation
 from hipaa_xl.ooxml.opc import sheets
 from hipaa_xl.ooxml.package import Package, package_from_bytes
 from hipaa_xl.workbook import new_workbook_bytes, verify
-from hipaa_xl.workbook.exposure import XC
+from hipaa_xl.workbook.sheets.exposure import XC
 
 AS_OF = dt.date(2026, 3, 31)
 FIGURES = ("violations", "barred", "minimum", "maximum", "barred_max", "ag")

@@ -131,7 +131,7 @@ def scenarios(
     = None,
 ) -> None:
     """Price every scenario of the Scenarios sheet beside the base (the Incidents as entered)."""
-    from hipaa_xl.workbook.scenarios import scenarios_of_file
+    from hipaa_xl.workbook.reading import scenarios_of_file
 
     day = parse_as_of(as_of)
     try:

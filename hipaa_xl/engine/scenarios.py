@@ -13,7 +13,7 @@ changes touch and takes every other group from the base, as computed. The result
 aggregation of the changed incidents, group by group (tested).
 
 The engine takes typed rows (:class:`ScenarioInput`, :class:`ChangeInput`): the workbook reader
-(``workbook.scenario_tables``) parses the cells; the engine keeps the checks that need the incidents
+(``workbook.sheets.scenarios.tables``) parses the cells; the engine keeps the checks that need the incidents
 and the other rows (unknown or repeated names, unknown incident IDs, a Duplicate-of target, a field
 changed twice).
 
@@ -67,7 +67,7 @@ Table = Literal["Scenarios", "ScenarioChanges"]
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class ScenarioInput:
-    """One row of the Scenarios table, parsed (``workbook.scenario_tables.scenario_row`` reads the cells)."""
+    """One row of the Scenarios table, parsed (``workbook.sheets.scenarios.tables.scenario_row`` reads the cells)."""
 
     name: str
     description: str = ""
@@ -84,7 +84,7 @@ class ScenarioInput:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class ChangeInput:
-    """One row of the ScenarioChanges table, parsed (``workbook.scenario_tables.change_row``)."""
+    """One row of the ScenarioChanges table, parsed (``workbook.sheets.scenarios.tables.change_row``)."""
 
     scenario: str
     incident_id: str

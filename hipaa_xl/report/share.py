@@ -39,8 +39,8 @@ from hipaa_xl.ooxml.package import Package, package_from_bytes, parse_xml
 from hipaa_xl.report.book import BookFigures
 from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.print_header import FOOTER, make_header_footer, page_header, place
-from hipaa_xl.workbook.scenario_tables import SCENARIOS_SHEET
-from hipaa_xl.workbook.summary import SUMMARY_HEADER_ROW
+from hipaa_xl.workbook.sheets.scenarios.tables import SCENARIOS_SHEET
+from hipaa_xl.workbook.sheets.summary import SUMMARY_HEADER_ROW
 
 Audience = Literal["external", "client"]
 AUDIENCES: Final = ("external", "client")

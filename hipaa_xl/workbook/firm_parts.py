@@ -30,7 +30,7 @@ from hipaa_xl.ooxml.package import Package, package_from_bytes, write_package_at
 from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.inputs import split_ref
 from hipaa_xl.workbook.refresh import RefreshReport, build_refreshed
-from hipaa_xl.workbook.scenario_tables import read_scenarios
+from hipaa_xl.workbook.sheets.scenarios.tables import read_scenarios
 from hipaa_xl.workbook.template import build_static_workbook
 
 _REQUIREMENT_KEYS = {"requirement": "requirement", "rule": "rule", "title": "title", "citation": "citation"}

@@ -32,7 +32,7 @@ from hipaa_xl.errors import WorkbookError
 from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.inputs import Inputs, inputs_from_values
 from hipaa_xl.workbook.plan import STAMP_TOKEN, plan_refresh
-from hipaa_xl.workbook.scenario_tables import SCENARIOS_SHEET, scenarios_from_values
+from hipaa_xl.workbook.sheets.scenarios.tables import SCENARIOS_SHEET, scenarios_from_values
 from hipaa_xl.workbook.sheetxml import Formula, SheetWriter, serial
 from hipaa_xl.workbook.styles import Dxf, StyleList
 

@@ -22,16 +22,16 @@ from hipaa_xl.law.loader import law_data_version, load_rules
 from hipaa_xl.law.schedules import CURRENT, CURRENT_TIERED, REGULATION, STATUTE, check_schedule, schedules
 from hipaa_xl.ooxml.a1 import quote_sheet
 from hipaa_xl.workbook import columns
-from hipaa_xl.workbook.deadlines_sheet import DeadlinesResult, deadlines_sheet
-from hipaa_xl.workbook.exposure import EXPOSURE_HEADER_ROW, Context, exposure_sheet
 from hipaa_xl.workbook.inputs import IncidentRow, Inputs
 from hipaa_xl.workbook.layout import Layout, build_layout
 from hipaa_xl.workbook.print_header import FOOTER, page_header
-from hipaa_xl.workbook.scenario_summary import NAME_STALE, hidden_block, scenario_section
-from hipaa_xl.workbook.scenario_tables import ScenarioTables
-from hipaa_xl.workbook.scenarios import price_scenarios, snapshot
+from hipaa_xl.workbook.sheets.deadlines import DeadlinesResult, deadlines_sheet
+from hipaa_xl.workbook.sheets.exposure import EXPOSURE_HEADER_ROW, Context, exposure_sheet
+from hipaa_xl.workbook.sheets.scenarios.pricing import price_scenarios, snapshot
+from hipaa_xl.workbook.sheets.scenarios.summary import NAME_STALE, hidden_block, scenario_section
+from hipaa_xl.workbook.sheets.scenarios.tables import ScenarioTables
+from hipaa_xl.workbook.sheets.summary import STAMP_PREFIX, SummaryResult, summary_sheet
 from hipaa_xl.workbook.sheetxml import PageSetup, SheetWriter, StyleSink, ref
-from hipaa_xl.workbook.summary import STAMP_PREFIX, SummaryResult, summary_sheet
 from hipaa_xl.workbook.warning_words import incident_warning
 
 STAMP_TOKEN = "@@HXL-GENERATED@@"

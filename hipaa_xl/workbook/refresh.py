@@ -23,8 +23,6 @@ from hipaa_xl.ooxml.editing import editing
 from hipaa_xl.ooxml.opc import sheets
 from hipaa_xl.ooxml.package import Package, package_from_bytes
 from hipaa_xl.workbook import columns
-from hipaa_xl.workbook.deadlines_sheet import DEADLINES_HEADER_ROW
-from hipaa_xl.workbook.exposure import EXPOSURE_HEADER_ROW, LAST_VISIBLE_EXPOSURE_COL
 from hipaa_xl.workbook.inputs import read_inputs
 from hipaa_xl.workbook.parts import chart_xml, drawing_xml, table_xml
 from hipaa_xl.workbook.plan import (
@@ -37,11 +35,13 @@ from hipaa_xl.workbook.plan import (
     resolve_as_of,
 )
 from hipaa_xl.workbook.print_header import page_header, with_header_footer
-from hipaa_xl.workbook.scenario_tables import read_scenarios
+from hipaa_xl.workbook.sheets.deadlines import DEADLINES_HEADER_ROW
+from hipaa_xl.workbook.sheets.exposure import EXPOSURE_HEADER_ROW, LAST_VISIBLE_EXPOSURE_COL
+from hipaa_xl.workbook.sheets.scenarios.tables import read_scenarios
+from hipaa_xl.workbook.sheets.summary import SUMMARY_HEADER_ROW
 from hipaa_xl.workbook.sheetxml import ref, serial
 from hipaa_xl.workbook.splice import GeneratedSheet, foreign_objects, splice, styles_part
 from hipaa_xl.workbook.styles import StyleBook
-from hipaa_xl.workbook.summary import SUMMARY_HEADER_ROW
 from hipaa_xl.workbook.verify import Expected, refreshed_problem
 
 if TYPE_CHECKING:

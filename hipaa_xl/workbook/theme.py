@@ -1,7 +1,7 @@
 """The house style of every sheet hipaa-xl writes: one palette and one set of number formats.
 
-The openpyxl-built sheets (``template.py``) take the colours as RGB hex; the sheets written as XML
-(``styles.py``) take them as ARGB, the same colours made opaque with ``argb``.
+The sheets ``new`` builds with openpyxl (``sheets/``) take the colours as RGB hex; the sheets written
+as XML (``styles.py``) take them as ARGB, the same colours made opaque with ``argb``.
 """
 
 from __future__ import annotations

@@ -30,12 +30,12 @@ from hipaa_xl.engine import Aggregation
 from hipaa_xl.engine.incidents import GroupTotal, group_key
 from hipaa_xl.ooxml.package import Package, package_from_bytes
 from hipaa_xl.workbook.columns import NAME_AS_OF_USED, SUMMARY_SHEET
-from hipaa_xl.workbook.exposure import OUT_OF_DATE, UP_TO_DATE
 from hipaa_xl.workbook.inputs import Inputs, read_inputs
 from hipaa_xl.workbook.outcomes_block import TITLE as OUTCOMES_TITLE
 from hipaa_xl.workbook.outcomes_block import RequirementOutcomes, requirement_outcomes
 from hipaa_xl.workbook.plan import COMPARED_SCHEDULES, ComparedTotal, commenced_date, price, schedule_comparison
-from hipaa_xl.workbook.summary import (
+from hipaa_xl.workbook.sheets.exposure import OUT_OF_DATE, UP_TO_DATE
+from hipaa_xl.workbook.sheets.summary import (
     COMPARISON_TITLE,
     GRAND_TOTAL,
     HEADER_CELLS,
@@ -542,7 +542,7 @@ def written_value_mismatches(data: bytes, values: SummaryValues, day: dt.date) -
     these are not formulas, so a figure typed over one would otherwise be printed in the memo and sent
     in the share copy."""
     from hipaa_xl.workbook.plan import STAMP_TOKEN, plan_refresh
-    from hipaa_xl.workbook.scenario_tables import read_scenarios
+    from hipaa_xl.workbook.sheets.scenarios.tables import read_scenarios
     from hipaa_xl.workbook.sheetxml import Formula, ref
     from hipaa_xl.workbook.splice import styles_part
     from hipaa_xl.workbook.styles import StyleBook
@@ -566,7 +566,7 @@ def schedules_mismatches(data: bytes) -> list[str]:
     (a block this version does not write, from other law data, is left alone)."""
     from hipaa_xl.workbook.columns import SCHEDULES_SHEET
     from hipaa_xl.workbook.sheetxml import ref
-    from hipaa_xl.workbook.template import schedules_sheet_rows
+    from hipaa_xl.workbook.sheets.schedules import schedules_sheet_rows
 
     wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True, keep_links=False)
     try:

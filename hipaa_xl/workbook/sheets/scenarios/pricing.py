@@ -3,26 +3,24 @@
 Reads the Scenarios sheet's two tables, hands them with the Incidents to
 :func:`hipaa_xl.engine.scenarios.run_scenarios` (Incidents rows that cannot be read count as
 unpriced incidents, so every scenario that keeps them shows ``#N/A``, decisions 13), and gathers
-what the Summary's staleness check must compare (:class:`~hipaa_xl.workbook.scenario_summary.Snapshot`).
+what the Summary's staleness check must compare (:class:`~hipaa_xl.workbook.sheets.scenarios.summary.Snapshot`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hipaa_xl.engine import Aggregation
 from hipaa_xl.engine.incidents import InvalidIncident, id_key
 from hipaa_xl.engine.scenarios import CHANGEABLE_FIELDS, ScenarioSet, run_scenarios
-from hipaa_xl.errors import WorkbookError
 from hipaa_xl.workbook.inputs import Inputs
 from hipaa_xl.workbook.layout import Layout
-from hipaa_xl.workbook.scenario_summary import Snapshot
-from hipaa_xl.workbook.scenario_tables import ScenarioTables, read_scenarios
+from hipaa_xl.workbook.sheets.scenarios.summary import Snapshot
+from hipaa_xl.workbook.sheets.scenarios.tables import ScenarioTables, read_scenarios
+from hipaa_xl.workbook.sheets.summary import SC, SUMMARY_HEADER_ROW
 from hipaa_xl.workbook.sheetxml import ref
-from hipaa_xl.workbook.summary import SC, SUMMARY_HEADER_ROW
 
 if TYPE_CHECKING:
     from hipaa_xl.ooxml.package import Package
@@ -126,48 +124,4 @@ def snapshot(found: WorkbookScenarios, inputs: Inputs, layout: Layout, schedule:
     return snap
 
 
-
-
-@dataclass
-class FileScenarios:
-    """A workbook file's scenarios, with the schedule and as-of date they were priced at."""
-
-    found: WorkbookScenarios
-    schedule: str
-    as_of: dt.date
-    as_of_source: str
-
-
-def scenarios_of_file(path: str | os.PathLike[str], as_of: dt.date | None = None) -> FileScenarios:
-    """Read a workbook and price its scenarios as refresh would (``as_of`` stands in for =TODAY()).
-
-    Raises :class:`~hipaa_xl.errors.WorkbookError` (one line) for a file that cannot be used.
-    """
-    from hipaa_xl.errors import HipaaInputError
-    from hipaa_xl.law.schedules import check_schedule
-    from hipaa_xl.ooxml.admission import read_checked_bytes
-    from hipaa_xl.ooxml.package import package_from_bytes
-    from hipaa_xl.workbook.inputs import read_inputs
-    from hipaa_xl.workbook.plan import commenced_date, mark_duplicate_ids, resolve_as_of
-
-    name = os.path.basename(path)
-    data = read_checked_bytes(path)
-    try:
-        pkg = package_from_bytes(data)
-        inputs = read_inputs(data, pkg)
-        schedule = check_schedule(inputs.schedule)
-        day, source, warnings = resolve_as_of(inputs, as_of)
-        commenced = commenced_date(inputs, day, warnings)
-        mark_duplicate_ids(inputs.rows)
-        found = price_workbook_scenarios(data, pkg, inputs, schedule, day, commenced=commenced)
-    except HipaaInputError as exc:
-        raise WorkbookError(f"{name}: Settings: {exc.message}") from None
-    except WorkbookError as exc:
-        raise WorkbookError(str(exc) if name in str(exc) else f"{name}: {exc}") from None
-    except Exception as exc:  # a damaged part: one line, never a traceback (decisions 17), as every command
-        raise WorkbookError(f"{name}: cannot be read ({type(exc).__name__}: {exc})") from None
-    return FileScenarios(found, schedule, day, source)
-
-
-__all__ = ["FileScenarios", "WorkbookScenarios", "price_scenarios", "price_workbook_scenarios", "scenarios_of_file",
-           "snapshot", "unpriced"]
+__all__ = ["WorkbookScenarios", "price_scenarios", "price_workbook_scenarios", "snapshot", "unpriced"]

@@ -9,7 +9,6 @@ prints them beside the Chosen point they support; refresh reads the rows (``work
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -20,18 +19,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from hipaa_xl.law.factors import EFFECTS, load_factors
 from hipaa_xl.workbook import columns, theme, validation
+from hipaa_xl.workbook.sheets._common import column_headers, print_setup, title
 
 LIST_COL = len(columns.FACTOR_COLUMNS) + 2
 """The column of the list of factors (the Factor dropdown's source), one blank column after the table."""
 _VALIDATION_ROWS = 2000
 
 
-def add_factors_sheet(
-    ws: Worksheet, matter: str, as_of: dt.date | None, rows: list[dict[str, Any]],
-    title: Callable[[Worksheet, str, str], None],
-    headers: Callable[[Worksheet, int, tuple[columns.IncidentColumn, ...]], None],
-    print_setup: Callable[[Worksheet, int, str, dt.date | None], None],
-) -> None:
+def add_factors_sheet(ws: Worksheet, matter: str, as_of: dt.date | None, rows: list[dict[str, Any]]) -> None:
     """Fill ``ws`` as the Factors sheet; ``rows`` are dicts keyed by the columns' fields (the example)."""
     law = load_factors()
     title(ws, "Factors",
@@ -42,7 +37,7 @@ def add_factors_sheet(
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(columns.FACTOR_COLUMNS))
     ws.row_dimensions[2].height = 30
     h = columns.HEADER_ROW
-    headers(ws, h, columns.FACTOR_COLUMNS)
+    column_headers(ws, h, columns.FACTOR_COLUMNS)
     ws.row_dimensions[h - 1].height = 44
     for r, values in enumerate(rows, start=h + 1):
         ws.row_dimensions[r].height = 30  # the wrapped Factor and Reason texts, printed in full

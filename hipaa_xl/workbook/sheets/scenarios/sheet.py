@@ -3,7 +3,7 @@
 Two Excel tables side by side, so that each grows down without meeting the other: ``Scenarios``
 (A:E) and ``ScenarioChanges`` (G:K), with dropdowns for Schedule, Scenario, Incident ID and Field.
 A conditional format turns a row red when refresh lists it as a row that cannot apply (the defined
-names in :mod:`hipaa_xl.workbook.scenario_tables`), so refresh marks rows without writing this sheet.
+names in :mod:`hipaa_xl.workbook.sheets.scenarios.tables`), so refresh marks rows without writing this sheet.
 """
 
 from __future__ import annotations
@@ -20,18 +20,16 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from hipaa_xl.workbook import columns, scenario_tables
+from hipaa_xl.workbook import columns, theme
+from hipaa_xl.workbook.sheets._common import HEADER_FILL, HEADER_FONT, print_setup, title
+from hipaa_xl.workbook.sheets.scenarios import tables
 
-_NAVY = "1F3864"
-_HEADER_FONT = Font(name="Calibri", size=10, bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor=_NAVY)
-_HINT = Font(size=8, italic=True, color="595959")
-_RED_FILL = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
-_RED_FONT = Font(color="9C0006", bold=True)
+_HINT = Font(size=8, italic=True, color=theme.GREY_TEXT)
+_RED_FILL = PatternFill("solid", fgColor=theme.RED_FILL, bgColor=theme.RED_FILL)
+_RED_FONT = Font(color=theme.RED_TEXT, bold=True)
 _ROWS = 2000
 """How far down the dropdowns and the red marking reach."""
-_DATE = "yyyy-mm-dd"
-CHANGES_FIRST_COL = len(scenario_tables.SCENARIO_HEADERS) + 2
+CHANGES_FIRST_COL = len(tables.SCENARIO_HEADERS) + 2
 """ScenarioChanges starts one blank column after Scenarios."""
 
 _SCENARIO_HINTS = (
@@ -53,19 +51,18 @@ _WIDTHS = (18, 40, 13, 14, 12, 3, 16, 11, 18, 16, 50)
 
 def add_scenarios_sheet(
     wb: Workbook, ws: Worksheet, matter: str, as_of: dt.date | None, example: dict[str, Any] | None,
-    print_setup: Any, title: Any,
 ) -> None:
     """Fill ``ws`` with the two tables (empty, or the example's scenarios and changes)."""
     title(ws, "Scenarios",
           "Each scenario changes some Incidents inputs (a legal position); Refresh prices every scenario "
           "beside the base (the Incidents as entered) on the Summary.")
     h = columns.HEADER_ROW
-    blocks = ((1, scenario_tables.SCENARIO_HEADERS, _SCENARIO_HINTS),
-              (CHANGES_FIRST_COL, scenario_tables.CHANGE_HEADERS, _CHANGE_HINTS))
+    blocks = ((1, tables.SCENARIO_HEADERS, _SCENARIO_HINTS),
+              (CHANGES_FIRST_COL, tables.CHANGE_HEADERS, _CHANGE_HINTS))
     for first, headers, hints in blocks:
         for i, (text, hint) in enumerate(zip(headers, hints, strict=True)):
             cell = ws.cell(row=h, column=first + i, value=text)
-            cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
             note = ws.cell(row=h - 1, column=first + i, value=hint)
             note.font, note.alignment = _HINT, Alignment(wrap_text=True, vertical="bottom")
@@ -77,23 +74,23 @@ def add_scenarios_sheet(
     changes = list(example.get("scenario_changes", [])) if example else []
     _fill(ws, 1, h, scenarios, ("name", "description", "probability", "schedule", "as_of"))
     _fill(ws, CHANGES_FIRST_COL, h, changes, ("scenario", "incident_id", "field", "value", "reason"))
-    last_s = get_column_letter(len(scenario_tables.SCENARIO_HEADERS))
+    last_s = get_column_letter(len(tables.SCENARIO_HEADERS))
     first_c = get_column_letter(CHANGES_FIRST_COL)
-    last_c = get_column_letter(CHANGES_FIRST_COL + len(scenario_tables.CHANGE_HEADERS) - 1)
-    for name, ref in ((scenario_tables.SCENARIOS_TABLE, f"A{h}:{last_s}{h + max(1, len(scenarios))}"),
-                      (scenario_tables.CHANGES_TABLE, f"{first_c}{h}:{last_c}{h + max(1, len(changes))}")):
+    last_c = get_column_letter(CHANGES_FIRST_COL + len(tables.CHANGE_HEADERS) - 1)
+    for name, ref in ((tables.SCENARIOS_TABLE, f"A{h}:{last_s}{h + max(1, len(scenarios))}"),
+                      (tables.CHANGES_TABLE, f"{first_c}{h}:{last_c}{h + max(1, len(changes))}")):
         table = Table(displayName=name, ref=ref)
         table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
         ws.add_table(table)
     _validations(ws, h)
-    for name, ref in ((scenario_tables.NAME_SCENARIO_PROBLEM_ROWS, f"A{h + 1}:{last_s}{h + _ROWS}"),
-                      (scenario_tables.NAME_CHANGE_PROBLEM_ROWS, f"{first_c}{h + 1}:{last_c}{h + _ROWS}")):
+    for name, ref in ((tables.NAME_SCENARIO_PROBLEM_ROWS, f"A{h + 1}:{last_s}{h + _ROWS}"),
+                      (tables.NAME_CHANGE_PROBLEM_ROWS, f"{first_c}{h + 1}:{last_c}{h + _ROWS}")):
         # refresh points the name at the rows that cannot apply; until then, at a cell that holds none
         wb.defined_names[name] = DefinedName(name, attr_text=f"{columns.SETTINGS_SHEET}!$A$1")
         rule = FormulaRule(formula=[f"COUNTIF({name},ROW())>0"], fill=_RED_FILL, font=_RED_FONT)
         ws.conditional_formatting.add(ref, rule)
     ws.freeze_panes = f"A{h + 1}"
-    ws.sheet_properties.tabColor = "FFC000"
+    ws.sheet_properties.tabColor = theme.INPUT_TAB
     print_setup(ws, h, matter, as_of)
 
 
@@ -108,7 +105,7 @@ def _fill(ws: Worksheet, first: int, h: int, rows: list[dict[str, Any]], keys: t
             if isinstance(value, str):
                 cell.data_type = "s"  # text stays text, even when it begins with "="
             if isinstance(value, dt.date):
-                cell.number_format = _DATE
+                cell.number_format = theme.DATE
             cell.alignment = Alignment(wrap_text=key in ("description", "reason"), vertical="top",
                                        horizontal="left")
         if "probability" in keys:
@@ -142,7 +139,7 @@ def _validations(ws: Worksheet, h: int) -> None:
         (DataValidation(type="list", formula1=f"{columns.INCIDENTS_SHEET}!${id_letter}${first}:${id_letter}$5000",
                         allow_blank=True),
          f"{ccol['incident_id']}{first}:{ccol['incident_id']}{last}"),
-        (DataValidation(type="list", formula1='"' + ",".join(scenario_tables.field_choices()) + '"', allow_blank=True),
+        (DataValidation(type="list", formula1='"' + ",".join(tables.field_choices()) + '"', allow_blank=True),
          f"{ccol['field']}{first}:{ccol['field']}{last}"),
     ]
     messages = (

@@ -41,13 +41,13 @@ from hipaa_xl.workbook.cell_styles import (
     VALUE_DATE,
     WARNING,
 )
-from hipaa_xl.workbook.deadlines_sheet import upcoming_block
-from hipaa_xl.workbook.exposure import OUT_OF_DATE, UP_TO_DATE, XC, Context
 from hipaa_xl.workbook.layout import Layout, SummaryGroup
 from hipaa_xl.workbook.outcomes_block import ABOUT as OUTCOMES_ABOUT
 from hipaa_xl.workbook.outcomes_block import HEADERS as OUTCOMES_HEADERS
 from hipaa_xl.workbook.outcomes_block import TITLE as OUTCOMES_TITLE
 from hipaa_xl.workbook.outcomes_block import RequirementOutcomes, requirement_outcomes, today_note
+from hipaa_xl.workbook.sheets.deadlines import upcoming_block
+from hipaa_xl.workbook.sheets.exposure import OUT_OF_DATE, UP_TO_DATE, XC, Context
 from hipaa_xl.workbook.sheetxml import Formula, PageSetup, SheetWriter, StyleSink, ref
 from hipaa_xl.workbook.styles import Style
 

@@ -1,12 +1,15 @@
-"""A workbook's deadlines read without changing it: for ``hipaa-xl deadlines BOOK`` and the .ics file.
+"""The CLI's read-only file readers: a workbook's deadlines and its scenarios, the file never changed.
 
-The same inputs refresh reads (the Matter events, the Incidents, Settings' as-of date) and the same
-engine functions, so the command, the calendar and the Deadlines sheet agree.
+:func:`read_matter_deadlines` serves ``hipaa-xl deadlines BOOK`` and the .ics file: the same inputs
+refresh reads (the Matter events, the Incidents, Settings' as-of date) and the same engine functions,
+so the command, the calendar and the Deadlines sheet agree. :func:`scenarios_of_file` serves
+``hipaa-xl scenarios BOOK``: the scenarios priced as refresh would price them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +21,8 @@ from hipaa_xl.ooxml.admission import read_checked_bytes
 from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.inputs import read_inputs
-from hipaa_xl.workbook.refresh import resolve_as_of
+from hipaa_xl.workbook.plan import commenced_date, mark_duplicate_ids, resolve_as_of
+from hipaa_xl.workbook.sheets.scenarios.pricing import WorkbookScenarios, price_workbook_scenarios
 
 
 @dataclass
@@ -66,3 +70,40 @@ def read_matter_deadlines(path: Path, cli_as_of: dt.date | None = None) -> Matte
         identity="\x1f".join(inputs.matter.get(k, "") for k in ("client", "matter_name", "matter_number"))
         or path.stem,
     )
+
+
+@dataclass
+class FileScenarios:
+    """A workbook file's scenarios, with the schedule and as-of date they were priced at."""
+
+    found: WorkbookScenarios
+    schedule: str
+    as_of: dt.date
+    as_of_source: str
+
+
+def scenarios_of_file(path: str | os.PathLike[str], as_of: dt.date | None = None) -> FileScenarios:
+    """Read a workbook and price its scenarios as refresh would (``as_of`` stands in for =TODAY()).
+
+    Raises :class:`~hipaa_xl.errors.WorkbookError` (one line) for a file that cannot be used.
+    """
+    name = os.path.basename(path)
+    data = read_checked_bytes(path)
+    try:
+        pkg = package_from_bytes(data)
+        inputs = read_inputs(data, pkg)
+        schedule = check_schedule(inputs.schedule)
+        day, source, warnings = resolve_as_of(inputs, as_of)
+        commenced = commenced_date(inputs, day, warnings)
+        mark_duplicate_ids(inputs.rows)
+        found = price_workbook_scenarios(data, pkg, inputs, schedule, day, commenced=commenced)
+    except HipaaInputError as exc:
+        raise WorkbookError(f"{name}: Settings: {exc.message}") from None
+    except WorkbookError as exc:
+        raise WorkbookError(str(exc) if name in str(exc) else f"{name}: {exc}") from None
+    except Exception as exc:  # a damaged part: one line, never a traceback (decisions 17), as every command
+        raise WorkbookError(f"{name}: cannot be read ({type(exc).__name__}: {exc})") from None
+    return FileScenarios(found, schedule, day, source)
+
+
+__all__ = ["FileScenarios", "MatterDeadlines", "read_matter_deadlines", "scenarios_of_file"]

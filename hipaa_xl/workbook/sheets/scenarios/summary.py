@@ -24,7 +24,7 @@ from hipaa_xl.ooxml.a1 import quote_sheet
 from hipaa_xl.ooxml.numbers import number_to_text
 from hipaa_xl.workbook import columns, styles
 from hipaa_xl.workbook.cell_styles import GREEN, HEADER, MONEY, NOTE, RED, SECTION, STATUS, TEXT, TEXT_WRAP
-from hipaa_xl.workbook.scenario_tables import (
+from hipaa_xl.workbook.sheets.scenarios.tables import (
     NAME_CHANGE_PROBLEM_ROWS,
     NAME_SCENARIO_PROBLEM_ROWS,
     SCENARIOS_SHEET,

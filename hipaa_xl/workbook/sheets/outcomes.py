@@ -9,7 +9,6 @@ OCR outcomes for these requirements" and ``OCR_OUTCOMES`` read the same records.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -18,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from hipaa_xl.law import outcomes as ocr
 from hipaa_xl.workbook import theme
 from hipaa_xl.workbook.outcomes_block import ABOUT
+from hipaa_xl.workbook.sheets._common import header_footer, title
 
 HEADER_ROW = 5
 COLUMNS: tuple[tuple[str, float], ...] = (
@@ -44,8 +44,7 @@ def _lines(text: str, per_line: int) -> int:
     return sum(max(1, -(-len(line) // per_line)) for line in text.splitlines()) if text else 0
 
 
-def add_outcomes_sheet(ws: Worksheet, title: Callable[[Worksheet, str, str], None],
-                       header_footer: Callable[[Worksheet], None]) -> None:
+def add_outcomes_sheet(ws: Worksheet, matter: str, as_of: dt.date | None) -> None:
     """Fill ``ws`` with every record of the outcomes data and its coverage statement."""
     found = ocr.all_outcomes()
     head = ocr.header()
@@ -93,4 +92,4 @@ def add_outcomes_sheet(ws: Worksheet, title: Callable[[Worksheet, str, str], Non
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    header_footer(ws)
+    header_footer(ws, matter, as_of)
