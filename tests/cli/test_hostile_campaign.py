@@ -19,6 +19,8 @@ import pytest
 from hipaa_xl.ooxml.package import package_from_bytes
 from tests.workbook_helpers import example_bytes, part_of
 
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
+
 READERS: dict[str, Callable[[Path, Path], list[str]]] = {
     "refresh": lambda book, out: ["refresh", str(book)],
     "recalc": lambda book, out: ["recalc", str(book), "--check"],

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from hipaa_xl.lite import binding, bundle, files
 from hipaa_xl.ooxml.opc import NS_PKG_REL, NS_R, Rel, read_rels, rels_name, write_rels
 from hipaa_xl.ooxml.package import package_from_bytes
 from tests.workbook_helpers import example_bytes
+
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
 
 OTHER_ID = "wa104380862"  # another store add-in (the id is only an example; hipaa-xl never reads it)
 REL_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"

@@ -28,7 +28,8 @@ from tests.lite_book import normalised
 from tests.lite_engine import Applied, apply_actions, engine_unavailable, payload
 from tests.workbook_helpers import example_bytes, set_incident_cell
 
-pytestmark = pytest.mark.skipif(engine_unavailable() is not None, reason=str(engine_unavailable()))
+pytestmark = [pytest.mark.skipif(engine_unavailable() is not None, reason=str(engine_unavailable())),
+              pytest.mark.slow]  # workbook round trips on the remote engine: left out of the quick loop
 
 SHEETS = ("Exposure", "Summary", "Deadlines")
 _M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

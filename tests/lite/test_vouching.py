@@ -21,6 +21,8 @@ from hipaa_xl.lite.files import bind_package
 from hipaa_xl.ooxml.package import package_from_bytes
 from tests.workbook_helpers import example_bytes
 
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
+
 runner = CliRunner()
 
 

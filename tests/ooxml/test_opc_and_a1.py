@@ -39,6 +39,7 @@ def _strict(pkg: Package) -> Package:
     return out
 
 
+@pytest.mark.slow  # a workbook round trip: left out of the quick loop
 def test_strict_and_transitional_packages_give_the_same_sheets_names_and_values() -> None:
     transitional = package_from_bytes(example_bytes())
     strict = _strict(transitional)

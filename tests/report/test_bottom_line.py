@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from hipaa_xl.law.outcomes import for_sections
 from hipaa_xl.report.chart import YearRange, chart_years
@@ -19,6 +20,8 @@ from hipaa_xl.workbook.refresh import build_refreshed
 from hipaa_xl.workbook.template import build_static_workbook
 from tests.report_helpers import AS_OF, MEMO_DATE, body, rows, table_after, text_of
 from tests.workbook_helpers import example_bytes
+
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
 
 MATTER = {"client": "Lakeside Clinic", "matter_name": "Lakeside - access complaint", "matter_number": "77",
           "prepared_by": "B. Counsel"}

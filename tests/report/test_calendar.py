@@ -18,6 +18,8 @@ from typer.testing import CliRunner
 from hipaa_xl.cli import app
 from hipaa_xl.workbook.template import build_static_workbook, load_json
 
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
+
 runner = CliRunner()
 
 

@@ -24,6 +24,8 @@ from tests.privacy_markers import KINDS, plant_everything, survivors
 from tests.report_helpers import soffice
 from tests.workbook_helpers import example_bytes, part_of
 
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
+
 COMMENT_KINDS = ("COMMENT", "COMMENT-AUTHOR", "THREADED-COMMENT", "PERSON", "CORE-CREATOR", "CORE-LASTMODIFIEDBY")
 """What ``--keep-comments`` asks for: the comments, their authors, and the author properties."""
 

@@ -18,6 +18,8 @@ from hipaa_xl.cli import app
 from hipaa_xl.ooxml.package import package_from_bytes
 from tests.workbook_helpers import example_bytes, part_of
 
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
+
 runner = CliRunner()
 
 

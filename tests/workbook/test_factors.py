@@ -93,6 +93,7 @@ def _with_factor_rows(data: bytes, extra: list[list[object]]) -> bytes:
     return buf.getvalue()
 
 
+@pytest.mark.slow  # a workbook round trip: left out of the quick loop
 def test_the_example_factors_are_read_and_a_bad_row_is_reported_by_refresh_with_its_reason() -> None:
     data = example_bytes()
     inputs = read_inputs(data, package_from_bytes(data))
@@ -108,6 +109,7 @@ def test_the_example_factors_are_read_and_a_bad_row_is_reported_by_refresh_with_
     assert 'Factors!row 16: Effect must be aggravating, mitigating or neutral (got "worse")' in lines
 
 
+@pytest.mark.slow  # a workbook round trip: left out of the quick loop
 def test_refresh_strict_exits_1_when_a_row_is_invalid_and_0_when_none_is(tmp_path: Path) -> None:
     good = tmp_path / "good.xlsx"
     good.write_bytes(example_bytes())
@@ -123,6 +125,7 @@ def test_refresh_strict_exits_1_when_a_row_is_invalid_and_0_when_none_is(tmp_pat
     assert result.exit_code == EXIT_OK  # without --strict, as before
 
 
+@pytest.mark.slow  # a workbook round trip: left out of the quick loop
 def test_template_and_example_carry_the_factors_sheet_and_the_example_says_it_is_fictional() -> None:
     root = Path(__file__).resolve().parents[2] / "workbooks"
     for name in ("hipaa_exposure_template.xlsx", "example_exposure.xlsx"):

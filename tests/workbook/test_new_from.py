@@ -24,6 +24,8 @@ from hipaa_xl.workbook.scenario_tables import change_row
 from hipaa_xl.workbook.template import build_static_workbook
 from tests.workbook_helpers import example_bytes
 
+pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
+
 runner = CliRunner()
 AS_OF = dt.date(2026, 3, 31)
 EXAMPLE_NAMES = ("Riverside Health System", "Riverside Community Hospital", "Riverside Physician Group",
