@@ -16,15 +16,8 @@ import pytest
 from hipaa_xl.cli.scenarios import as_json
 from hipaa_xl.engine import Incident, aggregate
 from hipaa_xl.engine.incidents import Aggregation, InvalidIncident
-from hipaa_xl.engine.scenarios import (
-    BASE_NAME,
-    ChangeInput,
-    Figures,
-    ScenarioInput,
-    ScenarioSet,
-    apply_changes,
-    run_scenarios,
-)
+from hipaa_xl.engine.scenario_records import BASE_NAME, ChangeInput, Figures, ScenarioInput, ScenarioSet
+from hipaa_xl.engine.scenarios import apply_changes, run_scenarios
 from hipaa_xl.workbook.scenario_tables import change_row, scenario_row
 from tests.helpers import inc
 

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 from hipaa_xl.cli import app
 from hipaa_xl.cli.common import EXIT_BAD_INPUT
-from hipaa_xl.engine.scenarios import ScenarioInput, run_scenarios
+from hipaa_xl.engine.scenario_records import ScenarioInput
+from hipaa_xl.engine.scenarios import run_scenarios
 from hipaa_xl.excel import cells
 from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.inputs import parse_incident, parse_matter_row

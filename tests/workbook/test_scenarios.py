@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 
 from hipaa_xl.engine import aggregate
-from hipaa_xl.engine.scenarios import BASE_NAME, Figures, apply_changes, run_scenarios
+from hipaa_xl.engine.scenario_records import BASE_NAME, Figures
+from hipaa_xl.engine.scenarios import apply_changes, run_scenarios
 from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.recalc import recalc_package
 from hipaa_xl.workbook import new_workbook_bytes
