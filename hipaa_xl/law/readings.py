@@ -8,12 +8,23 @@ the amounts and citations come from the law data (``law/data/rules.json``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from hipaa_xl.engine import Aggregation
 from hipaa_xl.law.loader import load_rules, load_series
+from hipaa_xl.money import dollars
+
+
+class Aggregation(Protocol):
+    """What a reading looks at: the rows and groups of an aggregation (:class:`hipaa_xl.engine.Aggregation`;
+    the law sits below the engine, so it names the shape, not the class)."""
+
+    @property
+    def rows(self) -> Sequence[Any]: ...
+
+    @property
+    def groups(self) -> Sequence[Any]: ...
 
 
 @dataclass(frozen=True)
@@ -82,8 +93,8 @@ def readings() -> tuple[Reading, ...]:
                 "No CMP and no AG damages for an act already punished under 42 U.S.C. 1320d-6.",
                 rules.ag_damages.criminal.citation, _rows_where(lambda r: r.status == "criminal")),
         Reading("AG damages capped once per group",
-                f"State AG damages: up to ${rules.ag_damages.per_violation.value:,} a violation and "
-                f"${rules.ag_damages.cap.value:,} per identical requirement per calendar year; never adjusted "
+                f"State AG damages: up to {dollars(rules.ag_damages.per_violation.value)} a violation and "
+                f"{dollars(rules.ag_damages.cap.value)} per identical requirement per calendar year; never adjusted "
                 "for inflation; a maximum the court may reduce.",
                 f"{rules.ag_damages.per_violation.citation}; {rules.ag_damages.cap.citation}",
                 lambda agg: bool(agg.groups)),

@@ -565,8 +565,8 @@ def schedules_mismatches(data: bytes) -> list[str]:
     """Amounts on the Schedules sheet that differ from the law data, block by block and tier by tier
     (a block this version does not write, from other law data, is left alone)."""
     from hipaa_xl.workbook.columns import SCHEDULES_SHEET
-    from hipaa_xl.workbook.sheetxml import ref
     from hipaa_xl.workbook.sheets.schedules import schedules_sheet_rows
+    from hipaa_xl.workbook.sheetxml import ref
 
     wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True, keep_links=False)
     try:
