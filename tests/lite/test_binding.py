@@ -282,6 +282,20 @@ def test_the_bundle_is_the_runtime_only_and_the_same_bytes_every_time() -> None:
     assert bundle.bundle_zip() == bundle.bundle_zip()
 
 
+def test_the_bundled_modules_import_without_openpyxl_lxml_typer_rich_or_docx() -> None:
+    """The bundle carries the sheets refresh lays out, never one ``new`` writes with openpyxl."""
+    modules = bundle.runtime_modules()
+    assert {"hipaa_xl.workbook.sheets.summary", "hipaa_xl.workbook.sheets.scenarios.tables"} <= set(modules)
+    assert not [m for m in modules if m in ("hipaa_xl.workbook.template", "hipaa_xl.workbook.sheets.scenarios.sheet")]
+    script = ("import importlib, sys\n"
+              "for name in ('openpyxl', 'lxml', 'typer', 'rich', 'docx'):\n"
+              "    sys.modules[name] = None  # an import of it raises ImportError\n"
+              "for module in sys.argv[1:]:\n"
+              "    importlib.import_module(module)\n")
+    done = subprocess.run([sys.executable, "-c", script, *modules], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
 def test_main_py_header_states_versions_and_the_bundle_sha256() -> None:
     main_py = bundle.bundled_main_py()
     header = bundle.read_header(main_py)
