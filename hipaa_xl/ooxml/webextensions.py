@@ -6,7 +6,7 @@ A task-pane add-in is four things in the package: a package relationship to a ta
 one ``we:property`` per setting, and content-type overrides for both. A setting's value is the JSON
 text of what the add-in stored (Office.js document settings). This module only reads them; what an
 add-in's parts mean (xlwings Lite's ``main.py`` and ``requirements.txt``) and how they are written
-belong to that add-in's code (:mod:`hipaa_xl.lite.binding`).
+belong to that add-in's code (the Lite package's ``binding`` module).
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ matter. So the new workbook is not the old one with parts deleted: it is a fresh
 the firm's parts alone, then refreshed like ``new``; nothing the code does not carry over can
 survive (decisions: "A new matter is built from the firm's parts, never cleaned out of an old one").
 ``clear`` writes that fresh workbook over the old one with the workbook writer's guarantees (lock,
-temporary file and one rename, ``.bak``, a save made meanwhile kept); what else it carries over is
-its caller's (``hipaa-xl clear`` keeps an xlwings Lite binding, rebound with this hipaa-xl's runtime:
-:func:`hipaa_xl.lite.files.keep_binding`).
+temporary file and one rename, ``.bak``, a save made meanwhile kept); anything more it carries over
+comes from its caller (``hipaa-xl clear`` keeps an xlwings Lite binding, rebound with this
+hipaa-xl's runtime, with the Lite package's ``keep_binding``).
 """
 
 from __future__ import annotations

@@ -73,7 +73,7 @@ def new_workbook(
     """Write a fresh template (or the example) to ``path``; an existing file needs ``force``.
 
     ``finish`` is given the package before its one atomic write (``new --lite`` binds it to xlwings
-    Lite there: :func:`hipaa_xl.lite.files.new_bound_workbook`); an error it raises writes nothing.
+    Lite there, with the Lite package's ``new_bound_workbook``); an error it raises writes nothing.
     """
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise WorkbookError(f"{path.name}: the template is written as .xlsx (or .xlsm)")
