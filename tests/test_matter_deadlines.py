@@ -9,7 +9,6 @@ import re
 import icalendar
 import ics
 
-from hipaa_xl.deadline_calendar import calendar_bytes, event_uid
 from hipaa_xl.engine import aggregate
 from hipaa_xl.engine.incidents import Incident
 from hipaa_xl.engine.matter_deadlines import (
@@ -21,6 +20,7 @@ from hipaa_xl.engine.matter_deadlines import (
     upcoming,
 )
 from hipaa_xl.law.deadline_rules import load_deadline_law
+from hipaa_xl.report.calendar import calendar_bytes, event_uid
 
 D = dt.date
 STAMP = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)

@@ -17,7 +17,7 @@ from hipaa_xl.errors import HipaaInputError
 from hipaa_xl.law.factors import FactorCode, load_factors, parse_effect, parse_factor
 from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.workbook import columns
-from hipaa_xl.workbook.factors import read_factors
+from hipaa_xl.workbook.factors import factor_applies, read_factors
 from hipaa_xl.workbook.inputs import read_inputs
 from hipaa_xl.workbook.refresh import build_refreshed
 
@@ -71,10 +71,10 @@ def test_factor_rows_become_typed_records_keyed_by_incident_or_group() -> None:
     assert table.header_row == 4 and len(table.rows) == 4  # the blank row is not a row
     first, second = table.rows[0].factor, table.rows[1].factor
     assert first is not None and first.incident_id == "RCH-03" and first.factor == FactorCode("a", 1)
-    assert first.applies_to("x", "y", 2022, {"RCH-03"}) and not first.applies_to("x", "y", 2022, {"RCH-01"})
+    assert factor_applies(first, "x", "y", 2022, {"rch-03 "}) and not factor_applies(first, "x", "y", 2022, {"RCH-01"})
     assert second is not None and second.year == 2024 and second.effect == "mitigating"
-    assert second.applies_to("harbor", "164.308(a)(1)(ii)(a)", 2024, set())
-    assert not second.applies_to("harbor", "164.308(a)(1)(ii)(a)", 2023, set())
+    assert factor_applies(second, "harbor", "164.308(a)(1)(ii)(a)", 2024, set())
+    assert not factor_applies(second, "harbor", "164.308(a)(1)(ii)(a)", 2023, set())
     assert table.rows[2].factor is None and "Entity and Requirement" in table.rows[2].reason
     assert table.rows[3].factor is None and "not both" in table.rows[3].reason
 

@@ -111,8 +111,8 @@ def deadlines(
     = None,
 ) -> None:
     """Print a workbook's deadlines (due date, days left, status, rule and citation); --ics writes a calendar."""
-    from hipaa_xl.deadline_calendar import calendar_bytes
     from hipaa_xl.files import check_output, write_file_atomic
+    from hipaa_xl.report.calendar import calendar_bytes
     from hipaa_xl.workbook.matter_file import read_matter_deadlines
 
     day = parse_as_of(as_of)

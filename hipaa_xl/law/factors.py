@@ -151,15 +151,6 @@ class MarkedFactor:
     year: int | None = None
     """None: every calendar year of the group."""
 
-    def applies_to(self, entity_key: str, requirement_key: str, year: int, incident_ids: set[str]) -> bool:
-        """Whether this factor bears on the group (entity, requirement, year) whose incidents are given."""
-        from hipaa_xl.engine.incidents import group_key
-
-        if self.incident_id:
-            return group_key(self.incident_id) in {group_key(i) for i in incident_ids}
-        return (group_key(self.entity) == entity_key and group_key(self.requirement) == requirement_key
-                and (self.year is None or self.year == year))
-
     def line(self) -> str:
         """"(b)(2) Financial harm - mitigating: no card numbers on the devices"."""
         return f"{self.factor.label()} - {self.effect}" + (f": {self.reason}" if self.reason else "")

@@ -8,12 +8,22 @@ the amounts and citations come from the law data (``law/data/rules.json``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from hipaa_xl.engine import Aggregation
 from hipaa_xl.law.loader import load_rules, load_series
+
+
+class Aggregation(Protocol):
+    """What a reading looks at: the rows and groups of an aggregation (:class:`hipaa_xl.engine.Aggregation`;
+    the law sits below the engine, so it names the shape, not the class)."""
+
+    @property
+    def rows(self) -> Sequence[Any]: ...
+
+    @property
+    def groups(self) -> Sequence[Any]: ...
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,9 @@ omitted argument, numbers (dates as serial numbers), text, booleans, and lists o
 An Excel error given as an argument is passed as its bare code text (``"#N/A"``); the functions
 propagate it. A returned text starting with ``#`` is an Excel error inside the calculation (IFERROR
 sees it), its reason kept for the report.
+
+A plug-in seam: the module is loaded by its name (:data:`UDF_MODULE`), so recalculation imports
+nothing of the functions it calls and sits beside ``hipaa_xl.udfs`` in the layers, not above it.
 """
 
 from __future__ import annotations

@@ -55,6 +55,7 @@ from hipaa_xl.report.word import (
     orient,
     set_widths,
 )
+from hipaa_xl.workbook.factors import factor_applies
 
 DRAFT_MARK = "DRAFT - figures not current"
 WIDE_TABLE_COLUMNS = 6
@@ -614,7 +615,7 @@ def factors_section(doc: DocumentObject, memo: Memo) -> None:
     for g in f.groups:
         key = (group_key(g.entity), group_key(g.requirement), g.year or 0)
         mine = ids.get(key, set())
-        marked = [m for m in f.factors if m.applies_to(key[0], key[1], key[2], mine)]
+        marked = [m for m in f.factors if factor_applies(m, key[0], key[1], key[2], mine)]
         notes = [f"{i}: {incidents[i].factors}" for i in sorted(mine) if i in incidents and incidents[i].factors.strip()]
         c = g.values.get("chosen")
         lo, hi = g.values.get("minimum"), g.values.get("maximum")

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from hipaa_xl.engine.incidents import group_key, id_key
 from hipaa_xl.errors import HipaaInputError, shown
 from hipaa_xl.excel import cells
 from hipaa_xl.law.factors import MarkedFactor, parse_effect, parse_factor
@@ -44,14 +45,26 @@ class FactorsTable:
 
     def problems(self, incident_ids: Iterable[str]) -> list[str]:
         """Each unreadable row, and each row naming an incident the Incidents sheet does not have."""
-        known = {i.strip().casefold() for i in incident_ids}
+        known = {id_key(i) for i in incident_ids}
         out = [f"{columns.FACTORS_SHEET}!row {r.row}: {r.reason}" for r in self.rows if r.factor is None]
         for r in self.rows:
             f = r.factor
-            if f is not None and f.incident_id and f.incident_id.strip().casefold() not in known:
+            if f is not None and f.incident_id and id_key(f.incident_id) not in known:
                 out.append(f"{columns.FACTORS_SHEET}!row {r.row}: no incident with ID {shown(f.incident_id)} on the "
                            f"{columns.INCIDENTS_SHEET} sheet; correct the ID or give Entity and Requirement instead")
         return out
+
+
+def factor_applies(marked: MarkedFactor, entity_key: str, requirement_key: str, year: int,
+                   incident_ids: set[str]) -> bool:
+    """Whether a marked factor bears on the group (entity, requirement, year) whose incidents are given:
+    a row keyed by an incident, when that incident is one of them (IDs matched as everywhere else,
+    :func:`hipaa_xl.engine.incidents.id_key`); a row keyed by a group, when entity and requirement match
+    (:func:`hipaa_xl.engine.incidents.group_key`) and its year does, or it gave none (every year)."""
+    if marked.incident_id:
+        return id_key(marked.incident_id) in {id_key(i) for i in incident_ids}
+    return (group_key(marked.entity) == entity_key and group_key(marked.requirement) == requirement_key
+            and (marked.year is None or marked.year == year))
 
 
 def _norm(text: object) -> str:
