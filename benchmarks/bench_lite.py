@@ -3,7 +3,7 @@
 Prints: the first call of a function (the import of main.py, which unpacks the bundle and imports
 hipaa_xl, then the call), one call after the first (mean of 1,000), and the "Refresh exposure" script
 on the example matter and on a 1,000-incident matter. The script runs on xlwings' own remote engine
-(a Book built from the add-in's payload, as in tests/test_lite_engine.py) when XLWINGS_LICENSE_KEY is
+(a Book built from the add-in's payload, as in tests/lite/test_engine.py) when XLWINGS_LICENSE_KEY is
 set (docs/decisions.md, decision 43), otherwise on the recording book of tests/lite_book.py.
 Goals: Refresh of 1,000 incidents < 30 s; one function call < 5 ms after the first.
 Needs scripts/pyodide_smoke.sh --prepare (Node, npm pyodide, wheels) once.
@@ -26,8 +26,8 @@ from benchmarks.bench_refresh import make_incidents  # noqa: E402
 from hipaa_xl.lite.files import bind_package  # noqa: E402
 from hipaa_xl.ooxml.package import package_from_bytes  # noqa: E402
 from hipaa_xl.workbook.template import build_static_workbook  # noqa: E402
+from tests.lite.test_refresh import snapshot  # noqa: E402
 from tests.lite_engine import engine_unavailable, payload  # noqa: E402
-from tests.test_lite_refresh import snapshot  # noqa: E402
 from tests.workbook_helpers import AS_OF, example_bytes  # noqa: E402
 
 TIMING = r'''

@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_engine import incidents
 
 from hipaa_xl.engine import aggregate
-from hipaa_xl.engine.scenarios import ChangeInput, ScenarioInput, run_scenarios
+from hipaa_xl.engine.scenario_records import ChangeInput, ScenarioInput
+from hipaa_xl.engine.scenarios import run_scenarios
 from hipaa_xl.workbook.scenario_tables import change_row, scenario_row
 
 AS_OF = dt.date(2026, 11, 25)

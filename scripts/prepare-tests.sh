@@ -21,6 +21,6 @@ fi
 # Pyodide for the xlwings Lite tests: Node from Debian when missing (as root), the npm package "pyodide"
 # (it carries Pyodide's runtime files) from the npm registry and the WebAssembly wheels from PyPI, under
 # /tmp/pyodide-smoke; nothing is committed. Without network the Lite tests report it themselves.
-bash scripts/pyodide_smoke.sh --prepare || echo "Pyodide could not be prepared: tests/test_lite_pyodide.py will say why"
+bash scripts/pyodide_smoke.sh --prepare || echo "Pyodide could not be prepared: tests/lite/test_pyodide.py will say why"
 .venv/bin/ruff check hipaa_xl tests
 .venv/bin/mypy --strict hipaa_xl

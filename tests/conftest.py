@@ -1,1 +1,2 @@
-"""pytest configuration. Plain helpers live in helpers.py and workbook_helpers.py, imported by name."""
+"""pytest configuration. Shared helpers (helpers.py, workbook_helpers.py, ...) sit beside it and are imported as
+``tests.<name>``; the tests sit in folders that mirror hipaa_xl/."""

@@ -9,7 +9,7 @@ gives datetimes) or already a serial number.
 Like the engine xlwings Lite runs (``xlwings.pro._xlremote``, read in xlwings 0.37.8), it raises
 ``NotImplementedError`` on every synchronous read that engine refuses (``range.formula``,
 ``number_format``, ``column_width``): code that passes here does not stop at its first step in Lite.
-The same code is run against the real engine in ``tests/test_lite_engine.py`` where the licence allows.
+The same code is run against the real engine in ``tests/lite/test_engine.py`` where the licence allows.
 """
 
 from __future__ import annotations

@@ -192,6 +192,7 @@ MATTER_IDS = ("access-extended-keeps-day-30", "breach-notice-late-is-a-possible-
               "hhs-notice-with-delay-other-reading", "ba-notice-starts-entity-deadlines")
 
 
+@pytest.mark.slow  # a workbook round trip: left out of the quick loop
 @pytest.mark.parametrize("case", [c for c in GOLDEN["matters"] if c["id"] in MATTER_IDS], ids=list(MATTER_IDS))
 def test_matter_case_agrees_in_the_workbook_the_cli_and_the_ics(case: dict[str, Any], tmp_path: Path) -> None:
     refreshed, report = build_refreshed(_matter_book(case))
@@ -245,6 +246,7 @@ def _with_commencement(settings: dt.date | None, per_incident: dict[int, dt.date
     return buf.getvalue()
 
 
+@pytest.mark.slow  # a workbook round trip: left out of the quick loop
 @pytest.mark.parametrize(("settings", "per_incident"), [
     (D("2026-02-15"), {}),
     (None, {14: D("2026-01-20"), 8: D("2015-01-01")}),  # HBS-01 open since 2019; RCH-04 of 2008-09
@@ -307,6 +309,7 @@ def test_the_catalogues_more_general_forms_are_broader_provisions_of_the_same_su
     assert pairs["164.314(a)"] == "164.308(b)(1)" and "164.308(b)(1)" not in pairs
 
 
+@pytest.mark.slow  # a workbook round trip: left out of the quick loop
 @pytest.mark.parametrize(("settings", "per_incident"), [
     (D("2026-02-15"), {}),
     (None, {14: D("2026-01-20"), 8: D("2015-01-01")}),
@@ -326,6 +329,7 @@ def test_report_and_share_accept_a_refreshed_workbook_with_action_commenced_on(
     assert book.read_bytes() == refreshed  # refresh found it up to date: no loop
 
 
+@pytest.mark.slow  # a workbook round trip: left out of the quick loop
 def test_an_overlapping_incident_is_noted_on_its_exposure_rows_and_in_refresh_output() -> None:
     wb = openpyxl.load_workbook(io.BytesIO(example_bytes()))
     ws = wb["Incidents"]
@@ -356,6 +360,7 @@ def test_every_status_phrase_is_listed_in_docs_deadlines_as_public_contract() ->
         assert f"`{phrase}`" in readme, phrase
 
 
+@pytest.mark.slow  # a workbook round trip: left out of the quick loop
 def test_a_duplicate_of_link_edited_after_refresh_marks_the_layout_out_of_date() -> None:
     # RCH-02 (164.308(a)(1)(i), row 6) is "Duplicate of" RCH-01; pointed at RCH-05 (164.502(a), subpart E)
     # without a refresh, the formulas alone would count it as a duplicate: the layout turns stale instead

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import GOLDEN, SHARED_GOLDEN, golden_cases
 
 from hipaa_xl import udfs
+from tests.helpers import GOLDEN, SHARED_GOLDEN, golden_cases
 
 CASES = golden_cases()
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 from typer.testing import CliRunner
 
 from hipaa_xl import udfs
@@ -171,6 +172,7 @@ def test_in_lite_the_functions_give_bare_codes_and_error_reason_the_why() -> Non
 # ---------------------------------------------------------------- the workbook
 
 
+@pytest.mark.slow  # a workbook round trip: left out of the quick loop
 def test_the_summary_block_agrees_with_the_law_data_and_is_checked() -> None:
     data = example_bytes()
     rows = outcome_rows(data)
@@ -223,12 +225,14 @@ def test_the_outcomes_sheet_holds_every_record_with_its_sources() -> None:
 # ---------------------------------------------------------------- xlwings Lite
 
 
+@pytest.mark.slow  # builds the Lite bundle: left out of the quick loop
 def test_the_lite_bundle_carries_the_outcomes_within_its_size_budget() -> None:
     names = [name for name, _ in bundle.bundle_files()]
     assert "hipaa_xl/law/data/outcomes.json" in names and "hipaa_xl/law/outcomes.py" in names
     assert len(bundle.bundled_main_py()) <= MAIN_PY_BUDGET
 
 
+@pytest.mark.slow  # builds and imports the Lite bundle: left out of the quick loop
 def test_main_py_answers_ocr_outcomes_from_its_own_bundle(tmp_path: Path) -> None:
     (tmp_path / "main.py").write_text(bundle.bundled_main_py(), encoding="utf-8")
     probe = ("import sys; sys.path = [p for p in sys.path if p.endswith(('site-packages', '.zip', 'dynload'))"

@@ -13,7 +13,6 @@ from hipaa_xl import clock
 from hipaa_xl.cli.common import EXIT_BAD_INPUT, fail, parse_as_of
 from hipaa_xl.cli.text import Column, paragraph, sectioned_table
 from hipaa_xl.engine import ag_damages, criminal_explanation, explain_cmp, is_time_barred, parse_tier
-from hipaa_xl.engine.dollars import dollars
 from hipaa_xl.engine.penalties import MINIMUM_LABEL, minimum_note
 from hipaa_xl.errors import HipaaXlError, InvalidValue
 from hipaa_xl.excel import cells
@@ -28,6 +27,7 @@ from hipaa_xl.law.schedules import (
 from hipaa_xl.law.schedules import (
     schedules as schedule_records,
 )
+from hipaa_xl.money import dollars
 
 
 def _date(text: str | None, what: str) -> dt.date | None:

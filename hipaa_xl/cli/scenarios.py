@@ -16,9 +16,9 @@ import typer
 
 from hipaa_xl.cli.common import EXIT_PROBLEMS, fail, parse_as_of
 from hipaa_xl.cli.text import Column, paragraph, sectioned_table, table
-from hipaa_xl.engine.dollars import dollars
-from hipaa_xl.engine.scenarios import EXCLUDED, Figures, ScenarioResult, ScenarioSet, field_label
+from hipaa_xl.engine.scenario_records import EXCLUDED, Figures, ScenarioResult, ScenarioSet, field_label
 from hipaa_xl.errors import HipaaXlError
+from hipaa_xl.money import dollars
 
 
 def change_lines(result: ScenarioSet) -> list[tuple[str, str, str, str, str]]:

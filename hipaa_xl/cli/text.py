@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import Literal
 
-from hipaa_xl.engine.dollars import dollars
+from hipaa_xl.money import dollars
 
 WIDTH = 80
 """The width every table and note is laid out for: a terminal's default, and what a pipe gets."""

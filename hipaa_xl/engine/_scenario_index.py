@@ -3,7 +3,7 @@
 A speed device behind :func:`hipaa_xl.engine.scenarios.run_scenarios` (private): a change can move
 only the groups of its own (entity, identical requirement) pair, and of the pairs linked to it by a
 "Duplicate of"; every other group is the base's, as computed. The result equals a full aggregation
-of the changed incidents, group by group (tests/test_engine_scenarios.py).
+of the changed incidents, group by group (tests/engine/test_scenarios.py).
 """
 
 from __future__ import annotations

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from hipaa_xl.engine.dollars import dollars
 from hipaa_xl.engine.tiers import normalise_words
 from hipaa_xl.errors import InvalidValue, shown
 from hipaa_xl.law.loader import load_rules
 from hipaa_xl.law.models import CriminalOffense
+from hipaa_xl.money import dollars
 
 
 def criminal_offense(name: object) -> CriminalOffense:

@@ -15,9 +15,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hipaa_xl.engine.dollars import dollars
 from hipaa_xl.law.models import Tier
 from hipaa_xl.law.schedules import Amounts, Regime
+from hipaa_xl.money import dollars
 
 _SPACES = re.compile(r"\s+")
 

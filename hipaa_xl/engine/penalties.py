@@ -13,11 +13,11 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict
 
-from hipaa_xl.engine.dollars import dollars
 from hipaa_xl.errors import OutOfRange, shown
 from hipaa_xl.law.loader import load_rules
 from hipaa_xl.law.models import Tier
 from hipaa_xl.law.schedules import DEFAULT_SCHEDULE, Amounts, resolve_amounts
+from hipaa_xl.money import dollars
 
 MAX_COUNT = 1_000_000_000
 

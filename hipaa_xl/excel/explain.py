@@ -8,10 +8,10 @@ form (CMP_EXPLAIN_ROWS) spills one short row per figure: rule, amount, citation 
 
 from __future__ import annotations
 
-from hipaa_xl.engine.dollars import dollars
 from hipaa_xl.engine.penalties import MINIMUM_LABEL, CmpResult, minimum_note
 from hipaa_xl.excel.cells import MAX_CELL_TEXT, fit_cell
 from hipaa_xl.law.loader import load_rules
+from hipaa_xl.money import dollars
 
 ROWS_HEADER = ("Rule", "Amount", "Citation")
 Row = tuple[str, int | str, str]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from hipaa_xl.law.loader import load_rules, load_series
+from hipaa_xl.money import dollars
 
 
 class Aggregation(Protocol):
@@ -92,8 +93,8 @@ def readings() -> tuple[Reading, ...]:
                 "No CMP and no AG damages for an act already punished under 42 U.S.C. 1320d-6.",
                 rules.ag_damages.criminal.citation, _rows_where(lambda r: r.status == "criminal")),
         Reading("AG damages capped once per group",
-                f"State AG damages: up to ${rules.ag_damages.per_violation.value:,} a violation and "
-                f"${rules.ag_damages.cap.value:,} per identical requirement per calendar year; never adjusted "
+                f"State AG damages: up to {dollars(rules.ag_damages.per_violation.value)} a violation and "
+                f"{dollars(rules.ag_damages.cap.value)} per identical requirement per calendar year; never adjusted "
                 "for inflation; a maximum the court may reduce.",
                 f"{rules.ag_damages.per_violation.citation}; {rules.ag_damages.cap.citation}",
                 lambda agg: bool(agg.groups)),

@@ -1,4 +1,5 @@
-"""What the compiler modules share: a compiled formula, the compile state, and the problem type.
+"""What the compiler modules share: a compiled formula, the compile state, the problem type, and what
+the reference and special-form compilers need of the compiler (:class:`NodeCompiler`).
 
 A compiled formula is a function ``thunk(row, col)``: the cell it runs for is an argument, and every
 relative reference is stored as an offset from the cell the formula was compiled for (see
@@ -9,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from hipaa_xl.recalc.model import Sheet
+from hipaa_xl.recalc import parser as ast
+from hipaa_xl.recalc.model import Book, Sheet
 
 Thunk = Callable[[int, int], Any]
 
@@ -75,3 +77,16 @@ def constant(value: Any) -> Thunk:
         return value
 
     return thunk
+
+
+class NodeCompiler(Protocol):
+    """What :mod:`~hipaa_xl.recalc.references` and :mod:`~hipaa_xl.recalc.special_forms` need of the
+    compiler (:class:`hipaa_xl.recalc.compiler.Compiler`): the book, the defined names compiled so far,
+    and the compilation of a sub-expression. Named here, so those modules sit below the compiler that
+    calls them instead of importing it back."""
+
+    book: Book
+    names: dict[tuple[Any, ...], tuple[Thunk, list[Precedent]]]
+    names_in_progress: set[tuple[Any, ...]]
+
+    def node(self, node: ast.Node, state: State, mode: str) -> Thunk: ...

@@ -11,20 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from hipaa_xl.ooxml.a1 import MAX_COL, MAX_ROW, unquote_sheet
 from hipaa_xl.recalc import parser as ast
-from hipaa_xl.recalc.compile_state import CompileProblem, State, Thunk, constant
+from hipaa_xl.recalc.compile_state import CompileProblem, NodeCompiler, State, Thunk, constant
 from hipaa_xl.recalc.model import PENDING, Book, NeedCells, Ref, Sheet, Table
 from hipaa_xl.recalc.shapes import RefPart, parse_ref_part
 from hipaa_xl.recalc.values import NAME, REF, VALUE
 
-if TYPE_CHECKING:
-    from hipaa_xl.recalc.compiler import Compiler
 
-
-def compile_operand(compiler: Compiler, text: str, state: State, mode: str) -> Thunk:
+def compile_operand(compiler: NodeCompiler, text: str, state: State, mode: str) -> Thunk:
     """A reference-like operand as written: ``B7``, ``Sheet2!A:A``, ``Rates``, ``Table1[Amount]``."""
     book = compiler.book
     if text.startswith("[") or ("[" in text and "!" in text and text.index("[") < text.index("!")):
@@ -100,7 +97,7 @@ def reference(book: Book, sheet: Sheet, parts: list[tuple[RefPart, RefPart]], st
     return rectangle
 
 
-def defined_name(compiler: Compiler, name: str, sheet: Sheet, qualified: bool, state: State, mode: str) -> Thunk:
+def defined_name(compiler: NodeCompiler, name: str, sheet: Sheet, qualified: bool, state: State, mode: str) -> Thunk:
     """A defined name: its formula compiled once per scope, sheet, mode and context."""
     book = compiler.book
     defined = book.names.get((sheet.index, name.lower())) if qualified else None

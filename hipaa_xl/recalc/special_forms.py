@@ -9,23 +9,20 @@ an array context) they work element by element, as Excel does.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from hipaa_xl.recalc import parser as ast
-from hipaa_xl.recalc.compile_state import CompileProblem, State, Thunk
+from hipaa_xl.recalc.compile_state import CompileProblem, NodeCompiler, State, Thunk
 from hipaa_xl.recalc.model import Ref
 from hipaa_xl.recalc.operators import SCALAR_BINARY, broadcast, operand, scalar_operand
 from hipaa_xl.recalc.values import NA, VALUE, ExcelError, to_bool, to_number
-
-if TYPE_CHECKING:
-    from hipaa_xl.recalc.compiler import Compiler
 
 LIMITS: Final = {"IF": (1, 3), "IFERROR": (2, 2), "IFNA": (2, 2), "IFS": (2, 254), "SWITCH": (3, 254),
                  "CHOOSE": (2, 255)}
 LAZY_FORMS: Final = frozenset(LIMITS)
 
 
-def compile_special_form(compiler: Compiler, name: str, nodes: tuple[ast.Node, ...], state: State,
+def compile_special_form(compiler: NodeCompiler, name: str, nodes: tuple[ast.Node, ...], state: State,
                          mode: str = "value") -> Thunk:
     """One of :data:`LAZY_FORMS` with its argument trees.
 

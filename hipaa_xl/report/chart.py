@@ -12,6 +12,8 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from hipaa_xl.money import short_dollars
+
 NAVY = "#1F3864"
 LIGHT = "#9DB3D9"
 CHOSEN = "#C00000"
@@ -26,15 +28,6 @@ class YearRange:
     minimum: float
     maximum: float
     chosen: float | None = None
-
-
-def money_label(value: float) -> str:
-    """$1.5M, $250K, $900: short amounts for an axis."""
-    if abs(value) >= 1_000_000:
-        return f"${value / 1_000_000:,.1f}M".replace(".0M", "M")
-    if abs(value) >= 1_000:
-        return f"${value / 1_000:,.0f}K"
-    return f"${value:,.0f}"
 
 
 def chart_years(ranges: Sequence[YearRange]) -> list[int]:
@@ -77,7 +70,7 @@ def range_chart_png(ranges: Sequence[YearRange], title: str, width_in: float = 6
                 ax.plot([x], [r.chosen], marker="D", color=CHOSEN, markersize=5, zorder=3)
         ax.set_ylim(0, top * 1.08)
         ax.yaxis.set_major_locator(MaxNLocator(4))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: money_label(v)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: short_dollars(v)))
         ax.set_title(entity, loc="left", fontsize=8.5, fontweight="bold", color=NAVY)
         ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
         ax.set_axisbelow(True)

@@ -21,7 +21,7 @@ from docx.shared import Inches, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from hipaa_xl.engine.dollars import dollars
+from hipaa_xl.money import dollars
 
 NAVY = RGBColor(0x1F, 0x38, 0x64)
 RED = RGBColor(0xC0, 0x00, 0x00)

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hipaa_xl.engine.scenarios import WEIGHTED_LABEL, Figures, ScenarioResult, ScenarioSet
+from hipaa_xl.engine.scenario_records import WEIGHTED_LABEL, Figures, ScenarioResult, ScenarioSet
 from hipaa_xl.ooxml.a1 import quote_sheet
 from hipaa_xl.ooxml.numbers import number_to_text
 from hipaa_xl.workbook import columns, styles

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from hipaa_xl.engine.scenarios import CHANGEABLE_FIELDS, EXCLUDED, ChangeInput, ScenarioInput, field_label
+from hipaa_xl.engine.scenario_records import CHANGEABLE_FIELDS, EXCLUDED, ChangeInput, ScenarioInput, field_label
 from hipaa_xl.engine.tiers import derive_tier, parse_tier
 from hipaa_xl.errors import HipaaInputError, shown
 from hipaa_xl.excel import cells

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from hipaa_xl.engine import Aggregation
 from hipaa_xl.engine.incidents import InvalidIncident, id_key
-from hipaa_xl.engine.scenarios import CHANGEABLE_FIELDS, ScenarioSet, run_scenarios
+from hipaa_xl.engine.scenario_records import CHANGEABLE_FIELDS, ScenarioSet
+from hipaa_xl.engine.scenarios import run_scenarios
 from hipaa_xl.errors import WorkbookError
 from hipaa_xl.workbook.inputs import Inputs
 from hipaa_xl.workbook.layout import Layout

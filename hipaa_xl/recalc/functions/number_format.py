@@ -2,7 +2,7 @@
 
 Sources: "Number format codes" and "Review guidelines for customizing a number format" (Microsoft
 support), ECMA-376 Part 1, 18.8.31 with MS-OI29500's notes on it, checked against the values Excel
-itself computed for several hundred TEXT calls (tests/test_recalc_number_format.py has a table per
+itself computed for several hundred TEXT calls (tests/recalc/test_number_format.py has a table per
 construct).
 
 A format has up to four sections separated by ``;``: positive, negative, zero, text (with one

@@ -1,0 +1,1 @@
+"""The commands: output at 80 columns, one-line errors, exit codes, hostile input."""

@@ -1,0 +1,1 @@
+"""The engine: penalties, tiers, days, aggregation, scenarios and deadlines on typed values."""

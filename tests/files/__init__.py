@@ -1,0 +1,1 @@
+"""Writing files: atomic, never over a save made meanwhile, safe under signals."""

@@ -1,0 +1,1 @@
+"""The law as data: amounts, inflation tables, labels and readings, published outcomes."""

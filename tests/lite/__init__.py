@@ -1,0 +1,1 @@
+"""xlwings Lite: the binding, the bundle, the functions and the script."""

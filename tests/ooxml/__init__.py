@@ -1,0 +1,1 @@
+"""The file format: admission, the package, the calculation properties, OPC and A1."""

@@ -1,0 +1,1 @@
+"""Headless recalculation: parser, functions, workbook rules, streaming, against Excel and LibreOffice."""

@@ -1,0 +1,1 @@
+"""Work product: the memo, the share copy, the PDF and the calendar."""

@@ -1,0 +1,1 @@
+"""The template workbook and its refresh, sheet by sheet."""
