@@ -16,7 +16,9 @@
         │                         wrong kind, without a sheet or header refresh needs); ``path``,
         │                         when known, is the file, named in front of the message
         ├── WorkbookChangedError  (hipaa_xl.files) saved by someone else while we worked
-        ├── BindingError          (hipaa_xl.lite.binding) an xlwings Lite binding that cannot be read
+        ├── WebExtensionError     (hipaa_xl.ooxml.webextensions) an Office add-in's parts that cannot
+        │   │                     be read (a damaged task pane)
+        │   └── BindingError      (hipaa_xl.lite.binding) an xlwings Lite binding that cannot be read
         └── BundleError           (hipaa_xl.lite.bundle) an embedded main.py that cannot be read back
 
 The command line catches ``HipaaXlError`` alone: one line on stderr and the exit code of its kind.

@@ -61,7 +61,12 @@ def register(app: typer.Typer) -> None:
                 _print([f"wrote {path}", f"kept from {from_.name}: {kept}; no data of its matter",
                         *report.lines()])
                 return
-            report = new_workbook(path, day, example=example, force=force, lite=lite, pin=pin)
+            if lite:
+                from hipaa_xl.lite.files import new_bound_workbook
+
+                report = new_bound_workbook(path, day, example=example, force=force, pin=pin)
+            else:
+                report = new_workbook(path, day, example=example, force=force)
         except (HipaaXlError, ValueError) as exc:
             fail(str(exc), EXIT_BAD_INPUT)
         _print([f"wrote {path}" + (" (bound to xlwings Lite)" if lite else ""), *report.lines()])
@@ -74,10 +79,11 @@ def register(app: typer.Typer) -> None:
         no_backup: Annotated[bool, typer.Option("--no-backup", help="Do not keep PATH.bak")] = False,
     ) -> None:
         """Empty a workbook's matter data in place: keep the firm's legend, preparer and Requirements."""
+        from hipaa_xl.lite.files import keep_binding
         from hipaa_xl.workbook.firm_parts import clear_file
 
-        try:
-            report = clear_file(path, keep_scenarios=keep_scenarios, backup=not no_backup)
+        try:  # a workbook bound to xlwings Lite stays bound
+            report = clear_file(path, keep_scenarios=keep_scenarios, backup=not no_backup, carry=keep_binding)
         except HipaaXlError as exc:
             fail(str(exc), EXIT_BAD_INPUT)
         except KeyboardInterrupt:

@@ -1,12 +1,11 @@
 """The xlwings Lite binding of a workbook: the Office add-in parts that carry main.py and requirements.txt.
 
-A task-pane add-in saved in a workbook (Office Open XML web extensions, [MS-OWEXML]) is four things:
-a package relationship to ``xl/webextensions/taskpanes.xml``, that part naming the add-in's pane, a
-``webextension1.xml`` naming the add-in by its store id (``WA200008175`` is xlwings Lite) with one
-``we:property`` per setting, and two content-type overrides. Lite keeps ``main.py`` and
-``requirements.txt`` there, each as the JSON text of the string with every "/" written "\\/". These
-functions edit those parts only, on an ooxml Package; every other part keeps its bytes, and binding
-a bound workbook to the same code changes nothing (no part is rewritten).
+The parts are a task-pane add-in's ([MS-OWEXML]; read by :mod:`hipaa_xl.ooxml.webextensions`): the
+package relationship to ``taskpanes.xml``, the pane, and a ``webextension1.xml`` naming xlwings Lite
+by its store id with one ``we:property`` per setting. Lite keeps ``main.py`` and ``requirements.txt``
+there, each as the JSON text of the string with every "/" written "\\/". These functions give those
+settings their meaning and write them, on an ooxml Package; every other part keeps its bytes, and
+binding a bound workbook to the same code changes nothing (no part is rewritten).
 """
 
 from __future__ import annotations
@@ -15,24 +14,26 @@ import hashlib
 import json
 import re
 import uuid
-from dataclasses import dataclass
 
 from lxml import etree
 
-from hipaa_xl.errors import WorkbookError
+from hipaa_xl.ooxml import webextensions
 from hipaa_xl.ooxml.opc import NS_PKG_REL, NS_R, read_rels, rels_name, resolve_target, to_xml, workbook_part
 from hipaa_xl.ooxml.package import Package, parse_xml
+from hipaa_xl.ooxml.webextensions import (
+    CT_TASKPANES,
+    CT_WEBEXTENSION,
+    NS_WE,
+    NS_WETP,
+    REL_TASKPANES,
+    REL_WEBEXTENSION,
+    TASKPANES_PART,
+    WEBEXTENSION_PART,
+    XLWINGS_LITE_STORE_ID,
+    WebExtension,
+    WebExtensionError,
+)
 
-REL_TASKPANES = "http://schemas.microsoft.com/office/2011/relationships/webextensiontaskpanes"
-REL_WEBEXTENSION = "http://schemas.microsoft.com/office/2011/relationships/webextension"
-CT_TASKPANES = "application/vnd.ms-office.webextensiontaskpanes+xml"
-CT_WEBEXTENSION = "application/vnd.ms-office.webextension+xml"
-NS_WETP = "http://schemas.microsoft.com/office/webextensions/taskpanes/2010/11"
-NS_WE = "http://schemas.microsoft.com/office/webextensions/webextension/2010/11"
-TASKPANES_PART = "xl/webextensions/taskpanes.xml"
-WEBEXTENSION_PART = "xl/webextensions/webextension1.xml"
-LITE_STORE_ID = "WA200008175"
-"""xlwings Lite's id in Microsoft's add-in store."""
 MAIN_PY = "main.py"
 REQUIREMENTS_TXT = "requirements.txt"
 PYODIDE_SETTING = "pyodideVersion"
@@ -51,17 +52,8 @@ EXT_LIST = (
 _GUID_NAMESPACE = uuid.UUID("3f0c8a52-5b7e-4a39-9d0e-6c1d2f4b8a10")
 
 
-class BindingError(WorkbookError, ValueError):
+class BindingError(WebExtensionError):
     """A binding that cannot be read or written; the message is one line for the user."""
-
-
-@dataclass(frozen=True)
-class Binding:
-    """A Lite binding as found in a package: its parts and its settings, decoded."""
-
-    taskpanes_part: str
-    webextension_part: str
-    properties: dict[str, str]
 
 
 def encode_value(text: str) -> str:
@@ -70,14 +62,11 @@ def encode_value(text: str) -> str:
 
 
 def decode_value(value: str) -> str:
-    """The string a setting's value holds; :class:`BindingError` when it is not JSON text of a string."""
+    """The string a Lite setting's value holds; :class:`BindingError` when it is not JSON text of a string."""
     try:
-        text = json.loads(value)
-    except ValueError as exc:
-        raise BindingError(f"a Lite setting is not JSON text ({exc})") from None
-    if not isinstance(text, str):
-        raise BindingError("a Lite setting is not a JSON string")
-    return text
+        return webextensions.decode_value(value, webextensions.XLWINGS_LITE_NAME)
+    except WebExtensionError as exc:
+        raise BindingError(exc.message) from None
 
 
 def _attr(text: str) -> str:
@@ -90,9 +79,9 @@ def webextension_xml(guid: str, properties: dict[str, str]) -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<we:webextension xmlns:we="{NS_WE}" id="{guid}">'
-        f'<we:reference id="{LITE_STORE_ID.lower()}" version="1.0.0.0" store="en-US" storeType="OMEX"/>'
-        f'<we:alternateReferences><we:reference id="{LITE_STORE_ID}" version="1.0.0.0" store="{LITE_STORE_ID}" '
-        'storeType="OMEX"/></we:alternateReferences>'
+        f'<we:reference id="{XLWINGS_LITE_STORE_ID.lower()}" version="1.0.0.0" store="en-US" storeType="OMEX"/>'
+        f'<we:alternateReferences><we:reference id="{XLWINGS_LITE_STORE_ID}" version="1.0.0.0" '
+        f'store="{XLWINGS_LITE_STORE_ID}" storeType="OMEX"/></we:alternateReferences>'
         f"<we:properties>{props}</we:properties><we:bindings/>"
         f'<we:snapshot xmlns:r="{NS_R}"/>{EXT_LIST}</we:webextension>'
     ).encode()
@@ -115,39 +104,12 @@ def _taskpanes_rels() -> bytes:
     ).encode()
 
 
-def _taskpanes_parts(pkg: Package) -> list[str]:
-    return [resolve_target("", r.target) for r in read_rels(pkg, "") if r.type == REL_TASKPANES and not r.external]
-
-
-def find_binding(pkg: Package) -> Binding | None:
+def find_binding(pkg: Package) -> WebExtension | None:
     """The Lite binding of the package, None when it has none; :class:`BindingError` when it is damaged."""
-    panes = _taskpanes_parts(pkg)
-    if len(panes) > 1:
-        raise BindingError("the workbook has more than one task-pane relationship")
-    if not panes:
-        return None
-    panes_part = panes[0]
-    if panes_part not in pkg:
-        raise BindingError(f"the task-pane relationship points at {panes_part}, which is missing")
-    for rel in read_rels(pkg, panes_part):
-        part = resolve_target(panes_part, rel.target)
-        if rel.type != REL_WEBEXTENSION or part not in pkg:
-            continue
-        try:
-            root = parse_xml(pkg[part], part)
-        except Exception as exc:
-            raise BindingError(f"{part} is not well-formed XML ({exc})") from None
-        ids = {(el.get("id") or "").upper() for el in root.iter(f"{{{NS_WE}}}reference")}
-        if LITE_STORE_ID not in ids:
-            continue
-        props: dict[str, str] = {}
-        for el in root.iter(f"{{{NS_WE}}}property"):
-            name = el.get("name") or ""
-            if name in props:
-                raise BindingError(f"{part}: the setting {name} is there twice")
-            props[name] = decode_value(el.get("value") or "")
-        return Binding(panes_part, part, props)
-    return None
+    try:
+        return webextensions.find_xlwings_lite(pkg)
+    except WebExtensionError as exc:
+        raise BindingError(exc.message) from None
 
 
 def _guid(pkg: Package) -> str:
@@ -224,7 +186,7 @@ def bind(pkg: Package, main_py: str, requirements: str) -> bool:
             el.set("value", encode_value(text))
         pkg[found.webextension_part] = to_xml(root)
         return True
-    panes = _taskpanes_parts(pkg)
+    panes = webextensions.taskpanes_parts(pkg)
     if panes:  # other add-ins are there: ours goes beside them, theirs keep their bytes
         _bind_beside_others(pkg, panes[0], main_py, requirements)
         return True
@@ -274,7 +236,7 @@ def _bind_beside_others(pkg: Package, panes_part: str, main_py: str, requirement
     _set_overrides(pkg, {part: CT_WEBEXTENSION})
 
 
-def _unbind_beside_others(pkg: Package, found: Binding) -> None:
+def _unbind_beside_others(pkg: Package, found: WebExtension) -> None:
     """Take Lite's pane out of a task-pane part that also names other add-ins (theirs stay as they are)."""
     ours = [r for r in read_rels(pkg, found.taskpanes_part)
             if resolve_target(found.taskpanes_part, r.target) == found.webextension_part]

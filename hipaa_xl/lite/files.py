@@ -1,17 +1,22 @@
-"""``hipaa-xl lite add|remove|show|check`` on a workbook file, and ``new --lite``.
+"""``hipaa-xl lite add|remove|show|check`` on a workbook file, ``new --lite``, and ``clear`` of a bound one.
 
-Each write goes through the same package writer as ``hipaa-xl refresh`` (ooxml.package: every other part
-keeps its bytes and zip entry, written atomically with a ``.bak``); a workbook already bound to the
-same code is not written at all, so the commands are idempotent.
+``new --lite`` and ``clear`` are the workbook package's (:mod:`hipaa_xl.workbook.new`,
+:mod:`hipaa_xl.workbook.firm_parts`) with the binding added here, before their one atomic write: the
+workbook layer knows nothing of Lite. Each write goes through the same package writer as ``hipaa-xl
+refresh`` (ooxml.package: every other part keeps its bytes and zip entry, written atomically with a
+``.bak``); a workbook already bound to the same code is not written at all, so the commands are
+idempotent.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import zipfile
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import hipaa_xl
 from hipaa_xl.errors import WorkbookError
@@ -22,6 +27,10 @@ from hipaa_xl.ooxml.admission import read_checked_bytes
 from hipaa_xl.ooxml.editing import editing
 from hipaa_xl.ooxml.opc import read_rels, rels_name
 from hipaa_xl.ooxml.package import Package, package_from_bytes
+from hipaa_xl.ooxml.webextensions import REL_TASKPANES, XLWINGS_LITE_STORE_ID, WebExtension
+
+if TYPE_CHECKING:
+    from hipaa_xl.workbook.plan import RefreshReport
 
 
 class LiteOutOfDate(WorkbookError):
@@ -56,6 +65,23 @@ def bind_package(pkg: Package, pin: str | None = None) -> bool:
     main_py, requirements = lite_code(pin)
     changed = binding.bind(pkg, main_py, requirements)
     return bool(unprotect_written(pkg)) or changed
+
+
+def new_bound_workbook(path: Path, as_of: dt.date | None = None, example: bool = False, force: bool = False,
+                       pin: str | None = None) -> RefreshReport:
+    """``hipaa-xl new PATH --lite [--pin V]``: the fresh template (or the example) of
+    :func:`hipaa_xl.workbook.new.new_workbook`, bound to xlwings Lite before its one atomic write (the
+    file is never on disk unbound); a bad ``pin`` writes nothing."""
+    from hipaa_xl.workbook.new import new_workbook
+
+    return new_workbook(path, as_of, example, force, finish=lambda pkg: bind_package(pkg, pin))
+
+
+def keep_binding(old: Package, new: Package) -> None:
+    """``hipaa-xl clear`` of a bound workbook: the cleared package ``new`` is bound again, with this
+    hipaa-xl's runtime, when ``old`` was bound (:class:`BindingError` when its binding is damaged)."""
+    if binding.find_binding(old) is not None:
+        bind_package(new)
 
 
 def _load(path: Path, for_writing: bool) -> Package:
@@ -105,7 +131,7 @@ def remove_from_file(path: Path, backup: bool = True) -> bool:
 class Embedded:
     """What a bound workbook carries, for ``show`` and ``check``."""
 
-    binding: binding.Binding
+    binding: WebExtension
     main_py: str
     requirements: str
     header: bundle.Header
@@ -121,7 +147,7 @@ def read_embedded(pkg: Package) -> Embedded:
     found = binding.find_binding(pkg)
     if found is None:
         raise binding.BindingError("not bound to xlwings Lite (run `hipaa-xl lite add`)")
-    rels = [r for r in read_rels(pkg, "") if r.type == binding.REL_TASKPANES]
+    rels = [r for r in read_rels(pkg, "") if r.type == REL_TASKPANES]
     if len(rels) != 1:
         raise binding.BindingError(f"{len(rels)} task-pane relationships (expected exactly one)")
     types = pkg["[Content_Types].xml"].decode("utf-8")
@@ -165,7 +191,7 @@ def show_lines(path: Path) -> list[str]:
         raise WorkbookError(f"{path.name}: {exc}") from None
     h = emb.header
     lines = [
-        f"{path.name}: bound to xlwings Lite (add-in {binding.LITE_STORE_ID}) in {emb.binding.webextension_part}",
+        f"{path.name}: bound to xlwings Lite (add-in {XLWINGS_LITE_STORE_ID}) in {emb.binding.webextension_part}",
         f"hipaa-xl {h.version}; law data {h.law_data}; "
         + (f"bundle sha256 {h.sha256} ({len(emb.modules)} files)" if h.sha256 else "no bundle: pinned package"),
         f"main.py: {len(emb.main_py):,} characters, sha256 {_sha(emb.main_py)}",

@@ -13,7 +13,9 @@
 * :mod:`hipaa_xl.ooxml.dates` - serial date-times (ECMA-376 Part 1, 18.17.4): dates become Excel
   serial numbers only through it;
 * :mod:`hipaa_xl.ooxml.numbers` - numbers as Excel's General format shows them;
-* :mod:`hipaa_xl.ooxml.calc` - the calculation properties of ``workbook.xml`` (``calcPr``).
+* :mod:`hipaa_xl.ooxml.calc` - the calculation properties of ``workbook.xml`` (``calcPr``);
+* :mod:`hipaa_xl.ooxml.webextensions` - the Office add-ins (task panes) a package carries, read: how
+  refresh knows a workbook is bound to xlwings Lite without importing the Lite code.
 
 This file imports nothing, so that ``dates`` and ``numbers`` travel alone in the xlwings Lite bundle.
 """

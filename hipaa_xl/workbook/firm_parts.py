@@ -9,14 +9,16 @@ matter. So the new workbook is not the old one with parts deleted: it is a fresh
 the firm's parts alone, then refreshed like ``new``; nothing the code does not carry over can
 survive (decisions: "A new matter is built from the firm's parts, never cleaned out of an old one").
 ``clear`` writes that fresh workbook over the old one with the workbook writer's guarantees (lock,
-temporary file and one rename, ``.bak``, a save made meanwhile kept), and keeps an xlwings Lite
-binding (rebound with this hipaa-xl's runtime).
+temporary file and one rename, ``.bak``, a save made meanwhile kept); anything more it carries over
+comes from its caller (``hipaa-xl clear`` keeps an xlwings Lite binding, rebound with this
+hipaa-xl's runtime, with the Lite package's ``keep_binding``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,12 +124,6 @@ def fresh_from(parts: FirmParts, as_of: dt.date | None = None) -> tuple[bytes, R
     return _deterministic(out), report
 
 
-def _bound(pkg: Package) -> bool:
-    from hipaa_xl.lite import binding
-
-    return binding.find_binding(pkg) is not None
-
-
 def new_from(path: Path, previous: Path, keep_scenarios: bool = False, force: bool = False,
              as_of: dt.date | None = None) -> RefreshReport:
     """``hipaa-xl new PATH --from PREVIOUS``: a new matter with the previous one's firm parts only."""
@@ -154,17 +150,19 @@ def new_from(path: Path, previous: Path, keep_scenarios: bool = False, force: bo
 
 
 def clear_file(path: Path, keep_scenarios: bool = False, as_of: dt.date | None = None,
-               backup: bool = True) -> RefreshReport:
-    """``hipaa-xl clear BOOK``: the matter's data emptied in place (the firm's parts kept), with ``.bak``."""
+               backup: bool = True, *, carry: Callable[[Package, Package], object] | None = None) -> RefreshReport:
+    """``hipaa-xl clear BOOK``: the matter's data emptied in place (the firm's parts kept), with ``.bak``.
+
+    ``carry`` is given the old package and the cleared one before the write (``hipaa-xl clear`` binds
+    the cleared one to xlwings Lite when the old one was); an error it raises leaves the file untouched.
+    """
     with editing(path) as edit:
         try:
             parts = read_firm_parts(edit.data, keep_scenarios)
             out, report = fresh_from(parts, as_of)
             pkg = package_from_bytes(out)
-            if _bound(package_from_bytes(edit.data)):
-                from hipaa_xl.lite.files import bind_package
-
-                bind_package(pkg)
+            if carry is not None:
+                carry(package_from_bytes(edit.data), pkg)
         except WorkbookError as exc:
             raise WorkbookError(exc.message, path) from None
         except Exception as exc:  # no traceback for a workbook we cannot read (decisions 17); file untouched

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from hipaa_xl.errors import WorkbookError
@@ -66,12 +67,13 @@ def new_workbook(
     as_of: dt.date | None = None,
     example: bool = False,
     force: bool = False,
-    lite: bool = False,
-    pin: str | None = None,
+    *,
+    finish: Callable[[Package], object] | None = None,
 ) -> RefreshReport:
     """Write a fresh template (or the example) to ``path``; an existing file needs ``force``.
 
-    ``lite`` binds it to xlwings Lite (the runtime in ``main.py``, or the published ``pin`` version).
+    ``finish`` is given the package before its one atomic write (``new --lite`` binds it to xlwings
+    Lite there, with the Lite package's ``new_bound_workbook``); an error it raises writes nothing.
     """
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise WorkbookError(f"{path.name}: the template is written as .xlsx (or .xlsm)")
@@ -83,9 +85,7 @@ def new_workbook(
         check_workbook_path(path, for_writing=True)
     data, report = new_workbook_bytes(as_of, example)
     pkg = package_from_bytes(data)
-    if lite or pin is not None:
-        from hipaa_xl.lite.files import bind_package
-
-        bind_package(pkg, pin)
+    if finish is not None:
+        finish(pkg)
     write_package_atomic(path, pkg, backup=path.exists())
     return report

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 
 from hipaa_xl import clock
 from hipaa_xl.errors import WorkbookError
-from hipaa_xl.lite.binding import find_binding
 from hipaa_xl.ooxml.editing import editing
 from hipaa_xl.ooxml.opc import sheets
 from hipaa_xl.ooxml.package import Package, package_from_bytes
+from hipaa_xl.ooxml.webextensions import find_xlwings_lite
 from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.inputs import read_inputs
 from hipaa_xl.workbook.parts import chart_xml, drawing_xml, table_xml
@@ -106,7 +106,7 @@ def refresh_package(
     report, layout, ctx, exp, summ, dl = (plan.report, plan.layout, plan.ctx, plan.exposure, plan.summary,
                                           plan.deadlines)
     as_of, scenario_names = report.as_of, plan.scenario_names
-    if find_binding(pkg) is not None:  # xlwings Lite's script must be able to write these sheets
+    if find_xlwings_lite(pkg) is not None:  # xlwings Lite's script must be able to write these sheets
         exp.protect = summ.sheet.protect = dl.sheet.protect = False
     dl.sheet.table_rids = ["rId1"]
     summ.sheet.drawing_rid = "rId2"

@@ -14,13 +14,18 @@ from pathlib import Path
 import openpyxl
 import pytest
 from lxml import etree
+from typer.testing import CliRunner
 
 import hipaa_xl
+from hipaa_xl.cli import app
+from hipaa_xl.cli.common import EXIT_BAD_INPUT
 from hipaa_xl.errors import WorkbookError
 from hipaa_xl.lite import binding, bundle, files
 from hipaa_xl.ooxml.opc import rels_name, sheets
 from hipaa_xl.ooxml.package import package_from_bytes
+from hipaa_xl.ooxml.webextensions import NS_WE, REL_TASKPANES, TASKPANES_PART, WEBEXTENSION_PART, XLWINGS_LITE_STORE_ID
 from hipaa_xl.recalc import recalc_file
+from hipaa_xl.workbook.new import new_workbook
 from hipaa_xl.workbook.refresh import refresh_file
 from hipaa_xl.workbook.sheetxml import PROTECTION
 from tests.workbook_helpers import AS_OF, example_bytes, set_incident_cell
@@ -28,7 +33,7 @@ from tests.workbook_helpers import AS_OF, example_bytes, set_incident_cell
 pytestmark = pytest.mark.slow  # workbook round trips: bind, refresh, recalc, read back
 
 ROOT = Path(__file__).resolve().parents[2]
-BINDING_PARTS = (binding.TASKPANES_PART, "xl/webextensions/_rels/taskpanes.xml.rels", binding.WEBEXTENSION_PART)
+BINDING_PARTS = (TASKPANES_PART, "xl/webextensions/_rels/taskpanes.xml.rels", WEBEXTENSION_PART)
 
 
 def bound_example() -> bytes:
@@ -49,9 +54,9 @@ def _counts(data: bytes) -> dict[str, int]:
     types = pkg["[Content_Types].xml"].decode()
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     return {
-        "rel": rels.count(binding.REL_TASKPANES),
-        "taskpanes override": types.count(f'PartName="/{binding.TASKPANES_PART}"'),
-        "webextension override": types.count(f'PartName="/{binding.WEBEXTENSION_PART}"'),
+        "rel": rels.count(REL_TASKPANES),
+        "taskpanes override": types.count(f'PartName="/{TASKPANES_PART}"'),
+        "webextension override": types.count(f'PartName="/{WEBEXTENSION_PART}"'),
         **{part: names.count(part) for part in BINDING_PARTS},
     }
 
@@ -132,9 +137,9 @@ TRICKY = 'a "quoted" & <tag> path/to\\dir\tTAB\r\nCRLF line\nnaïve 100 € ✓ 
 def test_settings_round_trip_quotes_amp_lt_slash_backslash_tab_crlf_and_non_ascii() -> None:
     pkg = package_from_bytes(example_bytes())
     binding.bind(pkg, TRICKY, TRICKY + "2")
-    raw = pkg[binding.WEBEXTENSION_PART]
+    raw = pkg[WEBEXTENSION_PART]
     root = etree.fromstring(raw)  # well-formed XML
-    values = {el.get("name"): el.get("value") for el in root.iter(f"{{{binding.NS_WE}}}property")}
+    values = {el.get("name"): el.get("value") for el in root.iter(f"{{{NS_WE}}}property")}
     # Lite's encoding: the JSON text of the string, every "/" as "\/", non-ASCII raw UTF-8
     assert values["main.py"] == json.dumps(TRICKY, ensure_ascii=False).replace("/", "\\/")
     assert "\\/" in values["main.py"] and "naïve 100 € ✓ 𝄞".encode() in raw
@@ -178,18 +183,18 @@ def test_refresh_and_recalc_keep_the_binding_byte_for_byte(tmp_path: Path) -> No
 def test_an_existing_binding_keeps_its_id_and_the_add_ins_own_settings() -> None:
     pkg = package_from_bytes(example_bytes())
     binding.bind(pkg, "old", "old")
-    xml = pkg[binding.WEBEXTENSION_PART].decode()
+    xml = pkg[WEBEXTENSION_PART].decode()
     guid = xml.split('id="', 1)[1].split('"', 1)[0]
     # the add-in saved the workbook: its own Pyodide and build (as in the public Lite-saved workbooks)
     xml = xml.replace(f"&quot;{binding.PYODIDE_VERSION}&quot;", "&quot;0.27.5&quot;")
     own = '<we:property name="addinVersion" value="&quot;1.0.0.0-18&quot;"/>'
-    pkg[binding.WEBEXTENSION_PART] = xml.replace("</we:properties>", own + "</we:properties>").encode()
+    pkg[WEBEXTENSION_PART] = xml.replace("</we:properties>", own + "</we:properties>").encode()
     assert files.bind_package(pkg)
     found = binding.find_binding(pkg)
     assert found is not None and found.properties["pyodideVersion"] == "0.27.5"
     assert found.properties["addinVersion"] == "1.0.0.0-18"
     assert found.properties["main.py"] == bundle.bundled_main_py()
-    assert f'id="{guid}"' in pkg[binding.WEBEXTENSION_PART].decode()
+    assert f'id="{guid}"' in pkg[WEBEXTENSION_PART].decode()
 
 
 def test_lite_add_refuses_a_workbook_that_is_not_hipaa_xl(tmp_path: Path) -> None:
@@ -213,11 +218,11 @@ def _main_py_edited(data: bytes, old: str, new: str) -> bytes:
     assert found is not None
     main_py = found.properties["main.py"]
     assert old in main_py
-    root = etree.fromstring(pkg[binding.WEBEXTENSION_PART])
-    for el in root.iter(f"{{{binding.NS_WE}}}property"):
+    root = etree.fromstring(pkg[WEBEXTENSION_PART])
+    for el in root.iter(f"{{{NS_WE}}}property"):
         if el.get("name") == "main.py":
             el.set("value", binding.encode_value(main_py.replace(old, new, 1)))
-    pkg[binding.WEBEXTENSION_PART] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    pkg[WEBEXTENSION_PART] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return pkg.to_bytes()
 
 
@@ -238,9 +243,9 @@ def test_lite_check_passes_a_fresh_binding_and_names_versions(tmp_path: Path) ->
 @pytest.mark.parametrize(("label", "damage", "message"), [
     ("unbound", lambda d: example_bytes(), "not bound to xlwings Lite"),
     ("override twice", lambda d: _edited(d, "[Content_Types].xml", "</Types>",
-                                         f'<Override PartName="/{binding.WEBEXTENSION_PART}" ContentType="x"/></Types>'),
+                                         f'<Override PartName="/{WEBEXTENSION_PART}" ContentType="x"/></Types>'),
      "declared 2 times"),
-    ("not JSON", lambda d: _edited(d, binding.WEBEXTENSION_PART, 'value="&quot;xlwings', 'value="xlwings'), "not JSON"),
+    ("not JSON", lambda d: _edited(d, WEBEXTENSION_PART, 'value="&quot;xlwings', 'value="xlwings'), "not JSON"),
     ("bundle edited", lambda d: _main_py_edited(d, '_BUNDLE = """\n', '_BUNDLE = """\nAAAA'), "damaged"),
     ("checksum edited", lambda d: _main_py_edited(d, "# bundle sha256: ", "# bundle sha256: 0"), "header"),
     ("checksum differs", _sha_swapped, "does not match"),
@@ -267,6 +272,82 @@ def test_a_pinned_binding_names_the_published_version(tmp_path: Path) -> None:
     files.add_to_file(path, pin="0.0.1", backup=False)
     with pytest.raises(WorkbookError, match="older"):
         files.check_file(path)
+
+
+def _protected(path: Path) -> dict[str, bool]:
+    pkg = package_from_bytes(path.read_bytes())
+    return {s.name: b"<sheetProtection" in pkg[s.part] for s in sheets(pkg)
+            if s.name in ("Exposure", "Summary", "Deadlines", "Incidents")}
+
+
+def test_new_lite_writes_the_example_already_bound_and_a_bad_pin_writes_nothing(tmp_path: Path) -> None:
+    runner = CliRunner()
+    path = tmp_path / "matter.xlsx"
+    result = runner.invoke(app, ["new", str(path), "--example", "--lite"])
+    assert result.exit_code == 0, result.output
+    assert "bound to xlwings Lite" in result.output.splitlines()[0]
+    assert path.read_bytes() == bound_example()  # the same bytes as binding the example afterwards
+    assert "bundle intact" in files.check_file(path)
+    assert _protected(path) == {"Exposure": False, "Summary": False, "Deadlines": False, "Incidents": False}
+    pinned = tmp_path / "pinned.xlsx"
+    assert runner.invoke(app, ["new", str(pinned), "--lite", "--pin", "0.1"]).exit_code == 0
+    found = binding.find_binding(package_from_bytes(pinned.read_bytes()))
+    assert found is not None
+    pins = [line.split("#")[0].strip() for line in found.properties["requirements.txt"].splitlines()]
+    assert "hipaa-xl==0.1" in pins
+    bad = tmp_path / "bad.xlsx"
+    result = runner.invoke(app, ["new", str(bad), "--lite", "--pin", "0.1.0; import os"])
+    assert result.exit_code == EXIT_BAD_INPUT and len(result.output.strip().splitlines()) == 1
+    assert "--pin must be a version number" in result.output and not bad.exists()
+
+
+def test_new_workbook_hands_the_package_over_before_its_only_write_and_writes_nothing_when_that_fails(
+        tmp_path: Path) -> None:
+    path = tmp_path / "matter.xlsx"
+    seen: list[bool] = []
+
+    def finish(pkg: object) -> None:
+        seen.append(path.exists())
+        raise WorkbookError("refused by the finishing step")
+
+    with pytest.raises(WorkbookError, match="refused by the finishing step"):
+        new_workbook(path, finish=finish)
+    assert seen == [False] and not path.exists()
+    assert list(tmp_path.iterdir()) == []  # no temporary file left either
+
+
+def test_clear_keeps_a_bound_workbook_bound_with_this_runtime_and_an_unbound_one_unbound(tmp_path: Path) -> None:
+    runner = CliRunner()
+    bound = _write(tmp_path, example_bytes(), "bound.xlsx")
+    files.add_to_file(bound, pin="0.0.1", backup=False)  # an older pinned binding: cleared, it carries ours
+    result = runner.invoke(app, ["clear", str(bound), "--no-backup"])
+    assert result.exit_code == 0, result.output
+    assert "bundle intact" in files.check_file(bound)
+    assert _protected(bound) == {"Exposure": False, "Summary": False, "Deadlines": False, "Incidents": False}
+    plain = _write(tmp_path, example_bytes(), "plain.xlsx")
+    assert runner.invoke(app, ["clear", str(plain), "--no-backup"]).exit_code == 0
+    assert binding.find_binding(package_from_bytes(plain.read_bytes())) is None
+    assert _protected(plain) == {"Exposure": True, "Summary": True, "Deadlines": True, "Incidents": False}
+
+
+@pytest.mark.parametrize(("command", "damage", "message"), [
+    ("refresh", lambda d: _edited(d, WEBEXTENSION_PART, 'value="&quot;xlwings', 'value="xlwings'),
+     "a Lite setting is not JSON text"),
+    ("clear", lambda d: _edited(d, WEBEXTENSION_PART, 'name="main.py"', 'name="requirements.txt"'),
+     "the setting requirements.txt is there twice"),
+    ("refresh", lambda d: _edited(d, "_rels/.rels", "</Relationships>",
+                                  f'<Relationship Id="rId99" Type="{REL_TASKPANES}" Target="xl/other.xml"/>'
+                                  "</Relationships>"),
+     "more than one task-pane relationship"),
+])
+def test_refresh_and_clear_refuse_a_damaged_binding_in_one_line_and_leave_the_file(
+        tmp_path: Path, command: str, damage: object, message: str) -> None:
+    path = _write(tmp_path, damage(bound_example()))  # type: ignore[operator]
+    before = path.read_bytes()
+    result = CliRunner().invoke(app, [command, str(path), "--no-backup"])
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert len(result.output.strip().splitlines()) == 1 and message in result.output
+    assert path.read_bytes() == before
 
 
 def test_the_bundle_is_the_runtime_only_and_the_same_bytes_every_time() -> None:
@@ -344,7 +425,7 @@ def _tree(xml: bytes) -> list[tuple[str, list[tuple[str, str]]]]:
         local = etree.QName(el).localname
         attrs = sorted((etree.QName(k).localname, "" if (local, etree.QName(k).localname) in _FREE else v)
                        for k, v in el.attrib.items())
-        if local == "reference" and ("store", "") in attrs and el.get("store") == binding.LITE_STORE_ID:
+        if local == "reference" and ("store", "") in attrs and el.get("store") == XLWINGS_LITE_STORE_ID:
             attrs = sorted((k, el.get("store") if k == "store" else v) for k, v in attrs)
         out.append((el.tag, attrs))
     return out
@@ -361,19 +442,19 @@ def test_the_binding_parts_match_what_lite_saves_element_by_element() -> None:
     assert ours == real[:addin_version] + real[addin_version + 1:]
     assert _tree(pkg[panes.taskpanes_part]) == _tree((SAVED / "taskpanes.xml").read_bytes())
     assert _tree(pkg[rels_name(panes.taskpanes_part)]) == _tree((SAVED / "taskpanes.xml.rels").read_bytes())
-    names = [el.get("name") for el in etree.fromstring(pkg[panes.webextension_part]).iter(f"{{{binding.NS_WE}}}property")]
+    names = [el.get("name") for el in etree.fromstring(pkg[panes.webextension_part]).iter(f"{{{NS_WE}}}property")]
     assert names == ["main.py", "pyodideVersion", "requirements.txt"]  # Lite's order, addinVersion left out
 
 
 def test_an_older_binding_gains_the_custom_function_flags_on_lite_add() -> None:
     pkg = package_from_bytes(example_bytes())
     files.bind_package(pkg)
-    xml = pkg[binding.WEBEXTENSION_PART].decode()
+    xml = pkg[WEBEXTENSION_PART].decode()
     # as before the flags
-    pkg[binding.WEBEXTENSION_PART] = xml.replace(binding.EXT_LIST, "").replace("old-code", "").encode()
+    pkg[WEBEXTENSION_PART] = xml.replace(binding.EXT_LIST, "").replace("old-code", "").encode()
     binding.bind(pkg, "other code", "xlwings")
-    assert b"<we:containsCustomFunctions/>" in pkg[binding.WEBEXTENSION_PART]
-    assert pkg[binding.WEBEXTENSION_PART].count(b"we:extLst") == 2  # opened and closed once
+    assert b"<we:containsCustomFunctions/>" in pkg[WEBEXTENSION_PART]
+    assert pkg[WEBEXTENSION_PART].count(b"we:extLst") == 2  # opened and closed once
     assert binding.find_binding(pkg) is not None
 
 

@@ -10,6 +10,16 @@ import pytest
 from hipaa_xl.lite import binding, bundle, files
 from hipaa_xl.ooxml.opc import NS_PKG_REL, NS_R, Rel, read_rels, rels_name, write_rels
 from hipaa_xl.ooxml.package import package_from_bytes
+from hipaa_xl.ooxml.webextensions import (
+    CT_TASKPANES,
+    CT_WEBEXTENSION,
+    NS_WE,
+    NS_WETP,
+    REL_TASKPANES,
+    REL_WEBEXTENSION,
+    TASKPANES_PART,
+    WEBEXTENSION_PART,
+)
 from tests.workbook_helpers import example_bytes
 
 pytestmark = pytest.mark.slow  # workbook round trips: left out of the quick loop
@@ -21,28 +31,28 @@ REL_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 def _other_addin(data: bytes) -> bytes:
     """The workbook with another add-in's pane and settings, laid out as Excel saves web extensions."""
     pkg = package_from_bytes(data)
-    pkg[binding.TASKPANES_PART] = (
+    pkg[TASKPANES_PART] = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<wetp:taskpanes xmlns:wetp="{binding.NS_WETP}"><wetp:taskpane dockstate="right" visibility="0" width="350" '
+        f'<wetp:taskpanes xmlns:wetp="{NS_WETP}"><wetp:taskpane dockstate="right" visibility="0" width="350" '
         f'row="4"><wetp:webextensionref xmlns:r="{NS_R}" r:id="rId1"/></wetp:taskpane></wetp:taskpanes>'
     ).encode()
-    pkg[rels_name(binding.TASKPANES_PART)] = (
+    pkg[rels_name(TASKPANES_PART)] = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<Relationships xmlns="{NS_PKG_REL}"><Relationship Id="rId1" Type="{binding.REL_WEBEXTENSION}" '
+        f'<Relationships xmlns="{NS_PKG_REL}"><Relationship Id="rId1" Type="{REL_WEBEXTENSION}" '
         'Target="webextension1.xml"/></Relationships>'
     ).encode()
-    pkg[binding.WEBEXTENSION_PART] = (
+    pkg[WEBEXTENSION_PART] = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<we:webextension xmlns:we="{binding.NS_WE}" id="{{5B3A1C1E-0000-4000-8000-000000000001}}">'
+        f'<we:webextension xmlns:we="{NS_WE}" id="{{5B3A1C1E-0000-4000-8000-000000000001}}">'
         f'<we:reference id="{OTHER_ID}" version="1.0.0.0" store="en-US" storeType="OMEX"/>'
         '<we:alternateReferences/><we:properties><we:property name="theirs" value="&quot;keep me&quot;"/>'
         f'</we:properties><we:bindings/><we:snapshot xmlns:r="{NS_R}"/></we:webextension>'
     ).encode()
     rels = read_rels(pkg, "")
-    pkg[rels_name("")] = write_rels([*rels, Rel("rId99", binding.REL_TASKPANES, binding.TASKPANES_PART)])
+    pkg[rels_name("")] = write_rels([*rels, Rel("rId99", REL_TASKPANES, TASKPANES_PART)])
     pkg["[Content_Types].xml"] = pkg["[Content_Types].xml"].replace(b"</Types>", (
-        f'<Override PartName="/{binding.TASKPANES_PART}" ContentType="{binding.CT_TASKPANES}"/>'
-        f'<Override PartName="/{binding.WEBEXTENSION_PART}" ContentType="{binding.CT_WEBEXTENSION}"/></Types>').encode())
+        f'<Override PartName="/{TASKPANES_PART}" ContentType="{CT_TASKPANES}"/>'
+        f'<Override PartName="/{WEBEXTENSION_PART}" ContentType="{CT_WEBEXTENSION}"/></Types>').encode())
     return pkg.to_bytes()
 
 
@@ -76,16 +86,16 @@ def test_lite_add_puts_its_pane_beside_another_add_in_and_lite_remove_gives_the_
     path.write_bytes(_other_addin(example_bytes()))
     before, bound = _add_twice_remove_twice(path)
     old, new = package_from_bytes(before), package_from_bytes(bound)
-    assert new[binding.WEBEXTENSION_PART] == old[binding.WEBEXTENSION_PART]  # theirs untouched
+    assert new[WEBEXTENSION_PART] == old[WEBEXTENSION_PART]  # theirs untouched
     found = binding.find_binding(new)
     assert found is not None and found.webextension_part == "xl/webextensions/webextension2.xml"
     assert found.properties["main.py"] == bundle.bundled_main_py()
-    panes = new[binding.TASKPANES_PART].decode()
-    assert panes.count("<wetp:taskpane ") == 2 and panes.startswith(old[binding.TASKPANES_PART].decode()[:-len(
+    panes = new[TASKPANES_PART].decode()
+    assert panes.count("<wetp:taskpane ") == 2 and panes.startswith(old[TASKPANES_PART].decode()[:-len(
         "</wetp:taskpanes>")])
     types = new["[Content_Types].xml"].decode()
     assert types.count('PartName="/xl/webextensions/webextension2.xml"') == 1
-    assert new[rels_name("")].decode().count(binding.REL_TASKPANES) == 1  # still one task-pane relationship
+    assert new[rels_name("")].decode().count(REL_TASKPANES) == 1  # still one task-pane relationship
     # lite check reads the binding beside the other add-in
     path.write_bytes(bound)
     assert files.check_file(path).endswith("bundle intact")
