@@ -95,7 +95,12 @@ class Package(MutableMapping[str, bytes]):
         return buffer.getvalue()
 
     def _write(self, target: Any) -> None:
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        # Opening and closing the zip are held like each member: a signal that cut ZipFile's constructor
+        # would leave a half-made object whose collection prints "Exception ignored ... _writing".
+        archive: zipfile.ZipFile | None = None
+        try:
+            with held():  # a signal that came meanwhile is raised at its end, with the archive made
+                archive = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED)
             for name, data in self._parts.items():
                 original = self._infos.get(name)
                 info = zipfile.ZipInfo(name, FIXED_DATE_TIME)
@@ -110,7 +115,10 @@ class Package(MutableMapping[str, bytes]):
                     info.external_attr = 0o600 << 16
                 with held():  # a signal never cuts a member: the zip then closes cleanly
                     archive.writestr(info, data)
-
+        finally:
+            if archive is not None:
+                with held():
+                    archive.close()
 
 
 def read_package(path: str | os.PathLike[str]) -> Package:

@@ -85,3 +85,36 @@ def test_a_killed_writer_leaves_a_temporary_file_the_next_run_removes(tmp_path: 
     assert again.returncode == 0, again.stderr
     assert not glob.glob(str(tmp_path / f".{out.name}.hxl-*")), os.listdir(tmp_path)
     assert out.stat().st_size > 1000
+
+
+@pytest.mark.parametrize("moment", ["opening", "closing"])
+def test_ctrl_c_while_the_zip_is_opened_or_closed_waits_for_that_step_and_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moment: str) -> None:
+    """The signal arrives inside ZipFile's constructor (or its close): the step ends first, the write
+    unwinds as Ctrl-C, no temporary file stays, and no half-made ZipFile complains when collected."""
+    import gc
+    import zipfile
+
+    from hipaa_xl.files import leftover_temp_files
+    from hipaa_xl.ooxml.package import Package, write_package_atomic
+
+    unraisable: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    step = zipfile.ZipFile.__init__ if moment == "opening" else zipfile.ZipFile.close
+
+    sent: list[int] = []
+
+    def interrupted(self: zipfile.ZipFile, *args: object, **kwargs: object) -> None:
+        if not sent:  # once: ZipFile.__del__ calls close again
+            sent.append(signal.SIGINT)
+            os.kill(os.getpid(), signal.SIGINT)  # delivered at the next bytecode, inside the step
+        step(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(zipfile.ZipFile, "__init__" if moment == "opening" else "close", interrupted)
+    target = tmp_path / "book.xlsx"
+    with pytest.raises(KeyboardInterrupt):
+        write_package_atomic(target, Package.from_parts({"[Content_Types].xml": b"<Types/>"}), backup=False)
+    gc.collect()
+    assert not target.exists()
+    assert not list(tmp_path.iterdir()) and not leftover_temp_files(target)
+    assert not unraisable, unraisable
