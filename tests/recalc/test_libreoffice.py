@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,21 +11,13 @@ import openpyxl
 import pytest
 
 from hipaa_xl.recalc import recalc_file
+from tests.report_helpers import soffice as find_soffice
 
 pytestmark = pytest.mark.libreoffice
 
 
-def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("LibreOffice (soffice) is required in CI")
-        pytest.skip("LibreOffice (soffice) is not installed")
-    return found
-
-
 def test_libreoffice_shows_the_recalculated_values(tmp_path: Path) -> None:
-    soffice = _soffice()
+    soffice = find_soffice()
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["Entity", "Tier", "Violations", "Maximum", "Minimum"])
@@ -168,7 +158,7 @@ def test_libreoffice_recomputes_the_formula_table_to_the_values_recalc_gives(tmp
     documented differences between LibreOffice and Excel listed above."""
     from tests.recalc_cases import AS_OF, CASES, data_sheet
 
-    soffice = _soffice()
+    soffice = find_soffice()
     wb = openpyxl.Workbook()
     calc = wb.active
     calc.title = "Calc"
@@ -219,7 +209,7 @@ def test_libreoffice_computes_the_1904_table_to_the_values_recalc_gives(tmp_path
 
     from tests.recalc_cases import AS_OF, CASES_1904, data_sheet
 
-    soffice = _soffice()
+    soffice = find_soffice()
     wb = openpyxl.Workbook()
     wb.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
     calc = wb.active

@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from hipaa_xl.law import outcomes as ocr
 from hipaa_xl.workbook import theme
 from hipaa_xl.workbook.outcomes_block import ABOUT
-from hipaa_xl.workbook.sheets._common import header_footer, title
+from hipaa_xl.workbook.sheets._common import print_setup, title
 
 HEADER_ROW = 5
 COLUMNS: tuple[tuple[str, float], ...] = (
@@ -87,9 +87,4 @@ def add_outcomes_sheet(ws: Worksheet, matter: str, as_of: dt.date | None) -> Non
         lines = max(_lines(_sources(o), 100), _lines(_changes(o), 56), _lines(o.circumstances, 38), 2)
         ws.row_dimensions[r].height = 11 * lines
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    header_footer(ws, matter, as_of)
+    print_setup(ws, HEADER_ROW, matter, as_of)
