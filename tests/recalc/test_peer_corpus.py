@@ -23,10 +23,10 @@ from typing import Any
 import pytest
 
 from hipaa_xl.recalc import recalc_file
+from tests.helpers import SHARED
 
 pytestmark = pytest.mark.slow  # the whole peer corpus (about 40 s): left out of the quick loop
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
 CORPUS = SHARED / "peer-excel"
 TOOL = SHARED / "tools" / "peer_recalc.py"
 
