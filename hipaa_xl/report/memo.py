@@ -55,7 +55,7 @@ from hipaa_xl.report.word import (
     orient,
     set_widths,
 )
-from hipaa_xl.workbook.factors import factor_applies
+from hipaa_xl.workbook.sheets.factors.table import factor_applies
 
 DRAFT_MARK = "DRAFT - figures not current"
 WIDE_TABLE_COLUMNS = 6

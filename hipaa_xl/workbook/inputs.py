@@ -22,7 +22,7 @@ from hipaa_xl.errors import HipaaInputError, InvalidValue, WorkbookError
 from hipaa_xl.excel import cells
 from hipaa_xl.ooxml.a1 import cell_address, split_sheet_ref
 from hipaa_xl.workbook import columns
-from hipaa_xl.workbook.factors import FactorsTable, read_factors
+from hipaa_xl.workbook.sheets.factors.table import FactorsTable, read_factors
 
 if TYPE_CHECKING:  # the package reader needs lxml and openpyxl; the object-model reader neither
     from hipaa_xl.ooxml.package import Package

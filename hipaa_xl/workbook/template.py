@@ -20,7 +20,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from hipaa_xl.workbook import columns, theme
-from hipaa_xl.workbook.sheets.factors import add_factors_sheet
+from hipaa_xl.workbook.sheets.factors.sheet import add_factors_sheet
 from hipaa_xl.workbook.sheets.incidents import add_cover, add_incidents_sheet, fill_incidents
 from hipaa_xl.workbook.sheets.matter import add_matter_sheet
 from hipaa_xl.workbook.sheets.outcomes import add_outcomes_sheet

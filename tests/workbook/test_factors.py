@@ -16,9 +16,9 @@ from hipaa_xl.errors import HipaaInputError
 from hipaa_xl.law.factors import FactorCode, load_factors, parse_effect, parse_factor
 from hipaa_xl.ooxml.package import package_from_bytes
 from hipaa_xl.workbook import columns
-from hipaa_xl.workbook.factors import factor_applies, read_factors
 from hipaa_xl.workbook.inputs import read_inputs
 from hipaa_xl.workbook.refresh import build_refreshed
+from hipaa_xl.workbook.sheets.factors.table import factor_applies, read_factors
 from tests.workbook_helpers import example_bytes
 
 runner = CliRunner()

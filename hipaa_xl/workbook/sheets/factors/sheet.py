@@ -3,7 +3,7 @@
 One row per marked factor: the incident it bears on (or a group: Entity and Requirement, and a Year or
 every year), the factor or sub-point (a dropdown of every label of ``law/data/factors.json``, listed on
 the right of the sheet), whether it aggravates, mitigates or is neutral, and the reason. The memo
-prints them beside the Chosen point they support; refresh reads the rows (``workbook.factors``).
+prints them beside the Chosen point they support; refresh reads the rows (``table``, beside it).
 """
 
 from __future__ import annotations
