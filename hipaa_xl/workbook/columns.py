@@ -110,6 +110,8 @@ TABLE_STYLE = "TableStyleLight9"
 """The style of the generated tables (ExposureByYear, Deadlines)."""
 HEADER_ROW = 4
 """The header row of the Incidents and Requirements tables in the template."""
+REQUIREMENTS_LIST = f"{REQUIREMENTS_SHEET}!$A${HEADER_ROW + 1}:$A$1000"
+"""The Requirements sheet's citations as a dropdown's source (the Incidents and Factors sheets)."""
 
 NAME_SCHEDULE = "Schedule"
 NAME_AS_OF = "AsOf"

@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Iterable
 
 from hipaa_xl.law import outcomes as ocr
+from hipaa_xl.money import dollars
 
 TITLE = "Published OCR outcomes for these requirements (from hipaa-xl's law data at refresh, not live)"
 HEADERS = ("Requirement", "Matched by", "Outcomes", "Announced", "Median", "Lowest", "Highest",
@@ -61,7 +62,7 @@ class RequirementOutcomes:
         """The outcomes one by one (for fewer than the minimum): entity, date, kind, final amount."""
         if not self.outcomes:
             return "No published OCR outcome names this section or another section of its part."
-        return "; ".join(f"{o.entity} ({o.date.isoformat()}, {o.kind}): ${o.final_amount:,}" for o in self.outcomes)
+        return "; ".join(f"{o.entity} ({o.date.isoformat()}, {o.kind}): {dollars(o.final_amount)}" for o in self.outcomes)
 
 
 def requirement_outcomes(requirements: Iterable[str]) -> list[RequirementOutcomes]:

@@ -58,7 +58,7 @@ def _validations(ws: Worksheet) -> None:
             dv.error = "Choose a culpability from the list (45 CFR 160.401, 160.404(b)(2))."
         elif col.kind == "requirement":
             dv = DataValidation(
-                type="list", formula1=f"{columns.REQUIREMENTS_SHEET}!$A${columns.HEADER_ROW + 1}:$A$1000", allow_blank=True
+                type="list", formula1=columns.REQUIREMENTS_LIST, allow_blank=True
             )
             dv.error = "Choose a requirement from the Requirements sheet (add it there first)."
             dv.errorStyle = "warning"

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hipaa_xl.law import outcomes as ocr
+from hipaa_xl.money import dollars
 from hipaa_xl.workbook import theme
 from hipaa_xl.workbook.outcomes_block import ABOUT
 from hipaa_xl.workbook.sheets._common import print_setup, title
@@ -32,7 +33,7 @@ def _sources(o: ocr.Outcome) -> str:
 
 
 def _changes(o: ocr.Outcome) -> str:
-    lines = [f"{h.date.isoformat()}: ${h.amount:,}, {h.event} ({'; '.join(s.url for s in h.sources)})"
+    lines = [f"{h.date.isoformat()}: {dollars(h.amount)}, {h.event} ({'; '.join(s.url for s in h.sources)})"
              for h in o.history]
     if o.remarks:
         lines.append(o.remarks)

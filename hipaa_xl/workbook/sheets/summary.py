@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hipaa_xl.law.loader import load_rules
+from hipaa_xl.money import dollars
 from hipaa_xl.workbook import columns
 from hipaa_xl.workbook.cell_styles import (
     CENTER,
@@ -441,9 +442,10 @@ def _notes_texts(affiliated: bool = False) -> tuple[str, ...]:
         f"Chosen: the lawyer's point (160.408 factors); '{OUTSIDE}' flags a point outside "
         "[minimum, maximum]. Real outcomes often fall below the statutory range (Gums Dental: $70,000 "
         "proposed against a statutory total of about $7.68 million).",
-        f"AG damages (maximum): State attorney general damages, at most ${ag.per_violation.value:,} a violation "
-        f"and ${ag.cap.value:,} per group (1320d-5(d)(2)); the court may reduce them. {ag.all_states_note.text[0].upper()}"
-        f"{ag.all_states_note.text[1:]} ({ag.all_states_note.citation}). Not for cured, criminal, duplicate, "
+        f"AG damages (maximum): State attorney general damages, at most {dollars(ag.per_violation.value)} a violation "
+        f"and {dollars(ag.cap.value)} per group (1320d-5(d)(2)); the court may reduce them. "
+        f"{ag.all_states_note.text[0].upper()}{ag.all_states_note.text[1:]} ({ag.all_states_note.citation}). "
+        "Not for cured, criminal, duplicate, "
         "time-barred or pre-2009 violations; time-barred days stay barred (d)(8), and only days still in time "
         f"are deferred while the federal action is pending (d)(7). AG deferred violations: "
         f"{rules.ag_deferral_erosion.text} ({rules.ag_deferral_erosion.citation}).",

@@ -90,7 +90,7 @@ def _validations(ws: Worksheet, n_choices: int) -> None:
             dv.error = "Aggravating, mitigating or neutral."
         elif col.kind == "requirement":
             dv = DataValidation(type="list", allow_blank=True,
-                                formula1=f"{columns.REQUIREMENTS_SHEET}!$A${columns.HEADER_ROW + 1}:$A$1000")
+                                formula1=columns.REQUIREMENTS_LIST)
             dv.error = "Choose a requirement from the Requirements sheet."
             dv.errorStyle = "warning"
         elif col.kind == "count":
