@@ -8,11 +8,13 @@ the amounts and citations come from the law data (``law/data/rules.json``).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from hipaa_xl.law.loader import load_rules, load_series
+from hipaa_xl.law.schedules import REGULATION, resolve_amounts
 from hipaa_xl.money import dollars
 
 
@@ -48,6 +50,10 @@ def _groups_where(test: Callable[[Any], bool]) -> Callable[[Aggregation], bool]:
 def readings() -> tuple[Reading, ...]:
     """Every labelled reading, each with when it applied; amounts and citations from the law data."""
     rules = load_rules()
+    hitech = rules.hitech_violations_from.value
+    pre = resolve_amounts("B", hitech - dt.timedelta(days=1), REGULATION)  # the pre-HITECH regime's amounts
+    unadjusted_to = load_series().applicability.violations_after
+    cure = int(rules.cure_period_days.value)
     return (
         Reading("Calendar-year cap per identical requirement",
                 "Violations of one identical requirement by one entity in one calendar year are capped "
@@ -70,15 +76,15 @@ def readings() -> tuple[Reading, ...]:
                 "HHS has published no table of inflation-adjusted tiered caps; the tier A-C caps of "
                 "'current-tiered' are carried through the 102.3 multipliers by hipaa-xl.",
                 load_series().tiered_caps_estimate.citation, lambda agg: True),
-        Reading("Violations before 2009-02-18",
-                "The pre-HITECH amounts apply: no minimum, $100 a violation, $25,000 a year, and no penalty for "
-                "tier A facts.", rules.hitech_violations_from.citation,
+        Reading(f"Violations before {hitech.isoformat()}",
+                f"The pre-HITECH amounts apply: no minimum, {dollars(pre.per_violation_maximum)} a violation, "
+                f"{dollars(pre.cap)} a year, and no penalty for tier A facts.", rules.hitech_violations_from.citation,
                 _rows_where(lambda r: r.regime == "pre-2009")),
-        Reading("Unadjusted amounts before 2015-11-03",
-                "Under the 45 CFR 102.3 schedules, violations on or before 2015-11-02 keep the unadjusted "
-                "amounts.", "45 CFR 102.2; 45 CFR 102.3", _rows_where(lambda r: r.regime == "unadjusted")),
-        Reading("The 30-day cure",
-                "A tier A or B violation corrected within the 30-day period beginning on the day the entity "
+        Reading(f"Unadjusted amounts before {(unadjusted_to + dt.timedelta(days=1)).isoformat()}",
+                f"Under the 45 CFR 102.3 schedules, violations on or before {unadjusted_to.isoformat()} keep the "
+                "unadjusted amounts.", "45 CFR 102.2; 45 CFR 102.3", _rows_where(lambda r: r.regime == "unadjusted")),
+        Reading(f"The {cure}-day cure",
+                f"A tier A or B violation corrected within the {cure}-day period beginning on the day the entity "
                 "knew (or should have known) bears no penalty and no AG damages, in any year.",
                 rules.cure_period_days.citation, _rows_where(lambda r: r.status == "cured")),
         Reading("Six-year limitation, day by day",
