@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -23,6 +21,7 @@ from hipaa_xl.lite import bundle
 from hipaa_xl.lite import functions as lite
 from hipaa_xl.workbook.outcomes_block import requirement_outcomes
 from hipaa_xl.workbook.verify import outcome_mismatches, outcome_rows
+from tests.helpers import run_bundled_main
 from tests.workbook_helpers import example_bytes
 
 runner = CliRunner()
@@ -234,14 +233,6 @@ def test_the_lite_bundle_carries_the_outcomes_within_its_size_budget() -> None:
 
 @pytest.mark.slow  # builds and imports the Lite bundle: left out of the quick loop
 def test_main_py_answers_ocr_outcomes_from_its_own_bundle(tmp_path: Path) -> None:
-    (tmp_path / "main.py").write_text(bundle.bundled_main_py(), encoding="utf-8")
-    probe = ("import sys; sys.path = [p for p in sys.path if p.endswith(('site-packages', '.zip', 'dynload'))"
-             " or p.rstrip('/').endswith(('python3.11', 'python3.12', 'python3.13')) or p == sys.argv[1]]\n"
-             "sys.meta_path = [f for f in sys.meta_path if 'editable' not in repr(f)]\n"
-             "import main, hipaa_xl\n"
-             "assert '.zip' in hipaa_xl.__file__, hipaa_xl.__file__\n"
-             "print(main.OCR_OUTCOMES('164.524', 'count'), main.OCR_OUTCOMES('164.999'))")
-    out = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, timeout=120,
-                         cwd=tmp_path, env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"})
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.split() == [str(len(ocr.select(section="164.524"))), "#N/A"]
+    printed = run_bundled_main(tmp_path, bundle.bundled_main_py(),
+                               "main.OCR_OUTCOMES('164.524', 'count'), main.OCR_OUTCOMES('164.999')")
+    assert printed == [str(len(ocr.select(section="164.524"))), "#N/A"]

@@ -28,6 +28,7 @@ from hipaa_xl.recalc import recalc_file
 from hipaa_xl.workbook.new import new_workbook
 from hipaa_xl.workbook.refresh import refresh_file
 from hipaa_xl.workbook.sheetxml import PROTECTION
+from tests.helpers import run_bundled_main
 from tests.workbook_helpers import AS_OF, example_bytes, set_incident_cell
 
 pytestmark = pytest.mark.slow  # workbook round trips: bind, refresh, recalc, read back
@@ -393,18 +394,9 @@ def test_main_py_header_states_versions_and_the_bundle_sha256() -> None:
 
 
 def test_main_py_loads_the_functions_from_its_own_bundle(tmp_path: Path) -> None:
-    # a fresh interpreter that cannot see the working tree: hipaa_xl must come from main.py's zip
-    (tmp_path / "main.py").write_text(bundle.bundled_main_py(), encoding="utf-8")
-    probe = ("import sys; sys.path = [p for p in sys.path if p.endswith(('site-packages', '.zip', 'dynload'))"
-             " or p.rstrip('/').endswith(('python3.11', 'python3.12', 'python3.13')) or p == sys.argv[1]]\n"
-             "sys.meta_path = [f for f in sys.meta_path if 'editable' not in repr(f)]\n"
-             "import main, hipaa_xl\n"
-             "assert '.zip' in hipaa_xl.__file__, hipaa_xl.__file__\n"
-             "print(main.CMP_MAX('B', 10), main.CMP_MAX('E', 1), main.ERROR_REASON('CMP_MAX', 'E', 1)[:8])")
-    out = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, timeout=120,
-                         cwd=tmp_path, env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"})
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.split() == ["500000", "#VALUE!", "#VALUE!"]
+    printed = run_bundled_main(tmp_path, bundle.bundled_main_py(),
+                               "main.CMP_MAX('B', 10), main.CMP_MAX('E', 1), main.ERROR_REASON('CMP_MAX', 'E', 1)[:8]")
+    assert printed == ["500000", "#VALUE!", "#VALUE!"]
 
 
 def test_a_package_round_trip_keeps_the_binding(tmp_path: Path) -> None:
