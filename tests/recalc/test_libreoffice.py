@@ -172,14 +172,7 @@ def test_libreoffice_recomputes_the_formula_table_to_the_values_recalc_gives(tmp
     ours_path = tmp_path / "ours.xlsx"
     recalc_file(source, out=ours_path, as_of=AS_OF, allow_errors=True)
     ours = openpyxl.load_workbook(ours_path, data_only=True)["Calc"]
-    profile = tmp_path / "profile"
-    _always_recalculate(profile)
-    subprocess.run(
-        ["timeout", "180", soffice, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", "xlsx",
-         "--outdir", str(tmp_path / "lo"), str(source)],
-        check=True, capture_output=True,
-    )
-    theirs = openpyxl.load_workbook(tmp_path / "lo" / "table.xlsx", data_only=True)["Calc"]
+    theirs = openpyxl.load_workbook(_computed_by_libreoffice(soffice, source, tmp_path), data_only=True)["Calc"]
     disagreements = []
     for i, (formula, _) in enumerate(checked, start=1):
         a, b = ours.cell(i, 1).value, _lo_value(theirs.cell(i, 1).value)
@@ -191,6 +184,19 @@ def test_libreoffice_recomputes_the_formula_table_to_the_values_recalc_gives(tmp
             disagreements.append(f"{formula}: ours {a!r}, LibreOffice {b!r}")
     assert len(checked) > 100
     assert not disagreements, "\n".join(disagreements)
+
+
+def _computed_by_libreoffice(soffice: str, source: Path, tmp_path: Path) -> Path:
+    """``source`` opened, recalculated in full and saved again by LibreOffice (a profile that always
+    recalculates on load); the path of its copy."""
+    profile = tmp_path / "profile"
+    _always_recalculate(profile)
+    subprocess.run(
+        ["timeout", "180", soffice, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", "xlsx",
+         "--outdir", str(tmp_path / "lo"), str(source)],
+        check=True, capture_output=True,
+    )
+    return tmp_path / "lo" / source.name
 
 
 LIBREOFFICE_DIFFERS_1904: dict[str, str] = {
@@ -223,14 +229,7 @@ def test_libreoffice_computes_the_1904_table_to_the_values_recalc_gives(tmp_path
     ours_path = tmp_path / "ours.xlsx"
     recalc_file(source, out=ours_path, as_of=AS_OF, allow_errors=True)
     ours = openpyxl.load_workbook(ours_path, data_only=True)["Calc"]
-    profile = tmp_path / "profile"
-    _always_recalculate(profile)
-    subprocess.run(
-        ["timeout", "180", soffice, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", "xlsx",
-         "--outdir", str(tmp_path / "lo"), str(source)],
-        check=True, capture_output=True,
-    )
-    book = openpyxl.load_workbook(tmp_path / "lo" / "table1904.xlsx", data_only=True)
+    book = openpyxl.load_workbook(_computed_by_libreoffice(soffice, source, tmp_path), data_only=True)
     theirs = book["Calc"]
     disagreements = []
     for i, (formula, _) in enumerate(checked, start=1):
